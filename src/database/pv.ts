@@ -1,0 +1,136 @@
+// The interface between the IOC database and the protocol servers: what a server may ask of a PV
+// and how it hears about changes. Servers read through it; records and groups implement it.
+
+/** DBF types a PV can have natively, numbered as CA numbers its plain DBR types. */
+export const FieldType = { STRING: 0, SHORT: 1, FLOAT: 2, ENUM: 3, CHAR: 4, LONG: 5, DOUBLE: 6 } as const;
+export type FieldType = (typeof FieldType)[keyof typeof FieldType];
+
+/**
+ * A PV's elements in its native type; a scalar is an array of one. Strings are JS strings
+ * (at most 39 bytes on the wire as DBR_STRING); the numeric types are the typed arrays whose
+ * element matches the DBR element (CHAR is unsigned, as dbr_char_t).
+ */
+export type FieldValue = string[] | Int16Array | Float32Array | Uint16Array | Uint8Array | Int32Array | Float64Array;
+
+/** Seconds and nanoseconds past the EPICS epoch, 1990-01-01 00:00:00 UTC. */
+export interface EpicsTimeStamp {
+  secondsPastEpoch: number;
+  nanoseconds: number;
+}
+
+/** Seconds between the POSIX epoch and the EPICS epoch. */
+export const POSIX_TIME_AT_EPICS_EPOCH = 631152000;
+
+export function timeStampFromMillis(millis: number): EpicsTimeStamp {
+  const seconds = Math.floor(millis / 1000);
+  return {
+    secondsPastEpoch: seconds - POSIX_TIME_AT_EPICS_EPOCH,
+    nanoseconds: Math.round((millis - seconds * 1000) * 1e6),
+  };
+}
+
+export function timeStampNow(): EpicsTimeStamp {
+  const ns = process.hrtime.bigint() - HRTIME_AT_LOAD + WALL_NS_AT_LOAD;
+  const seconds = Number(ns / 1_000_000_000n);
+  return { secondsPastEpoch: seconds - POSIX_TIME_AT_EPICS_EPOCH, nanoseconds: Number(ns % 1_000_000_000n) };
+}
+// Wall-clock nanoseconds, anchored once so that stamps are monotonic and finer than Date.now().
+const HRTIME_AT_LOAD = process.hrtime.bigint();
+const WALL_NS_AT_LOAD = BigInt(Date.now()) * 1_000_000n;
+
+/** alarm.h: epicsAlarmSeverity and epicsAlarmCondition, the values STAT and SEVR take. */
+export const AlarmSeverity = { NO_ALARM: 0, MINOR: 1, MAJOR: 2, INVALID: 3 } as const;
+export const AlarmStatus = {
+  NO_ALARM: 0, READ: 1, WRITE: 2, HIHI: 3, HIGH: 4, LOLO: 5, LOW: 6, STATE: 7, COS: 8, COMM: 9,
+  TIMEOUT: 10, HWLIMIT: 11, CALC: 12, SCAN: 13, LINK: 14, SOFT: 15, BAD_SUB: 16, UDF: 17,
+  DISABLE: 18, SIMM: 19, READ_ACCESS: 20, WRITE_ACCESS: 21,
+} as const;
+
+export interface AlarmState {
+  status: number;
+  severity: number;
+  /** ACKT: whether transient alarms must be acknowledged. */
+  acknowledgeTransient: boolean;
+  /** ACKS: the highest unacknowledged severity. */
+  acknowledgeSeverity: number;
+}
+
+/** What DBR_GR and DBR_CTRL carry, as the record's fields give it. */
+export interface DisplayMetadata {
+  units: string;
+  precision: number;
+  upperDisplayLimit: number;
+  lowerDisplayLimit: number;
+  upperAlarmLimit: number;
+  upperWarningLimit: number;
+  lowerWarningLimit: number;
+  lowerAlarmLimit: number;
+  upperControlLimit: number;
+  lowerControlLimit: number;
+  /** Labels of an ENUM PV, index = value. Empty for other types. */
+  enumStrings: readonly string[];
+}
+
+export const EMPTY_METADATA: DisplayMetadata = Object.freeze({
+  units: '',
+  precision: 0,
+  upperDisplayLimit: 0,
+  lowerDisplayLimit: 0,
+  upperAlarmLimit: 0,
+  upperWarningLimit: 0,
+  lowerWarningLimit: 0,
+  lowerAlarmLimit: 0,
+  upperControlLimit: 0,
+  lowerControlLimit: 0,
+  enumStrings: Object.freeze([]) as readonly string[],
+});
+
+/** Who is asking, as the client introduced itself (CLIENT_NAME, HOST_NAME) and as the socket shows it. */
+export interface ClientIdentity {
+  user: string;
+  host: string;
+  address: string;
+}
+
+export interface AccessRights {
+  read: boolean;
+  write: boolean;
+}
+
+/**
+ * The answer to a client's write. `readOnly` maps to ECA_NOWTACCESS, `rejected` (a value the PV
+ * refuses: out of range, not meaningful) to ECA_PUTFAIL. A refused write must change nothing.
+ */
+export type WriteResult = { ok: true } | { ok: false; error: 'readOnly' | 'rejected'; message: string };
+
+export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
+
+/** Called with the DBE_* mask of what changed. */
+export type PvListener = (mask: number) => void;
+
+/** What a protocol server reads, writes and watches. */
+export interface ProcessVariable {
+  readonly name: string;
+  readonly type: FieldType;
+  /** The element capacity (NELM); a channel's native count. */
+  readonly maxElements: number;
+  /** The record type, answered to DBR_CLASS_NAME. */
+  readonly className: string;
+  /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
+  value(): FieldValue;
+  alarm(): AlarmState;
+  timeStamp(): EpicsTimeStamp;
+  metadata(): DisplayMetadata;
+  accessRights(client: ClientIdentity): AccessRights;
+  /** A client's write, already converted to the native type. The PV may refuse with a reason. */
+  write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult>;
+  /** A client's alarm acknowledgement (DBR_PUT_ACKT / DBR_PUT_ACKS). */
+  acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult;
+  /** Hear of every posted change; returns the function that stops listening. */
+  subscribe(listener: PvListener): () => void;
+}
+
+/** Finds PVs by name; `undefined` when this IOC does not serve the name. */
+export interface PvProvider {
+  find(name: string): ProcessVariable | undefined;
+}
