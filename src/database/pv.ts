@@ -105,7 +105,10 @@ export type WriteResult = { ok: true } | { ok: false; error: 'readOnly' | 'rejec
 
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 
-/** Called with the DBE_* mask of what changed. */
+/** What a posted change concerns (db_access.h DBE_*): a listener compares it to its subscription's mask. */
+export const EventMask = { VALUE: 1, LOG: 2, ALARM: 4, PROPERTY: 8 } as const;
+
+/** Called with the EventMask bits of what changed. */
 export type PvListener = (mask: number) => void;
 
 /** What a protocol server reads, writes and watches. */

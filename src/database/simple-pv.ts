@@ -2,6 +2,7 @@ import {
   AlarmSeverity,
   AlarmStatus,
   EMPTY_METADATA,
+  EventMask,
   FieldType,
   WRITE_OK,
   timeStampNow,
@@ -17,11 +18,6 @@ import {
   type WriteResult,
 } from './pv';
 
-const DBE_VALUE = 1;
-const DBE_LOG = 2;
-const DBE_ALARM = 4;
-const DBE_PROPERTY = 8;
-
 export interface SimplePvOptions {
   name: string;
   type: FieldType;
@@ -32,8 +28,8 @@ export interface SimplePvOptions {
   metadata?: Partial<DisplayMetadata>;
   readOnly?: boolean;
   className?: string;
-  /** Decides on a client's write; return a reason string to refuse it. */
-  validate?: (value: FieldValue) => string | undefined;
+  /** Decides on a client's write, at once or later; a reason string refuses it. */
+  validate?: (value: FieldValue) => string | undefined | Promise<string | undefined>;
 }
 
 /**
@@ -55,7 +51,7 @@ export class SimplePv implements ProcessVariable {
   };
   private meta: DisplayMetadata;
   private readonly readOnly: boolean;
-  private readonly validate?: (value: FieldValue) => string | undefined;
+  private readonly validate?: SimplePvOptions['validate'];
   private readonly listeners = new Set<PvListener>();
 
   constructor(options: SimplePvOptions) {
@@ -87,7 +83,7 @@ export class SimplePv implements ProcessVariable {
     return { read: true, write: !this.readOnly };
   }
 
-  write(value: FieldValue, _client: ClientIdentity): WriteResult {
+  write(value: FieldValue, _client: ClientIdentity): WriteResult | Promise<WriteResult> {
     if (this.readOnly) return { ok: false, error: 'readOnly', message: `${this.name} is read-only` };
     if (value.length > this.maxElements) value = value.slice(0, this.maxElements) as FieldValue;
     if (this.type === FieldType.ENUM && this.meta.enumStrings.length > 0) {
@@ -97,10 +93,13 @@ export class SimplePv implements ProcessVariable {
         }
       }
     }
-    const reason = this.validate?.(value);
-    if (reason !== undefined) return { ok: false, error: 'rejected', message: reason };
-    this.post(value);
-    return WRITE_OK;
+    const verdict = this.validate?.(value);
+    const decide = (reason: string | undefined): WriteResult => {
+      if (reason !== undefined) return { ok: false, error: 'rejected', message: reason };
+      this.post(value);
+      return WRITE_OK;
+    };
+    return verdict instanceof Promise ? verdict.then(decide) : decide(verdict);
   }
 
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number): WriteResult {
@@ -108,7 +107,7 @@ export class SimplePv implements ProcessVariable {
     else if (value >= this.alarmState.acknowledgeSeverity) {
       this.alarmState = { ...this.alarmState, acknowledgeSeverity: AlarmSeverity.NO_ALARM };
     }
-    this.notify(DBE_ALARM);
+    this.notify(EventMask.ALARM);
     return WRITE_OK;
   }
 
@@ -126,19 +125,19 @@ export class SimplePv implements ProcessVariable {
     if (next.length > this.maxElements) throw new RangeError(`${this.name}: ${next.length} elements > ${this.maxElements}`);
     this.current = next;
     this.stamp = stamp;
-    this.notify(DBE_VALUE | DBE_LOG);
+    this.notify(EventMask.VALUE | EventMask.LOG);
   }
 
   setAlarm(status: number, severity: number): void {
     if (status === this.alarmState.status && severity === this.alarmState.severity) return;
     const acknowledgeSeverity = Math.max(severity, this.alarmState.acknowledgeSeverity);
     this.alarmState = { ...this.alarmState, status, severity, acknowledgeSeverity };
-    this.notify(DBE_ALARM | DBE_VALUE);
+    this.notify(EventMask.ALARM);
   }
 
   setMetadata(changes: Partial<DisplayMetadata>): void {
     this.meta = { ...this.meta, ...changes };
-    this.notify(DBE_PROPERTY);
+    this.notify(EventMask.PROPERTY);
   }
 
   private notify(mask: number): void {

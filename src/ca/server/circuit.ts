@@ -1,0 +1,459 @@
+import { AccessBits, Command, Eca, SearchReply } from '../protocol/constants';
+import { dbrPayloadSize, DbrType, decodeDbrForWrite, encodeDbr, isReadableDbrType, isWritableDbrType } from '../protocol/dbr';
+import { ProtocolError } from '../protocol/errors';
+import type { MessageHeader } from '../protocol/header';
+import { CircuitReader } from '../protocol/reader';
+import {
+  writeAccessRights,
+  writeClearChannel,
+  writeCreateChannel,
+  writeCreateChannelFail,
+  writeEcho,
+  writeError,
+  writeEventCancelled,
+  writeNotFound,
+  writeReadSync,
+  writeServerDisconnect,
+  writeTcpSearchReply,
+  writeVersion,
+  writeWriteNotify,
+} from '../protocol/replies';
+import type {
+  ClearChannelRequest,
+  ClientRequest,
+  CreateChannelRequest,
+  EventAddRequest,
+  EventCancelRequest,
+  ReadRequest,
+  SearchRequest,
+  WriteRequest,
+} from '../protocol/requests';
+import { MessageWriter } from '../protocol/writer';
+import type { AccessRights, ClientIdentity, ProcessVariable, PvProvider, WriteResult } from '../../database/pv';
+import type { Logger } from '../../logger';
+
+/** The socket as a circuit needs it; the TCP adapter provides it, tests may too. */
+export interface CircuitTransport {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** false when the kernel buffer is full: wait for `drained()` before writing more updates. */
+  write(data: Buffer): boolean;
+  pause(): void;
+  resume(): void;
+  /** Closes after what was written has gone out. */
+  end(): void;
+  destroy(): void;
+}
+
+export interface CircuitOptions {
+  provider: PvProvider;
+  /** The TCP port advertised in replies to searches made over this circuit. */
+  tcpPort: number;
+  /** Largest payload a client may send in one message. */
+  maxPayloadSize: number;
+  logger: Logger;
+  /** Called once, when the circuit has closed for whatever reason. */
+  onClose: (circuit: Circuit) => void;
+}
+
+/** Bytes of updates encoded before the socket gets a chance to drain; bounds a burst's memory. */
+const MAX_UPDATE_BYTES_PER_FLUSH = 256 * 1024;
+
+interface Channel {
+  readonly clientId: number;
+  readonly serverId: number;
+  readonly pv: ProcessVariable;
+  rights: AccessRights;
+  readonly subscriptions: Set<Subscription>;
+}
+
+/** A monitor. `pending` marks it queued for the next flush: the queue holds each at most once. */
+interface Subscription {
+  readonly id: number;
+  readonly channel: Channel;
+  readonly dataType: number;
+  readonly dataCount: number;
+  readonly mask: number;
+  pending: boolean;
+  stop: () => void;
+}
+
+const rightsBits = (rights: AccessRights): number =>
+  (rights.read ? AccessBits.READ : 0) | (rights.write ? AccessBits.WRITE : 0);
+
+/**
+ * One client's TCP virtual circuit: its channels and subscriptions, and the outgoing queue.
+ * Monitor updates coalesce when the client falls behind: a subscription then sends only its
+ * newest value, so a slow client costs memory in proportion to its subscriptions, never to the
+ * update rate, and never holds up other circuits.
+ */
+export class Circuit {
+  readonly identity: ClientIdentity;
+  readonly logger: Logger;
+  private readonly reader: CircuitReader;
+  private readonly writer = new MessageWriter();
+  private readonly channels = new Map<number, Channel>();
+  private readonly subscriptions = new Map<number, Subscription>();
+  private pendingUpdates: Subscription[] = [];
+  private nextServerId = 1;
+  private clientMinorVersion = 0;
+  private eventsOff = false;
+  private socketFull = false;
+  private flushScheduled = false;
+  private closed = false;
+  private readonly flushNow = () => this.flush();
+
+  constructor(
+    private readonly transport: CircuitTransport,
+    private readonly options: CircuitOptions,
+  ) {
+    this.identity = { user: '', host: '', address: transport.remoteAddress };
+    this.reader = new CircuitReader(options.maxPayloadSize);
+    this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
+    writeVersion(this.writer);
+    this.flush();
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
+  }
+
+  /** Bytes from the socket. A broken message closes this circuit only. */
+  receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.reader.push(chunk);
+    try {
+      for (let request = this.reader.next(); request; request = this.reader.next()) {
+        this.dispatch(request);
+        if (this.closed) return;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
+      this.transport.destroy();
+      this.release();
+      return;
+    }
+    this.flush();
+  }
+
+  /** The socket can take more: resume updates that waited. */
+  drained(): void {
+    if (this.closed || !this.socketFull) return;
+    this.socketFull = false;
+    this.transport.resume();
+    this.scheduleFlush();
+  }
+
+  /** The socket closed (the client went away, or we closed it). */
+  transportClosed(): void {
+    this.release();
+  }
+
+  /** Server shutdown: tell the client each channel is gone, then close. */
+  shutdown(): void {
+    if (this.closed) return;
+    for (const channel of this.channels.values()) writeServerDisconnect(this.writer, channel.clientId);
+    const batch = this.writer.take();
+    if (batch) this.transport.write(batch);
+    this.transport.end();
+    this.release();
+  }
+
+  private release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const subscription of this.subscriptions.values()) subscription.stop();
+    this.subscriptions.clear();
+    this.channels.clear();
+    this.pendingUpdates = [];
+    this.options.onClose(this);
+  }
+
+  private dispatch(request: ClientRequest): void {
+    switch (request.command) {
+      case Command.VERSION:
+        this.clientMinorVersion = request.minorVersion;
+        return;
+      case Command.SEARCH:
+        return this.search(request);
+      case Command.CREATE_CHAN:
+        return this.createChannel(request);
+      case Command.CLEAR_CHANNEL:
+        return this.clearChannel(request);
+      case Command.READ:
+      case Command.READ_NOTIFY:
+        return this.read(request);
+      case Command.WRITE:
+      case Command.WRITE_NOTIFY:
+        return this.write(request);
+      case Command.EVENT_ADD:
+        return this.addSubscription(request);
+      case Command.EVENT_CANCEL:
+        return this.cancelSubscription(request);
+      case Command.EVENTS_OFF:
+        this.eventsOff = true;
+        return;
+      case Command.EVENTS_ON:
+        this.eventsOff = false;
+        this.scheduleFlush();
+        return;
+      case Command.READ_SYNC:
+        return writeReadSync(this.writer, request.header);
+      case Command.ECHO:
+        return writeEcho(this.writer, request.header, request.payload);
+      case Command.CLIENT_NAME:
+        this.identity.user = request.name;
+        return this.updateAccessRights();
+      case Command.HOST_NAME:
+        this.identity.host = request.name;
+        return this.updateAccessRights();
+    }
+  }
+
+  private search(request: SearchRequest): void {
+    if (this.options.provider.find(request.name)) writeTcpSearchReply(this.writer, this.options.tcpPort, request.searchId);
+    else if (request.replyFlag === SearchReply.DO_REPLY) writeNotFound(this.writer, request.header);
+  }
+
+  private createChannel(request: CreateChannelRequest): void {
+    this.clientMinorVersion = request.minorVersion;
+    const pv = this.options.provider.find(request.name);
+    if (!pv) {
+      writeCreateChannelFail(this.writer, request.clientId);
+      return;
+    }
+    const channel: Channel = {
+      clientId: request.clientId,
+      serverId: this.nextServerId++,
+      pv,
+      rights: pv.accessRights(this.identity),
+      subscriptions: new Set(),
+    };
+    this.channels.set(channel.serverId, channel);
+    writeAccessRights(this.writer, channel.clientId, rightsBits(channel.rights));
+    // Clients before 4.9 cannot take counts that need the extended header.
+    const count = this.clientMinorVersion < 9 ? Math.min(pv.maxElements, 0xfffe) : pv.maxElements;
+    writeCreateChannel(this.writer, pv.type, count, channel.clientId, channel.serverId);
+  }
+
+  private clearChannel(request: ClearChannelRequest): void {
+    const channel = this.channelFor(request.header);
+    if (!channel) return;
+    for (const subscription of channel.subscriptions) this.removeSubscription(subscription);
+    this.channels.delete(channel.serverId);
+    writeClearChannel(this.writer, channel.serverId, channel.clientId);
+  }
+
+  /** The channel a request names, or an ECA_BADCHID error to the client. */
+  private channelFor(header: MessageHeader): Channel | undefined {
+    const channel = this.channels.get(header.parameter1);
+    if (!channel) writeError(this.writer, header, 0xffffffff, Eca.BADCHID, `no channel with server id ${header.parameter1}`);
+    return channel;
+  }
+
+  /** The count a reply carries: count 0 asks for the current length; more than the PV holds is refused. */
+  private replyCount(channel: Channel, header: MessageHeader, dataCount: number): number | undefined {
+    if (dataCount === 0) return channel.pv.value().length;
+    if (dataCount <= channel.pv.maxElements) return dataCount;
+    writeError(this.writer, header, channel.clientId, Eca.BADCOUNT, `${channel.pv.name} has ${channel.pv.maxElements} elements, not ${dataCount}`);
+    return undefined;
+  }
+
+  private read(request: ReadRequest): void {
+    const channel = this.channelFor(request.header);
+    if (!channel) return;
+    if (!isReadableDbrType(request.dataType)) {
+      writeError(this.writer, request.header, channel.clientId, Eca.BADTYPE, `DBR type ${request.dataType} cannot be read`);
+      return;
+    }
+    const count = this.replyCount(channel, request.header, request.dataCount);
+    if (count === undefined) return;
+    const notify = request.command === Command.READ_NOTIFY;
+    if (!channel.rights.read) {
+      if (notify) this.writeDataDenied(Command.READ_NOTIFY, request.dataType, count, request.ioid);
+      else writeError(this.writer, request.header, channel.clientId, Eca.NORDACCESS, `${channel.pv.name}: no read access`);
+      return;
+    }
+    // READ (before READ_NOTIFY existed) carried the client's channel id where READ_NOTIFY carries the status.
+    this.writeData(request.command, request.dataType, count, notify ? Eca.NORMAL : channel.clientId, request.ioid, channel.pv);
+  }
+
+  /** An empty array goes out as rsrv sends it: count 0, with one zeroed element of payload. */
+  private writeData(command: number, dataType: number, count: number, parameter1: number, parameter2: number, pv: ProcessVariable): void {
+    const elements = Math.max(count, 1);
+    const offset = this.writer.begin(command, dbrPayloadSize(dataType, elements), dataType, count, parameter1, parameter2);
+    encodeDbr(this.writer.target, offset, dataType, elements, pv);
+  }
+
+  /** What rsrv sends where read access is denied: the reply, zeroed, with ECA_NORDACCESS as its status. */
+  private writeDataDenied(command: number, dataType: number, count: number, parameter2: number): void {
+    const size = dbrPayloadSize(dataType, Math.max(count, 1));
+    const offset = this.writer.begin(command, size, dataType, count, Eca.NORDACCESS, parameter2);
+    this.writer.target.fill(0, offset, offset + size);
+  }
+
+  private write(request: WriteRequest): void {
+    const channel = this.channelFor(request.header);
+    if (!channel) return;
+    const fail = (status: number, message: string) => {
+      if (request.command === Command.WRITE_NOTIFY) writeWriteNotify(this.writer, request.header, status);
+      else writeError(this.writer, request.header, channel.clientId, status, message);
+    };
+    const { pv } = channel;
+    if (!isWritableDbrType(request.dataType)) return fail(Eca.BADTYPE, `DBR type ${request.dataType} cannot be written`);
+    if (!channel.rights.write) return fail(Eca.NOWTACCESS, `${pv.name}: no write access`);
+    let result: WriteResult | Promise<WriteResult>;
+    if (request.dataType === DbrType.PUT_ACKT || request.dataType === DbrType.PUT_ACKS) {
+      if (request.payload.length < 2) return fail(Eca.PUTFAIL, 'alarm acknowledgement without a value');
+      const kind = request.dataType === DbrType.PUT_ACKT ? 'transient' : 'severity';
+      result = pv.acknowledgeAlarm(kind, request.payload.readUInt16BE(0), this.identity);
+    } else {
+      const count = Math.min(request.dataCount, pv.maxElements);
+      const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, pv.metadata().enumStrings);
+      if (!decoded.ok) return fail(decoded.error === 'badType' ? Eca.BADTYPE : Eca.PUTFAIL, `${pv.name}: ${decoded.message}`);
+      result = pv.write(decoded.value, this.identity);
+    }
+    const answer = (outcome: WriteResult) => {
+      if (outcome.ok) {
+        if (request.command === Command.WRITE_NOTIFY) writeWriteNotify(this.writer, request.header, Eca.NORMAL);
+      } else {
+        fail(outcome.error === 'readOnly' ? Eca.NOWTACCESS : Eca.PUTFAIL, outcome.message);
+      }
+    };
+    if (!(result instanceof Promise)) return answer(result);
+    result.then(answer, (error: unknown) => {
+      this.logger.error({ err: error, pv: pv.name }, 'write handler failed');
+      fail(Eca.PUTFAIL, `${pv.name}: write failed`);
+    }).finally(() => {
+      if (!this.closed) this.flush();
+    });
+  }
+
+  private addSubscription(request: EventAddRequest): void {
+    const channel = this.channelFor(request.header);
+    if (!channel) return;
+    if (!isReadableDbrType(request.dataType)) {
+      writeError(this.writer, request.header, channel.clientId, Eca.BADTYPE, `DBR type ${request.dataType} cannot be monitored`);
+      return;
+    }
+    if (request.dataCount > channel.pv.maxElements) {
+      this.replyCount(channel, request.header, request.dataCount);
+      return;
+    }
+    if (this.subscriptions.has(request.subscriptionId)) {
+      writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `subscription ${request.subscriptionId} exists`);
+      return;
+    }
+    if (!channel.rights.read) {
+      const count = request.dataCount === 0 ? channel.pv.maxElements : request.dataCount;
+      this.writeDataDenied(Command.EVENT_ADD, request.dataType, count, request.subscriptionId);
+      return;
+    }
+    const subscription: Subscription = {
+      id: request.subscriptionId,
+      channel,
+      dataType: request.dataType,
+      dataCount: request.dataCount,
+      mask: request.mask,
+      pending: false,
+      stop: () => undefined,
+    };
+    subscription.stop = channel.pv.subscribe((mask) => {
+      if ((mask & subscription.mask) !== 0) this.deliver(subscription);
+    });
+    channel.subscriptions.add(subscription);
+    this.subscriptions.set(subscription.id, subscription);
+    // Like rsrv, the current value goes out at once, whatever the mask.
+    this.deliver(subscription);
+  }
+
+  private cancelSubscription(request: EventCancelRequest): void {
+    const channel = this.channelFor(request.header);
+    if (!channel) return;
+    const subscription = this.subscriptions.get(request.subscriptionId);
+    if (!subscription || subscription.channel !== channel) {
+      writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `no subscription ${request.subscriptionId}`);
+      return;
+    }
+    this.removeSubscription(subscription);
+    writeEventCancelled(this.writer, request.header);
+  }
+
+  private removeSubscription(subscription: Subscription): void {
+    subscription.stop();
+    subscription.pending = false;
+    subscription.channel.subscriptions.delete(subscription);
+    this.subscriptions.delete(subscription.id);
+  }
+
+  /**
+   * A subscription's PV changed. While the client keeps up the update is encoded at once, so
+   * that it sees every value in order, as from rsrv; when it does not (socket full, EVENTS_OFF,
+   * or a burst filled this flush), the subscription is marked and its newest value goes out later.
+   */
+  private deliver(subscription: Subscription): void {
+    if (subscription.pending || this.closed) return;
+    if (!this.eventsOff && !this.socketFull && this.writer.size < MAX_UPDATE_BYTES_PER_FLUSH) {
+      this.writeUpdate(subscription);
+    } else {
+      subscription.pending = true;
+      this.pendingUpdates.push(subscription);
+    }
+    this.scheduleFlush();
+  }
+
+  private writeUpdate(subscription: Subscription): void {
+    const pv = subscription.channel.pv;
+    const count = subscription.dataCount === 0 ? pv.value().length : subscription.dataCount;
+    this.writeData(Command.EVENT_ADD, subscription.dataType, count, Eca.NORMAL, subscription.id, pv);
+  }
+
+  private updateAccessRights(): void {
+    for (const channel of this.channels.values()) {
+      const rights = channel.pv.accessRights(this.identity);
+      if (rights.read === channel.rights.read && rights.write === channel.rights.write) continue;
+      channel.rights = rights;
+      writeAccessRights(this.writer, channel.clientId, rightsBits(rights));
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushNow);
+  }
+
+  /** Encodes queued updates (unless the client is full or asked for none) and writes one batch. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    if (!this.eventsOff && !this.socketFull && this.pendingUpdates.length > 0) this.writeUpdates();
+    const batch = this.writer.take();
+    if (batch && !this.transport.write(batch)) {
+      this.socketFull = true;
+      // Stop reading too, so that replies to requests cannot pile up while the client does not read.
+      this.transport.pause();
+    }
+  }
+
+  private writeUpdates(): void {
+    const queue = this.pendingUpdates;
+    let index = 0;
+    while (index < queue.length && this.writer.size < MAX_UPDATE_BYTES_PER_FLUSH) {
+      const subscription = queue[index++]!;
+      if (!subscription.pending) continue;
+      subscription.pending = false;
+      this.writeUpdate(subscription);
+    }
+    if (index < queue.length) {
+      this.pendingUpdates = queue.slice(index);
+      this.scheduleFlush();
+    } else {
+      queue.length = 0;
+    }
+  }
+}

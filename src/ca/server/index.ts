@@ -1,0 +1,2 @@
+export { createCaServer, type CaServer, type CaServerOptions, type CaServerStatistics } from './server';
+export { readServerEnvironment, type CaServerEnvironment } from './environment';

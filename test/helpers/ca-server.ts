@@ -1,0 +1,20 @@
+import { createCaServer, type CaServer } from '../../src/ca/server';
+import type { PvProvider } from '../../src/database/pv';
+import { silentLogger } from '../../src/logger';
+import { freePort, loopbackEnv } from './ports';
+
+export interface TestServer {
+  server: CaServer;
+  /** The environment a client on loopback needs to find this server. */
+  clientEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A CA server on loopback, on ports of its own, with the environment for its clients. */
+export async function startTestServer(provider: PvProvider, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const beaconPort = await freePort();
+  const env = { ...loopbackEnv(port, beaconPort), ...extraEnv };
+  const server = await createCaServer({ provider, env, logger: silentLogger() });
+  return { server, clientEnv: env, close: () => server.close() };
+}

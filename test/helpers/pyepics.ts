@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+
+export const PYTHON = '/usr/bin/python3';
+
+/**
+ * Runs a Python script that uses pyepics (libca, the library `caget` uses) with the given EPICS
+ * environment, and returns the JSON it emitted last. Scripts get `emit(obj)` and `say(line)`.
+ */
+export function runPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 20000): Promise<T> {
+  return startPyepics<T>(script, env, timeoutMs).result;
+}
+
+export interface PyepicsSession<T> {
+  /** Resolves when the script prints `line` (a line of its own). */
+  waitForLine(line: string, timeoutMs?: number): Promise<void>;
+  /** Sends a line to the script's standard input. */
+  send(line: string): void;
+  /** What the script emitted last, once it has exited. */
+  result: Promise<T>;
+  kill(): void;
+}
+
+/** A pyepics script that runs beside the test: for monitors, where the test drives changes meanwhile. */
+export function startPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 30000): PyepicsSession<T> {
+  const prelude = [
+    'import json, sys, time, threading',
+    'import epics',
+    'from epics import ca, dbr',
+    'def emit(obj):',
+    '    sys.stdout.write(json.dumps(obj, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)) + "\\n")',
+    '    sys.stdout.flush()',
+    'def say(line):',
+    '    sys.stdout.write(line + "\\n")',
+    '    sys.stdout.flush()',
+    '',
+  ].join('\n');
+  const child = spawn(PYTHON, ['-u', '-c', prelude + script], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { line: string; resolve: () => void }[] = [];
+  let stderr = '';
+  let partial = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    partial += chunk.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop()!;
+    for (const line of parts) {
+      lines.push(line);
+      for (const waiter of waiters.filter((w) => w.line === line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const result = new Promise<T>((resolve, reject) => {
+    child.on('close', (code) => {
+      clearTimeout(killTimer);
+      const last = [...lines].reverse().find((line) => line.startsWith('{') || line.startsWith('['));
+      if (last === undefined) reject(new Error(`pyepics script exited ${code} without JSON:\n${lines.join('\n')}\n${stderr}`));
+      else resolve(JSON.parse(last) as T);
+    });
+  });
+  result.catch(() => undefined);
+  return {
+    waitForLine(line, waitMs = 15000) {
+      if (lines.includes(line)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${line}" from pyepics; stderr:\n${stderr}`)), waitMs);
+        waiters.push({ line, resolve: () => (clearTimeout(timer), resolve()) });
+      });
+    },
+    send(line) {
+      child.stdin.write(line + '\n');
+    },
+    result,
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { Context, type_log_levels } from 'epics-tca';
+import { freePort } from './ports';
+
+/**
+ * An epics-tca client context on loopback for the server in `clientEnv`. epics-tca also starts a
+ * CA repeater and listens for pvAccess beacons, so those ports are chosen per test too.
+ * Its environment is a process-wide singleton: one context per test file.
+ */
+export async function startTcaContext(clientEnv: Record<string, string>): Promise<Context> {
+  const env: Record<string, string> = {
+    EPICS_CA_ADDR_LIST: clientEnv.EPICS_CA_ADDR_LIST!,
+    EPICS_CA_AUTO_ADDR_LIST: 'NO',
+    EPICS_CA_SERVER_PORT: clientEnv.EPICS_CA_SERVER_PORT!,
+    EPICS_CA_REPEATER_PORT: String(await freePort()),
+    EPICS_PVA_BROADCAST_PORT: String(await freePort()),
+    EPICS_PVA_AUTO_ADDR_LIST: 'NO',
+    EPICS_PVA_ADDR_LIST: '127.0.0.1',
+  };
+  const context = new Context(env, type_log_levels.error);
+  await context.initialize();
+  return context;
+}
+
+export function stopTcaContext(context: Context): void {
+  context.destroyHard();
+}

@@ -1,0 +1,189 @@
+import * as dgram from 'node:dgram';
+import { Command, Eca } from '../../src/ca/protocol/constants';
+import { FieldType } from '../../src/database/pv';
+import { PvMap, SimplePv } from '../../src/database/simple-pv';
+import { createCaServer } from '../../src/ca/server';
+import { silentLogger } from '../../src/logger';
+import { startTestServer, type TestServer } from '../helpers/ca-server';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics } from '../helpers/pyepics';
+import { RawCircuit, request } from '../helpers/raw-client';
+
+// Bad input gets a clear error to the one who sent it; everyone else keeps being served.
+
+describe('a client that misbehaves', () => {
+  let server: TestServer;
+  let counter: SimplePv;
+  let wave: SimplePv;
+
+  beforeAll(async () => {
+    counter = new SimplePv({ name: 'R:COUNTER', type: FieldType.LONG, value: 0 });
+    wave = new SimplePv({ name: 'R:WAVE', type: FieldType.CHAR, maxElements: 100000, value: new Uint8Array(100000) });
+    server = await startTestServer(new PvMap([counter, wave]));
+  });
+  afterAll(() => server.close());
+
+  const healthyRead = () =>
+    runPyepics<{ value: number }>(`emit({'value': epics.caget('R:COUNTER', timeout=5)})`, server.clientEnv);
+
+  it('gets ECA_BADCHID for an unknown channel id, and the circuit stays open', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    client.send(request(Command.READ_NOTIFY, 6, 1, 4242, 7));
+    const error = await client.waitFor((m) => m.command === Command.ERROR);
+    expect(error.parameter2).toBe(Eca.BADCHID);
+    const sid = await client.createChannel('R:COUNTER', 1);
+    client.send(request(Command.READ_NOTIFY, 5, 1, sid, 8));
+    const reply = await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 8);
+    expect(reply.parameter1).toBe(Eca.NORMAL);
+    client.close();
+  });
+
+  it('gets ECA_BADTYPE for an unknown DBR type', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    const sid = await client.createChannel('R:COUNTER', 1);
+    client.send(request(Command.READ_NOTIFY, 99, 1, sid, 9));
+    const error = await client.waitFor((m) => m.command === Command.ERROR);
+    expect(error.parameter2).toBe(Eca.BADTYPE);
+    expect(error.parameter1).toBe(1);
+    client.send(request(Command.WRITE_NOTIFY, 77, 1, sid, 10, Buffer.alloc(8)));
+    const writeReply = await client.waitFor((m) => m.command === Command.WRITE_NOTIFY && m.parameter2 === 10);
+    expect(writeReply.parameter1).toBe(Eca.BADTYPE);
+    client.close();
+  });
+
+  it('gets CREATE_CH_FAIL for a name the server does not serve', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    await expect(client.createChannel('R:NOPE', 3)).rejects.toThrow(/no channel/);
+    client.close();
+  });
+
+  it('has only its own circuit closed after a malformed message', async () => {
+    const bad = await RawCircuit.connect(server.server.tcpPort);
+    bad.send(request(0x4242, 0, 0, 0, 0));
+    await bad.waitClosed();
+    expect((await healthyRead()).value).toBe(0);
+  });
+
+  it('disconnecting mid-message harms nobody', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    const sid = await client.createChannel('R:COUNTER', 1);
+    const message = request(Command.WRITE_NOTIFY, 5, 1, sid, 11, Buffer.from([0, 0, 0, 5]));
+    client.send(message.subarray(0, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.close();
+    counter.post(1);
+    expect((await healthyRead()).value).toBe(1);
+  });
+
+  it('a client that stops reading keeps the server bounded and others served', async () => {
+    const stalled = await RawCircuit.connect(server.server.tcpPort);
+    const sid = await stalled.createChannel('R:WAVE', 1);
+    stalled.socket.pause();
+    stalled.send(request(Command.EVENT_ADD, 4, 0, sid, 1, Buffer.alloc(16)));
+    // 100 000-byte updates, 300 of them: 30 MB that must not pile up in the server.
+    const payload = new Uint8Array(100000);
+    for (let i = 0; i < 300; i++) {
+      payload.fill(i & 0xff);
+      wave.post(payload);
+      if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const stats = server.server.statistics();
+    expect(stats.queuedBytes).toBeLessThan(2 * 1024 * 1024);
+    // Another client still reads while the stalled one holds its subscription.
+    const monitor = await runPyepics<{ updates: number }>(
+      `
+count = [0]
+def cb(**kw): count[0] += 1
+chid = ca.create_channel('R:COUNTER')
+ca.connect_channel(chid, timeout=5)
+sub = ca.create_subscription(chid, callback=cb)
+for i in range(20):
+    epics.caput('R:COUNTER', i + 10, wait=True)
+time.sleep(0.3)
+emit({'updates': count[0]})
+`,
+      server.clientEnv,
+    );
+    expect(monitor.updates).toBe(21);
+    stalled.close();
+  });
+});
+
+describe('two servers on one host', () => {
+  it('share the UDP search port and are both found through the loopback broadcast address', async () => {
+    const port = await freePort();
+    const beaconPort = await freePort();
+    const env = loopbackEnv(port, beaconPort);
+    const first = await createCaServer({
+      provider: new PvMap([new SimplePv({ name: 'ONE:PV', type: FieldType.LONG, value: 1 })]),
+      env,
+      logger: silentLogger(),
+    });
+    const second = await createCaServer({
+      provider: new PvMap([new SimplePv({ name: 'TWO:PV', type: FieldType.LONG, value: 2 })]),
+      env,
+      logger: silentLogger(),
+    });
+    try {
+      expect(first.tcpPort).toBe(port);
+      expect(second.tcpPort).not.toBe(port);
+      expect(second.udpPort).toBe(port);
+      const result = await runPyepics<{ one: number; two: number }>(
+        `emit({'one': epics.caget('ONE:PV', timeout=5), 'two': epics.caget('TWO:PV', timeout=5)})`,
+        { ...env, EPICS_CA_ADDR_LIST: `127.255.255.255:${port}` },
+      );
+      expect(result).toEqual({ one: 1, two: 2 });
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+});
+
+describe('beacons', () => {
+  it('start fast, count up, and carry the TCP port', async () => {
+    const port = await freePort();
+    const beaconPort = await freePort();
+    const listener = dgram.createSocket('udp4');
+    const seen: { sequence: number; port: number; at: number }[] = [];
+    listener.on('message', (message) => {
+      if (message.readUInt16BE(0) === Command.RSRV_IS_UP) {
+        seen.push({ sequence: message.readUInt32BE(8), port: message.readUInt16BE(6), at: Date.now() });
+      }
+    });
+    await new Promise<void>((resolve) => listener.bind(beaconPort, '127.0.0.1', resolve));
+    const server = await createCaServer({
+      provider: new PvMap(),
+      env: loopbackEnv(port, beaconPort),
+      logger: silentLogger(),
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(seen.length).toBeGreaterThanOrEqual(4);
+      expect(seen.map((beacon) => beacon.sequence)).toEqual(seen.map((_, index) => index));
+      expect(new Set(seen.map((beacon) => beacon.port))).toEqual(new Set([server.tcpPort]));
+    } finally {
+      await server.close();
+      listener.close();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('sends SERVER_DISCONN for each channel and closes the circuit', async () => {
+    const port = await freePort();
+    const server = await createCaServer({
+      provider: new PvMap([new SimplePv({ name: 'S:PV', type: FieldType.LONG, value: 1 })]),
+      env: loopbackEnv(port, await freePort()),
+      logger: silentLogger(),
+    });
+    const client = await RawCircuit.connect(server.tcpPort);
+    await client.createChannel('S:PV', 21);
+    await server.close();
+    const disconnect = await client.waitFor((m) => m.command === Command.SERVER_DISCONN).catch(() => undefined);
+    expect(disconnect?.parameter1).toBe(21);
+    await client.waitClosed();
+  });
+});
+
