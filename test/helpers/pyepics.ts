@@ -32,6 +32,17 @@ export function startPyepics<T = unknown>(script: string, env: Record<string, st
     'def say(line):',
     '    sys.stdout.write(line + "\\n")',
     '    sys.stdout.flush()',
+    // pyepics drops the ECA status of a put callback; keep it, so tests see what libca was told.
+    '_put_statuses = []',
+    'def _on_put(args, **kw):',
+    '    _put_statuses.append(args.status)',
+    '    if callable(args.usr): args.usr()',
+    'ca._CB_PUTWAIT = dbr.make_callback(_on_put, dbr.event_handler_args)',
+    'def put_status(pvname, value, timeout=5):',
+    '    "The ECA status of a put with callback (1 is ECA_NORMAL), or None if it never completed."',
+    '    del _put_statuses[:]',
+    '    epics.caput(pvname, value, wait=True, timeout=timeout)',
+    '    return _put_statuses[-1] if _put_statuses else None',
     '',
   ].join('\n');
   const child = spawn(PYTHON, ['-u', '-c', prelude + script], {

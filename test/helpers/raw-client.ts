@@ -1,29 +1,26 @@
 import * as net from 'node:net';
-import { emptyHeader, readHeader, type MessageHeader } from '../../src/ca/protocol/header';
+import { writeCreateChannelRequest, writeRequest, writeVersionRequest } from '../../src/ca/protocol/client-requests';
+import { Command } from '../../src/ca/protocol/constants';
+import { MessageFramer } from '../../src/ca/protocol/framer';
+import type { MessageHeader } from '../../src/ca/protocol/header';
+import { MessageWriter } from '../../src/ca/protocol/writer';
 
 export interface ReceivedMessage extends MessageHeader {
   payload: Buffer;
 }
 
-/** Builds a request with a 16-byte header (payload padded to 8), for tests that speak raw CA. */
+/** One request as bytes (payload padded to 8), for tests that speak raw CA. */
 export function request(
   command: number,
   dataType: number,
   dataCount: number,
   parameter1: number,
   parameter2: number,
-  payload: Buffer = Buffer.alloc(0),
+  payload?: Buffer,
 ): Buffer {
-  const padded = (payload.length + 7) & ~7;
-  const bytes = Buffer.alloc(16 + padded);
-  bytes.writeUInt16BE(command, 0);
-  bytes.writeUInt16BE(padded, 2);
-  bytes.writeUInt16BE(dataType, 4);
-  bytes.writeUInt16BE(dataCount, 6);
-  bytes.writeUInt32BE(parameter1, 8);
-  bytes.writeUInt32BE(parameter2, 12);
-  payload.copy(bytes, 16);
-  return bytes;
+  const writer = new MessageWriter(64);
+  writeRequest(writer, command, dataType, dataCount, parameter1, parameter2, payload);
+  return writer.take()!;
 }
 
 export const nameBytes = (name: string) => Buffer.from(name + '\0');
@@ -31,20 +28,14 @@ export const nameBytes = (name: string) => Buffer.from(name + '\0');
 /** A TCP client that writes raw bytes and collects the server's messages. */
 export class RawCircuit {
   readonly messages: ReceivedMessage[] = [];
-  private pending = Buffer.alloc(0);
+  private readonly framer = new MessageFramer();
   private waiters: (() => void)[] = [];
   closed = false;
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.pending = Buffer.concat([this.pending, chunk]);
-      const header = emptyHeader();
-      for (;;) {
-        const length = readHeader(this.pending, 0, this.pending.length, header);
-        if (length === 0 || this.pending.length < length + header.payloadSize) break;
-        this.messages.push({ ...header, payload: this.pending.subarray(length, length + header.payloadSize) });
-        this.pending = this.pending.subarray(length + header.payloadSize);
-      }
+      this.framer.push(chunk);
+      while (this.framer.next()) this.messages.push({ ...this.framer.header, payload: this.framer.payload() });
       this.waiters.splice(0).forEach((wake) => wake());
     });
     socket.on('close', () => {
@@ -90,9 +81,14 @@ export class RawCircuit {
 
   /** VERSION, then CREATE_CHAN; resolves with the server id. */
   async createChannel(name: string, clientId: number): Promise<number> {
-    this.send(Buffer.concat([request(0, 0, 13, 0, 0), request(18, 0, 0, clientId, 13, nameBytes(name))]));
-    const reply = await this.waitFor((m) => (m.command === 18 || m.command === 26) && m.parameter1 === clientId);
-    if (reply.command === 26) throw new Error(`no channel ${name}`);
+    const writer = new MessageWriter(64);
+    writeVersionRequest(writer);
+    writeCreateChannelRequest(writer, name, clientId);
+    this.send(writer.take()!);
+    const reply = await this.waitFor(
+      (m) => (m.command === Command.CREATE_CHAN || m.command === Command.CREATE_CH_FAIL) && m.parameter1 === clientId,
+    );
+    if (reply.command === Command.CREATE_CH_FAIL) throw new Error(`no channel ${name}`);
     return reply.parameter2;
   }
 

@@ -1,48 +1,34 @@
 import { Command } from './constants';
 import { ProtocolError } from './errors';
-import { emptyHeader, readHeader, type MessageHeader } from './header';
+import { emptyHeader, readHeader } from './header';
+import { MessageFramer } from './framer';
 import { decodeRequest, type ClientRequest } from './requests';
 
 /**
  * Frames the byte stream of a TCP circuit into requests. Bytes go in as they arrive; complete
  * requests come out. Payloads are views into the received chunks, valid as long as the caller
- * holds them (Node never reuses a chunk it has handed out).
+ * holds them.
  */
 export class CircuitReader {
-  private pending: Buffer = Buffer.alloc(0);
-  private offset = 0;
-  private readonly header: MessageHeader = emptyHeader();
+  private readonly framer: MessageFramer;
 
   /** `maxPayloadSize` bounds what one message may ask the server to buffer. */
-  constructor(private readonly maxPayloadSize: number) {}
+  constructor(maxPayloadSize: number) {
+    this.framer = new MessageFramer(maxPayloadSize);
+  }
 
   push(chunk: Buffer): void {
-    if (this.offset >= this.pending.length) {
-      this.pending = chunk;
-    } else {
-      this.pending = Buffer.concat([this.pending.subarray(this.offset), chunk]);
-    }
-    this.offset = 0;
+    this.framer.push(chunk);
   }
 
   /** The next complete request, or undefined until more bytes arrive. Throws ProtocolError. */
   next(): ClientRequest | undefined {
-    const headerLength = readHeader(this.pending, this.offset, this.pending.length, this.header);
-    if (headerLength === 0) return undefined;
-    const { payloadSize } = this.header;
-    if (payloadSize > this.maxPayloadSize) {
-      throw new ProtocolError(`payload of ${payloadSize} bytes exceeds the limit of ${this.maxPayloadSize}`);
-    }
-    const start = this.offset + headerLength;
-    const end = start + payloadSize;
-    if (end > this.pending.length) return undefined;
-    this.offset = end;
-    return decodeRequest(this.header, this.pending.subarray(start, end));
+    return this.framer.next() ? decodeRequest(this.framer.header, this.framer.payload()) : undefined;
   }
 
   /** Bytes received but not yet framed into a request. */
   get buffered(): number {
-    return this.pending.length - this.offset;
+    return this.framer.buffered;
   }
 }
 

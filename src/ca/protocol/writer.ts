@@ -2,19 +2,26 @@ import { headerSizeFor, paddedSize, writeHeader } from './header';
 
 /**
  * Accumulates outgoing messages in one buffer so that a batch goes out in one socket write.
- * `take()` hands the batch over and starts a fresh buffer, because the socket keeps the old one
- * until it is written.
+ * `take()` hands the batch over as a view and goes on writing after it in the same buffer: the
+ * socket keeps that view until it is written, and nothing handed out is ever written again.
+ * Only when the buffer is used up does a new one take its place, as large as the largest batch
+ * so far (up to a limit), so that a circuit that sends big batches stops regrowing its buffer.
  */
 export class MessageWriter {
   private buffer: Buffer;
+  /** The first byte not yet handed out. */
+  private start = 0;
   private length = 0;
+  private capacity: number;
 
-  constructor(private readonly initialCapacity = 16 * 1024) {
+  constructor(initialCapacity = 16 * 1024) {
+    this.capacity = initialCapacity;
     this.buffer = Buffer.allocUnsafe(initialCapacity);
   }
 
+  /** Bytes written since the last `take()`. */
   get size(): number {
-    return this.length;
+    return this.length - this.start;
   }
 
   /**
@@ -43,19 +50,26 @@ export class MessageWriter {
     return this.buffer;
   }
 
-  /** Hands over the messages written so far, or undefined when there are none. */
+  /** Hands over the messages written since the last call, or undefined when there are none. */
   take(): Buffer | undefined {
-    if (this.length === 0) return undefined;
-    const batch = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(this.initialCapacity);
-    this.length = 0;
+    if (this.length === this.start) return undefined;
+    const batch = this.buffer.subarray(this.start, this.length);
+    this.start = this.length;
     return batch;
   }
 
+  /** Room for `bytes` more after the current batch, which moves to a new buffer if need be. */
   private ensure(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
-    this.buffer = grown;
+    const pending = this.length - this.start;
+    if (pending + bytes > this.capacity) this.capacity = Math.min(Math.max(this.capacity * 2, pending + bytes), MAX_CAPACITY);
+    const next = Buffer.allocUnsafe(Math.max(this.capacity, pending + bytes));
+    this.buffer.copy(next, 0, this.start, this.length);
+    this.buffer = next;
+    this.start = 0;
+    this.length = pending;
   }
 }
+
+/** The largest buffer a writer keeps asking for; a bigger batch gets a buffer of its own size. */
+const MAX_CAPACITY = 1024 * 1024;

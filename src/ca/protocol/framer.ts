@@ -1,0 +1,56 @@
+import { ProtocolError } from './errors';
+import { emptyHeader, readHeader, type MessageHeader } from './header';
+
+/**
+ * Cuts a TCP byte stream into CA messages, in either direction: bytes go in as they arrive,
+ * and each `next()` that returns true leaves one message's header in `header` and its payload
+ * in `buffer` from `payloadOffset` on. Both are overwritten by the next call; `payload()` gives
+ * a view that stays valid as long as the caller holds it (Node never reuses a chunk it has
+ * handed out, and a joined message gets a buffer of its own).
+ */
+export class MessageFramer {
+  readonly header: MessageHeader = emptyHeader();
+  buffer: Buffer = Buffer.alloc(0);
+  payloadOffset = 0;
+  private end = 0;
+  private offset = 0;
+
+  /** `maxPayloadSize` bounds what one message may make the reader buffer. */
+  constructor(private readonly maxPayloadSize = Infinity) {}
+
+  push(chunk: Buffer): void {
+    if (this.offset >= this.end) {
+      this.buffer = chunk;
+      this.end = chunk.length;
+    } else {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.offset, this.end), chunk]);
+      this.end = this.buffer.length;
+    }
+    this.offset = 0;
+  }
+
+  /** Whether a whole message was framed; false until more bytes arrive. Throws ProtocolError. */
+  next(): boolean {
+    const headerLength = readHeader(this.buffer, this.offset, this.end, this.header);
+    if (headerLength === 0) return false;
+    const { payloadSize } = this.header;
+    if (payloadSize > this.maxPayloadSize) {
+      throw new ProtocolError(`payload of ${payloadSize} bytes exceeds the limit of ${this.maxPayloadSize}`);
+    }
+    const start = this.offset + headerLength;
+    if (start + payloadSize > this.end) return false;
+    this.payloadOffset = start;
+    this.offset = start + payloadSize;
+    return true;
+  }
+
+  /** The current message's payload, as a view. */
+  payload(): Buffer {
+    return this.buffer.subarray(this.payloadOffset, this.payloadOffset + this.header.payloadSize);
+  }
+
+  /** Bytes received but not yet framed into a message. */
+  get buffered(): number {
+    return this.end - this.offset;
+  }
+}

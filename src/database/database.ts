@@ -1,0 +1,168 @@
+// The IOC database: records loaded from .db files, served to CA as `REC`, `REC.FIELD`,
+// `REC.FIELD$` and their aliases, processed at start (PINI) and by the periodic scans, and
+// handed to code through typed record handles.
+
+import * as path from 'node:path';
+import type { Logger } from 'pino';
+import { silentLogger } from '../logger';
+import { recordHandle, type RecordHandle } from './binding';
+import type { SourceLocation } from './db-file/location';
+import { parseMacroDefinitions, type Macros } from './db-file/macros';
+import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
+import { splitSearchPath } from './db-file/source-files';
+import { isText } from './dbf';
+import { FieldPv } from './field-pv';
+import { buildRecords, type BuildResult } from './loader';
+import type { ProcessVariable, PvProvider } from './pv';
+import type { DbRecord } from './record';
+import { RECORD_ATTRIBUTES } from './records/common-fields';
+import type { FieldSpec } from './records/field-spec';
+import type { ValueKind } from './records/record-type';
+import { Scanner } from './scanner';
+
+export interface DatabaseOptions {
+  logger?: Logger;
+}
+
+export interface LoadOptions {
+  /** Macro definitions as softIoc's -m takes them ("P=X:,R=Y:"), or as name → value. */
+  macros?: string | Readonly<{ [name: string]: string }> | Macros;
+  /**
+   * Directories searched for included files named without a directory part. Default: the
+   * directories of EPICS_DB_INCLUDE_PATH when set, else the directory of the loaded file.
+   */
+  includePaths?: readonly string[];
+  /** The environment to read EPICS_DB_INCLUDE_PATH from (default: process.env). */
+  env?: Readonly<{ [name: string]: string | undefined }>;
+}
+
+/** The PINI choices that process a record when the database starts: YES and RUN. */
+const PINI_AT_START = new Set([1, 2]);
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+
+interface NameEntry {
+  readonly record: DbRecord;
+  readonly location: SourceLocation;
+}
+
+export class Database implements PvProvider {
+  private readonly names = new Map<string, NameEntry>();
+  private readonly recordList: DbRecord[] = [];
+  private readonly logger: Logger;
+  private readonly scanner: Scanner;
+  private started = false;
+
+  constructor(options: DatabaseOptions = {}) {
+    this.logger = options.logger ?? silentLogger();
+    this.scanner = new Scanner((record, error) => this.logger.error({ err: error, record: record.name }, 'scan processing failed'));
+  }
+
+  /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */
+  loadFile(file: string, options: LoadOptions = {}): string[] {
+    const includePaths = this.includePaths(options, path.dirname(file));
+    return this.add(parseDatabaseFile(file, { macros: macrosOf(options.macros), includePaths }));
+  }
+
+  /** Loads .db text; `file` names it in messages and is where includes are looked for by default. */
+  loadText(text: string, options: LoadOptions & { file?: string } = {}): string[] {
+    const file = options.file ?? '<text>';
+    const includePaths = this.includePaths(options, options.file ? path.dirname(options.file) : '.');
+    return this.add(parseDatabaseText(text, file, { macros: macrosOf(options.macros), includePaths }));
+  }
+
+  /** Processes the PINI records and starts the periodic scans. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const record of this.recordList) if (PINI_AT_START.has(record.number('PINI'))) record.process();
+    this.scanner.start(this.recordList);
+  }
+
+  /** Stops the periodic scans. */
+  close(): void {
+    this.started = false;
+    this.scanner.stop();
+  }
+
+  find(name: string): ProcessVariable | undefined {
+    const dot = name.indexOf('.');
+    const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
+    if (!entry) return undefined;
+    const rest = dot < 0 ? '' : name.slice(dot + 1);
+    const fieldName = FIELD_NAME.exec(rest)?.[0] ?? '';
+    const modifier = rest.slice(fieldName.length);
+    if (modifier !== '' && modifier !== '$') return undefined;
+    const spec = this.fieldSpec(entry.record, fieldName || 'VAL');
+    if (!spec) return undefined;
+    const shape = entry.record.shape(spec);
+    if (shape.dbf === 'NOACCESS') return undefined;
+    const longString = modifier === '$';
+    if (longString && !isText(shape.dbf)) return undefined;
+    return new FieldPv(name, entry.record, spec, longString);
+  }
+
+  /** A loaded record by name or alias, for code to drive; `kind` checks what its VAL is. */
+  record(name: string): RecordHandle;
+  record<K extends ValueKind>(name: string, kind: K): RecordHandle<K>;
+  record(name: string, kind?: ValueKind): RecordHandle {
+    const entry = this.names.get(name);
+    if (!entry) throw new Error(`no record ${name}`);
+    const actual = entry.record.type.valueKind;
+    if (kind !== undefined && kind !== actual) {
+      throw new Error(`${name} is a ${entry.record.type.name} record, whose value is a ${actual}, not a ${kind}`);
+    }
+    return recordHandle(entry.record, actual);
+  }
+
+  hasRecord(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** Names of the records, in load order (aliases not included). */
+  recordNames(): string[] {
+    return this.recordList.map((record) => record.name);
+  }
+
+  private fieldSpec(record: DbRecord, name: string): FieldSpec | undefined {
+    return record.type.fields.get(name) ?? RECORD_ATTRIBUTES.find((spec) => spec.name === name);
+  }
+
+  private includePaths(options: LoadOptions, fileDirectory: string): readonly string[] {
+    if (options.includePaths) return options.includePaths;
+    const fromEnv = (options.env ?? process.env).EPICS_DB_INCLUDE_PATH;
+    return fromEnv ? splitSearchPath(fromEnv) : [fileDirectory];
+  }
+
+  private add(parsed: ParseResult): string[] {
+    for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
+    const built = buildRecords(parsed.items, {
+      definitionOf: (name) => this.names.get(name)?.location,
+      recordOf: (name) => this.names.get(name)?.record,
+    }, { scanChanged: (record) => this.scanner.update(record) });
+    this.register(built);
+    for (const [file, fields] of built.unfollowedLinks) {
+      this.logger.warn({ file, fields }, `${file}: links are not followed; ${fields.length} link field(s) name other PVs (first: ${fields[0]})`);
+    }
+    this.logger.info({ files: parsed.files, records: built.records.length }, 'database loaded');
+    return built.records.map(({ record }) => record.name);
+  }
+
+  private register(built: BuildResult): void {
+    for (const { record, location } of built.records) {
+      this.names.set(record.name, { record, location });
+      this.recordList.push(record);
+      if (this.started) {
+        if (PINI_AT_START.has(record.number('PINI'))) record.process();
+        this.scanner.update(record);
+      }
+    }
+    for (const { alias, record, location } of built.aliases) this.names.set(alias, { record, location });
+  }
+}
+
+function macrosOf(macros: LoadOptions['macros']): Macros {
+  if (macros === undefined) return new Map();
+  if (typeof macros === 'string') return parseMacroDefinitions(macros);
+  if (macros instanceof Map) return macros;
+  return new Map(Object.entries(macros as { [name: string]: string }));
+}

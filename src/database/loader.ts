@@ -1,0 +1,202 @@
+// From what a .db file says to records: record types and fields checked against the tables,
+// values converted as dbPutString converts them, names kept unique, constant links loaded and
+// the links that name other PVs noted (they are not followed).
+
+import type { DatabaseItem, RecordDefinition, Setting } from './db-file/ast';
+import { DbFileError, formatLocation, type SourceLocation } from './db-file/location';
+import { isLink } from './dbf';
+import { parseFieldText } from './db-value';
+import type { FieldData } from './field-codec';
+import { classifyLink } from './links';
+import { AlarmStatus } from './pv';
+import { DbRecord, type RecordHost } from './record';
+import { RECORD_ATTRIBUTES } from './records/common-fields';
+import type { FieldSpec } from './records/field-spec';
+import type { LinkConstant, RecordType } from './records/record-type';
+import { RECORD_TYPES } from './records/registry';
+
+/** The names a database already serves, so that a load cannot redefine them. */
+export interface NameRegistry {
+  definitionOf(name: string): SourceLocation | undefined;
+  /** The record a name (record or alias) serves. */
+  recordOf(name: string): DbRecord | undefined;
+}
+
+export interface LoadedRecord {
+  readonly record: DbRecord;
+  readonly location: SourceLocation;
+}
+
+export interface LoadedAlias {
+  readonly alias: string;
+  readonly record: DbRecord;
+  readonly location: SourceLocation;
+}
+
+export interface BuildResult {
+  readonly records: readonly LoadedRecord[];
+  readonly aliases: readonly LoadedAlias[];
+  /** Per file, the `RECORD.FIELD`s whose links name other PVs. */
+  readonly unfollowedLinks: ReadonlyMap<string, readonly string[]>;
+}
+
+interface FieldValueSetting {
+  readonly spec: FieldSpec;
+  readonly data: FieldData;
+}
+
+interface PendingRecord {
+  readonly name: string;
+  readonly type: RecordType;
+  readonly location: SourceLocation;
+  readonly settings: FieldValueSetting[];
+  readonly constants: Map<string, LinkConstant>;
+  readonly infos: Map<string, string>;
+}
+
+/** Builds the records of one load; nothing is created unless the whole load is valid. */
+export function buildRecords(items: readonly DatabaseItem[], registry: NameRegistry, host: RecordHost): BuildResult {
+  const pending = new Map<string, PendingRecord>();
+  const names = new Map<string, SourceLocation>();
+  /** Aliases of this load, to the name of a record of this load or to a record loaded before. */
+  const aliases: { alias: string; target: string | DbRecord; location: SourceLocation }[] = [];
+  const aliasTargets = new Map<string, string | DbRecord>();
+  const unfollowedLinks = new Map<string, string[]>();
+
+  const claim = (name: string, location: SourceLocation) => {
+    const first = names.get(name) ?? registry.definitionOf(name);
+    if (first) throw new DbFileError(location, `"${name}" is already defined at ${formatLocation(first)}`);
+    names.set(name, location);
+  };
+
+  for (const item of items) {
+    if (item.kind === 'alias') {
+      const target = aliasTargets.get(item.target.name) ?? (pending.has(item.target.name) ? item.target.name : registry.recordOf(item.target.name));
+      if (!target) throw new DbFileError(item.target.location, `alias "${item.alias.name}" refers to unknown record "${item.target.name}"`);
+      claim(item.alias.name, item.alias.location);
+      aliases.push({ alias: item.alias.name, target, location: item.alias.location });
+      aliasTargets.set(item.alias.name, target);
+      continue;
+    }
+    const record = pendingRecordFor(item, pending, registry, claim);
+    for (const setting of item.fields) applySetting(record, setting, unfollowedLinks);
+    for (const info of item.infos) record.infos.set(info.name, info.value.text);
+    for (const alias of item.aliases) {
+      claim(alias.name, alias.location);
+      aliases.push({ alias: alias.name, target: record.name, location: alias.location });
+      aliasTargets.set(alias.name, record.name);
+    }
+  }
+
+  const records = [...pending.values()].map((definition) => ({ record: materialize(definition, host), location: definition.location }));
+  const byName = new Map(records.map(({ record }) => [record.name, record]));
+  return {
+    records,
+    aliases: aliases.map(({ alias, target, location }) => ({ alias, record: typeof target === 'string' ? byName.get(target)! : target, location })),
+    unfollowedLinks,
+  };
+}
+
+function pendingRecordFor(
+  item: RecordDefinition,
+  pending: Map<string, PendingRecord>,
+  registry: NameRegistry,
+  claim: (name: string, location: SourceLocation) => void,
+): PendingRecord {
+  if (item.recordType === '*') {
+    const existing = pending.get(item.name);
+    if (existing) return existing;
+    const where = registry.definitionOf(item.name);
+    throw new DbFileError(item.location, where
+      ? `record "${item.name}" was loaded by an earlier load (${formatLocation(where)}); record("*", …) can only add to a record of the same load`
+      : `record "${item.name}" is not defined; record("*", …) adds fields to an existing record`);
+  }
+  const type = RECORD_TYPES.get(item.recordType);
+  if (!type) {
+    throw new DbFileError(item.typeLocation, `record type "${item.recordType}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
+  }
+  claim(item.name, item.location);
+  const record: PendingRecord = { name: item.name, type, location: item.location, settings: [], constants: new Map(), infos: new Map() };
+  pending.set(item.name, record);
+  return record;
+}
+
+function applySetting(record: PendingRecord, setting: Setting, unfollowedLinks: Map<string, string[]>): void {
+  const spec = record.type.fields.get(setting.name);
+  if (!spec) throw new DbFileError(setting.location, unknownField(record.type, setting.name));
+  if (spec.name === 'NAME') throw new DbFileError(setting.location, `the NAME field of record "${record.name}" cannot be set`);
+  const text = setting.value.text;
+  if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
+  const parsed = parseFieldText(spec, text, record.type.devices);
+  if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
+  record.settings.push({ spec, data: parsed.data });
+  if (!isLink(spec.dbf)) return;
+  const target = classifyLink(setting.value);
+  record.constants.delete(spec.name);
+  if (target.kind === 'constant') record.constants.set(spec.name, target.value);
+  if (target.kind === 'link') {
+    const file = setting.location.file;
+    unfollowedLinks.set(file, [...(unfollowedLinks.get(file) ?? []), `${record.name}.${spec.name}`]);
+  }
+}
+
+function materialize(definition: PendingRecord, host: RecordHost): DbRecord {
+  const record = new DbRecord(definition.name, definition.type, host);
+  for (const spec of definition.type.fields.values()) record.assign(spec.name, initialData(definition.type, spec));
+  record.assign('NAME', definition.name);
+  record.assign('RTYP', definition.type.name);
+  record.assign('VERS', 'none specified');
+  for (const { spec, data } of definition.settings) {
+    record.assign(spec.name, data);
+    if (spec.name === 'VAL') record.assign('UDF', 0);
+  }
+  for (const [name, value] of definition.infos) record.infos.set(name, value);
+  definition.type.init(record, definition.constants);
+  if (record.number('UDF') && record.number('STAT') === AlarmStatus.UDF) record.assign('SEVR', record.number('UDFS'));
+  return record;
+}
+
+function initialData(type: RecordType, spec: FieldSpec): FieldData {
+  if (spec.initial === undefined) return spec.dbf === 'STRING' || spec.dbf === 'NOACCESS' || isLink(spec.dbf) ? '' : 0;
+  const parsed = parseFieldText(spec, spec.initial, type.devices);
+  if (!parsed.ok) throw new Error(`${type.name}.${spec.name}: bad initial value: ${parsed.reason}`);
+  return parsed.data;
+}
+
+function unknownField(type: RecordType, name: string): string {
+  const attribute = RECORD_ATTRIBUTES.some((spec) => spec.name === name) ? ` (${name} is a record attribute and cannot be set)` : '';
+  const suggestion = attribute ? '' : closestField(type, name);
+  return `record type ${type.name} has no field "${name}"${attribute}${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+}
+
+function cannotSet(type: RecordType, spec: FieldSpec): string {
+  const example = type.valueKind === 'array' ? '[1, 2, 3]' : '{const: "text"}';
+  const hint = spec.name === 'VAL' ? `; give ${type.name} its initial value as a constant INP, e.g. field(INP, ${example})` : '';
+  return `field ${spec.name} of record type ${type.name} cannot be set in a database file${hint}`;
+}
+
+/** The field name nearest to a misspelt one, if any is within two edits. */
+function closestField(type: RecordType, name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of type.fields.keys()) {
+    const distance = editDistance(name.toUpperCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,27 @@
+// The record types this IOC supports, by the name a .db file gives them.
+
+import { aiRecordType } from './ai';
+import { aoRecordType } from './ao';
+import { biRecordType } from './bi';
+import { boRecordType } from './bo';
+import { calcRecordType } from './calc';
+import { int64inRecordType } from './int64in';
+import { int64outRecordType } from './int64out';
+import { longinRecordType } from './longin';
+import { longoutRecordType } from './longout';
+import { lsiRecordType } from './lsi';
+import { lsoRecordType } from './lso';
+import { mbbiRecordType } from './mbbi';
+import { mbboRecordType } from './mbbo';
+import type { RecordType } from './record-type';
+import { stringinRecordType } from './stringin';
+import { stringoutRecordType } from './stringout';
+import { waveformRecordType } from './waveform';
+
+export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
+  [
+    aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
+    int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
+    lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
+  ].map((type) => [type.name, type]),
+);

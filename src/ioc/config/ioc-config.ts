@@ -1,0 +1,157 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
+
+export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
+export const TRACE_MODES = ['live', 'allocated'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface DatabaseEntry {
+  /** A .db file, relative to the configuration file. */
+  file: string;
+  /** softIoc -m style: "P=X:,R=Y:". */
+  macros: string;
+}
+
+export interface GroupConfig {
+  enabled: boolean;
+  /** Extra macros for the group's .db file (P is the prefix). */
+  macros: string;
+}
+
+/** Everything an IOC needs to start; `ioc.config.json` and `startIoc` options both become this. */
+export interface IocConfig {
+  /** Prepended to the group PVs: `$(P)` in the shipped records/*.db. */
+  prefix: string;
+  databases: DatabaseEntry[];
+  groups: { memoryTracing: GroupConfig; iocStats: GroupConfig };
+  /** Where the file is silent, the EPICS_CAS_* environment applies. */
+  ca: {
+    serverPort?: number;
+    beaconPort?: number;
+    interfaces?: string[];
+    beaconAddresses?: string[];
+    autoBeaconAddresses?: boolean;
+    ignoreAddresses?: string[];
+    beaconPeriod?: number;
+    maxPayloadSize: number;
+  };
+  tracing: {
+    enabled: boolean;
+    samplingInterval: number;
+    period: number;
+    count: number;
+    keyType: (typeof KEY_TYPES)[number];
+    cumulative: boolean;
+    mode: (typeof TRACE_MODES)[number];
+    /** TraceDump writes here and nowhere else. */
+    dumpDirectory: string;
+  };
+  status: { period: number };
+  logging: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
+  /** Where the CA server runs: a worker keeps answering while the host's event loop is blocked. */
+  thread: 'worker' | 'main';
+}
+
+export const DEFAULT_CONFIG: IocConfig = {
+  prefix: 'MEMTRACE:',
+  databases: [],
+  groups: { memoryTracing: { enabled: true, macros: '' }, iocStats: { enabled: true, macros: '' } },
+  ca: { maxPayloadSize: 64 * 1024 * 1024 },
+  tracing: {
+    enabled: false,
+    samplingInterval: 32768,
+    period: 10,
+    count: 10,
+    keyType: 'lineno',
+    cumulative: false,
+    mode: 'live',
+    dumpDirectory: 'dumps',
+  },
+  status: { period: 1 },
+  logging: { level: 'info', pretty: false },
+  thread: 'worker',
+};
+
+const port = () => number(1, 65535, { integer: true });
+const group = object({ enabled: boolean(), macros: string() });
+
+const configCheck = object({
+  prefix: string(),
+  databases: arrayOf(object({ file: string({ nonEmpty: true }), macros: string() })),
+  groups: object({ memoryTracing: group, iocStats: group }),
+  ca: object({
+    serverPort: port(),
+    beaconPort: port(),
+    interfaces: arrayOf(string({ nonEmpty: true })),
+    beaconAddresses: arrayOf(string({ nonEmpty: true })),
+    autoBeaconAddresses: boolean(),
+    ignoreAddresses: arrayOf(string({ nonEmpty: true })),
+    beaconPeriod: number(0.1, 3600),
+    maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+  }),
+  tracing: object({
+    enabled: boolean(),
+    samplingInterval: number(1, 2 ** 30, { integer: true }),
+    period: number(0.1, 86400),
+    count: number(1, 1000, { integer: true }),
+    keyType: oneOf(KEY_TYPES),
+    cumulative: boolean(),
+    mode: oneOf(TRACE_MODES),
+    dumpDirectory: string({ nonEmpty: true }),
+  }),
+  status: object({ period: number(0.1, 3600) }),
+  logging: object({ level: oneOf(LOG_LEVELS), pretty: boolean() }),
+  thread: oneOf(['worker', 'main'] as const),
+});
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Options as users write them: every part optional, nested parts too. */
+export type IocOptions = { [K in keyof IocConfig]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K] } & {
+  groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
+};
+
+/**
+ * Validates options against the schema and fills in the defaults. Relative paths are resolved
+ * against `baseDirectory`. Throws ConfigError listing every problem with its JSON path.
+ */
+export function resolveIocConfig(options: unknown, baseDirectory: string, source = 'config'): IocConfig {
+  const errors: string[] = [];
+  const checked = (configCheck as Check<IocOptions>)(options ?? {}, '$', errors);
+  if (errors.length > 0 || !checked) throw new ConfigError(errors.map((error) => `${source}: ${error}`).join('\n'));
+  const config: IocConfig = {
+    ...DEFAULT_CONFIG,
+    ...checked,
+    groups: {
+      memoryTracing: { ...DEFAULT_CONFIG.groups.memoryTracing, ...checked.groups?.memoryTracing },
+      iocStats: { ...DEFAULT_CONFIG.groups.iocStats, ...checked.groups?.iocStats },
+    },
+    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
+    tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
+    status: { ...DEFAULT_CONFIG.status, ...checked.status },
+    logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
+    databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
+  };
+  config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
+  return config;
+}
+
+/** Reads and validates an ioc.config.json. */
+export function loadIocConfig(file: string): IocConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${file}: cannot read: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON: ${(error as Error).message}`);
+  }
+  return resolveIocConfig(parsed, path.dirname(path.resolve(file)), file);
+}

@@ -1,0 +1,105 @@
+import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
+import { parseAddressList } from '../ca/server/addresses';
+import { Database } from '../database';
+import type { Logger } from '../logger';
+import type { ObservedThread } from '../tracing';
+import { ConfigError, type IocConfig } from './config/ioc-config';
+import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
+import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
+import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './stats';
+
+
+/** What the CA server serves: the groups' records with the prefix, then the configured databases. */
+export function loadDatabase(config: IocConfig, logger: Logger): Database {
+  const database = new Database({ logger });
+  const groups: [string, IocConfig['groups']['memoryTracing']][] = [
+    [MEMORY_TRACING_DB, config.groups.memoryTracing],
+    [IOC_STATS_DB, config.groups.iocStats],
+  ];
+  for (const [file, group] of groups) {
+    if (!group.enabled) continue;
+    const macros = [`P=${config.prefix}`, group.macros].filter(Boolean).join(',');
+    database.loadFile(file, { macros });
+  }
+  for (const entry of config.databases) database.loadFile(entry.file, { macros: entry.macros });
+  return database;
+}
+
+/** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
+export function caServerSettings(config: IocConfig, env: Record<string, string | undefined>): Partial<CaServerEnvironment> {
+  const { ca } = config;
+  const beaconPort = ca.beaconPort ?? readServerEnvironment(env).config.beaconPort;
+  const invalid = (key: string) => (entry: string) => {
+    throw new ConfigError(`ca.${key}: "${entry}" is not an IPv4 address[:port]`);
+  };
+  const settings: Partial<CaServerEnvironment> = {};
+  if (ca.serverPort !== undefined) settings.serverPort = ca.serverPort;
+  if (ca.beaconPort !== undefined) settings.beaconPort = ca.beaconPort;
+  if (ca.interfaces) settings.interfaces = parseAddressList(ca.interfaces.join(' '), 0, invalid('interfaces')).map((a) => a.host);
+  if (ca.beaconAddresses) settings.beaconAddresses = parseAddressList(ca.beaconAddresses.join(' '), beaconPort, invalid('beaconAddresses'));
+  if (ca.autoBeaconAddresses !== undefined) settings.autoBeaconAddresses = ca.autoBeaconAddresses;
+  if (ca.ignoreAddresses) settings.ignoreAddresses = parseAddressList(ca.ignoreAddresses.join(' '), 0, invalid('ignoreAddresses')).map((a) => a.host);
+  if (ca.beaconPeriod !== undefined) settings.beaconPeriod = ca.beaconPeriod;
+  return settings;
+}
+
+export interface IocCoreOptions {
+  config: IocConfig;
+  logger: Logger;
+  /** The thread whose heap the tracing group samples: 'main' when the core runs in a worker. */
+  observedThread: ObservedThread;
+  /** The observed thread's figures for the iocStats group: the last period's snapshot. */
+  metrics: () => ProcessMetrics | undefined;
+  env?: Record<string, string | undefined>;
+}
+
+export interface IocCore {
+  readonly server: CaServer;
+  readonly database: Database;
+  close(): Promise<void>;
+}
+
+/** Database, CA server and the tracing group, in the thread that serves CA. */
+export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
+  const { config, logger } = options;
+  const env = options.env ?? process.env;
+  const database = loadDatabase(config, logger);
+  database.start();
+  let server: CaServer;
+  try {
+    server = await createCaServer({
+      provider: database,
+      logger,
+      env,
+      config: caServerSettings(config, env),
+      maxPayloadSize: config.ca.maxPayloadSize,
+    });
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
+    ? createMemoryTracingGroup({ database, prefix: config.prefix, settings: config.tracing, thread: options.observedThread, logger })
+    : undefined;
+  const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
+    ? createIocStatsGroup({
+        database,
+        prefix: config.prefix,
+        metrics: options.metrics,
+        serverStatistics: () => server.statistics(),
+        periodSeconds: config.status.period,
+        logger,
+        env,
+      })
+    : undefined;
+  return {
+    server,
+    database,
+    async close() {
+      statsGroup?.stop();
+      await tracingGroup?.close();
+      await server.close();
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Database } from '../database';
+import { createLogger, type Logger } from '../logger';
+import { ConfigError, resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
+import { startIocCore } from './ioc-core';
+import { ProcessMetricsCollector } from './stats/metrics';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
+
+export interface Ioc {
+  /** The TCP port CA clients connect to. */
+  readonly tcpPort: number;
+  readonly thread: IocConfig['thread'];
+  /** In main-thread mode, the database, so the host can drive records of its own .db files. */
+  readonly database: Database | undefined;
+  /** Stops sampling, closes every circuit (clients get SERVER_DISCONN) and the sockets. */
+  close(): Promise<void>;
+}
+
+export type StartIocOptions = IocOptions & {
+  /** The host's logger, in main-thread mode; a worker logs through a logger of its own made from `logging`. */
+  logger?: Logger;
+};
+
+/**
+ * Serves this process's memory over CA: `await startIoc({ prefix: 'APP:' })` inside any Node
+ * service. By default CA is served from a worker thread, which keeps answering while the host's
+ * event loop is blocked; `thread: 'main'` serves it from the calling thread.
+ */
+export async function startIoc(options: StartIocOptions = {}): Promise<Ioc> {
+  const { logger, ...settings } = options;
+  const config = resolveIocConfig(settings, process.cwd(), 'startIoc options');
+  return startConfiguredIoc(config, logger ?? createLogger(config.logging));
+}
+
+/** Starts an IOC from a resolved configuration (the CLI's path). */
+export async function startConfiguredIoc(config: IocConfig, logger: Logger): Promise<Ioc> {
+  const collector = new ProcessMetricsCollector({ periodSeconds: config.status.period });
+  try {
+    return config.thread === 'main' ? await startInThisThread(config, logger, collector) : await startInWorker(config, logger, collector);
+  } catch (error) {
+    collector.stop();
+    throw error;
+  }
+}
+
+async function startInThisThread(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
+  const core = await startIocCore({ config, logger, observedThread: 'current', metrics: () => collector.latest() });
+  return {
+    tcpPort: core.server.tcpPort,
+    thread: 'main',
+    database: core.database,
+    async close() {
+      collector.stop();
+      await core.close();
+    },
+  };
+}
+
+/** The compiled worker entry; tests that run from sources use the build in dist/. */
+function workerEntry(): string {
+  const beside = path.join(__dirname, 'worker-entry.js');
+  if (fs.existsSync(beside)) return beside;
+  const built = path.resolve(__dirname, '..', '..', 'dist', 'ioc', 'worker-entry.js');
+  if (fs.existsSync(built)) return built;
+  throw new ConfigError('the worker thread needs the compiled package: run `npm run build`, or use thread: "main"');
+}
+
+async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
+  const worker = new Worker(workerEntry(), { workerData: { config } satisfies WorkerStart });
+  const post = (message: ToWorker) => worker.postMessage(message);
+  const stopCollecting = () => collector.stop();
+  worker.on('error', (error) => logger.error({ err: error }, 'CA worker failed'));
+  worker.on('exit', stopCollecting);
+  const started = await new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
+    const onMessage = (message: FromWorker) => {
+      if (message.type === 'ready') resolve(message);
+      else if (message.type === 'failed') reject(Object.assign(new Error(message.message), { name: message.name }));
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', (code) => reject(new Error(`CA worker exited with code ${code} before it was ready`)));
+  });
+  // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's iocStats group.
+  const forward = setInterval(() => {
+    const metrics = collector.latest();
+    if (metrics) post({ type: 'metrics', metrics });
+  }, config.status.period * 1000).unref();
+  logger.info({ tcpPort: started.tcpPort, thread: 'worker' }, 'IOC started');
+  let closing: Promise<void> | undefined;
+  return {
+    tcpPort: started.tcpPort,
+    thread: 'worker',
+    database: undefined,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        clearInterval(forward);
+        collector.stop();
+        const terminate = setTimeout(() => void worker.terminate(), 1500);
+        worker.once('exit', () => {
+          clearTimeout(terminate);
+          resolve();
+        });
+        worker.on('message', (message: FromWorker) => {
+          if (message.type === 'closed') void worker.terminate();
+        });
+        post({ type: 'close' });
+      });
+      return closing;
+    },
+  };
+}

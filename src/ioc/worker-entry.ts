@@ -1,0 +1,37 @@
+// The CA server's thread when an IOC runs in a worker: it keeps answering while the host's event
+// loop is blocked, and traces the host's main thread through the inspector.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '../logger';
+import { startIocCore, type IocCore } from './ioc-core';
+import type { ProcessMetrics } from './stats/metrics';
+import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
+
+const port = parentPort!;
+const { config } = workerData as WorkerStart;
+const logger = createLogger(config.logging).child({ thread: 'ca-worker' });
+let latestMetrics: ProcessMetrics | undefined;
+let core: IocCore | undefined;
+const send = (message: FromWorker) => port.postMessage(message);
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'metrics') {
+    latestMetrics = message.metrics;
+    return;
+  }
+  void (async () => {
+    await core?.close();
+    send({ type: 'closed' });
+    port.close();
+  })();
+});
+
+startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetrics }).then(
+  (started) => {
+    core = started;
+    send({ type: 'ready', tcpPort: started.server.tcpPort, udpPort: started.server.udpPort });
+  },
+  (error: Error) => {
+    send({ type: 'failed', message: error.message, name: error.name });
+    port.close();
+  },
+);

@@ -1,0 +1,170 @@
+import { TracingConflictError, TracingError } from './errors';
+import { FrameResolver } from './frame-resolver';
+import { aggregateProfile, totalSize } from './profile';
+import { HeapSampler, type ObservedThread } from './sampler';
+import { Snapshot, type TracingMode } from './snapshot';
+
+export interface StartOptions {
+  /** Mean bytes between samples (default 32768, V8's). Smaller is more precise and slower. */
+  samplingInterval?: number;
+  /**
+   * Newest frames kept per trace, 1–128 (default 128: all that V8's inspector captures; it always
+   * captures 128, so a smaller limit only merges traces, it does not make sampling cheaper).
+   */
+  stackDepth?: number;
+  /**
+   * Also keep samples of objects the GC has freed (V8's includeObjectsCollectedByMajorGC/MinorGC):
+   * snapshots then show what was allocated since start() or clearTraces(), not what is live. With
+   * `takeSnapshot({ since })` that gives what was allocated during a period.
+   */
+  includeCollected?: boolean;
+  /** `'main'` from a worker thread samples the main thread (see sampler.ts). Default `'current'`. */
+  thread?: ObservedThread;
+}
+
+export interface SnapshotOptions {
+  /**
+   * Only samples taken after this snapshot (one taken since the last start or clearTraces), e.g. in
+   * allocated mode, what was allocated since then. Sizes then sum the kept samples.
+   */
+  since?: Snapshot;
+}
+
+export interface TracedMemory {
+  /** Estimated bytes of the sampled memory now (live, or allocated in allocated mode). */
+  current: number;
+  /**
+   * The highest `current` seen since start() or clearTraces(). V8 does not track a peak, so this is
+   * the peak over the moments measured (takeSnapshot and getTracedMemory calls), not between them.
+   */
+  peak: number;
+}
+
+export const DEFAULT_SAMPLING_INTERVAL = 32768;
+/** The stack depth V8's inspector always captures. */
+export const MAX_STACK_DEPTH = 128;
+
+interface Tracing {
+  sampler: HeapSampler;
+  samplingInterval: number;
+  tracebackLimit: number;
+  mode: TracingMode;
+  run: number;
+  peak: number;
+}
+
+let tracing: Tracing | null = null;
+/** Set from the moment start() is called, so two overlapping calls cannot both proceed. */
+let claimed = false;
+let tracebackLimit = MAX_STACK_DEPTH;
+let runs = 0;
+
+function validated(options: StartOptions) {
+  const samplingInterval = options.samplingInterval ?? DEFAULT_SAMPLING_INTERVAL;
+  const stackDepth = options.stackDepth ?? MAX_STACK_DEPTH;
+  if (!Number.isInteger(samplingInterval) || samplingInterval < 1) {
+    throw new RangeError(`samplingInterval must be a positive integer number of bytes, not ${samplingInterval}`);
+  }
+  if (!Number.isInteger(stackDepth) || stackDepth < 1 || stackDepth > MAX_STACK_DEPTH) {
+    throw new RangeError(`stackDepth must be an integer from 1 to ${MAX_STACK_DEPTH}, not ${stackDepth}`);
+  }
+  const thread = options.thread ?? 'current';
+  if (thread !== 'current' && thread !== 'main') throw new RangeError(`thread must be 'current' or 'main', not ${String(thread)}`);
+  return { samplingInterval, stackDepth, includeCollected: options.includeCollected ?? false, thread };
+}
+
+/**
+ * Starts sampling allocations. Rejects with a TracingConflictError if this engine or any other
+ * inspector client (node --heap-prof, a debugger, DevTools) already runs the isolate's sampler.
+ */
+export async function start(options: StartOptions = {}): Promise<void> {
+  const { samplingInterval, stackDepth, includeCollected, thread } = validated(options);
+  if (claimed) throw new TracingConflictError('heap tracing is already started: call stop() first');
+  claimed = true;
+  let sampler: HeapSampler | null = null;
+  try {
+    sampler = await HeapSampler.connect(thread);
+    await sampler.start({ samplingInterval, includeCollected });
+  } catch (error) {
+    claimed = false;
+    await sampler?.close();
+    throw error;
+  }
+  tracebackLimit = stackDepth;
+  tracing = { sampler, samplingInterval, tracebackLimit: stackDepth, mode: includeCollected ? 'allocated' : 'live', run: ++runs, peak: 0 };
+}
+
+/** Stops sampling and forgets every sample. Does nothing if not tracing. */
+export async function stop(): Promise<void> {
+  const stopping = tracing;
+  if (!stopping) return;
+  tracing = null;
+  await stopping.sampler.close();
+  claimed = false;
+}
+
+export function isTracing(): boolean {
+  return tracing !== null;
+}
+
+/** Newest frames kept per trace, as set by the last start(). */
+export function getTracebackLimit(): number {
+  return tracebackLimit;
+}
+
+/** Forgets every sample so far (and the peak); tracing goes on. Does nothing if not tracing. */
+export async function clearTraces(): Promise<void> {
+  if (!tracing) return;
+  await tracing.sampler.restart();
+  tracing.run = ++runs;
+  tracing.peak = 0;
+}
+
+function requireTracing(action: string): Tracing {
+  if (!tracing) throw new TracingError(`heap tracing must be started to ${action}: call start() first`);
+  return tracing;
+}
+
+/** The sampled allocations now. Costs the observed thread a full GC and V8's profile building. */
+export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+  const active = requireTracing('take a snapshot');
+  let afterOrdinal: number | undefined;
+  if (options.since) {
+    const position = options.since.position;
+    if (!position) throw new TypeError('since must be a snapshot taken by takeSnapshot() in this process');
+    // After a clearTraces every sample is newer than `since`, and ordinals started over.
+    if (position.run === active.run) afterOrdinal = position.lastOrdinal;
+  }
+  const profile = await active.sampler.profile();
+  const heapUsage = await active.sampler.heapUsage();
+  const takenAt = new Date();
+  const frames = new FrameResolver();
+  const { traces, lastOrdinal } = aggregateProfile(profile, {
+    samplingInterval: active.samplingInterval,
+    tracebackLimit: active.tracebackLimit,
+    afterOrdinal,
+    frameOf: (node) => frames.resolve(node.callFrame),
+  });
+  active.peak = Math.max(active.peak, totalSize(profile));
+  return new Snapshot({
+    traces,
+    tracebackLimit: active.tracebackLimit,
+    takenAt,
+    heap: { heapUsed: heapUsage.usedSize, heapTotal: heapUsage.totalSize, rss: process.memoryUsage.rss() },
+    samplingInterval: active.samplingInterval,
+    mode: active.mode,
+    position: { run: active.run, lastOrdinal },
+  });
+}
+
+/**
+ * Estimated bytes of sampled memory, now and at its measured peak; `{ current: 0, peak: 0 }` when not
+ * tracing. Costs the same GC as a snapshot (V8 has no cheaper query) but no aggregation.
+ */
+export async function getTracedMemory(): Promise<TracedMemory> {
+  if (!tracing) return { current: 0, peak: 0 };
+  const active = tracing;
+  const current = totalSize(await active.sampler.profile());
+  active.peak = Math.max(active.peak, current);
+  return { current, peak: active.peak };
+}

@@ -1,0 +1,199 @@
+import * as path from 'node:path';
+import { type Frame, type StackNode, stackNode, Trace } from './frames';
+import { ENGINE_DIRECTORY } from './frame-resolver';
+import { escapeGlob, globToRegExp } from './glob';
+
+export type FilterDescriptor =
+  | { kind: 'trace'; inclusive: boolean; filenamePattern: string; lineno?: number; allFrames: boolean }
+  | { kind: 'frame'; filenamePattern: string };
+
+/**
+ * Keeps or drops whole traces, as tracemalloc.Filter: a trace is kept when it matches at least one
+ * inclusive filter (if there are any) and no exclusive one. It matches when its newest frame (or,
+ * with `allFrames`, any frame) has a file matching `filenamePattern` (see glob.ts) and, if `lineno`
+ * is given, that line.
+ */
+export class Filter {
+  readonly kind = 'trace';
+  readonly inclusive: boolean;
+  readonly filenamePattern: string;
+  readonly lineno: number | undefined;
+  readonly allFrames: boolean;
+  private readonly pattern: RegExp;
+
+  constructor(inclusive: boolean, filenamePattern: string, options: { lineno?: number; allFrames?: boolean } = {}) {
+    this.inclusive = inclusive;
+    this.filenamePattern = filenamePattern;
+    this.lineno = options.lineno;
+    this.allFrames = options.allFrames ?? false;
+    this.pattern = globToRegExp(filenamePattern);
+  }
+
+  matchesFrame(frame: Frame): boolean {
+    return (this.lineno === undefined || frame.line === this.lineno) && this.pattern.test(frame.file);
+  }
+
+  matches(trace: Trace): boolean {
+    if (!this.allFrames) return this.matchesFrame(trace.newestFrame);
+    let node: StackNode | null = trace.stack;
+    for (let i = 0; i < trace.depth && node; i++, node = node.parent) {
+      if (this.matchesFrame(node.frame)) return true;
+    }
+    return false;
+  }
+
+  toJSON(): FilterDescriptor {
+    const { inclusive, filenamePattern, lineno, allFrames } = this;
+    return { kind: 'trace', inclusive, filenamePattern, ...(lineno === undefined ? {} : { lineno }), allFrames };
+  }
+}
+
+/**
+ * Removes the frames whose file matches `filenamePattern` from every trace's stack, so memory
+ * allocated inside, say, Node's own code is charged to the nearest caller outside it (a Buffer
+ * your function allocates shows as yours, not as `node:buffer`). Traces left without a frame
+ * (allocations with no other code on the stack) are dropped. tracemalloc has no such filter; Node
+ * needs it because its core library is JavaScript that shows on every stack.
+ */
+export class FrameFilter {
+  readonly kind = 'frame';
+  readonly filenamePattern: string;
+  private readonly pattern: RegExp;
+
+  constructor(filenamePattern: string) {
+    this.filenamePattern = filenamePattern;
+    this.pattern = globToRegExp(filenamePattern);
+  }
+
+  matchesFrame(frame: Frame): boolean {
+    return this.pattern.test(frame.file);
+  }
+
+  toJSON(): FilterDescriptor {
+    return { kind: 'frame', filenamePattern: this.filenamePattern };
+  }
+}
+
+export type TraceFilter = Filter | FrameFilter;
+
+/**
+ * What `snapshot.filterTraces()` applies when given no filters: drop the engine's own allocations
+ * (its snapshots are live memory too), and hide Node's internals (`node:*`) and V8's pseudo-frames
+ * (`(V8 API)`, `(deopt)`…) so their allocations count for the code that called them.
+ */
+export const DEFAULT_FILTERS: readonly TraceFilter[] = Object.freeze([
+  new Filter(false, `${escapeGlob(ENGINE_DIRECTORY + path.sep)}*`, { allFrames: true }),
+  new FrameFilter('node:*'),
+  new FrameFilter('(*)'),
+]);
+
+/** Two filters are the same when they would select the same traces. */
+export function filterKey(filter: TraceFilter): string {
+  return JSON.stringify(filter.toJSON());
+}
+
+export function filterFromJSON(descriptor: FilterDescriptor): TraceFilter {
+  return descriptor.kind === 'frame'
+    ? new FrameFilter(descriptor.filenamePattern)
+    : new Filter(descriptor.inclusive, descriptor.filenamePattern, { lineno: descriptor.lineno, allFrames: descriptor.allFrames });
+}
+
+/** Frame filters first (they change stacks), then tracemalloc's include/exclude rule. */
+export function applyFilters(traces: readonly Trace[], filters: readonly TraceFilter[]): Trace[] {
+  const hidden = filters.filter((filter): filter is FrameFilter => filter instanceof FrameFilter);
+  const include = filters.filter((filter): filter is Filter => filter instanceof Filter && filter.inclusive).map(traceMatcher);
+  const exclude = filters.filter((filter): filter is Filter => filter instanceof Filter && !filter.inclusive).map(traceMatcher);
+  const rebuilder = hidden.length > 0 ? new StackRebuilder(hidden) : null;
+  const kept: Trace[] = [];
+  for (const original of traces) {
+    const trace = rebuilder ? rebuilder.withoutHiddenFrames(original) : original;
+    if (!trace) continue;
+    if (include.length > 0 && !include.some((matches) => matches(trace))) continue;
+    if (exclude.some((matches) => matches(trace))) continue;
+    kept.push(trace);
+  }
+  return kept;
+}
+
+/** A stack is whole when the traceback limit cut nothing: then its prefixes can be memoised. */
+function isWhole(trace: Trace): boolean {
+  return trace.depth === trace.stack.depth;
+}
+
+function memoised<K, V>(compute: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      known.set(key, value);
+    }
+    return value;
+  };
+}
+
+/**
+ * One filter's test for one applyFilters call. Stacks share prefixes and frames repeat across
+ * 10^5 traces, so "does any frame of this stack match" is answered once per stack node.
+ */
+function traceMatcher(filter: Filter): (trace: Trace) => boolean {
+  const frameMatches = memoised((frame: Frame) => filter.matchesFrame(frame));
+  if (!filter.allFrames) return (trace) => frameMatches(trace.newestFrame);
+  const stackMatches: (node: StackNode) => boolean = memoised(
+    (node: StackNode) => frameMatches(node.frame) || (node.parent !== null && stackMatches(node.parent)),
+  );
+  return (trace) => {
+    if (isWhole(trace)) return stackMatches(trace.stack);
+    let node: StackNode | null = trace.stack;
+    for (let i = 0; i < trace.depth && node; i++, node = node.parent) if (frameMatches(node.frame)) return true;
+    return false;
+  };
+}
+
+/** Rebuilds stacks without hidden frames, sharing rebuilt prefixes as the originals share theirs. */
+class StackRebuilder {
+  private readonly hidden: (frame: Frame) => boolean;
+  private readonly children = new Map<StackNode | null, Map<Frame, StackNode>>();
+  /** Original node → rebuilt node (null: nothing visible; the same node: nothing hidden), for whole stacks. */
+  private readonly rebuilt: (node: StackNode) => StackNode | null;
+
+  constructor(filters: readonly FrameFilter[]) {
+    this.hidden = memoised((frame: Frame) => filters.some((filter) => filter.matchesFrame(frame)));
+    this.rebuilt = memoised((node: StackNode): StackNode | null => {
+      const parent = node.parent ? this.rebuilt(node.parent) : null;
+      if (this.hidden(node.frame)) return parent;
+      return parent === node.parent ? node : this.child(parent, node.frame);
+    });
+  }
+
+  withoutHiddenFrames(trace: Trace): Trace | null {
+    const stack = isWhole(trace) ? this.rebuilt(trace.stack) : this.rebuildCut(trace);
+    if (!stack) return null;
+    if (stack === trace.stack) return trace;
+    return new Trace(trace.size, trace.count, stack, stack.depth);
+  }
+
+  /** A stack cut by the traceback limit: only its newest `depth` frames count. */
+  private rebuildCut(trace: Trace): StackNode | null {
+    const visible: Frame[] = [];
+    let node: StackNode | null = trace.stack;
+    for (let i = 0; i < trace.depth && node; i++, node = node.parent) if (!this.hidden(node.frame)) visible.push(node.frame);
+    let stack: StackNode | null = null;
+    for (let i = visible.length - 1; i >= 0; i--) stack = this.child(stack, visible[i]);
+    return stack;
+  }
+
+  private child(parent: StackNode | null, frame: Frame): StackNode {
+    let byFrame = this.children.get(parent);
+    if (!byFrame) {
+      byFrame = new Map();
+      this.children.set(parent, byFrame);
+    }
+    let node = byFrame.get(frame);
+    if (!node) {
+      node = stackNode(frame, parent);
+      byFrame.set(frame, node);
+    }
+    return node;
+  }
+}

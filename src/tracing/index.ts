@@ -1,0 +1,41 @@
+/**
+ * memtrace-ioc/tracing: "which code holds my memory, and what grew since last time?" for Node, after
+ * Python's tracemalloc, on V8's sampling heap profiler. No Channel Access here: the IOC serves it,
+ * and programs may use it directly.
+ *
+ *     import * as tracing from 'memtrace-ioc/tracing';
+ *     await tracing.start();
+ *     const before = (await tracing.takeSnapshot()).filterTraces();
+ *     // … work …
+ *     const after = (await tracing.takeSnapshot()).filterTraces();
+ *     for (const diff of after.compareTo(before, 'lineno').slice(0, 10)) console.log(tracing.formatStatisticDiff(diff));
+ *
+ * Sizes and counts are statistical estimates (see counting.ts); locations are where the allocating
+ * function starts; memory outside V8's heap (Buffer and ArrayBuffer contents) is not sampled.
+ */
+export {
+  clearTraces,
+  DEFAULT_SAMPLING_INTERVAL,
+  getTracebackLimit,
+  getTracedMemory,
+  isTracing,
+  MAX_STACK_DEPTH,
+  start,
+  stop,
+  takeSnapshot,
+} from './engine';
+export type { SnapshotOptions, StartOptions, TracedMemory } from './engine';
+export { TracingConflictError, TracingError } from './errors';
+export { DEFAULT_FILTERS, Filter, FrameFilter } from './filters';
+export type { FilterDescriptor, TraceFilter } from './filters';
+export { formatKey, formatSize, formatStatistic, formatStatisticDiff, formatTopStatistics } from './format';
+export type { FormatOptions, TopOptions } from './format';
+export { Frame, Trace } from './frames';
+export type { StackNode } from './frames';
+export type { LoadOptions } from './dump';
+export { NODE_INTERNAL, UNNAMED_APP } from './packages';
+export type { ObservedThread } from './sampler';
+export { Snapshot } from './snapshot';
+export type { HeapTotals, SamplerPosition, TracingMode } from './snapshot';
+export { KEY_TYPES } from './statistics';
+export type { GroupOptions, KeyType, Statistic, StatisticDiff } from './statistics';

@@ -1,0 +1,110 @@
+import * as fs from 'node:fs';
+import { heapProfileToSnapshot, snapshotToHeapProfile, type LoadOptions } from './dump';
+import type { Trace } from './frames';
+import { applyFilters, DEFAULT_FILTERS, filterKey, type TraceFilter } from './filters';
+import { diffGroups, groupTraces, type GroupOptions, type KeyType, sortStatistics, type Statistic, type StatisticDiff } from './statistics';
+import type { SamplingHeapProfile } from './protocol';
+
+/**
+ * `live`: memory the sampled objects still hold (V8 drops a sample when its object dies).
+ * `allocated`: every sampled allocation since the sampler (re)started, freed or not.
+ */
+export type TracingMode = 'live' | 'allocated';
+
+/** The observed isolate's heap right after the snapshot's full GC, and the process's RSS. */
+export interface HeapTotals {
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+}
+
+/** Where a snapshot sits in the running sampler's life, so a later snapshot can ask for what came after it. */
+export interface SamplerPosition {
+  /** Changes on every start and clearTraces, when V8 restarts its sample ordinals. */
+  readonly run: number;
+  readonly lastOrdinal: number;
+}
+
+export interface SnapshotInit {
+  traces: readonly Trace[];
+  tracebackLimit: number;
+  takenAt: Date;
+  heap: HeapTotals | null;
+  samplingInterval: number;
+  mode: TracingMode;
+  filters?: readonly TraceFilter[];
+  position?: SamplerPosition | null;
+}
+
+/** The sampled allocations at one moment, as tracemalloc.Snapshot. Immutable. */
+export class Snapshot {
+  readonly traces: readonly Trace[];
+  /** Newest frames kept per trace. */
+  readonly tracebackLimit: number;
+  readonly takenAt: Date;
+  /** Null for profiles that did not record it (dumps of other tools). */
+  readonly heap: HeapTotals | null;
+  /** Mean bytes between samples. */
+  readonly samplingInterval: number;
+  readonly mode: TracingMode;
+  /** Every filter applied so far, in order; compareTo brings both sides to the same set. */
+  readonly filters: readonly TraceFilter[];
+  /** Null unless taken from the running engine. */
+  readonly position: SamplerPosition | null;
+
+  constructor(init: SnapshotInit) {
+    this.traces = init.traces;
+    this.tracebackLimit = init.tracebackLimit;
+    this.takenAt = init.takenAt;
+    this.heap = init.heap;
+    this.samplingInterval = init.samplingInterval;
+    this.mode = init.mode;
+    this.filters = init.filters ?? [];
+    this.position = init.position ?? null;
+  }
+
+  /** Estimated bytes of all traces. */
+  get size(): number {
+    let size = 0;
+    for (const trace of this.traces) size += trace.size;
+    return size;
+  }
+
+  /** Grouped and sorted as tracemalloc's `Snapshot.statistics`. */
+  statistics(keyType: KeyType, options: GroupOptions = {}): Statistic[] {
+    return sortStatistics([...groupTraces(this.traces, keyType, options).values()]);
+  }
+
+  /**
+   * What changed since `old`, sorted as tracemalloc's `compare_to`. Both sides are first brought to
+   * the same filters (each gets those only the other had), so a filter applied to one snapshot
+   * cannot show as phantom growth or shrinkage.
+   */
+  compareTo(old: Snapshot, keyType: KeyType, options: GroupOptions = {}): StatisticDiff[] {
+    const newer = this.withFiltersOf(old);
+    const older = old.withFiltersOf(this);
+    return diffGroups(groupTraces(newer.traces, keyType, options), groupTraces(older.traces, keyType, options));
+  }
+
+  /** A new snapshot with only the traces the filters keep; no argument means DEFAULT_FILTERS, `[]` a copy. */
+  filterTraces(filters: readonly TraceFilter[] = DEFAULT_FILTERS): Snapshot {
+    return new Snapshot({ ...this, traces: applyFilters(this.traces, filters), filters: [...this.filters, ...filters] });
+  }
+
+  /** Writes a `.heapprofile` that Chrome DevTools and speedscope open, with our extra fields beside. */
+  async dump(file: string): Promise<void> {
+    await fs.promises.writeFile(file, JSON.stringify(snapshotToHeapProfile(this)));
+  }
+
+  /** Reads a dump of this engine, or any `.heapprofile` (DevTools, `node --heap-prof`). */
+  static async load(file: string, options: LoadOptions = {}): Promise<Snapshot> {
+    const [text, stat] = await Promise.all([fs.promises.readFile(file, 'utf8'), fs.promises.stat(file)]);
+    return new Snapshot(heapProfileToSnapshot(JSON.parse(text) as SamplingHeapProfile, { ...options, takenAt: options.takenAt ?? stat.mtime }));
+  }
+
+  private withFiltersOf(other: Snapshot): Snapshot {
+    const applied = new Set(this.filters.map(filterKey));
+    const missing = other.filters.filter((filter) => !applied.has(filterKey(filter)));
+    return missing.length > 0 ? this.filterTraces(missing) : this;
+  }
+}

@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import { ChildProcess } from '../helpers/child';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics, startPyepics } from '../helpers/pyepics';
+
+// A Node service embeds the IOC with startIoc (CA in a worker thread), and libca watches it.
+
+const HOST = path.join(__dirname, '..', 'fixtures', 'ioc', 'host-service.js');
+
+describe('an IOC embedded in a Node service', () => {
+  let host: ChildProcess;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    env = loopbackEnv(await freePort(), await freePort());
+    const options = { prefix: 'HOST:', status: { period: 0.5 }, tracing: { period: 1 }, logging: { level: 'warn' } };
+    host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
+    await host.waitForLine(/^ready \d+$/);
+  });
+  afterAll(async () => {
+    host.send('close');
+    await host.waitForExit(5000);
+    await host.stop();
+  });
+
+  it('answers caget of HEARTBEAT within 1 s while the host blocks its event loop for 3 s', async () => {
+    const before = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('HOST:HEARTBEAT', timeout=5)})`, env);
+    expect(before.heartbeat).toBeGreaterThan(0);
+    const watcher = startPyepics<{ elapsed: number; heartbeat: number; later: number; lags: number[] }>(
+      `
+lags = []
+lag = ca.create_channel('HOST:EVENT_LOOP_LAG')
+ca.connect_channel(lag, timeout=5)
+sub = ca.create_subscription(lag, callback=lambda value=None, **kw: lags.append(value))
+say('go')
+sys.stdin.readline()
+time.sleep(0.5)
+t0 = time.time()
+heartbeat = epics.caget('HOST:HEARTBEAT', timeout=5)
+elapsed = time.time() - t0
+time.sleep(1.2)
+later = epics.caget('HOST:HEARTBEAT', timeout=5)
+time.sleep(3)
+emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
+`,
+      env,
+    );
+    await watcher.waitForLine('go');
+    host.send('block 3000');
+    watcher.send('go');
+    const during = await watcher.result;
+    await host.waitForLine(/^unblocked$/, 10000);
+    expect(during.heartbeat).toBeGreaterThan(0);
+    expect(during.elapsed).toBeLessThan(1);
+    // HEARTBEAT ticks in the CA thread while the host thread is stuck.
+    expect(during.later).toBeGreaterThan(during.heartbeat);
+    // The period after the stall reports it; a monitor (as an archiver) sees it.
+    expect(Math.max(...during.lags)).toBeGreaterThan(2000);
+  });
+
+  it('traces the host thread: a leak in a known function comes first and grows in the diff', async () => {
+    host.send('leak');
+    const result = await runPyepics<{ top: string; diff: string }>(
+      `
+epics.caput('HOST:EnableTracing', 'Enable', wait=True)
+time.sleep(3.5)
+emit({'top': epics.caget('HOST:TraceTopAllocations', as_string=True), 'diff': epics.caget('HOST:TraceDiffResults', as_string=True)})
+`,
+      env,
+      30000,
+    );
+    const entries = result.top.split('\n').filter((line) => line.startsWith('#'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const line of entries) expect(line).toMatch(/^#\d+: .+:\d+: [\d.]+ KiB$/);
+    expect(entries[0]).toMatch(/host-service\.js:\d+/);
+    expect(result.top.split('\n')[2]).toMatch(/leakInKnownFunction/);
+    expect(result.diff.split('\n')[0]).toMatch(/host-service\.js:\d+: size=.*\(\+[\d.]+ [KM]iB\)/);
+  });
+});

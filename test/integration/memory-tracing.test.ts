@@ -1,0 +1,143 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG, type IocConfig } from '../../src/ioc/config/ioc-config';
+import { startIocCore, type IocCore } from '../../src/ioc/ioc-core';
+import { silentLogger } from '../../src/logger';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics, startPyepics } from '../helpers/pyepics';
+
+// The memoryTracing group in the thread that serves CA, read and driven by libca.
+
+const retained: unknown[] = [];
+function leakInKnownFunction(megabytes: number): void {
+  for (let i = 0; i < megabytes * 64; i++) retained.push(new Array(2048).fill(i));
+}
+
+describe('memoryTracing PVs through libca', () => {
+  let core: IocCore;
+  let env: Record<string, string>;
+  let dumpDirectory: string;
+
+  beforeAll(async () => {
+    dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-dumps-'));
+    env = loopbackEnv(await freePort(), await freePort());
+    const config: IocConfig = {
+      ...DEFAULT_CONFIG,
+      prefix: 'MT:',
+      groups: { memoryTracing: { enabled: true, macros: '' }, iocStats: { enabled: false, macros: '' } },
+      tracing: { ...DEFAULT_CONFIG.tracing, period: 1, dumpDirectory },
+      thread: 'main',
+    };
+    core = await startIocCore({ config, logger: silentLogger(), observedThread: 'current', metrics: () => undefined, env });
+  });
+  afterAll(async () => {
+    await core.close();
+    fs.rmSync(dumpDirectory, { recursive: true, force: true });
+  });
+
+  it('starts disabled, with caproto names and types', async () => {
+    const result = await runPyepics<Record<string, unknown>>(
+      `
+out = {}
+for n in ('EnableTracing', 'TraceTopAllocations', 'TraceDiffResults', 'TraceCount', 'TraceStatus'):
+    chid = ca.create_channel('MT:' + n)
+    ca.connect_channel(chid, timeout=5)
+    out[n] = [ca.field_type(chid), ca.element_count(chid)]
+out['status'] = epics.caget('MT:TraceStatus', as_string=True)
+out['enable'] = epics.caget('MT:EnableTracing', as_string=True)
+emit(out)
+`,
+      env,
+    );
+    expect(result).toMatchObject({
+      EnableTracing: [3, 1],
+      TraceTopAllocations: [4, 20000],
+      TraceDiffResults: [4, 20000],
+      TraceCount: [5, 1],
+      status: 'disabled',
+      enable: 'Disable',
+    });
+  });
+
+  it('Enable gives a top list at once, a growing leak shows in the diff, Count 3 gives 3 entries', async () => {
+    const session = startPyepics<{ top: string; status: string }>(
+      `
+epics.caput('MT:EnableTracing', 'Enable', wait=True)
+say('enabled')
+time.sleep(1.5)
+emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'status': epics.caget('MT:TraceStatus', as_string=True)})
+`,
+      env,
+    );
+    await session.waitForLine('enabled');
+    leakInKnownFunction(8);
+    const first = await session.result;
+    expect(first.status).toBe('tracing');
+    const entries = first.top.split('\n').filter((line) => line.startsWith('#'));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const line of entries) expect(line).toMatch(/^#\d+: .+:\d+: [\d.]+ KiB$/);
+
+    // Snapshots only on request from here, so the diff spans exactly the leak.
+    const baseline = startPyepics<{ top: string; diff: string }>(
+      `
+epics.caput('MT:TracePeriod', 60, wait=True)
+epics.caput('MT:TraceCount', 3, wait=True)
+epics.caput('MT:TraceSnapshot', 1, wait=True)
+time.sleep(0.5)
+say('baseline')
+sys.stdin.readline()
+epics.caput('MT:TraceSnapshot', 1, wait=True)
+time.sleep(0.5)
+emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epics.caget('MT:TraceDiffResults', as_string=True)})
+`,
+      env,
+    );
+    await baseline.waitForLine('baseline');
+    leakInKnownFunction(24);
+    baseline.send('go');
+    const second = await baseline.result;
+    const top = second.top.split('\n').filter((line) => line.startsWith('#'));
+    expect(top).toHaveLength(3);
+    expect(second.top).toMatch(/leakInKnownFunction/);
+    const diffLines = second.diff.split('\n');
+    expect(diffLines).toHaveLength(3);
+    expect(diffLines[0]).toMatch(/memory-tracing\.test\.ts:\d+: size=[\d.]+ [KM]iB \(\+[\d.]+ [KM]iB\), count=\d+ \(\+\d+\), average=[\d.]+ (B|KiB)$/);
+  });
+
+  it('refuses writes that make no sense and changes nothing', async () => {
+    const result = await runPyepics<Record<string, unknown>>(
+      `
+out = {}
+for pv, value in (('MT:EnableTracing', 5), ('MT:TracePeriod', 0), ('MT:TraceCount', 0), ('MT:TraceDumpFile', '../../etc/passwd')):
+    out[pv] = put_status(pv, value)
+out['period'] = epics.caget('MT:TracePeriod')
+out['count'] = epics.caget('MT:TraceCount')
+out['enable'] = epics.caget('MT:EnableTracing')
+emit(out)
+`,
+      env,
+    );
+    const ECA_PUTFAIL = 160;
+    for (const pv of ['MT:EnableTracing', 'MT:TracePeriod', 'MT:TraceCount', 'MT:TraceDumpFile']) {
+      expect([pv, result[pv]]).toEqual([pv, ECA_PUTFAIL]);
+    }
+    expect(result).toMatchObject({ period: 60, count: 3, enable: 1 });
+  });
+
+  it('dumps a .heapprofile inside the dump directory', async () => {
+    const result = await runPyepics<{ file: string }>(
+      `
+epics.caput('MT:TraceDumpFile', 'one.heapprofile', wait=True)
+epics.caput('MT:TraceDump', 1, wait=True)
+time.sleep(1.5)
+emit({'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
+`,
+      env,
+    );
+    expect(result.file).toBe(path.join(dumpDirectory, 'one.heapprofile'));
+    const profile = JSON.parse(fs.readFileSync(result.file, 'utf8'));
+    expect(profile).toHaveProperty('head');
+    expect(profile).toHaveProperty('samples');
+  });
+});

@@ -1,0 +1,56 @@
+import pino, { type Logger } from 'pino';
+import { Database } from '../../../src/database';
+import type { ClientIdentity, FieldValue, ProcessVariable } from '../../../src/database/pv';
+
+export const CLIENT: ClientIdentity = { user: 'tester', host: 'localhost', address: '127.0.0.1:5000' };
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** A logger whose lines land in `lines`. */
+export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
+  return { logger, lines };
+}
+
+/** A database holding `text`; records are not started (no PINI, no scans) unless asked. */
+export function databaseOf(text: string, options: { macros?: string; start?: boolean } = {}): Database {
+  const database = new Database();
+  database.loadText(text, { macros: options.macros ?? '' });
+  if (options.start) database.start();
+  return database;
+}
+
+export function pvOf(database: Database, name: string): ProcessVariable {
+  const pv = database.find(name);
+  if (!pv) throw new Error(`no PV ${name}`);
+  return pv;
+}
+
+/** The masks a PV posts from now on. */
+export function monitor(pv: ProcessVariable): number[] {
+  const masks: number[] = [];
+  pv.subscribe((mask) => masks.push(mask));
+  return masks;
+}
+
+/** A client write of one number in the PV's native type. */
+export function put(pv: ProcessVariable, value: number | string | FieldValue) {
+  if (typeof value === 'string') return pv.write([value], CLIENT);
+  if (typeof value === 'number') {
+    const current = pv.value();
+    const array = Array.isArray(current) ? [String(value)] : new (current.constructor as new (n: number) => Exclude<FieldValue, string[]>)(1);
+    if (!Array.isArray(array)) array[0] = value;
+    return pv.write(array, CLIENT);
+  }
+  return pv.write(value, CLIENT);
+}
+
+/** The first element of a PV's value. */
+export function valueOf(pv: ProcessVariable): number | string {
+  return pv.value()[0]!;
+}

@@ -1,0 +1,108 @@
+import { silentLogger } from '../../../src/logger';
+import { formatTimeOfDay, formatUptime } from '../../../src/ioc/stats/format';
+import { ProcessMetricsCollector, type ProcessMetrics } from '../../../src/ioc/stats/metrics';
+import { SystemSampler } from '../../../src/ioc/stats/system';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function busy(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+}
+
+/** A collector whose snapshots are awaited one at a time. */
+function collect(periodSeconds: number) {
+  const waiting: ((metrics: ProcessMetrics) => void)[] = [];
+  const collector = new ProcessMetricsCollector({ periodSeconds, onSnapshot: (metrics) => waiting.shift()?.(metrics) });
+  const next = () => new Promise<ProcessMetrics>((resolve) => waiting.push(resolve));
+  return { collector, next };
+}
+
+describe('the process metrics collector', () => {
+  let stop: (() => void) | undefined;
+  afterEach(() => stop?.());
+
+  it('takes a structured-cloneable snapshot of plausible figures each period', async () => {
+    const { collector, next } = collect(0.1);
+    stop = () => collector.stop();
+    expect(collector.latest()).toBeUndefined();
+    const metrics = await next();
+    expect(collector.latest()).toBe(metrics);
+    expect(structuredClone(metrics)).toEqual(metrics);
+    expect(metrics.periodSeconds).toBe(0.1);
+    expect(Math.abs(Date.now() - metrics.takenAt)).toBeLessThan(1000);
+    expect(metrics.heapUsed).toBeGreaterThan(0);
+    expect(metrics.heapTotal).toBeGreaterThanOrEqual(metrics.heapUsed);
+    expect(metrics.heapLimit).toBeGreaterThan(metrics.heapTotal);
+    expect(metrics.external).toBeGreaterThan(0);
+    expect(metrics.arrayBuffers).toBeGreaterThanOrEqual(0);
+    expect(metrics.eventLoopLagMs).toBeGreaterThanOrEqual(0);
+    expect(metrics.eventLoopUtilization).toBeGreaterThanOrEqual(0);
+    expect(metrics.eventLoopUtilization).toBeLessThanOrEqual(100);
+  });
+
+  it('shows a 300 ms stall of the event loop as lag, and as utilisation, in the period after it', async () => {
+    const { collector, next } = collect(1);
+    stop = () => collector.stop();
+    await sleep(300);
+    busy(300);
+    const metrics = await next();
+    expect(metrics.eventLoopLagMs).toBeGreaterThan(150);
+    expect(metrics.eventLoopUtilization).toBeGreaterThan(15);
+    const calm = await next();
+    expect(calm.eventLoopLagMs).toBeLessThan(metrics.eventLoopLagMs);
+  });
+
+  it('counts garbage collections and their pauses', async () => {
+    const { collector, next } = collect(0.1);
+    stop = () => collector.stop();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const churn = () => Array.from({ length: 100_000 }, (_, n) => ({ n }));
+    let metrics = await next();
+    const before = metrics.gcCount;
+    while (metrics.gcCount === before) {
+      if (gc) gc();
+      else churn();
+      metrics = await next();
+    }
+    expect(metrics.gcCount).toBeGreaterThan(before);
+    expect(metrics.gcPauseMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the system sampler', () => {
+  it('reads memory and, on Linux, file descriptors; CPU loads from the second sample on', async () => {
+    const sampler = new SystemSampler(1, silentLogger());
+    const first = await sampler.sample();
+    expect(first.iocCpuLoad).toBeUndefined();
+    expect(first.sysCpuLoad).toBeUndefined();
+    expect(first.memUsed).toBeGreaterThan(0);
+    expect(first.memMax).toBeGreaterThan(first.memFree);
+    if (process.platform === 'linux') {
+      expect(first.fdCount).toBeGreaterThan(0);
+      expect(first.fdMax).toBeGreaterThan(first.fdCount!);
+    }
+    busy(50);
+    const second = await sampler.sample();
+    expect(second.iocCpuLoad).toBeGreaterThan(0);
+    expect(second.sysCpuLoad).toBeGreaterThanOrEqual(0);
+    expect(second.sysCpuLoad).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('devIocStats time texts', () => {
+  it.each([
+    [0, '00:00:00'],
+    [59.9, '00:00:59'],
+    [3661, '01:01:01'],
+    [86399, '23:59:59'],
+    [86400, '1 day, 00:00:00'],
+    [2 * 86400 + 5 * 3600 + 7, '2 days, 05:00:07'],
+  ])('formats an uptime of %d s as "%s"', (seconds, text) => {
+    expect(formatUptime(seconds)).toBe(text);
+  });
+
+  it('formats the time of day as %m/%d/%Y %H:%M:%S in local time', () => {
+    expect(formatTimeOfDay(new Date(2024, 0, 5, 7, 8, 9))).toBe('01/05/2024 07:08:09');
+  });
+});

@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+import { ENGINE_DIRECTORY } from '../../../src/tracing/frame-resolver';
+import { applyFilters, DEFAULT_FILTERS, Filter, FrameFilter } from '../../../src/tracing/filters';
+import { globToRegExp } from '../../../src/tracing/glob';
+import { trace } from './synthetic';
+
+describe('glob patterns (fnmatch)', () => {
+  it.each([
+    ['*.ts', '/src/app.ts', true],
+    ['*/node_modules/*', '/app/node_modules/pkg/index.js', true],
+    ['node:*', 'node:internal/fs/utils', true],
+    ['src/?.ts', 'src/a.ts', true],
+    ['src/?.ts', 'src/ab.ts', false],
+    ['[ab].js', 'a.js', true],
+    ['[!ab].js', 'a.js', false],
+    ['[!ab].js', 'c.js', true],
+    ['(*)', '(V8 API)', true],
+    ['/a.b/*', '/axb/c', false],
+    ['[unclosed', '[unclosed', true],
+  ])('%s against %s is %s', (pattern, text, expected) => {
+    expect(globToRegExp(pattern).test(text)).toBe(expected);
+  });
+});
+
+const app = (line: number): [string, string, number] => ['handler', '/app/src/app.ts', line];
+const lib = ['parse', '/app/node_modules/lib/index.js', 3] as [string, string, number];
+
+describe('Filter (tracemalloc semantics)', () => {
+  const traces = [trace(100, 1, [app(10), lib]), trace(200, 2, [app(20)]), trace(300, 3, [lib, app(30)])];
+
+  it('matches the newest frame by default', () => {
+    const kept = applyFilters(traces, [new Filter(false, '*/node_modules/*')]);
+    expect(kept.map((t) => t.size)).toEqual([200, 300]);
+  });
+
+  it('matches any frame with allFrames', () => {
+    const kept = applyFilters(traces, [new Filter(false, '*/node_modules/*', { allFrames: true })]);
+    expect(kept.map((t) => t.size)).toEqual([200]);
+  });
+
+  it('keeps a trace matching any inclusive filter, and restricts by line', () => {
+    const kept = applyFilters(traces, [new Filter(true, '*/app.ts', { lineno: 20 }), new Filter(true, '*/app.ts', { lineno: 30 })]);
+    expect(kept.map((t) => t.size)).toEqual([200, 300]);
+  });
+
+  it('drops a trace matching any exclusive filter even if an inclusive one matches', () => {
+    const kept = applyFilters(traces, [new Filter(true, '*'), new Filter(false, '*/app.ts', { lineno: 20 })]);
+    expect(kept.map((t) => t.size)).toEqual([100, 300]);
+  });
+});
+
+describe('FrameFilter', () => {
+  it('charges hidden frames to the nearest visible caller and drops traces left empty', () => {
+    const buffer = ['alloc', 'node:buffer', 1] as [string, string, number];
+    const traces = [trace(100, 1, [app(10), buffer]), trace(50, 1, [buffer]), trace(70, 1, [app(10)]), trace(30, 1, [app(10), buffer, buffer])];
+    const kept = applyFilters(traces, [new FrameFilter('node:*')]);
+    expect(kept.map((t) => [t.size, t.newestFrame.location, t.depth])).toEqual([
+      [100, '/app/src/app.ts:10', 1],
+      [70, '/app/src/app.ts:10', 1],
+      [30, '/app/src/app.ts:10', 1],
+    ]);
+    // A trace with nothing hidden is kept as it is.
+    expect(kept[1]).toBe(traces[2]);
+  });
+});
+
+describe('DEFAULT_FILTERS', () => {
+  it("drops the engine's own allocations and hides Node's and V8's frames", () => {
+    const engine = ['aggregateProfile', path.join(ENGINE_DIRECTORY, 'profile.ts'), 30] as [string, string, number];
+    const traces = [
+      trace(1, 1, [app(10), engine]),
+      trace(2, 1, [['(V8 API)', '(V8 API)', 0]]),
+      trace(4, 1, [app(10), ['readFileSync', 'node:fs', 400], ['Uint8Array', '(no script)', 0]]),
+      trace(8, 1, [lib]),
+    ];
+    const kept = applyFilters(traces, DEFAULT_FILTERS);
+    expect(kept.map((t) => [t.size, t.newestFrame.functionName])).toEqual([
+      [4, 'handler'],
+      [8, 'parse'],
+    ]);
+  });
+});
