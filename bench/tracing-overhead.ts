@@ -1,21 +1,30 @@
 /**
  * How much heap tracing slows a process: an allocation loop and a small HTTP service, each run as a
- * whole process with tracing off, at 32 KiB and at 512 KiB, several times; medians compared.
+ * whole process with tracing off, at 32, 64 and 512 KiB, and under `node --heap-prof` at 32 KiB (the
+ * same V8 sampler without this engine, as a control), several times; medians compared.
  *
- *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing; node /tmp/bench-tracing/bench/tracing-overhead.js [runs]
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing; node /tmp/bench-tracing/bench/tracing-overhead.js [runs] [workload]
  *
  * (tsc still emits when files outside the engine fail to typecheck.) Each child does a fixed amount
  * of work; the parent times it from spawn to exit, so start-up, start() and stop() are included, and
- * the child reports its CPU time (all threads), which a busy shared machine disturbs less.
+ * the child reports its CPU time (all threads), which a busy shared machine disturbs less. The HTTP
+ * workload's load generator runs in the same process, so its allocations are sampled too; see
+ * tracing-service.ts for a service measured from another process.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tracing from '../src/tracing';
 
-type Workload = 'alloc-loop' | 'http-service';
-const MODES = ['off', '32768', '524288'] as const;
+const WORKLOADS = ['alloc-loop', 'http-service'] as const;
+type Workload = (typeof WORKLOADS)[number];
+const MODES = ['off', '32768', '65536', '524288', 'heap-prof'] as const;
 type Mode = (typeof MODES)[number];
+/** The interval of the `heap-prof` control mode: the engine's default. */
+const HEAP_PROF_INTERVAL = 32768;
 
 /** Small objects, strings and arrays, a ring of 4096 kept so some survive the young generation. */
 function allocationLoop(iterations: number): number {
@@ -65,30 +74,54 @@ async function httpService(requests: number): Promise<number> {
 }
 
 async function child(workload: Workload, mode: Mode): Promise<void> {
-  if (mode !== 'off') await tracing.start({ samplingInterval: Number(mode) });
+  const engine = mode !== 'off' && mode !== 'heap-prof';
+  if (engine) await tracing.start({ samplingInterval: Number(mode) });
   if (workload === 'alloc-loop') allocationLoop(30_000_000);
   else await httpService(40_000);
-  if (mode !== 'off') await tracing.stop();
+  if (engine) await tracing.stop();
   const { user, system } = process.cpuUsage();
   process.stdout.write(`${(user + system) / 1000}\n`);
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function parent(runs: number): void {
+/** `value` relative to `base`, as " (+4.2%)". */
+export function change(value: number, base: number): string {
+  return ` (${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)}%)`;
+}
+
+export function intervalLabel(bytes: number): string {
+  return `${bytes / 1024} KiB`;
+}
+
+/** Node's own flags for a mode: the control runs V8's sampler through --heap-prof instead of the engine. */
+function nodeFlags(mode: Mode, profileDirectory: string): string[] {
+  if (mode !== 'heap-prof') return [];
+  return ['--heap-prof', `--heap-prof-interval=${HEAP_PROF_INTERVAL}`, `--heap-prof-dir=${profileDirectory}`];
+}
+
+function modeLabel(mode: Mode): string {
+  if (mode === 'off') return 'off';
+  if (mode === 'heap-prof') return `--heap-prof ${intervalLabel(HEAP_PROF_INTERVAL)}`;
+  return intervalLabel(Number(mode));
+}
+
+function parent(runs: number, workloads: readonly Workload[]): void {
   const results: string[] = [];
-  for (const workload of ['alloc-loop', 'http-service'] as Workload[]) {
+  const profileDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'tracing-overhead-'));
+  for (const workload of workloads) {
     const wall = new Map<Mode, number[]>(MODES.map((mode) => [mode, []]));
     const cpu = new Map<Mode, number[]>(MODES.map((mode) => [mode, []]));
     // Interleaved, so drift in the machine's load spreads over every mode alike.
     for (let run = 0; run < runs; run++) {
       for (const mode of MODES) {
         const started = process.hrtime.bigint();
-        const output = execFileSync(process.execPath, [__filename, 'child', workload, mode], { encoding: 'utf8' });
+        const args = [...nodeFlags(mode, profileDirectory), __filename, 'child', workload, mode];
+        const output = execFileSync(process.execPath, args, { encoding: 'utf8' });
         wall.get(mode)?.push(Number(process.hrtime.bigint() - started) / 1e6);
         cpu.get(mode)?.push(Number(output.trim()));
       }
@@ -98,22 +131,27 @@ function parent(runs: number): void {
     for (const mode of MODES) {
       const w = median(wall.get(mode) as number[]);
       const c = median(cpu.get(mode) as number[]);
-      const label = mode === 'off' ? 'off' : `${Number(mode) / 1024} KiB`;
-      const slowdown = (value: number, off: number) => (mode === 'off' ? '' : ` (${value >= off ? '+' : ''}${(((value - off) / off) * 100).toFixed(1)}%)`);
+      const slowdown = (value: number, off: number) => (mode === 'off' ? '' : change(value, off));
       const all = (wall.get(mode) as number[]).map((t) => t.toFixed(0)).join(' ');
       results.push(
-        `${workload.padEnd(13)} ${label.padEnd(8)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
+        `${workload.padEnd(13)} ${modeLabel(mode).padEnd(18)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
       );
     }
   }
+  fs.rmSync(profileDirectory, { recursive: true, force: true });
   process.stdout.write(`${results.join('\n')}\n`);
 }
 
-if (process.argv[2] === 'child') {
-  child(process.argv[3] as Workload, process.argv[4] as Mode).catch((error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exit(1);
-  });
-} else {
-  parent(Number(process.argv[2] ?? 7));
+// Only when run: tracing-service.ts imports the helpers above.
+if (require.main === module) {
+  if (process.argv[2] === 'child') {
+    child(process.argv[3] as Workload, process.argv[4] as Mode).catch((error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exit(1);
+    });
+  } else {
+    const only = process.argv[3] as Workload | undefined;
+    if (only !== undefined && !WORKLOADS.includes(only)) throw new RangeError(`workload must be one of ${WORKLOADS.join(', ')}`);
+    parent(Number(process.argv[2] ?? 7), only ? [only] : WORKLOADS);
+  }
 }

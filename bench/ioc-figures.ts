@@ -1,0 +1,37 @@
+// Arithmetic and machine facts the IOC benchmarks share: order statistics of their samples, and the
+// load of this shared machine, printed beside every figure so a noisy run can be told apart.
+
+import * as os from 'node:os';
+
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
+/** Nearest-rank percentile (p in 0..100); NaN for no values. */
+export function percentile(values: readonly number[] | Float64Array, p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function maximum(values: readonly number[] | Float64Array): number {
+  let max = -Infinity;
+  for (const value of values) if (value > max) max = value;
+  return max;
+}
+
+/** `uptime`'s three load averages. */
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+}
+
+/** The machine line of BENCHMARKS.md: CPUs, model, Node. */
+export function machine(): string {
+  return `nproc ${os.availableParallelism()}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+export const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
