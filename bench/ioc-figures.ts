@@ -3,8 +3,11 @@
 
 import * as os from 'node:os';
 
+/** The middle value, or the mean of the two middle ones. */
 export function median(values: readonly number[]): number {
-  return percentile(values, 50);
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Nearest-rank percentile (p in 0..100); NaN for no values. */

@@ -21,6 +21,9 @@ export async function startTcaContext(clientEnv: Record<string, string>): Promis
   return context;
 }
 
-export function stopTcaContext(context: Context): void {
+/** Destroys the context and ends the CA repeater thread it started (destroyHard only asks it to quit). */
+export async function stopTcaContext(context: Context): Promise<void> {
+  const repeater = context.getRepeaterThread();
   context.destroyHard();
+  if (repeater && 'terminate' in repeater) await repeater.terminate();
 }

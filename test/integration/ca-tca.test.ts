@@ -22,7 +22,7 @@ describe('epics-tca against the CA server', () => {
     context = await startTcaContext(server.clientEnv);
   });
   afterAll(async () => {
-    stopTcaContext(context);
+    await stopTcaContext(context);
     await server.close();
   });
 

@@ -92,8 +92,7 @@ export class Lexer {
   }
 
   /** The location of the next character of the frame's line. */
-  private location(frame = this.frames[this.frames.length - 1]): SourceLocation {
-    if (!frame) return this.endLocation();
+  private location(frame: Frame): SourceLocation {
     const columns = frame.line?.columns ?? [];
     const column = frame.offset < columns.length ? columns[frame.offset]! : (frame.lines[frame.lineIndex]?.length ?? 0);
     return { file: frame.file, line: frame.lineIndex + 1, column: column + 1, includedFrom: frame.includedFrom };
