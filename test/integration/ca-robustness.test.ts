@@ -110,6 +110,31 @@ emit({'updates': count[0]})
   });
 });
 
+describe('DBR types that libca rarely asks for', () => {
+  it('answers STSACK_STRING and CLASS_NAME with the db_access.h layouts', async () => {
+    const pv = new SimplePv({ name: 'K:PV', type: FieldType.DOUBLE, value: 1.5, className: 'ai', metadata: { precision: 1 } });
+    pv.setAlarm(3, 2);
+    const server = await startTestServer(new PvMap([pv]));
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    try {
+      const sid = await client.createChannel('K:PV', 1);
+      client.send(request(Command.READ_NOTIFY, 37, 1, sid, 1));
+      client.send(request(Command.READ_NOTIFY, 38, 1, sid, 2));
+      const stsack = await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 1);
+      // dbr_stsack_string: status, severity, ackt, acks (uint16 each), then char value[40]
+      const text = (bytes: Buffer) => bytes.toString('latin1', 0, bytes.indexOf(0));
+      expect(stsack.payload.subarray(0, 8).toString('hex')).toBe('0003' + '0002' + '0001' + '0002');
+      expect(text(stsack.payload.subarray(8, 48))).toBe('1.5');
+      const className = await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 2);
+      // dbr_class_name_t: char[40]
+      expect(text(className.payload.subarray(0, 40))).toBe('ai');
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('two servers on one host', () => {
   it('share the UDP search port and are both found through the loopback broadcast address', async () => {
     const port = await freePort();
@@ -137,6 +162,23 @@ describe('two servers on one host', () => {
     } finally {
       await second.close();
       await first.close();
+    }
+  });
+});
+
+describe('EPICS_CAS_IGNORE_ADDR_LIST', () => {
+  it('leaves searches from ignored addresses unanswered', async () => {
+    const server = await startTestServer(new PvMap([new SimplePv({ name: 'IGN:PV', type: FieldType.LONG, value: 1 })]), {
+      EPICS_CAS_IGNORE_ADDR_LIST: '127.0.0.1',
+    });
+    try {
+      const result = await runPyepics<{ connected: boolean }>(
+        `emit({'connected': ca.connect_channel(ca.create_channel('IGN:PV', connect=False), timeout=1.5)})`,
+        server.clientEnv,
+      );
+      expect(result.connected).toBe(false);
+    } finally {
+      await server.close();
     }
   });
 });

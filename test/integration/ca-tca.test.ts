@@ -38,6 +38,26 @@ describe('epics-tca against the CA server', () => {
     expect((await channel!.get(5, Channel_DBR_TYPES.DBR_STRING))?.value).toBe('2.50');
   });
 
+  // epics-tca does not decode STSACK_STRING and CLASS_NAME; a raw-protocol test checks those bytes.
+  it('reads every DBR family: plain, STS, TIME, GR and CTRL of each element type', async () => {
+    double.post(2.5);
+    const channel = await context.createChannel('TCA:DOUBLE', 'ca', 5);
+    const readable = [...Array(35).keys()];
+    const seen: Record<number, unknown> = {};
+    for (const dbrType of readable) seen[dbrType] = (await channel!.get(5, dbrType))?.value;
+    // Each family's value part, in the requested element type (DBR_STRING with PREC 2).
+    const byElement = ['2.50', 2, 2.5, 2, 2, 2, 2.5];
+    for (let family = 0; family < 5; family++) {
+      for (let element = 0; element < 7; element++) {
+        expect([family * 7 + element, seen[family * 7 + element]]).toEqual([family * 7 + element, byElement[element]]);
+      }
+    }
+    const gr = await channel!.get(5, Channel_DBR_TYPES.DBR_GR_DOUBLE);
+    expect(gr).toMatchObject({ units: 'MiB', precision: 2, upper_display_limit: 10, lower_display_limit: 0 });
+    const sts = await channel!.get(5, Channel_DBR_TYPES.DBR_STS_LONG);
+    expect(sts).toMatchObject({ value: 2, status: 0, severity: 0 });
+  });
+
   it('reads enum labels through CTRL_ENUM', async () => {
     const channel = await context.createChannel('TCA:ENUM', 'ca', 5);
     const ctrl = await channel!.get(5, Channel_DBR_TYPES.DBR_CTRL_ENUM);
