@@ -18,8 +18,8 @@ export function numberToIpv4(value: number): string {
 
 /**
  * Parses an EPICS address list ("a.b.c.d[:port] host2 …", blanks between entries) as EPICS
- * base does; entries without a port get `defaultPort`. Bad entries are reported, not dropped
- * silently.
+ * base does; entries without a port get `defaultPort` (lists of interfaces or clients ignore
+ * ports). Bad entries are reported, not dropped silently.
  */
 export function parseAddressList(
   text: string | undefined,
@@ -32,7 +32,8 @@ export function parseAddressList(
     if (entry === '') continue;
     const [host, portText] = entry.split(':');
     const port = portText === undefined ? defaultPort : Number(portText);
-    if (!host || !isIPv4(host) || !Number.isInteger(port) || port <= 0 || port > 0xffff) {
+    const portValid = portText === undefined || (Number.isInteger(port) && port > 0 && port <= 0xffff);
+    if (!host || !isIPv4(host) || !portValid) {
       onInvalid(entry);
       continue;
     }
