@@ -2,7 +2,7 @@
 // rsrv serves it as (dbDBRnewToDBRold), the C cast a stored value goes through, the range
 // DBR_GR/CTRL report for it (recGbl getMaxRangeValues) and how a .db file spells its values.
 
-import { FieldType, type FieldValue } from './pv';
+import { FieldType, NUMERIC_FIELD_ARRAYS, type FieldValue } from './pv';
 
 export type DbfType =
   | 'STRING'
@@ -133,29 +133,12 @@ export function rangeOf(dbf: DbfType): { lower: number; upper: number } {
   }
 }
 
-type NumericArrayType =
-  | Int16ArrayConstructor
-  | Float32ArrayConstructor
-  | Uint16ArrayConstructor
-  | Uint8ArrayConstructor
-  | Int32ArrayConstructor
-  | Float64ArrayConstructor;
-
-const ARRAY_OF_DBR: Readonly<Record<Exclude<FieldType, 0>, NumericArrayType>> = {
-  [FieldType.SHORT]: Int16Array,
-  [FieldType.FLOAT]: Float32Array,
-  [FieldType.ENUM]: Uint16Array,
-  [FieldType.CHAR]: Uint8Array,
-  [FieldType.LONG]: Int32Array,
-  [FieldType.DOUBLE]: Float64Array,
-};
-
 /** `count` elements of the DBR type a DBF type is served as, zeroed (empty strings for STRING). */
 export function allocate(dbf: DbfType, count: number): FieldValue {
   const dbr = dbrTypeOf(dbf);
   if (dbr === undefined) throw new TypeError(`DBF_${dbf} has no DBR type`);
   if (dbr === FieldType.STRING) return new Array<string>(count).fill('');
-  return new ARRAY_OF_DBR[dbr](count);
+  return new NUMERIC_FIELD_ARRAYS[dbr](count);
 }
 
 /** One number as a FieldValue of the DBR type a DBF type is served as. */

@@ -12,6 +12,16 @@ export type FieldType = (typeof FieldType)[keyof typeof FieldType];
  */
 export type FieldValue = string[] | Int16Array | Float32Array | Uint16Array | Uint8Array | Int32Array | Float64Array;
 
+/** The typed array that holds the elements of each numeric FieldType. */
+export const NUMERIC_FIELD_ARRAYS = {
+  [FieldType.SHORT]: Int16Array,
+  [FieldType.FLOAT]: Float32Array,
+  [FieldType.ENUM]: Uint16Array,
+  [FieldType.CHAR]: Uint8Array,
+  [FieldType.LONG]: Int32Array,
+  [FieldType.DOUBLE]: Float64Array,
+} as const;
+
 /** Seconds and nanoseconds past the EPICS epoch, 1990-01-01 00:00:00 UTC. */
 export interface EpicsTimeStamp {
   secondsPastEpoch: number;

@@ -4,6 +4,7 @@ import {
   EMPTY_METADATA,
   EventMask,
   FieldType,
+  NUMERIC_FIELD_ARRAYS,
   WRITE_OK,
   timeStampNow,
   type AccessRights,
@@ -145,16 +146,6 @@ export class SimplePv implements ProcessVariable {
   }
 }
 
-const ARRAY_OF_TYPE = [
-  null,
-  Int16Array,
-  Float32Array,
-  Uint16Array,
-  Uint8Array,
-  Int32Array,
-  Float64Array,
-] as const;
-
 function toFieldValue(
   type: FieldType,
   value: FieldValue | number | string | readonly number[] | readonly string[],
@@ -163,7 +154,7 @@ function toFieldValue(
     if (typeof value === 'string') return [value];
     return Array.from(value as ArrayLike<unknown>, String);
   }
-  const ArrayType = ARRAY_OF_TYPE[type]!;
+  const ArrayType = NUMERIC_FIELD_ARRAYS[type];
   if (typeof value === 'number') return ArrayType.of(value);
   if (typeof value === 'string') {
     if (type === FieldType.CHAR) return new Uint8Array(Buffer.from(value, 'utf8'));
