@@ -135,6 +135,36 @@ describe('DBR types that libca rarely asks for', () => {
   });
 });
 
+describe('flow control and echo', () => {
+  it('holds monitor updates between EVENTS_OFF and EVENTS_ON, then sends only the newest', async () => {
+    const pv = new SimplePv({ name: 'F:PV', type: FieldType.LONG, value: 0 });
+    const server = await startTestServer(new PvMap([pv]));
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    try {
+      const sid = await client.createChannel('F:PV', 1);
+      const eventAdd = Buffer.alloc(16);
+      eventAdd.writeUInt16BE(1, 12); // DBE_VALUE
+      client.send(request(Command.EVENT_ADD, 5, 1, sid, 7, eventAdd));
+      const updates = () => client.messages.filter((m) => m.command === Command.EVENT_ADD && m.parameter2 === 7);
+      await client.waitFor((m) => m.command === Command.EVENT_ADD && m.parameter2 === 7);
+      client.send(request(Command.EVENTS_OFF, 0, 0, 0, 0));
+      client.send(request(Command.ECHO, 0, 0, 0, 0));
+      await client.waitFor((m) => m.command === Command.ECHO);
+      for (let value = 1; value <= 5; value++) pv.post(value);
+      client.send(request(Command.READ_SYNC, 0, 0, 0, 0));
+      await client.waitFor((m) => m.command === Command.READ_SYNC);
+      expect(updates()).toHaveLength(1);
+      client.send(request(Command.EVENTS_ON, 0, 0, 0, 0));
+      await client.waitFor(() => updates().length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(updates().map((m) => m.payload.readInt32BE(0))).toEqual([0, 5]);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('two servers on one host', () => {
   it('share the UDP search port and are both found through the loopback broadcast address', async () => {
     const port = await freePort();
