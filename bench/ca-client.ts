@@ -23,6 +23,8 @@ export interface BenchChannel {
   nativeCount: number;
 }
 
+export type ChannelAnswer = (answer: BenchChannel | Error) => void;
+
 /** Called for each message a benchmark cares about; the payload is `framer.payload()`. */
 export type ReplyHandler = (header: MessageHeader, framer: MessageFramer) => void;
 
@@ -31,7 +33,7 @@ export class BenchCircuit {
   /** Replies other than those of channel creation. */
   onReply: ReplyHandler = () => undefined;
   private readonly framer = new MessageFramer();
-  private readonly creating = new Map<number, { name: string; resolve: (channel: BenchChannel) => void; reject: (error: Error) => void }>();
+  private readonly creating = new Map<number, { name: string; answered: ChannelAnswer }>();
   private nextClientId = 1;
   private failure: Error | undefined;
 
@@ -63,12 +65,16 @@ export class BenchCircuit {
     if (batch) this.socket.write(batch);
   }
 
-  /** Queues CREATE_CHAN for `name` (sent with the next flush); resolves on the server's answer. */
-  createChannel(name: string): Promise<BenchChannel> {
-    if (this.failure) return Promise.reject(this.failure);
+  /** Queues CREATE_CHAN for `name` (sent with the next flush); `answered` hears the channel or why not. */
+  requestChannel(name: string, answered: ChannelAnswer): void {
+    if (this.failure) return answered(this.failure);
     const clientId = this.nextClientId++;
     writeCreateChannelRequest(this.writer, name, clientId);
-    return new Promise((resolve, reject) => this.creating.set(clientId, { name, resolve, reject }));
+    this.creating.set(clientId, { name, answered });
+  }
+
+  createChannel(name: string): Promise<BenchChannel> {
+    return new Promise((resolve, reject) => this.requestChannel(name, (answer) => (answer instanceof Error ? reject(answer) : resolve(answer))));
   }
 
   close(): void {
@@ -102,10 +108,10 @@ export class BenchCircuit {
     if (!pending) return;
     this.creating.delete(header.parameter1);
     if (header.command === Command.CREATE_CH_FAIL) {
-      pending.reject(new Error(`the server does not serve ${pending.name}`));
+      pending.answered(new Error(`the server does not serve ${pending.name}`));
       return;
     }
-    pending.resolve({
+    pending.answered({
       name: pending.name,
       clientId: header.parameter1,
       serverId: header.parameter2,
@@ -116,7 +122,7 @@ export class BenchCircuit {
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const pending of this.creating.values()) pending.reject(error);
+    for (const pending of this.creating.values()) pending.answered(error);
     this.creating.clear();
   }
 }

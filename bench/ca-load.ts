@@ -4,24 +4,32 @@
  * own on a free loopback port and stops it at the end.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
- *   node /tmp/bench-out/bench/ca-load.js [--address 127.0.0.1:5064] [--runs 5] [--duration 3]
- *        [--only get-sequential,connect-10000] [--json] [--pv NAME] [--waveform NAME] [--prefix P]
+ *   NODE_PATH=$PWD/node_modules node /tmp/bench-out/bench/ca-load.js [--address 127.0.0.1:5064]
+ *        [--server-pid PID] [--runs 5] [--duration 3] [--only get-sequential,connect-10000] [--json]
+ *        [--pv NAME] [--waveform NAME] [--prefix P] [--channels 10000] [--in-flight 64]
  *
- * Each benchmark runs --runs times on fresh circuits; the median is reported. See bench/README.md.
+ * Each benchmark runs --runs times on fresh circuits; the median is reported, with the server's
+ * CPU time per operation when its pid is known. See bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import {
-  writeEchoRequest,
-  writeEventAddRequest,
-  writeReadNotifyRequest,
-  writeWriteRequest,
-} from '../src/ca/protocol/client-requests';
-import { Command, Dbe, Eca } from '../src/ca/protocol/constants';
+import { writeEventAddRequest, writeReadNotifyRequest } from '../src/ca/protocol/client-requests';
+import { Command, Dbe } from '../src/ca/protocol/constants';
 import { DbrType } from '../src/ca/protocol/dbr';
 import { BenchCircuit, type BenchChannel } from './ca-client';
+import {
+  ownCpuSeconds,
+  perOperation,
+  processCpuSeconds,
+  putRequests,
+  requestRate,
+  Window,
+  withDeadline,
+  writeBurstRate,
+  type Sample,
+} from './ca-measure';
 import { channelNames, DEFAULT_PVS, type BenchPvNames } from './ca-pvs';
 import { searchNames, type SearchTarget } from './ca-search';
 
@@ -30,6 +38,8 @@ interface LoadContext {
   pvs: BenchPvNames;
   durationMs: number;
   inFlight: number;
+  /** The server's process, when known: its CPU time per operation is reported too. */
+  serverPid: number | undefined;
 }
 
 interface Benchmark {
@@ -39,35 +49,15 @@ interface Benchmark {
   higherIsBetter: boolean;
   /** What EPICS's C server (softIoc/rsrv) and caproto do on the reference machine (the server issue). */
   reference?: { softIoc?: number; caproto?: number };
-  run(context: LoadContext): Promise<number>;
+  /**
+   * Uncounted runs that go first. A rate run warms up within itself; a one-shot figure would
+   * otherwise include the JIT compiling both sides' code.
+   */
+  warmUpRuns?: number;
+  run(context: LoadContext): Promise<Sample>;
 }
 
-/** Replies in the first part of each run are not counted: the JIT and the socket buffers settle. */
-const WARMUP_MS = 500;
 const MONITOR_CLIENTS = 4;
-/** How long a run may take beyond its duration before the server is declared stuck. */
-const STUCK_MS = 15000;
-
-/** The counted part of a run: [start, end) in performance.now() time. */
-class Window {
-  readonly start: number;
-  readonly end: number;
-  constructor(durationMs: number) {
-    this.start = performance.now() + WARMUP_MS;
-    this.end = this.start + durationMs;
-  }
-  get seconds(): number {
-    return (this.end - this.start) / 1000;
-  }
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** A circuit to the server of `name`, found by UDP search, with that one channel created. */
 async function openChannel(context: LoadContext, name: string): Promise<{ circuit: BenchCircuit; channel: BenchChannel }> {
@@ -79,47 +69,13 @@ async function openChannel(context: LoadContext, name: string): Promise<{ circui
   return { circuit, channel: await withDeadline(created, 5000, `CREATE_CHAN ${name}`) };
 }
 
-/**
- * Keeps `inFlight` requests outstanding on one circuit for a window and returns completions per
- * second within it. `send(ioid)` writes one request; its reply is the `replyCommand` message whose
- * parameter 1 is the ECA status.
- */
-function requestRate(
-  circuit: BenchCircuit,
-  window: Window,
-  inFlight: number,
-  replyCommand: number,
-  send: (ioid: number) => void,
-): Promise<number> {
-  const run = new Promise<number>((resolve, reject) => {
-    let ioid = 0;
-    let outstanding = 0;
-    let completed = 0;
-    circuit.onReply = (header) => {
-      if (header.command !== replyCommand) return;
-      if (header.parameter1 !== Eca.NORMAL) reject(new Error(`request ${header.parameter2} failed with ECA status ${header.parameter1}`));
-      outstanding--;
-      const now = performance.now();
-      if (now < window.end) {
-        if (now >= window.start) completed++;
-        send(++ioid);
-        outstanding++;
-      } else if (outstanding === 0) {
-        resolve(completed / window.seconds);
-      }
-    };
-    for (; outstanding < inFlight; outstanding++) send(++ioid);
-    circuit.flush();
-  });
-  return withDeadline(run, window.end - performance.now() + STUCK_MS, 'request loop');
-}
-
 function readRate(name: (pvs: BenchPvNames) => string, inFlight: (context: LoadContext) => number) {
-  return async (context: LoadContext): Promise<number> => {
+  return async (context: LoadContext): Promise<Sample> => {
     const { circuit, channel } = await openChannel(context, name(context.pvs));
     try {
+      const window = new Window(context.durationMs, context.serverPid);
       // The plain DBR of the native type: DBR codes 0..6 are the DBF codes.
-      return await requestRate(circuit, new Window(context.durationMs), inFlight(context), Command.READ_NOTIFY, (ioid) =>
+      return await requestRate(circuit, window, inFlight(context), Command.READ_NOTIFY, (ioid) =>
         writeReadNotifyRequest(circuit.writer, channel.nativeType, channel.nativeCount, channel.serverId, ioid),
       );
     } finally {
@@ -128,20 +84,12 @@ function readRate(name: (pvs: BenchPvNames) => string, inFlight: (context: LoadC
   };
 }
 
-/** WRITE_NOTIFY of DBR_DOUBLE values that change every time, so that each write posts a monitor. */
-function putRequests(circuit: BenchCircuit, channel: BenchChannel): (ioid: number) => void {
-  const dbr = Buffer.alloc(8);
-  return (ioid) => {
-    dbr.writeDoubleBE(ioid);
-    writeWriteRequest(circuit.writer, DbrType.DOUBLE, 1, channel.serverId, ioid, dbr);
-  };
-}
-
 function putRate(inFlight: (context: LoadContext) => number) {
-  return async (context: LoadContext): Promise<number> => {
+  return async (context: LoadContext): Promise<Sample> => {
     const { circuit, channel } = await openChannel(context, context.pvs.scalar);
     try {
-      return await requestRate(circuit, new Window(context.durationMs), inFlight(context), Command.WRITE_NOTIFY, putRequests(circuit, channel));
+      const window = new Window(context.durationMs, context.serverPid);
+      return await requestRate(circuit, window, inFlight(context), Command.WRITE_NOTIFY, putRequests(circuit, channel));
     } finally {
       circuit.close();
     }
@@ -149,49 +97,11 @@ function putRate(inFlight: (context: LoadContext) => number) {
 }
 
 /**
- * Plain WRITEs (no callback, as ca_put sends them) as fast as the server takes them: bursts of
- * `burst` writes, each followed by an ECHO whose reply shows the server has handled the burst
- * (a circuit is served in order); two bursts are outstanding so that the server never waits.
- * Returns writes per second within the window.
- */
-function writeBurstRate(circuit: BenchCircuit, channel: BenchChannel, window: Window, burst: number): Promise<number> {
-  const run = new Promise<number>((resolve) => {
-    const dbr = Buffer.alloc(8);
-    let value = 0;
-    let outstanding = 0;
-    let completed = 0;
-    const sendBurst = () => {
-      for (let i = 0; i < burst; i++) {
-        dbr.writeDoubleBE(++value);
-        writeWriteRequest(circuit.writer, DbrType.DOUBLE, 1, channel.serverId, 0, dbr, false);
-      }
-      writeEchoRequest(circuit.writer);
-      outstanding++;
-    };
-    circuit.onReply = (header) => {
-      if (header.command !== Command.ECHO) return;
-      outstanding--;
-      const now = performance.now();
-      if (now < window.end) {
-        if (now >= window.start) completed += burst;
-        sendBurst();
-      } else if (outstanding === 0) {
-        resolve(completed / window.seconds);
-      }
-    };
-    sendBurst();
-    sendBurst();
-    circuit.flush();
-  });
-  return withDeadline(run, window.end - performance.now() + STUCK_MS, 'write loop');
-}
-
-/**
  * Monitor updates delivered per second, summed over MONITOR_CLIENTS circuits that each subscribe
  * to the scalar (DBR_TIME, DBE_VALUE | DBE_ALARM, as camonitor does), while one more circuit
  * writes new values to it as fast as it can.
  */
-async function monitorFanOut(context: LoadContext): Promise<number> {
+async function monitorFanOut(context: LoadContext): Promise<Sample> {
   const opened = await Promise.all(Array.from({ length: MONITOR_CLIENTS + 1 }, () => openChannel(context, context.pvs.scalar)));
   const writer = opened.pop()!;
   try {
@@ -211,10 +121,10 @@ async function monitorFanOut(context: LoadContext): Promise<number> {
       return first;
     });
     await withDeadline(Promise.all(subscribed), 5000, 'first monitor update');
-    window = new Window(context.durationMs);
+    window = new Window(context.durationMs, context.serverPid);
     const writes = await writeBurstRate(writer.circuit, writer.channel, window, context.inFlight);
-    process.stderr.write(`  (writer: ${Math.round(writes)} writes/s)\n`);
-    return delivered / window.seconds;
+    process.stderr.write(`  (writer: ${Math.round(writes.value)} writes/s)\n`);
+    return window.sample(delivered);
   } finally {
     for (const { circuit } of [...opened, writer]) circuit.close();
   }
@@ -223,16 +133,24 @@ async function monitorFanOut(context: LoadContext): Promise<number> {
 /**
  * Seconds from the first search datagram to the last CREATE_CHAN reply for all the prefixed
  * names, as libca connects them: search over UDP, open the circuit at the first reply, and ask
- * for each channel as its search reply comes in.
+ * for each channel as its search reply comes in. The server's CPU time is per channel.
  */
-async function connectChannels(context: LoadContext): Promise<number> {
+async function connectChannels(context: LoadContext): Promise<Sample> {
   const names = channelNames(context.pvs);
+  const serverCpu = context.serverPid === undefined ? [] : [processCpuSeconds(context.serverPid)];
+  const clientCpu = [ownCpuSeconds()];
   const start = performance.now();
   let circuit: BenchCircuit | undefined;
   let connecting: Promise<BenchCircuit> | undefined;
+  let createdAll!: () => void;
+  let failed!: (error: Error) => void;
+  const created = new Promise<void>((resolve, reject) => ((createdAll = resolve), (failed = reject)));
+  let remaining = names.length;
+  const answered = (answer: BenchChannel | Error) => {
+    if (answer instanceof Error) failed(answer);
+    else if (--remaining === 0) createdAll();
+  };
   const waiting: number[] = [];
-  const created: Promise<BenchChannel>[] = [];
-  const create = (open: BenchCircuit, index: number) => created.push(open.createChannel(names[index]!));
   let flushScheduled = false;
   const scheduleFlush = () => {
     if (flushScheduled) return;
@@ -244,23 +162,31 @@ async function connectChannels(context: LoadContext): Promise<number> {
   };
   const searched = searchNames(context.target, names, (index, host, port) => {
     if (circuit) {
-      create(circuit, index);
+      circuit.requestChannel(names[index]!, answered);
       scheduleFlush();
       return;
     }
     waiting.push(index);
     connecting ??= BenchCircuit.connect(host, port).then((open) => {
       circuit = open;
-      for (const waitingIndex of waiting) create(open, waitingIndex);
+      for (const waitingIndex of waiting) open.requestChannel(names[waitingIndex]!, answered);
       open.flush();
       return open;
     });
   });
   try {
-    await searched;
+    const searchedAgain = await searched;
+    if (searchedAgain > 0) process.stderr.write(`  (${searchedAgain} names searched for again)\n`);
     await withDeadline(connecting!, 5000, 'circuit');
-    await withDeadline(Promise.all(created), 20000, 'CREATE_CHAN');
-    return (performance.now() - start) / 1000;
+    await withDeadline(created, 20000, 'CREATE_CHAN');
+    const value = (performance.now() - start) / 1000;
+    clientCpu.push(ownCpuSeconds());
+    if (context.serverPid !== undefined) serverCpu.push(processCpuSeconds(context.serverPid));
+    return {
+      value,
+      serverCpuPerOperation: perOperation(serverCpu, names.length),
+      clientCpuPerOperation: perOperation(clientCpu, names.length),
+    };
   } finally {
     circuit?.close();
   }
@@ -284,7 +210,14 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'put-callback', unit: 'puts/s', higherIsBetter: true, run: putRate(() => 1) },
   { name: 'put-callback-pipelined', unit: 'puts/s', higherIsBetter: true, run: putRate((context) => context.inFlight) },
   { name: 'monitor-fanout', unit: 'updates/s', higherIsBetter: true, run: monitorFanOut },
-  { name: 'connect-10000', unit: 's', higherIsBetter: false, reference: { softIoc: 0.05, caproto: 8.7 }, run: connectChannels },
+  {
+    name: 'connect-10000',
+    unit: 's',
+    higherIsBetter: false,
+    reference: { softIoc: 0.05, caproto: 8.7 },
+    warmUpRuns: 3,
+    run: connectChannels,
+  },
   { name: 'waveform-get', unit: 'gets/s', higherIsBetter: true, run: readRate((pvs) => pvs.waveform, () => 1) },
   {
     name: 'waveform-get-pipelined',
@@ -331,10 +264,74 @@ function startOurServer(nodeOptions: string[]): Promise<{ child: ChildProcess; p
   });
 }
 
+interface Result {
+  benchmark: string;
+  unit: string;
+  higherIsBetter: boolean;
+  median: number;
+  runs: number[];
+  /** Median server CPU per operation, µs, when the server's pid is known. */
+  serverCpuPerOperation?: number;
+  /** Median load generator CPU per operation, µs. */
+  clientCpuPerOperation?: number;
+  reference: { softIoc?: number; caproto?: number };
+}
+
+const cpuNote = (sample: Sample) =>
+  [
+    sample.serverCpuPerOperation === undefined ? '' : `server CPU ${sample.serverCpuPerOperation.toFixed(2)} µs/op`,
+    sample.clientCpuPerOperation === undefined ? '' : `load generator CPU ${sample.clientCpuPerOperation.toFixed(2)} µs/op`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+/** The median of the figures present. */
+function medianOf(values: (number | undefined)[]): number | undefined {
+  const present = values.filter((value): value is number => value !== undefined);
+  return present.length === 0 ? undefined : median(present);
+}
+
+async function measure(benchmark: Benchmark, context: LoadContext, runs: number): Promise<Result> {
+  for (let run = 0; run < (benchmark.warmUpRuns ?? 0); run++) await benchmark.run(context);
+  const samples: Sample[] = [];
+  for (let run = 0; run < runs; run++) {
+    const sample = await benchmark.run(context);
+    samples.push(sample);
+    process.stderr.write(`${benchmark.name} run ${run + 1}: ${withUnit(sample.value, benchmark.unit)} (${cpuNote(sample)})\n`);
+  }
+  return {
+    benchmark: benchmark.name,
+    unit: benchmark.unit,
+    higherIsBetter: benchmark.higherIsBetter,
+    median: median(samples.map((sample) => sample.value)),
+    runs: samples.map((sample) => sample.value),
+    serverCpuPerOperation: medianOf(samples.map((sample) => sample.serverCpuPerOperation)),
+    clientCpuPerOperation: medianOf(samples.map((sample) => sample.clientCpuPerOperation)),
+    reference: benchmark.reference ?? {},
+  };
+}
+
+function printTable(results: Result[]): void {
+  const rows = results.map((result) => [
+    result.benchmark,
+    withUnit(result.median, result.unit),
+    result.runs.map((figure) => formatFigure(figure, result.unit)).join(', '),
+    result.serverCpuPerOperation?.toFixed(2) ?? '',
+    result.clientCpuPerOperation?.toFixed(2) ?? '',
+    formatFigure(result.reference.softIoc, result.unit),
+    versus(result.median, result.reference.softIoc, result.higherIsBetter),
+    formatFigure(result.reference.caproto, result.unit),
+  ]);
+  const header = ['benchmark', 'median', 'runs', 'server CPU µs/op', 'client CPU µs/op', 'softIoc (issue)', 'vs softIoc', 'caproto (issue)'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       address: { type: 'string' },
+      'server-pid': { type: 'string' },
       pv: { type: 'string', default: DEFAULT_PVS.scalar },
       waveform: { type: 'string', default: DEFAULT_PVS.waveform },
       prefix: { type: 'string', default: DEFAULT_PVS.prefix },
@@ -353,9 +350,11 @@ async function main(): Promise<void> {
 
   let ours: ChildProcess | undefined;
   let target: SearchTarget;
+  let serverPid = values['server-pid'] === undefined ? undefined : Number(values['server-pid']);
   if (values.address === undefined) {
     const started = await startOurServer(values['server-node-option']);
     ours = started.child;
+    serverPid = ours.pid;
     target = { host: '127.0.0.1', port: started.port };
   } else {
     const [host, port] = values.address.split(':');
@@ -366,45 +365,20 @@ async function main(): Promise<void> {
     pvs: { scalar: values.pv, waveform: values.waveform, prefix: values.prefix, channelCount: Number(values.channels) },
     durationMs: Number(values.duration) * 1000,
     inFlight: Number(values['in-flight']),
+    serverPid,
   };
-  const runs = Number(values.runs);
-  const results = [];
+  const results: Result[] = [];
   try {
-    for (const benchmark of selected) {
-      const figures: number[] = [];
-      for (let run = 0; run < runs; run++) {
-        figures.push(await benchmark.run(context));
-        process.stderr.write(`${benchmark.name} run ${run + 1}: ${withUnit(figures[run]!, benchmark.unit)}\n`);
-      }
-      results.push({
-        benchmark: benchmark.name,
-        unit: benchmark.unit,
-        higherIsBetter: benchmark.higherIsBetter,
-        median: median(figures),
-        runs: figures,
-        reference: benchmark.reference ?? {},
-      });
-    }
+    for (const benchmark of selected) results.push(await measure(benchmark, context, Number(values.runs)));
   } finally {
     ours?.kill('SIGTERM');
   }
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ server: values.address ?? 'memtrace-ioc (bench/ca-server.js)', results }, null, 2)}\n`);
-    return;
+    const server = values.address ?? 'memtrace-ioc (bench/ca-server.js)';
+    process.stdout.write(`${JSON.stringify({ server, results }, null, 2)}\n`);
+  } else {
+    printTable(results);
   }
-  const rows = results.map((result) => {
-    return [
-      result.benchmark,
-      withUnit(result.median, result.unit),
-      result.runs.map((figure) => formatFigure(figure, result.unit)).join(', '),
-      formatFigure(result.reference.softIoc, result.unit),
-      versus(result.median, result.reference.softIoc, result.higherIsBetter),
-      formatFigure(result.reference.caproto, result.unit),
-    ];
-  });
-  const header = ['benchmark', 'median', 'runs', 'softIoc (issue)', 'vs softIoc', 'caproto (issue)'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}\n`);
 }
 
 main().catch((error: unknown) => {

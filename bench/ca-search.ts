@@ -25,9 +25,10 @@ export type FoundHandler = (index: number, host: string, tcpPort: number) => voi
 
 /**
  * Searches for every name; `onFound` hears of each once, by its index in `names`. Resolves
- * when all are found, rejects after `timeoutMs`.
+ * with the number of names that had to be searched for again (lost datagrams) when all are
+ * found; rejects after `timeoutMs`.
  */
-export function searchNames(target: SearchTarget, names: readonly string[], onFound: FoundHandler, timeoutMs = 20000): Promise<void> {
+export function searchNames(target: SearchTarget, names: readonly string[], onFound: FoundHandler, timeoutMs = 20000): Promise<number> {
   const socket = dgram.createSocket('udp4');
   const found = new Uint8Array(names.length);
   const queue: number[] = names.map((_, index) => index);
@@ -36,6 +37,7 @@ export function searchNames(target: SearchTarget, names: readonly string[], onFo
   let remaining = names.length;
   let sequence = 0;
   let heardSinceRetry = false;
+  let searchedAgain = 0;
 
   const sendMore = () => {
     while (queueHead < queue.length && inFlight.size < NAMES_IN_FLIGHT) {
@@ -62,16 +64,17 @@ export function searchNames(target: SearchTarget, names: readonly string[], onFo
     }
   };
 
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     const finish = (error?: Error) => {
       clearInterval(retry);
       clearTimeout(deadline);
       socket.close();
       if (error) reject(error);
-      else resolve();
+      else resolve(searchedAgain);
     };
     const retry = setInterval(() => {
       if (!heardSinceRetry && inFlight.size > 0) {
+        searchedAgain += inFlight.size;
         queue.push(...inFlight);
         inFlight = new Set();
         sendMore();

@@ -11,8 +11,6 @@
  * and exits; so does the end of stdin, should the bench die.
  */
 import { PerformanceObserver, performance, type NodeGCPerformanceDetail } from 'node:perf_hooks';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import type { StartIocOptions } from '../src/ioc/start-ioc';
 
 export interface HostOptions {
@@ -65,19 +63,13 @@ function makeOrder(id: number): Order {
   };
 }
 
-/**
- * Orders until the heap holds `megabytes`; the map keeps them live. Then one full GC, so that every
- * host starts from the same compacted heap whatever garbage the build left: otherwise when that
- * garbage goes decides the RSS by more than the IOC adds.
- */
+/** Orders until the heap holds `megabytes`; the map keeps them live. */
 function buildHeap(megabytes: number): Map<number, Order> {
   const orders = new Map<number, Order>();
   const target = megabytes * 1024 * 1024;
   while (process.memoryUsage().heapUsed < target) {
     for (let i = 0; i < 10_000; i++) orders.set(orders.size, makeOrder(orders.size));
   }
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
   return orders;
 }
 

@@ -394,10 +394,11 @@ async function orchestrate(runs: number, seconds: number): Promise<void> {
     const rate = median(of(config, 'requestsPerSecond'));
     const cpu = median(of(config, 'cpuMicrosPerRequest'));
     const slowdown = (value: number, off: number) => (config.interval === null ? '' : change(value, off));
-    const all = of(config, 'requestsPerSecond').map((value) => value.toFixed(0)).join(' ');
+    const runsOf = (key: keyof RunResult, digits: number) => of(config, key).map((value) => value.toFixed(digits)).join(' ');
     lines.push(
       `${label(config).padEnd(14)} ${rate.toFixed(0)} req/s${slowdown(rate, offRate)}, server CPU ${cpu.toFixed(1)} µs/req${slowdown(cpu, offCpu)}, ` +
-        `utilisation ${median(of(config, 'utilisation')).toFixed(2)}, generator CPU ${median(of(config, 'generatorCpuMicrosPerRequest')).toFixed(1)} µs/req, cache hits ${(median(of(config, 'hitRate')) * 100).toFixed(0)}%  [req/s runs: ${all}]`,
+        `utilisation ${median(of(config, 'utilisation')).toFixed(2)}, generator CPU ${median(of(config, 'generatorCpuMicrosPerRequest')).toFixed(1)} µs/req, cache hits ${(median(of(config, 'hitRate')) * 100).toFixed(0)}%\n` +
+        `  runs: req/s ${runsOf('requestsPerSecond', 0)}; server µs/req ${runsOf('cpuMicrosPerRequest', 1)}`,
     );
   }
   lines.push(`load average after: ${loadAverage()}`);

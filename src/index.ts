@@ -5,6 +5,7 @@ export { createCaServer, readServerEnvironment } from './ca/server';
 export type { CaServer, CaServerOptions, CaServerStatistics, CaServerEnvironment } from './ca/server';
 export { Database, DbFileError, type RecordHandle, type LoadOptions, type SetOptions } from './database';
 export * from './database/pv';
+export { AccessRules, AcfError, loadAcfFile, parseAcf, type AccessClient, type AccessSecurityLevel, type LoadAcfOptions } from './access';
 export { SimplePv, PvMap, type SimplePvOptions } from './database/simple-pv';
 export { createLogger, silentLogger, type Logger, type LoggingOptions } from './logger';
 export { PACKAGE_VERSION } from './version';

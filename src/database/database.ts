@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import type { Logger } from 'pino';
+import type { AccessRules } from '../access';
 import { silentLogger } from '../logger';
 import { recordHandle, type RecordHandle } from './binding';
 import type { SourceLocation } from './db-file/location';
@@ -11,7 +12,7 @@ import { parseMacroDefinitions, type Macros } from './db-file/macros';
 import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
-import { FieldPv } from './field-pv';
+import { FieldPv, type AccessSecurityHost } from './field-pv';
 import { buildRecords, type BuildResult } from './loader';
 import type { ProcessVariable, PvProvider } from './pv';
 import type { DbRecord } from './record';
@@ -45,11 +46,13 @@ interface NameEntry {
   readonly location: SourceLocation;
 }
 
-export class Database implements PvProvider {
+export class Database implements PvProvider, AccessSecurityHost {
   private readonly names = new Map<string, NameEntry>();
   private readonly recordList: DbRecord[] = [];
   private readonly logger: Logger;
   private readonly scanner: Scanner;
+  private readonly accessListeners = new Set<() => void>();
+  private rules: AccessRules | undefined;
   private started = false;
 
   constructor(options: DatabaseOptions = {}) {
@@ -98,7 +101,27 @@ export class Database implements PvProvider {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    return new FieldPv(name, entry.record, spec, longString);
+    return new FieldPv(name, entry.record, spec, longString, this);
+  }
+
+  /** The access security rules in force; undefined (no file) lets everyone read and write. */
+  get accessSecurity(): AccessRules | undefined {
+    return this.rules;
+  }
+
+  /** Puts new access security rules in force (undefined: none) and tells the servers, which tell their clients. */
+  setAccessSecurity(rules: AccessRules | undefined): void {
+    this.rules = rules;
+    this.accessChanged();
+  }
+
+  subscribeAccessChanges(listener: () => void): () => void {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
+  }
+
+  private accessChanged(): void {
+    for (const listener of [...this.accessListeners]) listener();
   }
 
   /** A loaded record by name or alias, for code to drive; `kind` checks what its VAL is. */
@@ -138,7 +161,12 @@ export class Database implements PvProvider {
     const built = buildRecords(parsed.items, {
       definitionOf: (name) => this.names.get(name)?.location,
       recordOf: (name) => this.names.get(name)?.record,
-    }, { scanChanged: (record) => this.scanner.update(record) });
+    }, {
+      scanChanged: (record) => this.scanner.update(record),
+      accessGroupChanged: () => {
+        if (this.rules) this.accessChanged();
+      },
+    });
     this.register(built);
     for (const [file, fields] of built.unfollowedLinks) {
       this.logger.warn({ file, fields }, `${file}: links are not followed; ${fields.length} link field(s) name other PVs (first: ${fields[0]})`);

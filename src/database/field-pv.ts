@@ -1,6 +1,8 @@
 // A channel onto one field of a record (`REC`, `REC.FIELD`, `REC.FIELD$`): the field's data in
-// its DBR type, the record's alarm and time stamp, metadata from the record's fields.
+// its DBR type, the record's alarm and time stamp, metadata from the record's fields, and the
+// access the record's access security group gives a client to the field.
 
+import type { AccessRules, AccessSecurityLevel } from '../access';
 import { dbrTypeOf } from './dbf';
 import { charCapacity, encodeField } from './field-codec';
 import {
@@ -19,6 +21,14 @@ import {
 import type { DbRecord } from './record';
 import type { FieldSpec } from './records/field-spec';
 
+/** Where a channel finds the access security rules in force, which may be replaced at any time. */
+export interface AccessSecurityHost {
+  /** undefined: no access security file, everyone may read and write. */
+  readonly accessSecurity: AccessRules | undefined;
+}
+
+const FULL_ACCESS: AccessRights = Object.freeze({ read: true, write: true });
+
 export class FieldPv implements ProcessVariable {
   readonly type: FieldType;
   readonly maxElements: number;
@@ -29,6 +39,7 @@ export class FieldPv implements ProcessVariable {
     private readonly record: DbRecord,
     private readonly spec: FieldSpec,
     private readonly longString: boolean,
+    private readonly security: AccessSecurityHost,
   ) {
     const shape = record.shape(spec);
     const dbr = dbrTypeOf(shape.dbf);
@@ -60,15 +71,19 @@ export class FieldPv implements ProcessVariable {
     return this.record.type.metadata(this.record, this.spec);
   }
 
-  accessRights(_client: ClientIdentity): AccessRights {
-    return { read: true, write: !this.spec.readOnly };
+  accessRights(client: ClientIdentity): AccessRights {
+    const granted = this.granted(client);
+    return { read: granted.read, write: granted.write && !this.spec.readOnly };
   }
 
+  // Writes ask the rules again: the rules may have been replaced since the server last asked.
   write(value: FieldValue, client: ClientIdentity): WriteResult {
+    if (!this.granted(client).write) return this.denied();
     return this.record.write(this.spec, value, this.longString, client);
   }
 
-  acknowledgeAlarm(kind: 'transient' | 'severity', value: number, _client: ClientIdentity): WriteResult {
+  acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult {
+    if (!this.granted(client).write) return this.denied();
     this.record.acknowledge(kind, value);
     return WRITE_OK;
   }
@@ -76,4 +91,20 @@ export class FieldPv implements ProcessVariable {
   subscribe(listener: PvListener): () => void {
     return this.record.subscribe(this.spec.name, listener);
   }
+
+  private granted(client: ClientIdentity): AccessRights {
+    return this.security.accessSecurity?.rightsFor(this.record.string('ASG'), accessSecurityLevel(this.spec), client) ?? FULL_ACCESS;
+  }
+
+  private denied(): WriteResult {
+    return { ok: false, error: 'readOnly', message: `${this.name}: no write access` };
+  }
+}
+
+/**
+ * The field's asl(): among the record types served here, EPICS base's .dbd files make VAL alone
+ * ASL0 (dbCommon has no ASL0 field); every other field has the default, ASL1.
+ */
+function accessSecurityLevel(spec: FieldSpec): AccessSecurityLevel {
+  return spec.name === 'VAL' ? 0 : 1;
 }

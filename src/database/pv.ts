@@ -146,4 +146,9 @@ export interface ProcessVariable {
 /** Finds PVs by name; `undefined` when this IOC does not serve the name. */
 export interface PvProvider {
   find(name: string): ProcessVariable | undefined;
+  /**
+   * Hear when `accessRights` may answer differently than before (access security rules
+   * replaced, a record moved to another group); returns the function that stops listening.
+   */
+  subscribeAccessChanges?(listener: () => void): () => void;
 }

@@ -23,6 +23,8 @@ export type WriteHandler = (value: FieldData, client: ClientIdentity) => string 
 /** What the database around a record needs to hear of. */
 export interface RecordHost {
   scanChanged(record: DbRecord): void;
+  /** ASG changed (dbCommon's SPC_AS): clients' access to the record may have changed. */
+  accessGroupChanged(record: DbRecord): void;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -229,6 +231,7 @@ export class DbRecord {
     if (!(isValue && spec.processPassive)) this.post(spec.name, EventMask.VALUE | EventMask.LOG);
     if (spec.property) this.post(null, EventMask.PROPERTY);
     if (spec.name === 'SCAN') this.host.scanChanged(this);
+    if (spec.name === 'ASG') this.host.accessGroupChanged(this);
     if (spec.name === 'PROC' || (spec.processPassive && this.number('SCAN') === 0)) this.process();
   }
 

@@ -1,4 +1,4 @@
-import type { DatabaseEntry } from './config/ioc-config';
+import type { DatabaseEntry, IocConfig } from './config/ioc-config';
 
 export type CliCommand =
   | { kind: 'help' }
@@ -8,6 +8,8 @@ export type CliCommand =
       configFile?: string;
       /** -d files with the -m macros in force where each was named, as softIoc applies them. */
       databases: DatabaseEntry[];
+      /** -a: the access security file, with the -m macros in force where it was named, as softIoc applies them. */
+      accessSecurity?: Required<Pick<IocConfig['accessSecurity'], 'file' | 'macros'>>;
       listPvs: boolean;
       pretty: boolean;
       prefix?: string;
@@ -23,7 +25,8 @@ Serves this process's memory (heap tracing and process statistics) over EPICS Ch
 Takes softIoc's database options, so it can stand in where softIoc is started.
 
   -d FILE           load an EPICS database (.db) file; repeatable
-  -m MACROS         macros for the -d files that follow, e.g. "P=X:,R=Y:"; repeatable
+  -m MACROS         macros for the -d and -a files that follow, e.g. "P=X:,R=Y:"; repeatable
+  -a FILE           an access security file (.acf); SIGHUP or writing 1 to <prefix>READACF re-reads it
   -D FILE           softIoc's database definition: accepted and ignored
   -S                softIoc's "no interactive shell": accepted (there is none)
   --config FILE     an ioc.config.json (default: built-in defaults)
@@ -41,6 +44,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   const databases: DatabaseEntry[] = [];
   let macros = '';
   let configFile: string | undefined;
+  let accessSecurity: Extract<CliCommand, { kind: 'run' }>['accessSecurity'];
   let prefix: string | undefined;
   let listPvs = false;
   let pretty = false;
@@ -81,10 +85,19 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
         pretty = true;
         break;
       case '-a':
-        throw new UsageError('-a: access security files are not supported yet');
+        accessSecurity = { file: value(), macros };
+        break;
       default:
         throw new UsageError(`unknown option ${option}`);
     }
   }
-  return { kind: 'run', configFile, databases, listPvs, pretty, ...(prefix !== undefined ? { prefix } : {}) };
+  return {
+    kind: 'run',
+    configFile,
+    databases,
+    listPvs,
+    pretty,
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(accessSecurity ? { accessSecurity } : {}),
+  };
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // The memtrace-ioc command: an IOC for this process, started as softIoc is started.
 import * as path from 'node:path';
-import { DbFileError } from '../database';
 import { createLogger, silentLogger } from '../logger';
-import { ConfigError, loadIocConfig, resolveIocConfig, type IocConfig } from './config/ioc-config';
+import { loadIocConfig, resolveIocConfig, type IocConfig } from './config/ioc-config';
 import { USAGE, UsageError, parseCommandLine } from './cli-args';
 import { loadDatabase } from './ioc-core';
 import { startConfiguredIoc } from './start-ioc';
@@ -11,6 +10,8 @@ import { PACKAGE_VERSION } from '../version';
 
 /** SIGINT/SIGTERM must end the process within 2 s even if a client holds shutdown up. */
 const SHUTDOWN_DEADLINE_MS = 1800;
+/** Errors whose message says all a user needs (file, line, reason); by name, as errors from the worker thread keep only that. */
+const USER_ERRORS = new Set(['UsageError', 'ConfigError', 'DbFileError', 'AcfError']);
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv);
@@ -28,6 +29,9 @@ async function main(argv: readonly string[]): Promise<number> {
     prefix: command.prefix ?? base.prefix,
     databases: [...base.databases, ...command.databases.map((entry) => ({ ...entry, file: path.resolve(entry.file) }))],
     logging: { ...base.logging, pretty: base.logging.pretty || command.pretty },
+    accessSecurity: command.accessSecurity
+      ? { ...base.accessSecurity, ...command.accessSecurity, file: path.resolve(command.accessSecurity.file) }
+      : base.accessSecurity,
   };
   if (command.listPvs) {
     const database = loadDatabase(config, silentLogger());
@@ -36,6 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const logger = createLogger(config.logging);
   const ioc = await startConfiguredIoc(config, logger);
+  // A failed reload is logged where it happens, and the rules in force stay.
+  if (config.accessSecurity.file) process.on('SIGHUP', () => void ioc.reloadAccessSecurity().catch(() => undefined));
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'stopping');
@@ -54,7 +60,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof ConfigError || error instanceof DbFileError;
+    const known = error instanceof Error && USER_ERRORS.has(error.name);
     process.stderr.write(`memtrace-ioc: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     if (error instanceof UsageError) process.stderr.write('Try memtrace-ioc --help\n');
     process.exitCode = error instanceof UsageError ? 2 : 1;

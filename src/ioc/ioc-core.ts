@@ -3,6 +3,7 @@ import { parseAddressList } from '../ca/server/addresses';
 import { Database } from '../database';
 import type { Logger } from '../logger';
 import type { ObservedThread } from '../tracing';
+import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
@@ -56,6 +57,7 @@ export interface IocCoreOptions {
 export interface IocCore {
   readonly server: CaServer;
   readonly database: Database;
+  readonly accessSecurity: AccessSecurity;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,10 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const database = loadDatabase(config, logger);
   database.start();
   let server: CaServer;
+  let accessSecurity: AccessSecurity;
   try {
+    // Before the server listens, so that no client is ever given more access than the file allows.
+    accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
     server = await createCaServer({
       provider: database,
       logger,
@@ -95,6 +100,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   return {
     server,
     database,
+    accessSecurity,
     async close() {
       statsGroup?.stop();
       await tracingGroup?.close();

@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../logger';
 import { ConfigError, resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
 import { startIocCore } from './ioc-core';
 import { ProcessMetricsCollector } from './stats/metrics';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
+import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 export interface Ioc {
   /** The TCP port CA clients connect to. */
@@ -14,6 +14,12 @@ export interface Ioc {
   readonly thread: IocConfig['thread'];
   /** In main-thread mode, the database, so the host can drive records of its own .db files. */
   readonly database: Database | undefined;
+  /**
+   * Re-reads the access security file (in the thread that serves CA) and puts its rules in force,
+   * telling connected clients of changed access rights. Rejects, leaving the rules in force, if
+   * the file is wrong or none is configured.
+   */
+  reloadAccessSecurity(): Promise<void>;
   /** Stops sampling, closes every circuit (clients get SERVER_DISCONN) and the sockets. */
   close(): Promise<void>;
 }
@@ -51,6 +57,7 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
     tcpPort: core.server.tcpPort,
     thread: 'main',
     database: core.database,
+    reloadAccessSecurity: () => core.accessSecurity.reload(),
     async close() {
       collector.stop();
       await core.close();
@@ -76,7 +83,7 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
   const started = await new Promise<Extract<FromWorker, { type: 'ready' }>>((resolve, reject) => {
     const onMessage = (message: FromWorker) => {
       if (message.type === 'ready') resolve(message);
-      else if (message.type === 'failed') reject(Object.assign(new Error(message.message), { name: message.name }));
+      else if (message.type === 'failed') reject(fromWorkerError(message));
     };
     worker.on('message', onMessage);
     worker.once('exit', (code) => reject(new Error(`CA worker exited with code ${code} before it was ready`)));
@@ -87,11 +94,34 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
     if (metrics) post({ type: 'metrics', metrics });
   }, config.status.period * 1000).unref();
   logger.info({ tcpPort: started.tcpPort, thread: 'worker' }, 'IOC started');
+  const reloads = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let lastReloadId = 0;
+  let exited = false;
+  worker.on('message', (message: FromWorker) => {
+    if (message.type !== 'accessSecurityReloaded') return;
+    const pending = reloads.get(message.id);
+    reloads.delete(message.id);
+    if (message.error) pending?.reject(fromWorkerError(message.error));
+    else pending?.resolve();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    for (const pending of reloads.values()) pending.reject(new Error('the CA worker has exited'));
+    reloads.clear();
+  });
   let closing: Promise<void> | undefined;
   return {
     tcpPort: started.tcpPort,
     thread: 'worker',
     database: undefined,
+    reloadAccessSecurity() {
+      return new Promise<void>((resolve, reject) => {
+        if (exited) return reject(new Error('the CA worker has exited'));
+        const id = ++lastReloadId;
+        reloads.set(id, { resolve, reject });
+        post({ type: 'reloadAccessSecurity', id });
+      });
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(forward);

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logger';
 import { startIocCore, type IocCore } from './ioc-core';
 import type { ProcessMetrics } from './stats/metrics';
-import type { FromWorker, ToWorker, WorkerStart } from './worker-protocol';
+import { toWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 const port = parentPort!;
 const { config } = workerData as WorkerStart;
@@ -16,6 +16,15 @@ const send = (message: FromWorker) => port.postMessage(message);
 port.on('message', (message: ToWorker) => {
   if (message.type === 'metrics') {
     latestMetrics = message.metrics;
+    return;
+  }
+  if (message.type === 'reloadAccessSecurity') {
+    const { id } = message;
+    if (!core) return send({ type: 'accessSecurityReloaded', id, error: { name: 'Error', message: 'the IOC has not started' } });
+    core.accessSecurity.reload().then(
+      () => send({ type: 'accessSecurityReloaded', id }),
+      (error: unknown) => send({ type: 'accessSecurityReloaded', id, error: toWorkerError(error) }),
+    );
     return;
   }
   void (async () => {
@@ -30,8 +39,8 @@ startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetr
     core = started;
     send({ type: 'ready', tcpPort: started.server.tcpPort, udpPort: started.server.udpPort });
   },
-  (error: Error) => {
-    send({ type: 'failed', message: error.message, name: error.name });
+  (error: unknown) => {
+    send({ type: 'failed', ...toWorkerError(error) });
     port.close();
   },
 );

@@ -6,8 +6,8 @@ export const PYTHON = '/usr/bin/python3';
  * Runs a Python script that uses pyepics (libca, the library `caget` uses) with the given EPICS
  * environment, and returns the JSON it emitted last. Scripts get `emit(obj)` and `say(line)`.
  */
-export function runPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 20000): Promise<T> {
-  return startPyepics<T>(script, env, timeoutMs).result;
+export function runPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 20000, launcher: readonly string[] = []): Promise<T> {
+  return startPyepics<T>(script, env, timeoutMs, launcher).result;
 }
 
 export interface PyepicsSession<T> {
@@ -20,8 +20,17 @@ export interface PyepicsSession<T> {
   kill(): void;
 }
 
-/** A pyepics script that runs beside the test: for monitors, where the test drives changes meanwhile. */
-export function startPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 30000): PyepicsSession<T> {
+/**
+ * A pyepics script that runs beside the test: for monitors, where the test drives changes meanwhile.
+ * `launcher` is a command that runs Python for us, e.g. `['runuser', '-u', 'nobody', '--']` to
+ * make libca send another user name.
+ */
+export function startPyepics<T = unknown>(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 30000,
+  launcher: readonly string[] = [],
+): PyepicsSession<T> {
   const prelude = [
     'import json, sys, time, threading',
     'import epics',
@@ -45,7 +54,8 @@ export function startPyepics<T = unknown>(script: string, env: Record<string, st
     '    return _put_statuses[-1] if _put_statuses else None',
     '',
   ].join('\n');
-  const child = spawn(PYTHON, ['-u', '-c', prelude + script], {
+  const [command, ...args] = [...launcher, PYTHON, '-u', '-c', prelude + script];
+  const child = spawn(command!, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -14,23 +14,58 @@ export class MessageFramer {
   payloadOffset = 0;
   private end = 0;
   private offset = 0;
+  /** What follows `buffer` when it holds one message joined from the end of a chunk and the start of the next. */
+  private following: Buffer | undefined;
+  /** Where `readHeader` leaves what it reads when the framer only peeks at a message's size. */
+  private readonly peeked: MessageHeader = emptyHeader();
 
   /** `maxPayloadSize` bounds what one message may make the reader buffer. */
   constructor(private readonly maxPayloadSize = Infinity) {}
 
   push(chunk: Buffer): void {
-    if (this.offset >= this.end) {
+    if (this.following) {
+      this.following = Buffer.concat([this.following, chunk]);
+    } else if (this.offset >= this.end) {
       this.buffer = chunk;
       this.end = chunk.length;
+      this.offset = 0;
     } else {
+      this.join(chunk);
+    }
+  }
+
+  /**
+   * A message began in the last chunk and goes on in `chunk`. When its size is known and `chunk`
+   * completes it, only that message is copied into a buffer of its own, and `chunk` is read in
+   * place after it: a stream of large messages is not copied chunk by chunk.
+   */
+  private join(chunk: Buffer): void {
+    const leftover = this.end - this.offset;
+    const headerLength = readHeader(this.buffer, this.offset, this.end, this.peeked);
+    const messageLength = headerLength + this.peeked.payloadSize;
+    if (headerLength === 0 || this.peeked.payloadSize > this.maxPayloadSize || messageLength - leftover > chunk.length) {
       this.buffer = Buffer.concat([this.buffer.subarray(this.offset, this.end), chunk]);
       this.end = this.buffer.length;
+      this.offset = 0;
+      return;
     }
+    const joined = Buffer.allocUnsafe(messageLength);
+    this.buffer.copy(joined, 0, this.offset, this.end);
+    chunk.copy(joined, leftover, 0, messageLength - leftover);
+    this.buffer = joined;
+    this.end = messageLength;
     this.offset = 0;
+    if (messageLength - leftover < chunk.length) this.following = chunk.subarray(messageLength - leftover);
   }
 
   /** Whether a whole message was framed; false until more bytes arrive. Throws ProtocolError. */
   next(): boolean {
+    if (this.offset >= this.end && this.following) {
+      this.buffer = this.following;
+      this.end = this.following.length;
+      this.offset = 0;
+      this.following = undefined;
+    }
     const headerLength = readHeader(this.buffer, this.offset, this.end, this.header);
     if (headerLength === 0) return false;
     const { payloadSize } = this.header;
@@ -51,6 +86,6 @@ export class MessageFramer {
 
   /** Bytes received but not yet framed into a message. */
   get buffered(): number {
-    return this.end - this.offset;
+    return this.end - this.offset + (this.following?.length ?? 0);
   }
 }

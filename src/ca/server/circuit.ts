@@ -348,11 +348,6 @@ export class Circuit {
       writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `subscription ${request.subscriptionId} exists`);
       return;
     }
-    if (!channel.rights.read) {
-      const count = request.dataCount === 0 ? channel.pv.maxElements : request.dataCount;
-      this.writeDataDenied(Command.EVENT_ADD, request.dataType, count, request.subscriptionId);
-      return;
-    }
     const subscription: Subscription = {
       id: request.subscriptionId,
       channel,
@@ -362,8 +357,9 @@ export class Circuit {
       pending: false,
       stop: () => undefined,
     };
+    // Without read access the subscription stays, silent, as rsrv disables the event until access returns.
     subscription.stop = channel.pv.subscribe((mask) => {
-      if ((mask & subscription.mask) !== 0) this.deliver(subscription);
+      if ((mask & subscription.mask) !== 0 && channel.rights.read) this.deliver(subscription);
     });
     channel.subscriptions.add(subscription);
     this.subscriptions.set(subscription.id, subscription);
@@ -408,16 +404,30 @@ export class Circuit {
 
   private writeUpdate(subscription: Subscription): void {
     const pv = subscription.channel.pv;
+    if (!subscription.channel.rights.read) {
+      const deniedCount = subscription.dataCount === 0 ? pv.maxElements : subscription.dataCount;
+      return this.writeDataDenied(Command.EVENT_ADD, subscription.dataType, deniedCount, subscription.id);
+    }
     const count = subscription.dataCount === 0 ? pv.value().length : subscription.dataCount;
     this.writeData(Command.EVENT_ADD, subscription.dataType, count, Eca.NORMAL, subscription.id, pv);
+  }
+
+  /** The PVs' access rights may have changed (new access security rules): tell the client where they did. */
+  refreshAccessRights(): void {
+    if (this.closed) return;
+    this.updateAccessRights();
+    this.scheduleFlush();
   }
 
   private updateAccessRights(): void {
     for (const channel of this.channels.values()) {
       const rights = channel.pv.accessRights(this.identity);
       if (rights.read === channel.rights.read && rights.write === channel.rights.write) continue;
+      const readChanged = rights.read !== channel.rights.read;
       channel.rights = rights;
       writeAccessRights(this.writer, channel.clientId, rightsBits(rights));
+      // As rsrv: a monitor gets one update when read access goes (zeroed, ECA_NORDACCESS) and the current value when it returns.
+      if (readChanged) for (const subscription of channel.subscriptions) this.deliver(subscription);
     }
   }
 

@@ -92,6 +92,9 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   };
 
   const listening = await listenOnInterfaces(config.interfaces, config.serverPort, onConnection);
+  const stopWatchingAccess = options.provider.subscribeAccessChanges?.(() => {
+    for (const circuit of circuits) circuit.refreshAccessRights();
+  });
   tcpPort = listening.port;
   if (listening.fellBack) {
     logger.info({ configured: config.serverPort, port: tcpPort }, 'TCP port in use by another server; using an ephemeral port');
@@ -107,6 +110,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
       logger,
     });
   } catch (error) {
+    stopWatchingAccess?.();
     await Promise.all(listening.servers.map(closeServer));
     throw error;
   }
@@ -140,6 +144,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
     },
     close() {
       closing ??= (async () => {
+        stopWatchingAccess?.();
         await beacons.close();
         await search.close();
         const serversClosed = Promise.all(listening.servers.map(closeServer));

@@ -48,6 +48,15 @@ export interface IocConfig {
     dumpDirectory: string;
   };
   status: { period: number };
+  /** EPICS access security: no file, everyone may read and write every PV (as an IOC without asSetFilename). */
+  accessSecurity: {
+    /** An .acf file, relative to the configuration file. */
+    file?: string;
+    /** softIoc -m style substitutions for the file, "P=X:,R=Y:". */
+    macros: string;
+    /** HAG entries match the client's IP address, not the host name it sends (rsrv's asCheckClientIP=1). */
+    useClientIpAddress: boolean;
+  };
   logging: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   /** Where the CA server runs: a worker keeps answering while the host's event loop is blocked. */
   thread: 'worker' | 'main';
@@ -69,6 +78,7 @@ export const DEFAULT_CONFIG: IocConfig = {
     dumpDirectory: 'dumps',
   },
   status: { period: 1 },
+  accessSecurity: { macros: '', useClientIpAddress: false },
   logging: { level: 'info', pretty: false },
   thread: 'worker',
 };
@@ -101,6 +111,7 @@ const configCheck = object({
     dumpDirectory: string({ nonEmpty: true }),
   }),
   status: object({ period: number(0.1, 3600) }),
+  accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
   logging: object({ level: oneOf(LOG_LEVELS), pretty: boolean() }),
   thread: oneOf(['worker', 'main'] as const),
 });
@@ -132,11 +143,17 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
     tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
     status: { ...DEFAULT_CONFIG.status, ...checked.status },
+    accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
     databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
   };
   config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
   return config;
+}
+
+function resolveAccessSecurity(checked: Partial<IocConfig['accessSecurity']> | undefined, baseDirectory: string): IocConfig['accessSecurity'] {
+  const { file, ...rest } = { ...DEFAULT_CONFIG.accessSecurity, ...checked };
+  return file === undefined ? rest : { ...rest, file: path.resolve(baseDirectory, file) };
 }
 
 /** Reads and validates an ioc.config.json. */

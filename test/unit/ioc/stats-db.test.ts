@@ -29,6 +29,8 @@ const PVS: { [name: string]: [recordType: string, egu?: string] } = {
   PROCESS_ID: ['ai', ''],
   PARENT_ID: ['ai', ''],
   APP_DIR: ['waveform'],
+  READACF: ['bo'],
+  ACF_STATUS: ['lsi'],
   NODE_VERS: ['stringin'],
   RSS: ['ai', 'byte'],
   HEAP_USED: ['ai', 'byte'],

@@ -145,6 +145,24 @@ describe('framing server messages', () => {
     expect(framer.payload().readDoubleBE(0)).toBe(42);
   });
 
+  it('frames a stream of waveform replies cut into chunks of any size', () => {
+    const reply = (ioid: number) =>
+      Buffer.concat([Buffer.from(hex(`000f 1388 0004 1388 00000001 ${ioid.toString(16).padStart(8, '0')}`), 'hex'), Buffer.alloc(5000, ioid)]);
+    const stream = Buffer.concat(Array.from({ length: 40 }, (_, i) => reply(i + 1)));
+    for (const chunkSize of [1, 15, 16, 17, 5015, 5016, 5017, 65536]) {
+      const framer = new MessageFramer(8192);
+      const payloads: Buffer[] = [];
+      for (let offset = 0; offset < stream.length; offset += chunkSize) {
+        framer.push(stream.subarray(offset, offset + chunkSize));
+        while (framer.next()) payloads.push(framer.payload());
+      }
+      expect(payloads.map((payload) => [payload.length, payload[0], payload[4999]])).toEqual(
+        Array.from({ length: 40 }, (_, i) => [5000, i + 1, i + 1]),
+      );
+      expect(framer.buffered).toBe(0);
+    }
+  });
+
   it('frames the extended header of a large reply', () => {
     const framer = new MessageFramer();
     const header = Buffer.from(hex('000f ffff 0004 0000 00000001 00000002  00011170 00011170'), 'hex');
