@@ -52,18 +52,24 @@ export function perOperation(readings: readonly number[], operations: number): n
 export class Window {
   readonly start: number;
   readonly end: number;
-  private serverCpu: number[] = [];
-  private clientCpu: number[] = [];
+  private readonly serverPid: number | undefined;
+  private readonly serverCpu: number[] = [];
+  private readonly clientCpu: number[] = [];
+  private readonly endTimer: NodeJS.Timeout;
 
   constructor(durationMs: number, serverPid: number | undefined) {
     this.start = performance.now() + WARMUP_MS;
     this.end = this.start + durationMs;
-    const record = () => {
-      this.clientCpu.push(ownCpuSeconds());
-      if (serverPid !== undefined) this.serverCpu.push(processCpuSeconds(serverPid));
-    };
-    setTimeout(record, WARMUP_MS);
-    setTimeout(record, WARMUP_MS + durationMs);
+    this.serverPid = serverPid;
+    setTimeout(() => this.recordCpu(), WARMUP_MS);
+    this.endTimer = setTimeout(() => this.recordCpu(), WARMUP_MS + durationMs);
+  }
+
+  private recordCpu(): void {
+    if (this.clientCpu.length === 2) return;
+    this.clientCpu.push(ownCpuSeconds());
+    if (this.serverPid !== undefined) this.serverCpu.push(processCpuSeconds(this.serverPid));
+    if (this.clientCpu.length === 2) clearTimeout(this.endTimer);
   }
 
   get seconds(): number {
@@ -72,6 +78,8 @@ export class Window {
 
   /** The sample for `operations` counted in this window. */
   sample(operations: number): Sample {
+    // The end timer may not have fired yet when the last reply of a busy loop comes in.
+    if (this.clientCpu.length === 1) this.recordCpu();
     return {
       value: operations / this.seconds,
       serverCpuPerOperation: perOperation(this.serverCpu, operations),

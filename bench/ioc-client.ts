@@ -76,8 +76,11 @@ export class IocClient {
     this.circuit.flush();
   }
 
-  /** READ_NOTIFY of the plain native DBR, each sent as the previous one's answer arrives, for `durationMs`. */
-  readBackToBack(channel: BenchChannel, durationMs: number): Promise<ReadLatencies> {
+  /**
+   * READ_NOTIFY of the plain native DBR for `durationMs`, one at a time: each sent as the previous
+   * one's answer arrives, or `gapMs` later.
+   */
+  readRepeatedly(channel: BenchChannel, durationMs: number, gapMs = 0): Promise<ReadLatencies> {
     const result: ReadLatencies = { sentAt: [], latency: [] };
     const end = performance.now() + durationMs;
     const run = new Promise<ReadLatencies>((resolve, reject) => {
@@ -89,8 +92,9 @@ export class IocClient {
           if (parameter1 !== Eca.NORMAL) return reject(new Error(`read of ${channel.name}: ECA ${parameter1}`));
           result.sentAt.push(performance.timeOrigin + sent);
           result.latency.push(now - sent);
-          if (now < end) send();
-          else resolve(result);
+          if (now >= end) resolve(result);
+          else if (gapMs > 0) setTimeout(send, gapMs);
+          else send();
         });
         writeReadNotifyRequest(this.circuit.writer, channel.nativeType, channel.nativeCount, channel.serverId, ioid);
         this.circuit.flush();

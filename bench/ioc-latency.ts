@@ -1,14 +1,15 @@
 /**
  * What heap tracing costs another CA client: a host with a ~200 MB live heap that keeps replacing
- * a few orders (ioc-host.ts) embeds the IOC; this process reads $(P)HEARTBEAT back to back with
- * READ_NOTIFY, first with tracing off, then with tracing on at the defaults but a TracePeriod of
- * 2 s, so that a snapshot (and the full GC V8 forces for it) falls every 2 s. Each read is
- * attributed to the nearest snapshot; a snapshot's stall is the longest of its reads, compared
- * with the GC pause the host's PerformanceObserver saw for it. Worker and main-thread modes.
+ * a few orders (ioc-host.ts) embeds the IOC; this process reads $(P)HEARTBEAT with READ_NOTIFY,
+ * one read at a time, back to back (or --gap ms apart), first with tracing off, then with tracing
+ * on at the defaults but a TracePeriod of 2 s, so that a snapshot (and the full GC V8 forces for
+ * it) falls every 2 s. Each read is attributed to the nearest snapshot; a snapshot's stall is the
+ * longest of its reads, compared with the GC pause the host's PerformanceObserver saw for it.
+ * Worker and main-thread modes, interleaved; medians over runs.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-ioc
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-ioc/
- *   node /tmp/bench-ioc/bench/ioc-latency.js [--runs 3] [--seconds 30] [--heap 200] [--threads worker,main]
+ *   node /tmp/bench-ioc/bench/ioc-latency.js [--runs 5] [--seconds 30] [--heap 200] [--threads worker,main] [--gap 0]
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { constants } from 'node:perf_hooks';
@@ -38,8 +39,11 @@ interface Snapshot {
 }
 
 interface RunFigures {
-  /** Reads per second and the latency distribution, ms. */
-  off: { rate: number; p50: number; p99: number; max: number; hostGcMax: number };
+  /**
+   * Reads per second and the latency distribution, ms; with tracing off, `stall` is the median of
+   * the longest read of every TracePeriod, what a snapshot's stall is compared with.
+   */
+  off: { rate: number; p50: number; p99: number; max: number; stall: number; hostGcMax: number };
   on: { rate: number; p50: number; p99: number; max: number };
   snapshots: number;
   traceDuration: number;
@@ -63,19 +67,26 @@ function forcedGc(snapshot: Snapshot, gc: readonly GcPause[]): number {
   return found.reduce((sum, pause) => sum + pause.duration, 0);
 }
 
-/** The longest read of each snapshot: every read belongs to the snapshot nearest in time. */
-function stallsPerSnapshot(reads: ReadLatencies, snapshots: readonly Snapshot[]): number[] {
-  const stalls = snapshots.map(() => 0);
+/** The longest read around each of `times` (ascending, epoch ms): every read belongs to the time nearest to it. */
+function longestReadNear(reads: ReadLatencies, times: readonly number[]): number[] {
+  const longest = times.map(() => 0);
   let nearest = 0;
   reads.sentAt.forEach((sentAt, i) => {
     const middle = sentAt + reads.latency[i]! / 2;
-    while (nearest + 1 < snapshots.length && Math.abs(snapshots[nearest + 1]!.takenAt - middle) < Math.abs(snapshots[nearest]!.takenAt - middle)) nearest++;
-    stalls[nearest] = Math.max(stalls[nearest]!, reads.latency[i]!);
+    while (nearest + 1 < times.length && Math.abs(times[nearest + 1]! - middle) < Math.abs(times[nearest]! - middle)) nearest++;
+    longest[nearest] = Math.max(longest[nearest]!, reads.latency[i]!);
   });
-  return stalls;
+  return longest;
 }
 
-async function measure(thread: Thread, seconds: number, heapMegabytes: number): Promise<RunFigures> {
+/** The middle of every TracePeriod of a window: where snapshots would be, had tracing been on. */
+function periodMiddles(reads: ReadLatencies): number[] {
+  const middles: number[] = [];
+  for (let at = reads.sentAt[0]! + (TRACE_PERIOD_S * 1000) / 2; at < reads.sentAt.at(-1)!; at += TRACE_PERIOD_S * 1000) middles.push(at);
+  return middles;
+}
+
+async function measure(thread: Thread, seconds: number, heapMegabytes: number, gapMs: number): Promise<RunFigures> {
   const host = await startHost({
     ioc: { prefix: PREFIX, thread, logging: { level: 'warn', pretty: false } },
     heapMegabytes,
@@ -88,7 +99,7 @@ async function measure(thread: Thread, seconds: number, heapMegabytes: number): 
     const [heartbeat, enable, period, duration] = await client.channels(['HEARTBEAT', 'EnableTracing', 'TracePeriod', 'TraceDuration'].map((name) => PREFIX + name));
     await sleep(SETTLE_MS);
     const offStart = Date.now();
-    const off = await client.readBackToBack(heartbeat!, seconds * 1000);
+    const off = await client.readRepeatedly(heartbeat!, seconds * 1000, gapMs);
     const offEnd = Date.now();
 
     const snapshots: Snapshot[] = [];
@@ -100,18 +111,18 @@ async function measure(thread: Thread, seconds: number, heapMegabytes: number): 
     });
     await client.write(period!, TRACE_PERIOD_S);
     await client.write(enable!, 1);
-    const on = await client.readBackToBack(heartbeat!, seconds * 1000);
+    const on = await client.readRepeatedly(heartbeat!, seconds * 1000, gapMs);
     await client.write(enable!, 0);
     const { gc } = await host.report();
     // A snapshot still running at the end of the window has no reads after it; it is left out.
     const counted = snapshots.filter((snapshot) => snapshot.takenAt <= on.sentAt.at(-1)!);
     if (counted.length === 0) throw new Error('no snapshot arrived during the window');
     const gcPauses = counted.map((snapshot) => forcedGc(snapshot, gc));
-    const stalls = stallsPerSnapshot(on, counted);
+    const stalls = longestReadNear(on, counted.map((snapshot) => snapshot.takenAt));
     const excess = stalls.map((stall, i) => stall - gcPauses[i]!);
     const hostGcOff = gc.filter((pause) => pause.start >= offStart && pause.start <= offEnd).map((pause) => pause.duration);
     return {
-      off: { ...distribution(off, seconds), hostGcMax: hostGcOff.length ? maximum(hostGcOff) : 0 },
+      off: { ...distribution(off, seconds), stall: median(longestReadNear(off, periodMiddles(off))), hostGcMax: hostGcOff.length ? maximum(hostGcOff) : 0 },
       on: distribution(on, seconds),
       snapshots: counted.length,
       traceDuration: median(counted.map((snapshot) => snapshot.duration)),
@@ -129,7 +140,7 @@ function describe(figures: RunFigures): string {
   const { off, on } = figures;
   const f2 = (value: number) => `${value.toFixed(2)}`;
   return (
-    `off: ${off.rate.toFixed(0)} reads/s, p50 ${f2(off.p50)} p99 ${f2(off.p99)} max ${ms(off.max)} (host's longest GC ${ms(off.hostGcMax)}) | ` +
+    `off: ${off.rate.toFixed(0)} reads/s, p50 ${f2(off.p50)} p99 ${f2(off.p99)} max ${ms(off.max)}, per ${TRACE_PERIOD_S} s ${ms(off.stall)} (host's longest GC ${ms(off.hostGcMax)}) | ` +
     `on: ${on.rate.toFixed(0)} reads/s, p50 ${f2(on.p50)} p99 ${f2(on.p99)} max ${ms(on.max)} | ${figures.snapshots} snapshots, TraceDuration ${ms(figures.traceDuration)}, ` +
     `forced GC ${ms(figures.gcPause.median)} (max ${ms(figures.gcPause.max)}), stall ${ms(figures.stall.median)} (max ${ms(figures.stall.max)}), ` +
     `stall − GC ${ms(figures.excess.median)} (max ${ms(figures.excess.max)})`
@@ -140,7 +151,7 @@ function describe(figures: RunFigures): string {
 function medianOfRuns(runs: RunFigures[]): RunFigures {
   const pick = (get: (figures: RunFigures) => number) => median(runs.map(get));
   return {
-    off: { rate: pick((r) => r.off.rate), p50: pick((r) => r.off.p50), p99: pick((r) => r.off.p99), max: pick((r) => r.off.max), hostGcMax: pick((r) => r.off.hostGcMax) },
+    off: { rate: pick((r) => r.off.rate), p50: pick((r) => r.off.p50), p99: pick((r) => r.off.p99), max: pick((r) => r.off.max), stall: pick((r) => r.off.stall), hostGcMax: pick((r) => r.off.hostGcMax) },
     on: { rate: pick((r) => r.on.rate), p50: pick((r) => r.on.p50), p99: pick((r) => r.on.p99), max: pick((r) => r.on.max) },
     snapshots: pick((r) => r.snapshots),
     traceDuration: pick((r) => r.traceDuration),
@@ -153,20 +164,21 @@ function medianOfRuns(runs: RunFigures[]): RunFigures {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string', default: '5' },
       seconds: { type: 'string', default: '30' },
       heap: { type: 'string', default: '200' },
       threads: { type: 'string', default: 'worker,main' },
+      gap: { type: 'string', default: '0' },
     },
   });
   const threads = values.threads.split(',') as Thread[];
-  process.stdout.write(`${machine()}; ${values.seconds} s per window, TracePeriod ${TRACE_PERIOD_S} s, heap ${values.heap} MB; latencies in ms\n`);
+  process.stdout.write(`${machine()}; ${values.seconds} s per window, TracePeriod ${TRACE_PERIOD_S} s, heap ${values.heap} MB, ${values.gap} ms between reads; latencies in ms\n`);
   const results = new Map<Thread, RunFigures[]>(threads.map((thread) => [thread, []]));
   // Modes interleaved, so that drift in the machine's load spreads over both.
   for (let run = 1; run <= Number(values.runs); run++) {
     for (const thread of threads) {
       process.stdout.write(`run ${run} ${thread} (load ${loadAverage()}): `);
-      const figures = await measure(thread, Number(values.seconds), Number(values.heap));
+      const figures = await measure(thread, Number(values.seconds), Number(values.heap), Number(values.gap));
       results.get(thread)!.push(figures);
       process.stdout.write(`${describe(figures)}\n`);
     }

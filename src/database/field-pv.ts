@@ -33,6 +33,7 @@ export class FieldPv implements ProcessVariable {
   readonly type: FieldType;
   readonly maxElements: number;
   readonly className: string;
+  readonly isText: boolean;
 
   constructor(
     readonly name: string,
@@ -47,6 +48,7 @@ export class FieldPv implements ProcessVariable {
     this.type = longString ? FieldType.CHAR : dbr;
     this.maxElements = longString ? charCapacity(shape) : shape.elements;
     this.className = record.type.name;
+    this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
   }
 
   value(): FieldValue {

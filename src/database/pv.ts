@@ -129,6 +129,11 @@ export interface ProcessVariable {
   readonly maxElements: number;
   /** The record type, answered to DBR_CLASS_NAME. */
   readonly className: string;
+  /**
+   * A CHAR array that holds text (a `$` long-string channel, or a waveform tagged
+   * info(Q:form, "String") as QSRV reads it): pvAccess serves it as a string.
+   */
+  readonly isText?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
   alarm(): AlarmState;

@@ -1,5 +1,6 @@
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../ca/server/addresses';
+import { createPvaServer, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';
 import type { ObservedThread } from '../tracing';
@@ -44,6 +45,28 @@ export function caServerSettings(config: IocConfig, env: Record<string, string |
   return settings;
 }
 
+/** The pvAccess part of the configuration over the EPICS_PVAS_* environment. */
+export function pvaServerSettings(config: IocConfig): Partial<PvaServerEnvironment> {
+  const { pva } = config;
+  const invalid = (key: string) => (entry: string) => {
+    throw new ConfigError(`pva.${key}: "${entry}" is not an IPv4 address[:port]`);
+  };
+  const hosts = (key: string, list: string[]) => parseAddressList(list.join(' '), 0, invalid(key)).map((a) => a.host);
+  const settings: Partial<PvaServerEnvironment> = {};
+  if (pva.serverPort !== undefined) settings.serverPort = pva.serverPort;
+  if (pva.broadcastPort !== undefined) settings.broadcastPort = pva.broadcastPort;
+  if (pva.interfaces) settings.interfaces = hosts('interfaces', pva.interfaces);
+  if (pva.beaconAddresses) {
+    const port = pva.broadcastPort ?? 5076;
+    settings.beaconAddresses = parseAddressList(pva.beaconAddresses.join(' '), port, invalid('beaconAddresses'));
+  }
+  if (pva.autoBeaconAddresses !== undefined) settings.autoBeaconAddresses = pva.autoBeaconAddresses;
+  if (pva.ignoreAddresses) settings.ignoreAddresses = hosts('ignoreAddresses', pva.ignoreAddresses);
+  return settings;
+}
+
+const NO_CA_CLIENTS = Object.freeze({ clients: 0, channels: 0, subscriptions: 0, queuedBytes: 0 });
+
 export interface IocCoreOptions {
   config: IocConfig;
   logger: Logger;
@@ -55,31 +78,41 @@ export interface IocCoreOptions {
 }
 
 export interface IocCore {
-  readonly server: CaServer;
+  /** The CA server; undefined when `protocols.ca` is off. */
+  readonly server: CaServer | undefined;
+  /** The pvAccess server; undefined when `protocols.pva` is off. */
+  readonly pvaServer: PvaServer | undefined;
   readonly database: Database;
   readonly accessSecurity: AccessSecurity;
   close(): Promise<void>;
 }
 
-/** Database, CA server and the tracing group, in the thread that serves CA. */
+/** Database, CA and pvAccess servers and the groups, in the thread that serves them. */
 export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   const database = loadDatabase(config, logger);
   database.start();
-  let server: CaServer;
+  let server: CaServer | undefined;
+  let pvaServer: PvaServer | undefined;
   let accessSecurity: AccessSecurity;
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
-    server = await createCaServer({
-      provider: database,
-      logger,
-      env,
-      config: caServerSettings(config, env),
-      maxPayloadSize: config.ca.maxPayloadSize,
-    });
+    if (config.protocols.ca) {
+      server = await createCaServer({
+        provider: database,
+        logger,
+        env,
+        config: caServerSettings(config, env),
+        limits: config.ca.limits,
+      });
+    }
+    if (config.protocols.pva) {
+      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config), maxPayloadSize: config.pva.maxPayloadSize });
+    }
   } catch (error) {
+    await server?.close();
     database.close();
     throw error;
   }
@@ -91,7 +124,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
         database,
         prefix: config.prefix,
         metrics: options.metrics,
-        serverStatistics: () => server.statistics(),
+        serverStatistics: () => server?.statistics() ?? NO_CA_CLIENTS,
+        pvaServerStatistics: pvaServer && (() => pvaServer!.statistics()),
         periodSeconds: config.status.period,
         logger,
         env,
@@ -99,12 +133,13 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     : undefined;
   return {
     server,
+    pvaServer,
     database,
     accessSecurity,
     async close() {
       statsGroup?.stop();
       await tracingGroup?.close();
-      await server.close();
+      await Promise.all([server?.close(), pvaServer?.close()]);
       database.close();
     },
   };

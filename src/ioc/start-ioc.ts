@@ -54,7 +54,7 @@ export async function startConfiguredIoc(config: IocConfig, logger: Logger): Pro
 async function startInThisThread(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
   const core = await startIocCore({ config, logger, observedThread: 'current', metrics: () => collector.latest() });
   return {
-    tcpPort: core.server.tcpPort,
+    tcpPort: core.server?.tcpPort ?? 0,
     thread: 'main',
     database: core.database,
     reloadAccessSecurity: () => core.accessSecurity.reload(),

@@ -37,7 +37,7 @@ port.on('message', (message: ToWorker) => {
 startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetrics }).then(
   (started) => {
     core = started;
-    send({ type: 'ready', tcpPort: started.server.tcpPort, udpPort: started.server.udpPort });
+    send({ type: 'ready', tcpPort: started.server?.tcpPort ?? 0, udpPort: started.server?.udpPort ?? 0 });
   },
   (error: unknown) => {
     send({ type: 'failed', ...toWorkerError(error) });

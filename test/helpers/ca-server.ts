@@ -1,4 +1,4 @@
-import { createCaServer, type CaServer } from '../../src/ca/server';
+import { createCaServer, type CaLimits, type CaServer } from '../../src/ca/server';
 import type { PvProvider } from '../../src/database/pv';
 import { silentLogger } from '../../src/logger';
 import { freePort, loopbackEnv } from './ports';
@@ -11,10 +11,14 @@ export interface TestServer {
 }
 
 /** A CA server on loopback, on ports of its own, with the environment for its clients. */
-export async function startTestServer(provider: PvProvider, extraEnv: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  provider: PvProvider,
+  extraEnv: Record<string, string> = {},
+  limits: Partial<CaLimits> = {},
+): Promise<TestServer> {
   const port = await freePort();
   const beaconPort = await freePort();
   const env = { ...loopbackEnv(port, beaconPort), ...extraEnv };
-  const server = await createCaServer({ provider, env, logger: silentLogger() });
+  const server = await createCaServer({ provider, env, logger: silentLogger(), limits });
   return { server, clientEnv: env, close: () => server.close() };
 }

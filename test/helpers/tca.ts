@@ -16,6 +16,8 @@ export async function startTcaContext(clientEnv: Record<string, string>): Promis
     EPICS_PVA_AUTO_ADDR_LIST: 'NO',
     EPICS_PVA_ADDR_LIST: '127.0.0.1',
   };
+  // A pvAccess server under test names its own ports.
+  for (const [name, value] of Object.entries(clientEnv)) if (name.startsWith('EPICS_PVA_')) env[name] = value;
   const context = new Context(env, type_log_levels.error);
   await context.initialize();
   return context;

@@ -79,7 +79,10 @@ describe('a client that misbehaves', () => {
     const stalled = await RawCircuit.connect(server.server.tcpPort);
     const sid = await stalled.createChannel('R:WAVE', 1);
     stalled.socket.pause();
-    stalled.send(request(Command.EVENT_ADD, 4, 0, sid, 1, Buffer.alloc(16)));
+    // DBE_VALUE: with a mask of 0 no update would be sent, and the test would prove nothing.
+    const eventAdd = Buffer.alloc(16);
+    eventAdd.writeUInt16BE(1, 12);
+    stalled.send(request(Command.EVENT_ADD, 4, 0, sid, 1, eventAdd));
     // 100 000-byte updates, 300 of them: 30 MB that must not pile up in the server.
     const payload = new Uint8Array(100000);
     for (let i = 0; i < 300; i++) {

@@ -31,6 +31,9 @@ import type {
 import { MessageWriter } from '../protocol/writer';
 import type { AccessRights, ClientIdentity, ProcessVariable, PvProvider, WriteResult } from '../../database/pv';
 import type { Logger } from '../../logger';
+import type { CaLimits } from './limits';
+import { Liveness } from './liveness';
+import { LogLimiter } from './log-limiter';
 
 /** The socket as a circuit needs it; the TCP adapter provides it, tests may too. */
 export interface CircuitTransport {
@@ -49,8 +52,7 @@ export interface CircuitOptions {
   provider: PvProvider;
   /** The TCP port advertised in replies to searches made over this circuit. */
   tcpPort: number;
-  /** Largest payload a client may send in one message. */
-  maxPayloadSize: number;
+  limits: CaLimits;
   logger: Logger;
   /** Called once, when the circuit has closed for whatever reason. */
   onClose: (circuit: Circuit) => void;
@@ -101,6 +103,10 @@ export class Circuit {
   private socketFull = false;
   private flushScheduled = false;
   private closed = false;
+  /** When the socket stopped taking data, while it has not taken any since. */
+  private fullSince: number | undefined;
+  private readonly liveness: Liveness;
+  private readonly limitWarnings: LogLimiter;
   private readonly flushNow = () => this.flush();
 
   constructor(
@@ -108,8 +114,10 @@ export class Circuit {
     private readonly options: CircuitOptions,
   ) {
     this.identity = { user: '', host: '', address: transport.remoteAddress };
-    this.reader = new CircuitReader(options.maxPayloadSize);
+    this.reader = new CircuitReader(options.limits.maxPayloadSize);
     this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
+    this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
+    this.limitWarnings = new LogLimiter(this.logger);
     writeVersion(this.writer);
     this.flush();
   }
@@ -124,6 +132,7 @@ export class Circuit {
   /** Bytes from the socket. A broken message closes this circuit only. */
   receive(chunk: Buffer): void {
     if (this.closed) return;
+    this.liveness.heard = true;
     this.reader.push(chunk);
     try {
       for (let request = this.reader.next(); request; request = this.reader.next()) {
@@ -144,6 +153,7 @@ export class Circuit {
   drained(): void {
     if (this.closed || !this.socketFull) return;
     this.socketFull = false;
+    this.fullSince = undefined;
     this.transport.resume();
     this.scheduleFlush();
   }
@@ -151,6 +161,20 @@ export class Circuit {
   /** The socket closed (the client went away, or we closed it). */
   transportClosed(): void {
     this.release();
+  }
+
+  /** Called periodically by the server: probes a silent client with ECHO, and closes the circuit of one that has gone. */
+  checkLiveness(now: number): void {
+    if (this.closed) return;
+    const verdict = this.liveness.check(now, this.fullSince);
+    if (verdict === 'probe') {
+      this.writer.begin(Command.ECHO, 0, 0, 0, 0, 0);
+      this.flush();
+    } else if (verdict === 'dead') {
+      this.logger.warn({ user: this.identity.user, host: this.identity.host }, 'client silent and not reading after ECHO; closing circuit');
+      this.transport.destroy();
+      this.release();
+    }
   }
 
   /** Server shutdown: tell the client each channel is gone, then close. */
@@ -226,6 +250,11 @@ export class Circuit {
       writeCreateChannelFail(this.writer, request.clientId);
       return;
     }
+    if (this.channels.size >= this.options.limits.maxChannelsPerCircuit) {
+      this.refuse(request.header, request.clientId, 'maxChannelsPerCircuit');
+      writeCreateChannelFail(this.writer, request.clientId);
+      return;
+    }
     const channel: Channel = {
       clientId: request.clientId,
       serverId: this.nextServerId++,
@@ -238,6 +267,13 @@ export class Circuit {
     // Clients before 4.9 cannot take counts that need the extended header.
     const count = this.clientMinorVersion < 9 ? Math.min(pv.maxElements, 0xfffe) : pv.maxElements;
     writeCreateChannel(this.writer, pv.type, count, channel.clientId, channel.serverId);
+  }
+
+  /** A request past one of the circuit's limits gets ECA_ALLOCMEM, as rsrv answers when it runs out of resources. */
+  private refuse(header: MessageHeader, clientId: number, limit: 'maxChannelsPerCircuit' | 'maxSubscriptionsPerCircuit'): void {
+    const max = this.options.limits[limit];
+    writeError(this.writer, header, clientId, Eca.ALLOCMEM, `${limit} (${max}) reached`);
+    this.limitWarnings.warn({ user: this.identity.user, host: this.identity.host, limit, max }, 'client reached a limit; request refused');
   }
 
   private clearChannel(request: ClearChannelRequest): void {
@@ -348,6 +384,10 @@ export class Circuit {
       writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `subscription ${request.subscriptionId} exists`);
       return;
     }
+    if (this.subscriptions.size >= this.options.limits.maxSubscriptionsPerCircuit) {
+      this.refuse(request.header, channel.clientId, 'maxSubscriptionsPerCircuit');
+      return;
+    }
     const subscription: Subscription = {
       id: request.subscriptionId,
       channel,
@@ -445,6 +485,7 @@ export class Circuit {
     const batch = this.writer.take();
     if (batch && !this.transport.write(batch)) {
       this.socketFull = true;
+      this.fullSince ??= Date.now();
       // Stop reading too, so that replies to requests cannot pile up while the client does not read.
       this.transport.pause();
     }

@@ -10,6 +10,13 @@ import { ANY_ADDRESS, broadcastAddressOf } from './addresses';
 /** Replies larger than this are split, to stay inside one Ethernet frame as libca expects. */
 const MAX_REPLY_DATAGRAM = 1450;
 
+/**
+ * Replies handed to the kernel whose send has not completed. A burst of searches beyond it has
+ * its replies dropped, as rsrv's do when its socket is full: libca searches again, and neither
+ * pending sends nor their callbacks can pile up in memory.
+ */
+const MAX_REPLIES_IN_FLIGHT = 256;
+
 export interface SearchResponderOptions {
   interfaces: string[];
   port: number;
@@ -30,6 +37,8 @@ export class SearchResponder {
   private readonly sockets: dgram.Socket[] = [];
   private readonly ignored: Set<string>;
   private searchesAnswered = 0;
+  private repliesInFlight = 0;
+  private repliesDropped = 0;
 
   private constructor(private readonly options: SearchResponderOptions) {
     this.ignored = new Set(options.ignoreAddresses);
@@ -53,6 +62,11 @@ export class SearchResponder {
 
   get answered(): number {
     return this.searchesAnswered;
+  }
+
+  /** Replies not sent because too many were in flight. */
+  get dropped(): number {
+    return this.repliesDropped;
   }
 
   /** Binds one socket; replies to what it hears go out through `replyVia` (a broadcast-bound socket cannot send). */
@@ -109,7 +123,13 @@ export class SearchResponder {
   private send(socket: dgram.Socket, writer: MessageWriter, peer: dgram.RemoteInfo): void {
     const datagram = writer.take();
     if (!datagram) return;
+    if (this.repliesInFlight >= MAX_REPLIES_IN_FLIGHT) {
+      this.repliesDropped++;
+      return;
+    }
+    this.repliesInFlight++;
     socket.send(datagram, peer.port, peer.address, (error) => {
+      this.repliesInFlight--;
       if (error) this.options.logger.debug({ err: error, peer: `${peer.address}:${peer.port}` }, 'search reply not sent');
     });
   }

@@ -4,6 +4,8 @@ import { silentLogger, type Logger } from '../../logger';
 import { BeaconEmitter } from './beacons';
 import { Circuit, type CircuitTransport } from './circuit';
 import { readServerEnvironment, type CaServerEnvironment } from './environment';
+import { DEFAULT_CA_LIMITS, type CaLimits } from './limits';
+import { LogLimiter } from './log-limiter';
 import { SearchResponder } from './search-responder';
 import { closeServer, listenOnInterfaces } from './tcp-listener';
 
@@ -15,8 +17,8 @@ export interface CaServerOptions {
   env?: Record<string, string | undefined>;
   /** Overrides of what the environment says. */
   config?: Partial<CaServerEnvironment>;
-  /** Largest payload a client may send in one message; default 64 MiB. */
-  maxPayloadSize?: number;
+  /** What clients may make the server hold; DEFAULT_CA_LIMITS where left out. */
+  limits?: Partial<CaLimits>;
 }
 
 export interface CaServerStatistics {
@@ -40,9 +42,8 @@ export interface CaServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
-
-function socketTransport(socket: net.Socket): CircuitTransport {
+/** A TCP socket as a circuit (CA or pvAccess) uses it. */
+export function socketTransport(socket: net.Socket): CircuitTransport {
   return {
     remoteAddress: socket.remoteAddress ?? '?',
     remotePort: socket.remotePort ?? 0,
@@ -60,17 +61,26 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   const { config: fromEnv, warnings } = readServerEnvironment(options.env ?? process.env);
   const config: CaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
-  const maxPayloadSize = options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD;
+  const limits: CaLimits = { ...DEFAULT_CA_LIMITS, ...options.limits };
+  const refusals = new LogLimiter(logger);
   const circuits = new Set<Circuit>();
   const sockets = new Set<net.Socket>();
   let tcpPort = 0;
 
   const onConnection = (socket: net.Socket) => {
+    if (circuits.size >= limits.maxCircuits) {
+      // No CA error can be sent before a circuit exists: the client sees the connection close, as from a full rsrv.
+      refusals.warn({ client: `${socket.remoteAddress}:${socket.remotePort}`, maxCircuits: limits.maxCircuits }, 'too many circuits; connection closed');
+      socket.destroy();
+      return;
+    }
+    // As rsrv: the kernel finds peers that vanished without closing while nothing is being sent.
+    socket.setKeepAlive(true, limits.inactivity * 1000);
     sockets.add(socket);
     const circuit = new Circuit(socketTransport(socket), {
       provider: options.provider,
       tcpPort,
-      maxPayloadSize,
+      limits,
       logger,
       onClose: (closed) => {
         circuits.delete(closed);
@@ -124,6 +134,11 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
     logger,
   });
   await beacons.start();
+  const livenessSweep = setInterval(() => {
+    const now = Date.now();
+    for (const circuit of circuits) circuit.checkLiveness(now);
+  }, Math.min(limits.inactivity, limits.echoTimeout) * 250);
+  livenessSweep.unref();
   logger.info({ tcpPort, udpPort: config.serverPort, interfaces: config.interfaces }, 'CA server listening');
 
   let closing: Promise<void> | undefined;
@@ -145,6 +160,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
     close() {
       closing ??= (async () => {
         stopWatchingAccess?.();
+        clearInterval(livenessSweep);
         await beacons.close();
         await search.close();
         const serversClosed = Promise.all(listening.servers.map(closeServer));

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_CA_LIMITS, type CaLimits } from '../../ca/server/limits';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
@@ -34,6 +35,19 @@ export interface IocConfig {
     autoBeaconAddresses?: boolean;
     ignoreAddresses?: string[];
     beaconPeriod?: number;
+    /** What a client may make the server hold, and when a silent one is probed and closed. */
+    limits: CaLimits;
+  };
+  /** Which protocols serve the records; both by default. */
+  protocols: { ca: boolean; pva: boolean };
+  /** Where the file is silent, the EPICS_PVAS_* environment applies (then EPICS_PVA_*, as pvxs reads them). */
+  pva: {
+    serverPort?: number;
+    broadcastPort?: number;
+    interfaces?: string[];
+    beaconAddresses?: string[];
+    autoBeaconAddresses?: boolean;
+    ignoreAddresses?: string[];
     maxPayloadSize: number;
   };
   tracing: {
@@ -66,7 +80,9 @@ export const DEFAULT_CONFIG: IocConfig = {
   prefix: 'MEMTRACE:',
   databases: [],
   groups: { memoryTracing: { enabled: true, macros: '' }, iocStats: { enabled: true, macros: '' } },
-  ca: { maxPayloadSize: 64 * 1024 * 1024 },
+  ca: { limits: DEFAULT_CA_LIMITS },
+  protocols: { ca: true, pva: true },
+  pva: { maxPayloadSize: 64 * 1024 * 1024 },
   tracing: {
     enabled: false,
     samplingInterval: 32768,
@@ -98,6 +114,23 @@ const configCheck = object({
     autoBeaconAddresses: boolean(),
     ignoreAddresses: arrayOf(string({ nonEmpty: true })),
     beaconPeriod: number(0.1, 3600),
+    limits: object({
+      maxCircuits: number(1, 1_000_000, { integer: true }),
+      maxChannelsPerCircuit: number(1, 10_000_000, { integer: true }),
+      maxSubscriptionsPerCircuit: number(1, 10_000_000, { integer: true }),
+      maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+      inactivity: number(0.1, 86400),
+      echoTimeout: number(0.1, 3600),
+    }),
+  }),
+  protocols: object({ ca: boolean(), pva: boolean() }),
+  pva: object({
+    serverPort: port(),
+    broadcastPort: port(),
+    interfaces: arrayOf(string({ nonEmpty: true })),
+    beaconAddresses: arrayOf(string({ nonEmpty: true })),
+    autoBeaconAddresses: boolean(),
+    ignoreAddresses: arrayOf(string({ nonEmpty: true })),
     maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
   }),
   tracing: object({
@@ -121,8 +154,11 @@ export class ConfigError extends Error {
 }
 
 /** Options as users write them: every part optional, nested parts too. */
-export type IocOptions = { [K in keyof IocConfig]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K] } & {
+export type IocOptions = {
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+} & {
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
+  ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
 };
 
 /**
@@ -140,7 +176,9 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
       memoryTracing: { ...DEFAULT_CONFIG.groups.memoryTracing, ...checked.groups?.memoryTracing },
       iocStats: { ...DEFAULT_CONFIG.groups.iocStats, ...checked.groups?.iocStats },
     },
-    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
+    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca, limits: { ...DEFAULT_CONFIG.ca.limits, ...checked.ca?.limits } },
+    protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
+    pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
     tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
     status: { ...DEFAULT_CONFIG.status, ...checked.status },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),

@@ -4,6 +4,7 @@
 
 import type { Logger } from 'pino';
 import type { CaServerStatistics } from '../../ca/server';
+import type { PvaServerStatistics } from '../../pva/server';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import { formatTimeOfDay, formatUptime } from './format';
@@ -20,6 +21,8 @@ export interface IocStatsGroupOptions {
   /** The host thread's latest snapshot; undefined until it has taken one. */
   metrics: () => ProcessMetrics | undefined;
   serverStatistics: () => CaServerStatistics;
+  /** The pvAccess server's counts, for PVA_CLNT_CNT and PVA_CONN_CNT; none when it does not run. */
+  pvaServerStatistics?: () => Pick<PvaServerStatistics, 'clients' | 'channels'>;
   periodSeconds: number;
   logger: Logger;
   /** Where ENGINEER and LOCATION come from when the .db macros leave them empty (default: process.env). */
@@ -73,7 +76,7 @@ const SYSTEM_FIGURES: readonly Figure<SystemSample>[] = [
   ['FD_FREE', (s) => (s.fdMax === undefined || s.fdCount === undefined ? undefined : s.fdMax - s.fdCount)],
 ];
 
-const PERIODIC_NUMBERS = ['HEARTBEAT', 'CA_CLNT_CNT', 'CA_CONN_CNT', 'RECORD_CNT'];
+const PERIODIC_NUMBERS = ['HEARTBEAT', 'CA_CLNT_CNT', 'CA_CONN_CNT', 'PVA_CLNT_CNT', 'PVA_CONN_CNT', 'RECORD_CNT'];
 const IDENTITY_NUMBERS = ['CPU_CNT', 'PROCESS_ID', 'PARENT_ID'];
 const TEXTS = ['UPTIME', 'STARTTOD', 'TOD', 'EPICS_VERS', 'KERNEL_VERS', 'NODE_VERS', 'HOSTNAME', 'ENGINEER', 'LOCATION'];
 
@@ -162,6 +165,9 @@ class StatsGroup implements IocStatsGroup {
     const server = this.options.serverStatistics();
     this.write('CA_CLNT_CNT', server.clients);
     this.write('CA_CONN_CNT', server.channels);
+    const pva = this.options.pvaServerStatistics?.();
+    this.write('PVA_CLNT_CNT', pva?.clients ?? 0);
+    this.write('PVA_CONN_CNT', pva?.channels ?? 0);
     this.write('RECORD_CNT', this.options.database.recordNames().length);
     this.writeThreadFigures(now.getTime());
     this.followRanges();

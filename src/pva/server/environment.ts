@@ -1,0 +1,65 @@
+import { parseAddressList, ANY_ADDRESS, type SocketAddress } from '../../ca/server/addresses';
+import { DEFAULT_BROADCAST_PORT, DEFAULT_SERVER_PORT } from '../protocol';
+
+/** The server's view of the EPICS_PVAS_* environment, read as pvxs's server Config::fromEnv reads it. */
+export interface PvaServerEnvironment {
+  /** TCP port to try first. */
+  serverPort: number;
+  /** UDP port searches arrive on, and where beacons go when an address list entry names no port. */
+  broadcastPort: number;
+  /** Interfaces to serve; ['0.0.0.0'] means all. */
+  interfaces: string[];
+  beaconAddresses: SocketAddress[];
+  autoBeaconAddresses: boolean;
+  /** Clients whose searches are ignored. */
+  ignoreAddresses: string[];
+  /** Seconds between beacons. */
+  beaconPeriod: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** pvxs's beacon period; it reads no variable for it. */
+const BEACON_PERIOD = 15;
+
+/** The first of the names that is set: pvxs falls back from EPICS_PVAS_* to the client's EPICS_PVA_*. */
+function pick(env: Env, ...names: string[]): [name: string, value: string] | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') return [name, value];
+  }
+  return undefined;
+}
+
+function port(found: [string, string] | undefined, fallback: number, warnings: string[]): number {
+  if (!found) return fallback;
+  const parsed = Number(found[1]);
+  if (Number.isInteger(parsed) && parsed > 0 && parsed <= 0xffff) return parsed;
+  warnings.push(`${found[0]}=${found[1]} is not a port; using ${fallback}`);
+  return fallback;
+}
+
+/** Reads the environment; unusable values fall back to the default and are reported in `warnings`. */
+export function readPvaServerEnvironment(env: Env = process.env): { config: PvaServerEnvironment; warnings: string[] } {
+  const warnings: string[] = [];
+  const serverPort = port(pick(env, 'EPICS_PVAS_SERVER_PORT', 'EPICS_PVA_SERVER_PORT'), DEFAULT_SERVER_PORT, warnings);
+  const broadcastPort = port(pick(env, 'EPICS_PVAS_BROADCAST_PORT', 'EPICS_PVA_BROADCAST_PORT'), DEFAULT_BROADCAST_PORT, warnings);
+  const list = (defaultPort: number, ...names: string[]) => {
+    const found = pick(env, ...names);
+    return parseAddressList(found?.[1], defaultPort, (entry) => warnings.push(`${found![0]}: ignoring "${entry}"`));
+  };
+  const interfaces = list(0, 'EPICS_PVAS_INTF_ADDR_LIST').map((entry) => entry.host);
+  const auto = pick(env, 'EPICS_PVAS_AUTO_BEACON_ADDR_LIST', 'EPICS_PVA_AUTO_ADDR_LIST');
+  return {
+    config: {
+      serverPort,
+      broadcastPort,
+      interfaces: interfaces.length > 0 ? interfaces : [ANY_ADDRESS],
+      beaconAddresses: list(broadcastPort, 'EPICS_PVAS_BEACON_ADDR_LIST', 'EPICS_PVA_ADDR_LIST'),
+      autoBeaconAddresses: auto === undefined || !/^no$/i.test(auto[1].trim()),
+      ignoreAddresses: list(0, 'EPICS_PVAS_IGNORE_ADDR_LIST').map((entry) => entry.host),
+      beaconPeriod: BEACON_PERIOD,
+    },
+    warnings,
+  };
+}

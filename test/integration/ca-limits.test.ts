@@ -1,0 +1,151 @@
+import * as dgram from 'node:dgram';
+import { writeDatagramVersionRequest, writeSearchRequest } from '../../src/ca/protocol/client-requests';
+import { Command, Dbe, Eca } from '../../src/ca/protocol/constants';
+import { MessageWriter } from '../../src/ca/protocol/writer';
+import { FieldType } from '../../src/database/pv';
+import { PvMap, SimplePv } from '../../src/database/simple-pv';
+import { startTestServer, type TestServer } from '../helpers/ca-server';
+import { runPyepics } from '../helpers/pyepics';
+import { RawCircuit, request } from '../helpers/raw-client';
+
+// Past a limit a client gets an error or a closed circuit; the server and its other clients go on.
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The EVENT_ADD payload for DBE_VALUE. */
+const eventAdd = () => {
+  const payload = Buffer.alloc(16);
+  payload.writeUInt16BE(Dbe.VALUE, 12);
+  return payload;
+};
+
+describe('limits per server and per circuit', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    const pvs = [0, 1, 2, 3].map((i) => new SimplePv({ name: `L:PV${i}`, type: FieldType.LONG, value: i }));
+    server = await startTestServer(new PvMap(pvs), {}, { maxCircuits: 3, maxChannelsPerCircuit: 2, maxSubscriptionsPerCircuit: 2 });
+  });
+  afterAll(() => server.close());
+
+  it('closes connections past maxCircuits at once, and accepts again when a circuit has gone', async () => {
+    const circuits = await Promise.all([1, 2, 3].map(() => RawCircuit.connect(server.server.tcpPort)));
+    await Promise.all(circuits.map((circuit) => circuit.waitFor((m) => m.command === Command.VERSION)));
+    const refused = await RawCircuit.connect(server.server.tcpPort);
+    await refused.waitClosed();
+    expect(refused.messages).toHaveLength(0);
+    circuits[0]!.close();
+    await sleep(100);
+    const admitted = await RawCircuit.connect(server.server.tcpPort);
+    expect(await admitted.createChannel('L:PV0', 1)).toBeGreaterThan(0);
+    for (const circuit of [...circuits, admitted]) circuit.close();
+    await sleep(100);
+  });
+
+  it('answers CREATE_CHAN past maxChannelsPerCircuit with ECA_ALLOCMEM and CREATE_CH_FAIL', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    const first = await client.createChannel('L:PV0', 1);
+    await client.createChannel('L:PV1', 2);
+    await expect(client.createChannel('L:PV2', 3)).rejects.toThrow(/no channel/);
+    const error = await client.waitFor((m) => m.command === Command.ERROR);
+    expect(error).toMatchObject({ parameter1: 3, parameter2: Eca.ALLOCMEM });
+    client.send(request(Command.CLEAR_CHANNEL, 0, 0, first, 1));
+    expect(await client.createChannel('L:PV2', 4)).toBeGreaterThan(0);
+    client.close();
+  });
+
+  it('answers EVENT_ADD past maxSubscriptionsPerCircuit with ECA_ALLOCMEM, and keeps the others', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    const sid = await client.createChannel('L:PV3', 7);
+    for (const id of [1, 2, 3]) client.send(request(Command.EVENT_ADD, 5, 1, sid, id, eventAdd()));
+    const error = await client.waitFor((m) => m.command === Command.ERROR);
+    expect(error).toMatchObject({ parameter1: 7, parameter2: Eca.ALLOCMEM });
+    expect(error.payload.readUInt32BE(12)).toBe(3);
+    expect(server.server.statistics().subscriptions).toBe(2);
+    client.close();
+  });
+});
+
+describe('clients that have gone without closing', () => {
+  let server: TestServer;
+  let wave: SimplePv;
+  beforeAll(async () => {
+    wave = new SimplePv({ name: 'D:WAVE', type: FieldType.CHAR, maxElements: 100000, value: new Uint8Array(100000) });
+    const counter = new SimplePv({ name: 'D:COUNTER', type: FieldType.LONG, value: 42 });
+    server = await startTestServer(new PvMap([wave, counter]), {}, { inactivity: 0.3, echoTimeout: 0.3 });
+  });
+  afterAll(() => server.close());
+
+  it('probes a silent circuit with ECHO, and keeps it while it reads', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    await client.createChannel('D:COUNTER', 1);
+    await client.waitFor((m) => m.command === Command.ECHO, 2000);
+    await sleep(1200);
+    expect(client.closed).toBe(false);
+    client.close();
+  });
+
+  it('closes the circuit of a client that neither answers nor reads', async () => {
+    const stalled = await RawCircuit.connect(server.server.tcpPort);
+    const sid = await stalled.createChannel('D:WAVE', 1);
+    stalled.socket.pause();
+    stalled.send(request(Command.EVENT_ADD, 4, 0, sid, 1, eventAdd()));
+    // Updates keep coming, so that its socket buffers fill, as they do for a hung client of a live IOC.
+    const deadline = Date.now() + 8000;
+    for (let i = 0; server.server.statistics().clients > 0 && Date.now() < deadline; i++) {
+      wave.post(new Uint8Array(100000).fill(i));
+      await sleep(5);
+    }
+    expect(server.server.statistics().clients).toBe(0);
+    stalled.close();
+  });
+
+  it('keeps an idle libca client that monitors (libca does not answer a server ECHO)', async () => {
+    const result = await runPyepics<{ before: number; after: number; updates: number }>(
+      `
+updates = [0]
+def cb(**kw): updates[0] += 1
+pv = epics.PV('D:COUNTER', callback=cb, auto_monitor=True)
+before = pv.get(timeout=5)
+time.sleep(2.5)
+emit({'before': before, 'after': epics.caget('D:COUNTER', timeout=5), 'updates': updates[0]})
+`,
+      server.clientEnv,
+    );
+    expect(result).toEqual({ before: 42, after: 42, updates: 1 });
+  });
+});
+
+describe('a burst of searches', () => {
+  it('is answered without growing the heap or holding up TCP service', async () => {
+    const counter = new SimplePv({ name: 'B:COUNTER', type: FieldType.LONG, value: 7 });
+    const server = await startTestServer(new PvMap([counter]));
+    const sender = dgram.createSocket('udp4');
+    sender.on('message', () => undefined);
+    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    try {
+      const sid = await client.createChannel('B:COUNTER', 1);
+      const writer = new MessageWriter(256);
+      global.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
+      let reads = 0;
+      for (let i = 0; i < 100_000; i++) {
+        writeDatagramVersionRequest(writer, i);
+        writeSearchRequest(writer, i % 2 ? 'B:COUNTER' : 'B:NOPE', i);
+        sender.send(writer.take()!, server.server.udpPort, '127.0.0.1');
+        if (i % 5000 === 0) {
+          // TCP requests are served between the datagrams.
+          client.send(request(Command.READ_NOTIFY, 5, 1, sid, ++reads));
+          await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === reads);
+        }
+      }
+      await sleep(200);
+      global.gc?.();
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
+      expect(reads).toBe(20);
+    } finally {
+      client.close();
+      sender.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { createCaServer, type CaServer } from '../../src/ca/server';
+import { FieldType } from '../../src/database/pv';
+import { PvMap, SimplePv } from '../../src/database/simple-pv';
+import { silentLogger } from '../../src/logger';
+import { loopbackEnv } from '../helpers/ports';
+
+/** PVs the soak clients monitor; all change every tick. */
+export const SOAK_PV_COUNT = 200;
+export const soakPvName = (index: number) => `SOAK:${index % SOAK_PV_COUNT}`;
+
+export interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  clients: number;
+  channels: number;
+  subscriptions: number;
+}
+
+/** `gc` without starting node with --expose-gc, so that an in-process test can force it too. */
+function exposedGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+export interface SoakServer {
+  server: CaServer;
+  /** After full garbage collections: what the process holds, and what the server counts. */
+  measure(): MemoryFigures;
+  close(): Promise<void>;
+}
+
+/** A CA server with the soak PVs, each posted a new value every `tickMs`. */
+export async function startSoakServer(port: number, beaconPort: number, tickMs = 200): Promise<SoakServer> {
+  const pvs = Array.from({ length: SOAK_PV_COUNT }, (_, index) => new SimplePv({ name: soakPvName(index), type: FieldType.DOUBLE, value: 0 }));
+  const server = await createCaServer({ provider: new PvMap(pvs), env: loopbackEnv(port, beaconPort), logger: silentLogger() });
+  let value = 0;
+  const ticker = setInterval(() => {
+    value++;
+    for (const pv of pvs) pv.post(value);
+  }, tickMs);
+  const gc = exposedGc();
+  return {
+    server,
+    measure() {
+      gc();
+      gc();
+      const memory = process.memoryUsage();
+      const { clients, channels, subscriptions } = server.statistics();
+      return { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, clients, channels, subscriptions };
+    },
+    async close() {
+      clearInterval(ticker);
+      await server.close();
+    },
+  };
+}
