@@ -18,7 +18,7 @@ import { emptyCounts, fuzzCore, totalMessages, type FuzzCounts } from '../test/f
 import { fuzzPvs } from '../test/fuzz/fuzz-pvs';
 import { MessageSource } from '../test/fuzz/messages';
 import { Random } from '../test/fuzz/random';
-import { LibcaWatcher, ServerFuzzer, type FuzzBatch } from '../test/fuzz/server-fuzz';
+import { LibcaWatcher, peakDuring, ServerFuzzer, type FuzzBatch } from '../test/fuzz/server-fuzz';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
 
 const BATCH: FuzzBatch = { circuits: 32, messagesPerCircuit: 250, datagrams: 500 };
@@ -76,17 +76,16 @@ async function main(): Promise<void> {
     const rssBefore = rssOf(child.pid!);
     started = Date.now();
     while (totalMessages(tcp) + totalMessages(udp) < total && problems.length === 0) {
-      await fuzzer.batch(BATCH, tcp, udp);
+      const rss = await peakDuring(() => (exited === undefined ? rssOf(child.pid!) : 0), fuzzer.batch(BATCH, tcp, udp));
       batches++;
       if (exited !== undefined) {
         problems.push(`batch ${batches}: the server exited (${exited})`);
         break;
       }
-      const rss = rssOf(child.pid!);
       rssMax = Math.max(rssMax, rss);
       if (rss - rssBefore > Number(values['rss-limit-mb']) * 1048576) problems.push(`batch ${batches}: RSS ${mib(rss)} MiB`);
       await watcher.check().catch((error: Error) => problems.push(`batch ${batches}: libca: ${error.message.split('\n')[0]}`));
-      if (batches % 10 === 0) process.stderr.write(`batch ${batches}: ${totalMessages(tcp) + totalMessages(udp)} messages, RSS ${mib(rss)} MiB\n`);
+      if (batches % 10 === 0) process.stderr.write(`batch ${batches}: ${totalMessages(tcp) + totalMessages(udp)} messages, peak RSS ${mib(rss)} MiB\n`);
     }
     const serverSeconds = (Date.now() - started) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 2000));

@@ -19,7 +19,7 @@ export interface RunningHost {
   cpuSeconds(): number;
   /** Resident set size now, bytes. */
   rss(): number;
-  /** The host's GC pauses so far; asked once, at the end of a bench. */
+  /** The host's GC pauses so far. */
   report(): Promise<HostReport>;
   /** Closes the IOC and waits for the process to exit (killing it if it does not). */
   stop(): Promise<void>;
@@ -37,6 +37,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     throw error;
   }
   const [, tcpPort, pid] = ready.split(' ').map(Number) as [number, number, number];
+  let reports = 0;
   return {
     tcpPort,
     pid,
@@ -48,8 +49,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     },
     rss: () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) * 1024,
     report: async () => {
-      child.send('report');
-      return JSON.parse((await child.waitForLine(/^report /, 10_000)).slice('report '.length)) as HostReport;
+      // Numbered, as waitForLine finds the first matching line of all the child printed.
+      const request = `report ${++reports}`;
+      child.send(request);
+      return JSON.parse((await child.waitForLine(new RegExp(`^${request} `), 10_000)).slice(request.length + 1)) as HostReport;
     },
     stop: async () => {
       child.send('close');

@@ -10,6 +10,7 @@
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-ioc/
  *   node /tmp/bench-ioc/bench/ioc-idle.js [--runs 3] [--seconds 60] [--heap 200]
  */
+import { constants } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Dbe } from '../src/ca/protocol/constants';
@@ -19,14 +20,18 @@ import type { StartIocOptions } from '../src/ioc/start-ioc';
 import { silentLogger } from '../src/logger';
 import { IocClient } from './ioc-client';
 import { loadAverage, machine, median, mib } from './ioc-figures';
-import { startHost } from './ioc-host-control';
+import type { HostReport } from './ioc-host';
+import { startHost, type RunningHost } from './ioc-host-control';
 
 const PREFIX = 'BENCH:';
 /**
- * After start-up, before the window: V8's memory reducer compacts the freshly built heap 15–40 s
- * after the build (0.5 s of CPU, RSS −20 MiB), the beacons slow down to their period.
+ * Before the window the host must have had no major GC for this long: V8's memory reducer compacts
+ * a freshly built heap in one to three full GCs some 15–40 s after the build (0.5 s of CPU each,
+ * RSS −20 MiB), later when the IOC allocates. By then the beacons have slowed to their period too.
  */
-const SETTLE_MS = 45_000;
+const QUIET_MS = 30_000;
+const SETTLE_LIMIT_MS = 180_000;
+const POLL_MS = 5_000;
 const RSS_EVERY_MS = 5_000;
 
 interface Scenario {
@@ -34,6 +39,8 @@ interface Scenario {
   /** null: the host without the IOC, the baseline. */
   ioc: StartIocOptions | null;
   monitorEveryPv: boolean;
+  /** Its own major GCs never stop (tracing's snapshots): settle for QUIET_MS instead of waiting for a quiet heap. */
+  collectsPeriodically?: boolean;
 }
 
 const quiet = { prefix: PREFIX, logging: { level: 'warn', pretty: false } } as const;
@@ -43,7 +50,12 @@ const SCENARIOS: Scenario[] = [
   { name: 'worker, monitor every PV', ioc: { ...quiet, thread: 'worker' }, monitorEveryPv: true },
   { name: 'main, no client', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: false },
   { name: 'main, monitor every PV', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: true },
-  { name: 'worker, tracing on (defaults), no client', ioc: { ...quiet, thread: 'worker', tracing: { enabled: true } }, monitorEveryPv: false },
+  {
+    name: 'worker, tracing on (defaults), no client',
+    ioc: { ...quiet, thread: 'worker', tracing: { enabled: true } },
+    monitorEveryPv: false,
+    collectsPeriodically: true,
+  },
 ];
 
 interface Figures {
@@ -52,6 +64,20 @@ interface Figures {
   rss: number;
   /** Monitor updates received per second. */
   updatesPerSecond: number;
+  /** Major GCs of the host's main thread within the window: each costs ~0.5 s of CPU of its own. */
+  majorGcs: number;
+}
+
+const majorGcTimes = (report: HostReport) => report.gc.filter((pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR).map((pause) => pause.start);
+
+/** Waits until the host has had no major GC for QUIET_MS, or SETTLE_LIMIT_MS have passed. */
+async function settle(host: RunningHost): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < SETTLE_LIMIT_MS) {
+    await sleep(POLL_MS);
+    const lastMajorGc = Math.max(started, ...majorGcTimes(await host.report()));
+    if (Date.now() - lastMajorGc >= QUIET_MS) return;
+  }
 }
 
 /** Every record the groups serve, named as the IOC names them. */
@@ -79,10 +105,10 @@ async function monitorEveryPv(client: IocClient, onUpdate: () => void): Promise<
 }
 
 async function measure(scenario: Scenario, seconds: number, heapMegabytes: number): Promise<Figures> {
-  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: seconds + 120 });
+  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: (SETTLE_LIMIT_MS + QUIET_MS) / 1000 + seconds + 60 });
   let client: IocClient | undefined;
   try {
-    await sleep(SETTLE_MS);
+    await (scenario.collectsPeriodically ? sleep(QUIET_MS) : settle(host));
     let updates = 0;
     if (scenario.monitorEveryPv) {
       client = await IocClient.connect(host.tcpPort);
@@ -97,10 +123,13 @@ async function measure(scenario: Scenario, seconds: number, heapMegabytes: numbe
       rss.push(host.rss());
     }
     const wallSeconds = (performance.now() - started) / 1000;
+    const cpuPercent = (100 * (host.cpuSeconds() - startCpu)) / wallSeconds;
+    const windowStart = performance.timeOrigin + started;
     return {
-      cpuPercent: (100 * (host.cpuSeconds() - startCpu)) / wallSeconds,
+      cpuPercent,
       rss: median(rss),
       updatesPerSecond: (updates - startUpdates) / wallSeconds,
+      majorGcs: majorGcTimes(await host.report()).filter((at) => at >= windowStart).length,
     };
   } finally {
     client?.close();
@@ -125,7 +154,7 @@ async function main(): Promise<void> {
       results.get(scenario)!.push(figures);
       process.stdout.write(
         `run ${run} ${scenario.name.padEnd(42)} CPU ${figures.cpuPercent.toFixed(3)}%  RSS ${mib(figures.rss)}  ` +
-          `${figures.updatesPerSecond.toFixed(1)} updates/s  (load ${loadAverage()})\n`,
+          `${figures.updatesPerSecond.toFixed(1)} updates/s  ${figures.majorGcs} host major GCs  (load ${loadAverage()})\n`,
       );
     }
   }

@@ -62,6 +62,7 @@ export class FieldPv implements ProcessVariable {
       severity: record.number('SEVR'),
       acknowledgeTransient: record.number('ACKT') !== 0,
       acknowledgeSeverity: record.number('ACKS'),
+      message: record.string('AMSG'),
     };
   }
 
@@ -71,6 +72,10 @@ export class FieldPv implements ProcessVariable {
 
   metadata(): DisplayMetadata {
     return this.record.type.metadata(this.record, this.spec);
+  }
+
+  description(): string {
+    return this.record.string('DESC');
   }
 
   accessRights(client: ClientIdentity): AccessRights {

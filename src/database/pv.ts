@@ -63,6 +63,8 @@ export interface AlarmState {
   acknowledgeTransient: boolean;
   /** ACKS: the highest unacknowledged severity. */
   acknowledgeSeverity: number;
+  /** AMSG: why the record is in alarm, when it says; pvAccess serves it as alarm.message. */
+  message?: string;
 }
 
 /** What DBR_GR and DBR_CTRL carry, as the record's fields give it. */
@@ -139,6 +141,8 @@ export interface ProcessVariable {
   alarm(): AlarmState;
   timeStamp(): EpicsTimeStamp;
   metadata(): DisplayMetadata;
+  /** DESC: what the PV is; pvAccess serves it as display.description (CA has no place for it). */
+  description?(): string;
   accessRights(client: ClientIdentity): AccessRights;
   /** A client's write, already converted to the native type. The PV may refuse with a reason. */
   write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult>;

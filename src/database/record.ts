@@ -122,6 +122,8 @@ export class DbRecord {
     this.assign('SEVR', severity);
     this.assign('NSTA', 0);
     this.assign('NSEV', 0);
+    // As recGblResetAlarms: the next processing starts with no message, so a cleared alarm clears AMSG.
+    this.assign('NAMSG', '');
     if (previousSeverity !== severity) {
       statusMask = EventMask.ALARM;
       this.post('SEVR', EventMask.VALUE);

@@ -1,6 +1,6 @@
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../ca/server/addresses';
-import { createPvaServer, type PvaServer, type PvaServerEnvironment } from '../pva/server';
+import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';
 import type { ObservedThread } from '../tracing';
@@ -46,8 +46,10 @@ export function caServerSettings(config: IocConfig, env: Record<string, string |
 }
 
 /** The pvAccess part of the configuration over the EPICS_PVAS_* environment. */
-export function pvaServerSettings(config: IocConfig): Partial<PvaServerEnvironment> {
+export function pvaServerSettings(config: IocConfig, env: Record<string, string | undefined>): Partial<PvaServerEnvironment> {
   const { pva } = config;
+  // Beacon entries without a port go to the search port in force, wherever it was set.
+  const broadcastPort = pva.broadcastPort ?? readPvaServerEnvironment(env).config.broadcastPort;
   const invalid = (key: string) => (entry: string) => {
     throw new ConfigError(`pva.${key}: "${entry}" is not an IPv4 address[:port]`);
   };
@@ -56,10 +58,7 @@ export function pvaServerSettings(config: IocConfig): Partial<PvaServerEnvironme
   if (pva.serverPort !== undefined) settings.serverPort = pva.serverPort;
   if (pva.broadcastPort !== undefined) settings.broadcastPort = pva.broadcastPort;
   if (pva.interfaces) settings.interfaces = hosts('interfaces', pva.interfaces);
-  if (pva.beaconAddresses) {
-    const port = pva.broadcastPort ?? 5076;
-    settings.beaconAddresses = parseAddressList(pva.beaconAddresses.join(' '), port, invalid('beaconAddresses'));
-  }
+  if (pva.beaconAddresses) settings.beaconAddresses = parseAddressList(pva.beaconAddresses.join(' '), broadcastPort, invalid('beaconAddresses'));
   if (pva.autoBeaconAddresses !== undefined) settings.autoBeaconAddresses = pva.autoBeaconAddresses;
   if (pva.ignoreAddresses) settings.ignoreAddresses = hosts('ignoreAddresses', pva.ignoreAddresses);
   return settings;
@@ -109,7 +108,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
       });
     }
     if (config.protocols.pva) {
-      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config), maxPayloadSize: config.pva.maxPayloadSize });
+      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config, env), maxPayloadSize: config.pva.maxPayloadSize });
     }
   } catch (error) {
     await server?.close();

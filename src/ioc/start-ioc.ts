@@ -9,8 +9,10 @@ import { ProcessMetricsCollector } from './stats/metrics';
 import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 export interface Ioc {
-  /** The TCP port CA clients connect to. */
+  /** The TCP port CA clients connect to; 0 when `protocols.ca` is off. */
   readonly tcpPort: number;
+  /** The TCP port pvAccess clients connect to; 0 when `protocols.pva` is off. */
+  readonly pvaTcpPort: number;
   readonly thread: IocConfig['thread'];
   /** In main-thread mode, the database, so the host can drive records of its own .db files. */
   readonly database: Database | undefined;
@@ -55,6 +57,7 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
   const core = await startIocCore({ config, logger, observedThread: 'current', metrics: () => collector.latest() });
   return {
     tcpPort: core.server?.tcpPort ?? 0,
+    pvaTcpPort: core.pvaServer?.tcpPort ?? 0,
     thread: 'main',
     database: core.database,
     reloadAccessSecurity: () => core.accessSecurity.reload(),
@@ -93,7 +96,7 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
     const metrics = collector.latest();
     if (metrics) post({ type: 'metrics', metrics });
   }, config.status.period * 1000).unref();
-  logger.info({ tcpPort: started.tcpPort, thread: 'worker' }, 'IOC started');
+  logger.info({ tcpPort: started.tcpPort, pvaTcpPort: started.pvaTcpPort, thread: 'worker' }, 'IOC started');
   const reloads = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let lastReloadId = 0;
   let exited = false;
@@ -112,6 +115,7 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
   let closing: Promise<void> | undefined;
   return {
     tcpPort: started.tcpPort,
+    pvaTcpPort: started.pvaTcpPort,
     thread: 'worker',
     database: undefined,
     reloadAccessSecurity() {

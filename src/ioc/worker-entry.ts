@@ -37,7 +37,12 @@ port.on('message', (message: ToWorker) => {
 startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetrics }).then(
   (started) => {
     core = started;
-    send({ type: 'ready', tcpPort: started.server?.tcpPort ?? 0, udpPort: started.server?.udpPort ?? 0 });
+    send({
+      type: 'ready',
+      tcpPort: started.server?.tcpPort ?? 0,
+      udpPort: started.server?.udpPort ?? 0,
+      pvaTcpPort: started.pvaServer?.tcpPort ?? 0,
+    });
   },
   (error: unknown) => {
     send({ type: 'failed', ...toWorkerError(error) });

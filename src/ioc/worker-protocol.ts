@@ -19,7 +19,7 @@ export interface WorkerError {
 }
 
 export type FromWorker =
-  | { type: 'ready'; tcpPort: number; udpPort: number }
+  | { type: 'ready'; tcpPort: number; udpPort: number; pvaTcpPort: number }
   | ({ type: 'failed' } & WorkerError)
   | { type: 'accessSecurityReloaded'; id: number; error?: WorkerError }
   | { type: 'closed' };

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { ChildProcess } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
+import { RawPvaClient } from '../helpers/pva-raw-client';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
 
 // A Node service embeds the IOC with startIoc (CA in a worker thread), and libca watches it.
@@ -10,10 +11,13 @@ const HOST = path.join(__dirname, '..', 'fixtures', 'ioc', 'host-service.js');
 describe('an IOC embedded in a Node service', () => {
   let host: ChildProcess;
   let env: Record<string, string>;
+  let pvaPort: number;
 
   beforeAll(async () => {
     env = loopbackEnv(await freePort(), await freePort());
-    const options = { prefix: 'HOST:', status: { period: 0.5 }, tracing: { period: 1 }, logging: { level: 'warn' } };
+    pvaPort = await freePort();
+    const pva = { serverPort: pvaPort, broadcastPort: await freePort(), interfaces: ['127.0.0.1'], autoBeaconAddresses: false };
+    const options = { prefix: 'HOST:', status: { period: 0.5 }, tracing: { period: 1 }, logging: { level: 'warn' }, pva };
     host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
     await host.waitForLine(/^ready \d+$/);
   });
@@ -21,6 +25,18 @@ describe('an IOC embedded in a Node service', () => {
     host.send('close');
     await host.waitForExit(5000);
     await host.stop();
+  });
+
+  it('tells the host both ports from the worker, and serves pvAccess on its own', async () => {
+    host.send('ports');
+    const [, caPort, pvaTcpPort] = (await host.waitForLine(/^ports \d+ \d+$/)).split(' ').map(Number);
+    expect([caPort, pvaTcpPort]).toEqual([Number(env.EPICS_CAS_SERVER_PORT), pvaPort]);
+    const client = await RawPvaClient.connect(pvaTcpPort!);
+    try {
+      expect(await client.createChannel('HOST:HEARTBEAT')).toBeGreaterThan(0);
+    } finally {
+      client.close();
+    }
   });
 
   it('answers caget of HEARTBEAT within 1 s while the host blocks its event loop for 3 s', async () => {

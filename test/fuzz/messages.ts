@@ -30,6 +30,8 @@ export interface FuzzMessage {
   bytes: Buffer;
 }
 
+/** The server hands out ids from 1 in the order of the greeting's CREATE_CHANs. */
+const WAVE_SERVER_ID = FUZZ_PV_NAMES.indexOf('FUZZ:WAVE') + 1;
 const REQUEST_COMMANDS = [0, 1, 2, 3, 4, 6, 8, 9, 10, 12, 15, 18, 19, 20, 21, 23];
 /** Writable DBR types: the plain ones and PUT_ACKT/PUT_ACKS. */
 const WRITE_TYPES = [0, 1, 2, 3, 4, 5, 6, 35, 36];
@@ -179,8 +181,16 @@ export class MessageSource {
     for (const [index, name] of FUZZ_PV_NAMES.entries()) writeCreateChannelRequest(greeting, name, index);
     messages.push({ kind: 'valid', bytes: greeting.take()! });
     for (let i = 0; i < length; i++) messages.push(this.next(this.random.chance(0.5) ? 'valid' : 'fields'));
+    if (this.random.chance(0.03)) messages.push(...this.readBurst());
     if (this.random.chance(0.6)) messages.push(this.next(this.random.chance(0.7) ? 'bytes' : 'random'));
     return messages;
+  }
+
+  /** A thousand reads of the whole array as DBR_DOUBLE: 16 bytes each that ask for 560 kB of replies. */
+  private readBurst(): FuzzMessage[] {
+    writeReadNotifyRequest(this.writer, 6, 70000, WAVE_SERVER_ID, this.random.uint32());
+    const bytes = this.writer.take()!;
+    return Array.from({ length: 1000 }, () => ({ kind: 'valid', bytes }));
   }
 
   /** A search datagram: VERSION with a sequence number, then searches, valid or not. */

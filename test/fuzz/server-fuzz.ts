@@ -23,8 +23,12 @@ export interface FuzzBatch {
 /** How long a circuit waits for the server to answer its closing ECHO before giving up on it. */
 const STREAM_TIMEOUT_MS = 1000;
 
-/** Sends one stream on a new circuit; resolves when the server has answered all of it, closed, or gone quiet. */
-function fuzzCircuit(random: Random, source: MessageSource, port: number, length: number, counts: FuzzCounts): Promise<void> {
+/**
+ * Sends one stream on a new circuit; resolves when the server has answered all of it, closed, or
+ * gone quiet. A circuit that does not `read` is a client that stops reading: what the server
+ * holds for it must stay bounded however much its requests ask for.
+ */
+function fuzzCircuit(random: Random, source: MessageSource, port: number, length: number, read: boolean, counts: FuzzCounts): Promise<void> {
   const stream = source.stream(length);
   for (const message of stream) counts.messages[message.kind]++;
   const marker = Buffer.from(random.bytes(8));
@@ -40,7 +44,10 @@ function fuzzCircuit(random: Random, source: MessageSource, port: number, length
       resolve();
     };
     const timer = setTimeout(done, STREAM_TIMEOUT_MS);
-    socket.on('connect', () => chunks(random, bytes).forEach((piece) => socket.write(piece)));
+    socket.on('connect', () => {
+      if (!read) socket.pause();
+      chunks(random, bytes).forEach((piece) => socket.write(piece));
+    });
     socket.on('data', (chunk: Buffer) => {
       framer.push(chunk);
       while (framer.next()) if (framer.header.command === Command.ECHO && framer.payload().equals(marker)) return done();
@@ -59,6 +66,18 @@ async function fuzzDatagrams(source: MessageSource, socket: dgram.Socket, port: 
   }
 }
 
+/** The highest of `measure()` sampled every 50 ms while `during` runs. */
+export async function peakDuring(measure: () => number, during: Promise<void>): Promise<number> {
+  let peak = measure();
+  const sampler = setInterval(() => (peak = Math.max(peak, measure())), 50);
+  try {
+    await during;
+  } finally {
+    clearInterval(sampler);
+  }
+  return Math.max(peak, measure());
+}
+
 export class ServerFuzzer {
   private readonly socket = dgram.createSocket('udp4');
 
@@ -73,8 +92,8 @@ export class ServerFuzzer {
   }
 
   async batch(batch: FuzzBatch, tcp: FuzzCounts, udp: FuzzCounts): Promise<void> {
-    const circuits = Array.from({ length: batch.circuits }, () =>
-      fuzzCircuit(this.random, this.source, this.tcpPort, batch.messagesPerCircuit, tcp),
+    const circuits = Array.from({ length: batch.circuits }, (_, index) =>
+      fuzzCircuit(this.random, this.source, this.tcpPort, batch.messagesPerCircuit, index % 8 !== 7, tcp),
     );
     await Promise.all([...circuits, fuzzDatagrams(this.source, this.socket, this.udpPort, batch.datagrams, udp)]);
   }

@@ -114,6 +114,29 @@ emit({'before': before, 'after': epics.caget('D:COUNTER', timeout=5), 'updates':
   });
 });
 
+describe('a burst of reads of a large array', () => {
+  it('has its replies built as the client takes them, not all at once (found by fuzzing)', async () => {
+    const wave = new SimplePv({ name: 'A:WAVE', type: FieldType.DOUBLE, maxElements: 100000, value: new Float64Array(100000).fill(2.5) });
+    const server = await startTestServer(new PvMap([wave]));
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    try {
+      const sid = await client.createChannel('A:WAVE', 1);
+      client.socket.pause();
+      // 1.6 kB of requests asking for 80 MB of replies (DBR_DOUBLE, 100 000 elements each).
+      client.send(Buffer.concat(Array.from({ length: 100 }, (_, ioid) => request(Command.READ_NOTIFY, 6, 100000, sid, ioid))));
+      await sleep(300);
+      expect(server.server.statistics().queuedBytes).toBeLessThan(4 * 1024 * 1024);
+      client.socket.resume();
+      const last = await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 99, 20000);
+      expect(last.payload.readDoubleBE(8 * 99999)).toBe(2.5);
+      expect(client.messages.filter((m) => m.command === Command.READ_NOTIFY)).toHaveLength(100);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
+
 describe('a burst of searches', () => {
   it('is answered without growing the heap or holding up TCP service', async () => {
     const counter = new SimplePv({ name: 'B:COUNTER', type: FieldType.LONG, value: 7 });

@@ -1,5 +1,6 @@
 import type { Context } from 'epics-tca';
 import { Database } from '../../src/database';
+import { AlarmSeverity, AlarmStatus } from '../../src/database/pv';
 import { Channel_DBR_TYPES, ChannelMonitor_MASKS } from 'epics-tca';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
@@ -13,6 +14,7 @@ record(ai, "PVA:AI") {
     field(HOPR, "10") field(LOPR, "0") field(HIGH, "8") field(HSV, "MINOR")
 }
 record(ao, "PVA:AO") { field(DRVH, "100") field(DRVL, "-100") }
+record(ai, "PVA:DESC") { field(DESC, "Heap used") }
 record(bo, "PVA:BO") { field(ZNAM, "Disable") field(ONAM, "Enable") }
 record(mbbo, "PVA:MBBO") { field(ZRST, "lineno") field(ONST, "filename") field(TWST, "traceback") }
 record(longin, "PVA:RO") { field(VAL, "3") field(DISP, "1") }
@@ -76,6 +78,14 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     expect(data.valueAlarm).toMatchObject({ highWarningLimit: 8 });
     expect(data.alarm).toMatchObject({ severity: 0, status: 0 });
     expect(Math.abs(Number(data.timeStamp.secondsPastEpoch) - Date.now() / 1000)).toBeLessThan(3600);
+  });
+
+  it('gives display.description from DESC and alarm.message from AMSG', async () => {
+    database.record('PVA:DESC', 'number').set(1, { severity: AlarmSeverity.MAJOR, status: AlarmStatus.READ, message: 'sampling failed' });
+    const data = (await (await channel('PVA:DESC')).getPva(5, '')) as Record<string, any>;
+    expect(data.display.description).toBe('Heap used');
+    // READ is a device status in pvData's terms (1), as QSRV maps it.
+    expect(data.alarm).toMatchObject({ severity: AlarmSeverity.MAJOR, status: 1, message: 'sampling failed' });
   });
 
   it('puts a double and reads it back', async () => {

@@ -58,7 +58,7 @@ export interface CircuitOptions {
   onClose: (circuit: Circuit) => void;
 }
 
-/** Bytes of updates encoded before the socket gets a chance to drain; bounds a burst's memory. */
+/** Bytes of updates, or of replies, encoded before the socket gets a chance to drain; bounds a burst's memory. */
 const MAX_UPDATE_BYTES_PER_FLUSH = 256 * 1024;
 
 interface Channel {
@@ -134,10 +134,22 @@ export class Circuit {
     if (this.closed) return;
     this.liveness.heard = true;
     this.reader.push(chunk);
+    this.serveRequests();
+  }
+
+  /**
+   * Serves the requests received so far while the socket takes the replies; the rest wait in the
+   * reader for `drained()`. A few bytes of READ_NOTIFY for a large array ask for megabytes of
+   * replies: without this, one chunk of them would have all its replies built in memory at once.
+   */
+  private serveRequests(): void {
     try {
-      for (let request = this.reader.next(); request; request = this.reader.next()) {
+      while (!this.socketFull) {
+        const request = this.reader.next();
+        if (!request) break;
         this.dispatch(request);
         if (this.closed) return;
+        if (this.writer.size >= MAX_UPDATE_BYTES_PER_FLUSH) this.flush();
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -149,13 +161,13 @@ export class Circuit {
     this.flush();
   }
 
-  /** The socket can take more: resume updates that waited. */
+  /** The socket can take more: resume the requests and updates that waited. */
   drained(): void {
     if (this.closed || !this.socketFull) return;
     this.socketFull = false;
     this.fullSince = undefined;
     this.transport.resume();
-    this.scheduleFlush();
+    this.serveRequests();
   }
 
   /** The socket closed (the client went away, or we closed it). */

@@ -39,6 +39,15 @@ function port(found: [string, string] | undefined, fallback: number, warnings: s
   return fallback;
 }
 
+/** pvxs takes YES or NO in any case, and keeps the default, with an error, for anything else. */
+function yesNo(found: [string, string] | undefined, fallback: boolean, warnings: string[]): boolean {
+  if (!found) return fallback;
+  const value = found[1].trim().toUpperCase();
+  if (value === 'YES' || value === 'NO') return value === 'YES';
+  warnings.push(`${found[0]}=${found[1]} is not YES or NO; using ${fallback ? 'YES' : 'NO'}`);
+  return fallback;
+}
+
 /** Reads the environment; unusable values fall back to the default and are reported in `warnings`. */
 export function readPvaServerEnvironment(env: Env = process.env): { config: PvaServerEnvironment; warnings: string[] } {
   const warnings: string[] = [];
@@ -49,14 +58,13 @@ export function readPvaServerEnvironment(env: Env = process.env): { config: PvaS
     return parseAddressList(found?.[1], defaultPort, (entry) => warnings.push(`${found![0]}: ignoring "${entry}"`));
   };
   const interfaces = list(0, 'EPICS_PVAS_INTF_ADDR_LIST').map((entry) => entry.host);
-  const auto = pick(env, 'EPICS_PVAS_AUTO_BEACON_ADDR_LIST', 'EPICS_PVA_AUTO_ADDR_LIST');
   return {
     config: {
       serverPort,
       broadcastPort,
       interfaces: interfaces.length > 0 ? interfaces : [ANY_ADDRESS],
       beaconAddresses: list(broadcastPort, 'EPICS_PVAS_BEACON_ADDR_LIST', 'EPICS_PVA_ADDR_LIST'),
-      autoBeaconAddresses: auto === undefined || !/^no$/i.test(auto[1].trim()),
+      autoBeaconAddresses: yesNo(pick(env, 'EPICS_PVAS_AUTO_BEACON_ADDR_LIST', 'EPICS_PVA_AUTO_ADDR_LIST'), true, warnings),
       ignoreAddresses: list(0, 'EPICS_PVAS_IGNORE_ADDR_LIST').map((entry) => entry.host),
       beaconPeriod: BEACON_PERIOD,
     },

@@ -35,9 +35,12 @@ const SCALAR_TYPES: Record<FieldType, ScalarType> = {
   [FieldType.DOUBLE]: 'double',
 };
 
-/** pvData's alarm status (noStatus, device, driver, record, db, conf, undefined, client) per EPICS STAT, as QSRV maps it. */
-const ALARM_STATUS: readonly number[] = [0, 2, 2, 3, 3, 3, 3, 3, 3, 2, 2, 1, 3, 4, 4, 4, 5, 6, 4, 4, 7, 7];
-const CLIENT_STATUS = 7;
+/**
+ * pvData's alarm status (0 none, 1 device, 2 driver, 3 record, 4 db, 5 conf, 6 undefined, 7 client)
+ * per EPICS STAT, as both QSRVs map it (pvxs ioc/iocsource.cpp, pva2pva pvif.cpp).
+ */
+const ALARM_STATUS: readonly number[] = [0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 3, 3, 3, 3, 3, 2, 4, 4, 4, 4];
+const UNDEFINED_STATUS = 6;
 const STATUS_NAMES = Object.keys(AlarmStatus);
 
 export type PutOutcome = { ok: true; value: FieldValue } | { ok: false; message: string } | { ok: true; value: undefined };
@@ -67,7 +70,7 @@ export function ntMappingOf(pv: ProcessVariable): NtMapping {
       if (!covers(from, bits, 'value')) return { ok: true, value: undefined };
       const value = from.get('value');
       const elements = array ? Array.from(value as ArrayLike<unknown>) : [value];
-      return toNative(pv, elements.slice(0, pv.maxElements));
+      return { ok: true, value: toNative(pv, elements.slice(0, pv.maxElements)) };
     },
   };
 }
@@ -79,6 +82,7 @@ function enumMapping(pv: ProcessVariable): NtMapping {
       const fields: NTEnumFields = {
         value: { index: pv.value()[0] as number, choices: pv.metadata().enumStrings },
         ...common(pv),
+        display: { description: descriptionOf(pv) },
       };
       into.assign(fields as never, changed);
     },
@@ -99,7 +103,7 @@ function textMapping(pv: ProcessVariable): NtMapping {
       const bytes = pv.value() as Uint8Array;
       const end = bytes.indexOf(0);
       const value = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end).toString('utf8');
-      into.assign({ value, ...common(pv), display: { units: pv.metadata().units } } as never, changed);
+      into.assign({ value, ...common(pv), ...metadataOf(pv, 'string') } as never, changed);
     },
     putValue(from, bits) {
       if (!covers(from, bits, 'value')) return { ok: true, value: undefined };
@@ -119,8 +123,9 @@ function common(pv: ProcessVariable): Pick<NTScalarFields, 'alarm' | 'timeStamp'
   return {
     alarm: {
       severity: alarm.severity,
-      status: ALARM_STATUS[alarm.status] ?? CLIENT_STATUS,
-      message: alarm.status === 0 ? '' : STATUS_NAMES[alarm.status] ?? '',
+      status: ALARM_STATUS[alarm.status] ?? UNDEFINED_STATUS,
+      // The record's own message (AMSG) when it gives one, else the status's name, as QSRV does.
+      message: alarm.message || (alarm.status === 0 ? '' : STATUS_NAMES[alarm.status] ?? ''),
     },
     timeStamp: {
       secondsPastEpoch: BigInt(time.secondsPastEpoch + POSIX_TIME_AT_EPICS_EPOCH),
@@ -132,11 +137,13 @@ function common(pv: ProcessVariable): Pick<NTScalarFields, 'alarm' | 'timeStamp'
 
 function metadataOf(pv: ProcessVariable, type: ScalarType): Pick<NTScalarFields, 'display' | 'control' | 'valueAlarm'> {
   const meta = pv.metadata();
-  if (type === 'string') return { display: { units: meta.units } };
+  const description = descriptionOf(pv);
+  if (type === 'string') return { display: { description, units: meta.units } };
   return {
     display: {
       limitLow: meta.lowerDisplayLimit,
       limitHigh: meta.upperDisplayLimit,
+      description,
       units: meta.units,
       precision: meta.precision,
       form: { index: 0, choices: DISPLAY_FORMS },
@@ -150,6 +157,8 @@ function metadataOf(pv: ProcessVariable, type: ScalarType): Pick<NTScalarFields,
     },
   };
 }
+
+const descriptionOf = (pv: ProcessVariable): string => pv.description?.() ?? '';
 
 const defaultOf = (type: ScalarType): string | number => (type === 'string' ? '' : 0);
 
@@ -165,14 +174,8 @@ function covers(pv: PVStructure, bits: BitSet, name: string): boolean {
   return false;
 }
 
-function toNative(pv: ProcessVariable, elements: unknown[]): PutOutcome {
-  if (pv.type === FieldType.STRING) return { ok: true, value: elements.map(String) };
-  const values: number[] = [];
-  for (const element of elements) {
-    const number = typeof element === 'string' ? Number(element) : Number(element as number | bigint | boolean);
-    if (Number.isNaN(number) && typeof element === 'string') return { ok: false, message: `${pv.name}: "${element}" is not a number` };
-    values.push(number);
-  }
-  const ArrayType = NUMERIC_FIELD_ARRAYS[pv.type];
-  return { ok: true, value: ArrayType.from(values) };
+/** The elements arrive in the served type (numbers for the numeric ones), so only the container changes. */
+function toNative(pv: ProcessVariable, elements: unknown[]): FieldValue {
+  if (pv.type === FieldType.STRING) return elements.map(String);
+  return NUMERIC_FIELD_ARRAYS[pv.type].from(elements as number[]);
 }

@@ -375,6 +375,9 @@ export class PvaCircuit {
     const { pv } = operation.channel;
     const reply = (status: Status) => writeOperationStatus(this.writer, Command.PUT, request.requestId, request.subcommand, status);
     if (!operation.channel.rights.write) return reply(errorStatus(`${pv.name}: no write access`));
+    // record._options.process and block are not consulted: the write is a CA put's (dbPutField
+    // processes a Passive record when the field is PP), which is QSRV's process=passive, and the
+    // reply waits for the write to complete, as block=true would.
     // A fresh value, so that fields the client leaves out are not taken from an earlier PUT.
     const into = new PVStructure(operation.mapping.type);
     const bits = this.reader.decodePutData(request, into);

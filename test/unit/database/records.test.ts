@@ -394,3 +394,14 @@ describe('processing', () => {
     database.close();
   });
 });
+
+describe('alarm message', () => {
+  it('clears AMSG when the alarm that carried it clears', () => {
+    const database = databaseOf('record(ai, "M:AI") { field(HIGH, "5") field(HSV, "MINOR") }');
+    const handle = database.record('M:AI', 'number');
+    handle.set(1, { severity: AlarmSeverity.MAJOR, status: AlarmStatus.SOFT, message: 'link down' });
+    expect(handle.alarm()).toMatchObject({ severity: 2, message: 'link down' });
+    handle.set(1);
+    expect(handle.alarm()).toMatchObject({ severity: 0, message: '' });
+  });
+});
