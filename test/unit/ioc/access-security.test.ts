@@ -110,9 +110,10 @@ describe('startAccessSecurity', () => {
     expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(true);
     fs.writeFileSync(file, 'ASG(MEMTRACE) { RULE(1, READ) }\n');
     expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({ ok: true });
-    await idle();
-    expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(false);
+    // The reload reads the file asynchronously; READACF going back to 0 says it is done.
+    for (let waited = 0; waited < 100 && database.record('T:READACF', 'number').get() !== 0; waited++) await idle();
     expect(database.record('T:READACF', 'number').get()).toBe(0);
+    expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(false);
   });
 
   it('keeps the rules in force when a re-read fails, with the reason in the log and in ACF_STATUS (MAJOR)', async () => {
