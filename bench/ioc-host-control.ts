@@ -25,10 +25,13 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-/** Resolves once the heap is built and the IOC serves; the process is killed if it never does. */
-export async function startHost(options: HostOptions): Promise<RunningHost> {
+/**
+ * Resolves once the heap is built and the IOC serves; the process is killed if it never does.
+ * `nodeFlags` go to node (and V8) before the script.
+ */
+export async function startHost(options: HostOptions, nodeFlags: readonly string[] = []): Promise<RunningHost> {
   const env = loopbackEnv(await freePort(), await freePort());
-  const child = new ChildProcess(process.execPath, [HOST_SCRIPT, JSON.stringify(options)], env);
+  const child = new ChildProcess(process.execPath, [...nodeFlags, HOST_SCRIPT, JSON.stringify(options)], env);
   let ready: string;
   try {
     ready = await child.waitForLine(/^ready \d+ \d+$/, 60_000);

@@ -20,18 +20,18 @@ import type { StartIocOptions } from '../src/ioc/start-ioc';
 import { silentLogger } from '../src/logger';
 import { IocClient } from './ioc-client';
 import { loadAverage, machine, median, mib } from './ioc-figures';
-import type { HostReport } from './ioc-host';
-import { startHost, type RunningHost } from './ioc-host-control';
+import { startHost } from './ioc-host-control';
 
 const PREFIX = 'BENCH:';
 /**
- * Before the window the host must have had no major GC for this long: V8's memory reducer compacts
- * a freshly built heap in one to three full GCs some 15–40 s after the build (0.5 s of CPU each,
- * RSS −20 MiB), later when the IOC allocates. By then the beacons have slowed to their period too.
+ * V8's memory reducer compacts a freshly built heap once the host goes quiet: a full GC or two at
+ * a moment of its own, 15 to over 100 s after the build here, costing 0.3–0.6 s of CPU and moving
+ * RSS by 20–40 MiB, more than the IOC's own figures. The hosts run without it, so that every
+ * window sees the same heap; the IOC's part of CPU and memory does not depend on it.
  */
-const QUIET_MS = 30_000;
-const SETTLE_LIMIT_MS = 180_000;
-const POLL_MS = 5_000;
+const HOST_FLAGS = ['--no-memory-reducer'];
+/** After start-up, before the window: the first stats periods pass and the beacons slow down. */
+const SETTLE_MS = 20_000;
 const RSS_EVERY_MS = 5_000;
 
 interface Scenario {
@@ -39,8 +39,6 @@ interface Scenario {
   /** null: the host without the IOC, the baseline. */
   ioc: StartIocOptions | null;
   monitorEveryPv: boolean;
-  /** Its own major GCs never stop (tracing's snapshots): settle for QUIET_MS instead of waiting for a quiet heap. */
-  collectsPeriodically?: boolean;
 }
 
 const quiet = { prefix: PREFIX, logging: { level: 'warn', pretty: false } } as const;
@@ -50,12 +48,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'worker, monitor every PV', ioc: { ...quiet, thread: 'worker' }, monitorEveryPv: true },
   { name: 'main, no client', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: false },
   { name: 'main, monitor every PV', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: true },
-  {
-    name: 'worker, tracing on (defaults), no client',
-    ioc: { ...quiet, thread: 'worker', tracing: { enabled: true } },
-    monitorEveryPv: false,
-    collectsPeriodically: true,
-  },
+  { name: 'worker, tracing on (defaults), no client', ioc: { ...quiet, thread: 'worker', tracing: { enabled: true } }, monitorEveryPv: false },
 ];
 
 interface Figures {
@@ -64,20 +57,8 @@ interface Figures {
   rss: number;
   /** Monitor updates received per second. */
   updatesPerSecond: number;
-  /** Major GCs of the host's main thread within the window: each costs ~0.5 s of CPU of its own. */
+  /** Full GCs of the host's main thread within the window (tracing's snapshots), each a few hundred ms of CPU. */
   majorGcs: number;
-}
-
-const majorGcTimes = (report: HostReport) => report.gc.filter((pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR).map((pause) => pause.start);
-
-/** Waits until the host has had no major GC for QUIET_MS, or SETTLE_LIMIT_MS have passed. */
-async function settle(host: RunningHost): Promise<void> {
-  const started = Date.now();
-  while (Date.now() - started < SETTLE_LIMIT_MS) {
-    await sleep(POLL_MS);
-    const lastMajorGc = Math.max(started, ...majorGcTimes(await host.report()));
-    if (Date.now() - lastMajorGc >= QUIET_MS) return;
-  }
 }
 
 /** Every record the groups serve, named as the IOC names them. */
@@ -105,10 +86,10 @@ async function monitorEveryPv(client: IocClient, onUpdate: () => void): Promise<
 }
 
 async function measure(scenario: Scenario, seconds: number, heapMegabytes: number): Promise<Figures> {
-  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: (SETTLE_LIMIT_MS + QUIET_MS) / 1000 + seconds + 60 });
+  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: SETTLE_MS / 1000 + seconds + 60 }, HOST_FLAGS);
   let client: IocClient | undefined;
   try {
-    await (scenario.collectsPeriodically ? sleep(QUIET_MS) : settle(host));
+    await sleep(SETTLE_MS);
     let updates = 0;
     if (scenario.monitorEveryPv) {
       client = await IocClient.connect(host.tcpPort);
@@ -129,7 +110,7 @@ async function measure(scenario: Scenario, seconds: number, heapMegabytes: numbe
       cpuPercent,
       rss: median(rss),
       updatesPerSecond: (updates - startUpdates) / wallSeconds,
-      majorGcs: majorGcTimes(await host.report()).filter((at) => at >= windowStart).length,
+      majorGcs: (await host.report()).gc.filter((pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR && pause.start >= windowStart).length,
     };
   } finally {
     client?.close();

@@ -62,15 +62,25 @@ function fuzzAlone(counts: FuzzCounts, seed: number, random: Random, message: Fu
   );
 }
 
-const transport = {
-  remoteAddress: '127.0.0.1',
-  remotePort: 1,
-  write: () => true,
-  pause: () => undefined,
-  resume: () => undefined,
-  end: () => undefined,
-  destroy: () => undefined,
-};
+/** The most one write to a socket may carry: a few replies of the largest array, not a burst's worth. */
+const MAX_WRITE = 4 * 1024 * 1024;
+
+/** A socket that is full half the time, and remembers the largest write. */
+function fakeTransport(random: Random) {
+  return {
+    remoteAddress: '127.0.0.1',
+    remotePort: 1,
+    largestWrite: 0,
+    write(data: Buffer) {
+      this.largestWrite = Math.max(this.largestWrite, data.length);
+      return random.chance(0.5);
+    },
+    pause: () => undefined,
+    resume: () => undefined,
+    end: () => undefined,
+    destroy: () => undefined,
+  };
+}
 
 /**
  * Fuzzes the core with `total` messages from `seed`: streams of them framed by a CircuitReader
@@ -92,9 +102,18 @@ export async function fuzzCore(provider: PvProvider, seed: number, total: number
         while (reader.next());
       }
     });
+    const transport = fakeTransport(random);
     const circuit = new Circuit(transport, { provider, tcpPort: 5064, limits, logger, onClose: () => undefined });
-    guard(counts, 'Circuit', seed, bytes, never, () => pieces.forEach((piece) => circuit.receive(piece)));
+    guard(counts, 'Circuit', seed, bytes, never, () =>
+      pieces.forEach((piece) => {
+        circuit.receive(piece);
+        if (random.chance(0.5)) circuit.drained();
+      }),
+    );
     circuit.transportClosed();
+    if (transport.largestWrite > MAX_WRITE) {
+      counts.failures.push({ where: 'Circuit', seed, error: `one write of ${transport.largestWrite} bytes`, bytes: hex(bytes.subarray(0, 4096)) });
+    }
     for (const message of stream) {
       fuzzAlone(counts, seed, random, message);
       counts.messages[message.kind]++;

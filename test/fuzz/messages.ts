@@ -23,7 +23,6 @@ import type { Random } from './random';
 // fields changed (framing intact), the same with bytes changed (framing broken), and noise.
 
 export type MessageKind = 'valid' | 'fields' | 'bytes' | 'random';
-export const MESSAGE_KINDS: readonly MessageKind[] = ['valid', 'fields', 'bytes', 'random'];
 
 export interface FuzzMessage {
   kind: MessageKind;
@@ -41,7 +40,7 @@ const count = (random: Random) => (random.chance(0.8) ? random.below(4) : random
 const readType = (random: Random) => (random.chance(0.9) ? random.below(39) : random.below(0x10000));
 
 /** One valid request of any kind. */
-export function writeValidRequest(random: Random, writer: MessageWriter): void {
+function writeValidRequest(random: Random, writer: MessageWriter): void {
   const name = random.pick(FUZZ_PV_NAMES);
   switch (random.below(12)) {
     case 0:

@@ -7,7 +7,7 @@ import { silentLogger } from '../../src/logger';
 import { loopbackEnv } from '../helpers/ports';
 
 /** PVs the soak clients monitor; all change every tick. */
-export const SOAK_PV_COUNT = 200;
+const SOAK_PV_COUNT = 200;
 export const soakPvName = (index: number) => `SOAK:${index % SOAK_PV_COUNT}`;
 
 export interface MemoryFigures {

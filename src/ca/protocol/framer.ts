@@ -1,6 +1,8 @@
 import { ProtocolError } from './errors';
 import { emptyHeader, readHeader, type MessageHeader } from './header';
 
+const NO_PAYLOAD = Buffer.alloc(0);
+
 /**
  * Cuts a TCP byte stream into CA messages, in either direction: bytes go in as they arrive,
  * and each `next()` that returns true leaves one message's header in `header` and its payload
@@ -35,15 +37,18 @@ export class MessageFramer {
   }
 
   /**
-   * A message began in the last chunk and goes on in `chunk`. When its size is known and `chunk`
-   * completes it, only that message is copied into a buffer of its own, and `chunk` is read in
-   * place after it: a stream of large messages is not copied chunk by chunk.
+   * Bytes were left over from the last chunk, usually the start of a message that goes on in
+   * `chunk`. When its size is known and `chunk` completes it, only that message is copied into a
+   * buffer of its own, and `chunk` is read in place after it: a stream of large messages is not
+   * copied chunk by chunk.
    */
   private join(chunk: Buffer): void {
     const leftover = this.end - this.offset;
     const headerLength = readHeader(this.buffer, this.offset, this.end, this.peeked);
     const messageLength = headerLength + this.peeked.payloadSize;
-    if (headerLength === 0 || this.peeked.payloadSize > this.maxPayloadSize || messageLength - leftover > chunk.length) {
+    // Whole messages may be left too, when the reader stopped early (a server whose socket is full).
+    const partMessageLeft = messageLength > leftover;
+    if (headerLength === 0 || !partMessageLeft || this.peeked.payloadSize > this.maxPayloadSize || messageLength - leftover > chunk.length) {
       this.buffer = Buffer.concat([this.buffer.subarray(this.offset, this.end), chunk]);
       this.end = this.buffer.length;
       this.offset = 0;
@@ -79,8 +84,9 @@ export class MessageFramer {
     return true;
   }
 
-  /** The current message's payload, as a view. */
+  /** The current message's payload, as a view. Most requests have none: they share one empty buffer. */
   payload(): Buffer {
+    if (this.header.payloadSize === 0) return NO_PAYLOAD;
     return this.buffer.subarray(this.payloadOffset, this.payloadOffset + this.header.payloadSize);
   }
 

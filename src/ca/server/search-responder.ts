@@ -38,7 +38,6 @@ export class SearchResponder {
   private readonly ignored: Set<string>;
   private searchesAnswered = 0;
   private repliesInFlight = 0;
-  private repliesDropped = 0;
 
   private constructor(private readonly options: SearchResponderOptions) {
     this.ignored = new Set(options.ignoreAddresses);
@@ -62,11 +61,6 @@ export class SearchResponder {
 
   get answered(): number {
     return this.searchesAnswered;
-  }
-
-  /** Replies not sent because too many were in flight. */
-  get dropped(): number {
-    return this.repliesDropped;
   }
 
   /** Binds one socket; replies to what it hears go out through `replyVia` (a broadcast-bound socket cannot send). */
@@ -123,10 +117,7 @@ export class SearchResponder {
   private send(socket: dgram.Socket, writer: MessageWriter, peer: dgram.RemoteInfo): void {
     const datagram = writer.take();
     if (!datagram) return;
-    if (this.repliesInFlight >= MAX_REPLIES_IN_FLIGHT) {
-      this.repliesDropped++;
-      return;
-    }
+    if (this.repliesInFlight >= MAX_REPLIES_IN_FLIGHT) return;
     this.repliesInFlight++;
     socket.send(datagram, peer.port, peer.address, (error) => {
       this.repliesInFlight--;
