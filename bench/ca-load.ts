@@ -6,7 +6,7 @@
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   NODE_PATH=$PWD/node_modules node /tmp/bench-out/bench/ca-load.js [--address 127.0.0.1:5064]
  *        [--server-pid PID] [--runs 5] [--duration 3] [--only get-sequential,connect-10000] [--json]
- *        [--pv NAME] [--waveform NAME] [--prefix P] [--channels 10000] [--in-flight 64]
+ *        [--pv NAME] [--waveform NAME] [--prefix P] [--channels 10000] [--in-flight 64] [--warm-up-runs N]
  *
  * Each benchmark runs --runs times on fresh circuits; the median is reported, with the server's
  * CPU time per operation when its pid is known. See bench/README.md.
@@ -291,8 +291,8 @@ function medianOf(values: (number | undefined)[]): number | undefined {
   return present.length === 0 ? undefined : median(present);
 }
 
-async function measure(benchmark: Benchmark, context: LoadContext, runs: number): Promise<Result> {
-  for (let run = 0; run < (benchmark.warmUpRuns ?? 0); run++) await benchmark.run(context);
+async function measure(benchmark: Benchmark, context: LoadContext, runs: number, warmUpRuns: number | undefined): Promise<Result> {
+  for (let run = 0; run < (warmUpRuns ?? benchmark.warmUpRuns ?? 0); run++) await benchmark.run(context);
   const samples: Sample[] = [];
   for (let run = 0; run < runs; run++) {
     const sample = await benchmark.run(context);
@@ -338,6 +338,7 @@ async function main(): Promise<void> {
       channels: { type: 'string', default: String(DEFAULT_PVS.channelCount) },
       duration: { type: 'string', default: '3' },
       runs: { type: 'string', default: '5' },
+      'warm-up-runs': { type: 'string' },
       'in-flight': { type: 'string', default: '64' },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -369,7 +370,8 @@ async function main(): Promise<void> {
   };
   const results: Result[] = [];
   try {
-    for (const benchmark of selected) results.push(await measure(benchmark, context, Number(values.runs)));
+    const warmUpRuns = values['warm-up-runs'] === undefined ? undefined : Number(values['warm-up-runs']);
+    for (const benchmark of selected) results.push(await measure(benchmark, context, Number(values.runs), warmUpRuns));
   } finally {
     ours?.kill('SIGTERM');
   }
