@@ -21,6 +21,8 @@ export interface RunningHost {
   rss(): number;
   /** The host's GC pauses so far. */
   report(): Promise<HostReport>;
+  /** A full GC of the host's heap, now; the host must run with --expose-gc. */
+  collectGarbage(): Promise<void>;
   /** Closes the IOC and waits for the process to exit (killing it if it does not). */
   stop(): Promise<void>;
 }
@@ -40,7 +42,13 @@ export async function startHost(options: HostOptions, nodeFlags: readonly string
     throw error;
   }
   const [, tcpPort, pid] = ready.split(' ').map(Number) as [number, number, number];
-  let reports = 0;
+  let requests = 0;
+  // Numbered, as waitForLine finds the first matching line of all the child printed.
+  const request = async (command: string): Promise<unknown> => {
+    const numbered = `${command} ${++requests}`;
+    child.send(numbered);
+    return JSON.parse((await child.waitForLine(new RegExp(`^${numbered} `), 10_000)).slice(numbered.length + 1));
+  };
   return {
     tcpPort,
     pid,
@@ -51,12 +59,8 @@ export async function startHost(options: HostOptions, nodeFlags: readonly string
       return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
     },
     rss: () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) * 1024,
-    report: async () => {
-      // Numbered, as waitForLine finds the first matching line of all the child printed.
-      const request = `report ${++reports}`;
-      child.send(request);
-      return JSON.parse((await child.waitForLine(new RegExp(`^${request} `), 10_000)).slice(request.length + 1)) as HostReport;
-    },
+    report: async () => (await request('report')) as HostReport,
+    collectGarbage: async () => void (await request('gc')),
     stop: async () => {
       child.send('close');
       await child.waitForExit(5000);

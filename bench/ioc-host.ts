@@ -7,8 +7,9 @@
  *   node /tmp/bench-ioc/bench/ioc-host.js '{"ioc":{"prefix":"BENCH:"},"heapMegabytes":200,"churn":true,"lifetimeSeconds":300}'
  *
  * Prints `ready <tcpPort> <pid>` (port 0 without an IOC) once the heap is built and the IOC serves.
- * Reads commands from stdin: `report <n>` prints `report <n> <HostReport JSON>`, `close` closes
- * the IOC and exits; so does the end of stdin, should the bench die.
+ * Reads numbered commands from stdin and answers each with a line `<command> <n> <JSON>`:
+ * `report <n>` with a HostReport; `gc <n>` with {} once a full GC is done (node --expose-gc only).
+ * `close` closes the IOC and exits; so does the end of stdin, should the bench die.
  */
 import { PerformanceObserver, performance, type NodeGCPerformanceDetail } from 'node:perf_hooks';
 import type { StartIocOptions } from '../src/ioc/start-ioc';
@@ -115,6 +116,9 @@ async function main(): Promise<void> {
       if (line.startsWith('report ')) {
         const report: HostReport = { gc };
         process.stdout.write(`${line} ${JSON.stringify(report)}\n`);
+      } else if (line.startsWith('gc ')) {
+        globalThis.gc!();
+        process.stdout.write(`${line} {}\n`);
       } else if (line === 'close') {
         close();
       }

@@ -19,19 +19,22 @@ import { loadDatabase } from '../src/ioc/ioc-core';
 import type { StartIocOptions } from '../src/ioc/start-ioc';
 import { silentLogger } from '../src/logger';
 import { IocClient } from './ioc-client';
-import { loadAverage, machine, median, mib } from './ioc-figures';
+import { loadAverage, machine, median, mib } from './figures';
 import { startHost } from './ioc-host-control';
 
 const PREFIX = 'BENCH:';
 /**
- * V8's memory reducer compacts a freshly built heap once the host goes quiet: a full GC or two at
- * a moment of its own, 15 to over 100 s after the build here, costing 0.3–0.6 s of CPU and moving
- * RSS by 20–40 MiB, more than the IOC's own figures. The hosts run without it, so that every
- * window sees the same heap; the IOC's part of CPU and memory does not depend on it.
+ * When the host's heap is first compacted decides its RSS by 20–40 MiB and costs 0.3–0.6 s of CPU,
+ * more than the IOC's own figures: V8's memory reducer does it at a moment of its own, 15 to over
+ * 100 s after the build here, and in main-thread mode the IOC's start-up allocations may tip the
+ * heap over its first limit instead. So every host's heap is collected once before the window
+ * (gc(), hence --expose-gc) and the memory reducer is off: each window sees the same heap.
  */
-const HOST_FLAGS = ['--no-memory-reducer'];
-/** After start-up, before the window: the first stats periods pass and the beacons slow down. */
+const HOST_FLAGS = ['--expose-gc', '--no-memory-reducer'];
+/** After start-up, before the collection: the first stats periods pass and the beacons slow down. */
 const SETTLE_MS = 20_000;
+/** After the collection, before the window: V8's concurrent sweepers give the pages back. */
+const AFTER_GC_MS = 5_000;
 const RSS_EVERY_MS = 5_000;
 
 interface Scenario {
@@ -86,10 +89,12 @@ async function monitorEveryPv(client: IocClient, onUpdate: () => void): Promise<
 }
 
 async function measure(scenario: Scenario, seconds: number, heapMegabytes: number): Promise<Figures> {
-  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: SETTLE_MS / 1000 + seconds + 60 }, HOST_FLAGS);
+  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: (SETTLE_MS + AFTER_GC_MS) / 1000 + seconds + 60 }, HOST_FLAGS);
   let client: IocClient | undefined;
   try {
     await sleep(SETTLE_MS);
+    await host.collectGarbage();
+    await sleep(AFTER_GC_MS);
     let updates = 0;
     if (scenario.monitorEveryPv) {
       client = await IocClient.connect(host.tcpPort);

@@ -18,7 +18,7 @@ import { Dbe } from '../src/ca/protocol/constants';
 import { decodeDbr, DbrType } from '../src/ca/protocol/dbr';
 import { POSIX_TIME_AT_EPICS_EPOCH } from '../src/database/pv';
 import { IocClient, type ReadLatencies } from './ioc-client';
-import { loadAverage, machine, maximum, median, ms, percentile } from './ioc-figures';
+import { loadAverage, machine, maximum, median, ms, percentile } from './figures';
 import type { GcPause } from './ioc-host';
 import { startHost } from './ioc-host-control';
 

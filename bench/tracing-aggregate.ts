@@ -11,6 +11,7 @@ import { FrameResolver } from '../src/tracing/frame-resolver';
 import { aggregateProfile } from '../src/tracing/profile';
 import type { ProfileNode, ProfileSample, SamplingHeapProfile } from '../src/tracing/protocol';
 import { Snapshot } from '../src/tracing/snapshot';
+import { median } from './figures';
 
 const INTERVAL = 32768;
 const FILES = 300;
@@ -55,10 +56,6 @@ function syntheticProfile(nodeCount: number): SamplingHeapProfile {
   return { head, samples };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
-}
 
 function measure(nodeCount: number, repeats: number): string {
   const json = JSON.stringify(syntheticProfile(nodeCount));

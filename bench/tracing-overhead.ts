@@ -7,17 +7,22 @@
  *
  * (tsc still emits when files outside the engine fail to typecheck.) Each child does a fixed amount
  * of work; the parent times it from spawn to exit, so start-up, start() and stop() are included, and
- * the child reports its CPU time (all threads), which a busy shared machine disturbs less. The HTTP
+ * the child reports its CPU time (all threads), which a busy shared machine disturbs less. A run
+ * during which other processes used more than a tenth of a core (from /proc/stat) is taken again,
+ * after a pause: the machine this was written on is shared. The HTTP
  * workload's load generator runs in the same process, so its allocations are sampled too; see
  * tracing-service.ts for a service measured from another process.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as tracing from '../src/tracing';
+import { change, loadAverage, machineCpuSeconds, median } from './figures';
+import { quietRun, type Retakes, retakesLine } from './quiet-run';
 
 const WORKLOADS = ['alloc-loop', 'http-service'] as const;
 type Workload = (typeof WORKLOADS)[number];
@@ -83,17 +88,6 @@ async function child(workload: Workload, mode: Mode): Promise<void> {
   process.stdout.write(`${(user + system) / 1000}\n`);
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/** `value` relative to `base`, as " (+4.2%)". */
-export function change(value: number, base: number): string {
-  return ` (${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)}%)`;
-}
-
 export function intervalLabel(bytes: number): string {
   return `${bytes / 1024} KiB`;
 }
@@ -110,35 +104,47 @@ function modeLabel(mode: Mode): string {
   return intervalLabel(Number(mode));
 }
 
-function parent(runs: number, workloads: readonly Workload[]): void {
-  const results: string[] = [];
+interface ChildRun {
+  wallMs: number;
+  cpuMs: number;
+  otherLoad: number;
+}
+
+async function runChild(workload: Workload, mode: Mode, profileDirectory: string): Promise<ChildRun> {
+  const machineBefore = machineCpuSeconds();
+  const started = process.hrtime.bigint();
+  const args = [...nodeFlags(mode, profileDirectory), __filename, 'child', workload, mode];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: 'utf8' });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = Number(stdout.trim());
+  return { wallMs, cpuMs, otherLoad: (machineCpuSeconds() - machineBefore - cpuMs / 1000) / (wallMs / 1000) };
+}
+
+async function parent(runs: number, workloads: readonly Workload[]): Promise<void> {
+  const results: string[] = [`load average before: ${loadAverage()}`];
+  const retakes: Retakes = { count: 0, busyKept: 0 };
   const profileDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'tracing-overhead-'));
   for (const workload of workloads) {
-    const wall = new Map<Mode, number[]>(MODES.map((mode) => [mode, []]));
-    const cpu = new Map<Mode, number[]>(MODES.map((mode) => [mode, []]));
+    const measured = new Map<Mode, ChildRun[]>(MODES.map((mode) => [mode, []]));
     // Interleaved, so drift in the machine's load spreads over every mode alike.
     for (let run = 0; run < runs; run++) {
-      for (const mode of MODES) {
-        const started = process.hrtime.bigint();
-        const args = [...nodeFlags(mode, profileDirectory), __filename, 'child', workload, mode];
-        const output = execFileSync(process.execPath, args, { encoding: 'utf8' });
-        wall.get(mode)?.push(Number(process.hrtime.bigint() - started) / 1e6);
-        cpu.get(mode)?.push(Number(output.trim()));
-      }
+      for (const mode of MODES) measured.get(mode)?.push(await quietRun(() => runChild(workload, mode, profileDirectory), retakes));
     }
-    const offWall = median(wall.get('off') as number[]);
-    const offCpu = median(cpu.get('off') as number[]);
+    const of = (mode: Mode, key: keyof ChildRun) => (measured.get(mode) as ChildRun[]).map((run) => run[key]);
+    const offWall = median(of('off', 'wallMs'));
+    const offCpu = median(of('off', 'cpuMs'));
     for (const mode of MODES) {
-      const w = median(wall.get(mode) as number[]);
-      const c = median(cpu.get(mode) as number[]);
+      const w = median(of(mode, 'wallMs'));
+      const c = median(of(mode, 'cpuMs'));
       const slowdown = (value: number, off: number) => (mode === 'off' ? '' : change(value, off));
-      const all = (wall.get(mode) as number[]).map((t) => t.toFixed(0)).join(' ');
+      const all = of(mode, 'wallMs').map((t) => t.toFixed(0)).join(' ');
       results.push(
         `${workload.padEnd(13)} ${modeLabel(mode).padEnd(18)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
       );
     }
   }
   fs.rmSync(profileDirectory, { recursive: true, force: true });
+  results.push(retakesLine(retakes), `load average after: ${loadAverage()}`);
   process.stdout.write(`${results.join('\n')}\n`);
 }
 
@@ -152,6 +158,6 @@ if (require.main === module) {
   } else {
     const only = process.argv[3] as Workload | undefined;
     if (only !== undefined && !WORKLOADS.includes(only)) throw new RangeError(`workload must be one of ${WORKLOADS.join(', ')}`);
-    parent(Number(process.argv[2] ?? 7), only ? [only] : WORKLOADS);
+    void parent(Number(process.argv[2] ?? 7), only ? [only] : WORKLOADS);
   }
 }

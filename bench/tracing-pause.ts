@@ -15,6 +15,7 @@ import { FrameResolver } from '../src/tracing/frame-resolver';
 import { aggregateProfile } from '../src/tracing/profile';
 import { HeapSampler } from '../src/tracing/sampler';
 import { Snapshot } from '../src/tracing/snapshot';
+import { median } from './figures';
 
 const INTERVAL = 32768;
 const kept: unknown[] = [];
@@ -30,12 +31,6 @@ function retainObjects(items: number): void {
 }
 function retainArrays(items: number): void {
   for (let i = 0; i < items; i++) kept.push(new Array(1000).fill(i));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** GC time (ms) inside [from, to], from the buffered performance entries. */

@@ -9,7 +9,8 @@
  * Each run starts a fresh server and load generator, warms up, then measures a fixed duration:
  * the load generator counts requests per second, the server its CPU time (all threads, so the
  * worker's and V8's helper threads' too) per request served. Configurations alternate, in an order
- * rotated each round; medians.
+ * rotated each round; medians. A run during which other processes used more than a tenth of a core
+ * (from /proc/stat) is taken again after a pause (quietRun, tracing-overhead.ts): the machine is shared.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing-svc
  *   node /tmp/bench-tracing-svc/bench/tracing-service.js [runs] [seconds]
@@ -18,10 +19,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as tracing from '../src/tracing';
-import { change, intervalLabel, median } from './tracing-overhead';
+import { change, loadAverage, machineCpuSeconds, median } from './figures';
+import { quietRun, type Retakes, retakesLine } from './quiet-run';
+import { intervalLabel } from './tracing-overhead';
 
 interface Config {
   /** Sampling interval in bytes; null for tracing off. */
@@ -348,6 +350,8 @@ interface RunResult {
   utilisation: number;
   hitRate: number;
   generatorCpuMicrosPerRequest: number;
+  /** Cores other processes used meanwhile (NaN where /proc/stat is missing). */
+  otherLoad: number;
 }
 
 async function run(config: Config, durationMs: number): Promise<RunResult> {
@@ -356,12 +360,14 @@ async function run(config: Config, durationMs: number): Promise<RunResult> {
   const { port } = await nextMessage(server, 'ready');
   const load = fork(__filename, ['load', String(port), String(durationMs), String(limitMs)]);
   await nextMessage(load, 'warm');
+  const machineBefore = machineCpuSeconds();
   server.send('begin' satisfies ParentMessage);
   await nextMessage(server, 'begun');
   load.send('go' satisfies ParentMessage);
   const done = await nextMessage(load, 'done');
   server.send('end' satisfies ParentMessage);
   const ended = await nextMessage(server, 'ended');
+  const othersCpuSeconds = machineCpuSeconds() - machineBefore - (ended.cpuMs + done.cpuMs) / 1000;
   const exited = Promise.all([once(server, 'exit'), once(load, 'exit')]);
   load.disconnect();
   server.disconnect();
@@ -372,19 +378,19 @@ async function run(config: Config, durationMs: number): Promise<RunResult> {
     utilisation: ended.cpuMs / ended.wallMs,
     hitRate: ended.hitRate,
     generatorCpuMicrosPerRequest: (done.cpuMs * 1000) / done.requests,
+    otherLoad: othersCpuSeconds / (ended.wallMs / 1000),
   };
 }
-
-const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(' ');
 
 async function orchestrate(runs: number, seconds: number): Promise<void> {
   const lines = [`load average before: ${loadAverage()}`];
   const results = new Map<Config, RunResult[]>(CONFIGS.map((config) => [config, []]));
+  const retakes: Retakes = { count: 0, busyKept: 0 };
   for (let round = 0; round < runs; round++) {
     // Rotated, so no configuration always runs right after the same one.
     for (let i = 0; i < CONFIGS.length; i++) {
       const config = CONFIGS[(i + round) % CONFIGS.length];
-      results.get(config)?.push(await run(config, seconds * 1000));
+      results.get(config)?.push(await quietRun(() => run(config, seconds * 1000), retakes));
     }
   }
   const of = (config: Config, key: keyof RunResult) => (results.get(config) as RunResult[]).map((result) => result[key]);
@@ -398,10 +404,10 @@ async function orchestrate(runs: number, seconds: number): Promise<void> {
     lines.push(
       `${label(config).padEnd(14)} ${rate.toFixed(0)} req/s${slowdown(rate, offRate)}, server CPU ${cpu.toFixed(1)} µs/req${slowdown(cpu, offCpu)}, ` +
         `utilisation ${median(of(config, 'utilisation')).toFixed(2)}, generator CPU ${median(of(config, 'generatorCpuMicrosPerRequest')).toFixed(1)} µs/req, cache hits ${(median(of(config, 'hitRate')) * 100).toFixed(0)}%\n` +
-        `  runs: req/s ${runsOf('requestsPerSecond', 0)}; server µs/req ${runsOf('cpuMicrosPerRequest', 1)}`,
+        `  runs: req/s ${runsOf('requestsPerSecond', 0)}; server µs/req ${runsOf('cpuMicrosPerRequest', 1)}; other processes (cores) ${runsOf('otherLoad', 2)}`,
     );
   }
-  lines.push(`load average after: ${loadAverage()}`);
+  lines.push(retakesLine(retakes), `load average after: ${loadAverage()}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -8,6 +8,9 @@ import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
+import { EngineTraceReporter } from './tracing/engine-reporter';
+import type { TraceReporter } from './tracing/trace-reporter';
+import { WorkerTraceReporter } from './tracing/worker-reporter';
 import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './stats';
 
 
@@ -69,7 +72,11 @@ const NO_CA_CLIENTS = Object.freeze({ clients: 0, channels: 0, subscriptions: 0,
 export interface IocCoreOptions {
   config: IocConfig;
   logger: Logger;
-  /** The thread whose heap the tracing group samples: 'main' when the core runs in a worker. */
+  /**
+   * The thread whose heap the tracing group samples: 'main' when the core runs in a worker, which
+   * then also aggregates; 'current' when it runs in the observed thread, which hands the engine
+   * to a worker of its own so that only V8's part of a snapshot pauses it.
+   */
   observedThread: ObservedThread;
   /** The observed thread's figures for the iocStats group: the last period's snapshot. */
   metrics: () => ProcessMetrics | undefined;
@@ -84,6 +91,10 @@ export interface IocCore {
   readonly database: Database;
   readonly accessSecurity: AccessSecurity;
   close(): Promise<void>;
+}
+
+function traceReporter(observedThread: ObservedThread): TraceReporter {
+  return observedThread === 'main' ? new EngineTraceReporter('main') : new WorkerTraceReporter();
 }
 
 /** Database, CA and pvAccess servers and the groups, in the thread that serves them. */
@@ -116,7 +127,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     throw error;
   }
   const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
-    ? createMemoryTracingGroup({ database, prefix: config.prefix, settings: config.tracing, thread: options.observedThread, logger })
+    ? createMemoryTracingGroup({ database, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
     : undefined;
   const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
     ? createIocStatsGroup({

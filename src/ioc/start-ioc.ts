@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
-import { ConfigError, resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
+import { resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
+import { compiledModule } from './compiled-module';
 import { startIocCore } from './ioc-core';
 import { ProcessMetricsCollector } from './stats/metrics';
 import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
@@ -68,17 +67,8 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
   };
 }
 
-/** The compiled worker entry; tests that run from sources use the build in dist/. */
-function workerEntry(): string {
-  const beside = path.join(__dirname, 'worker-entry.js');
-  if (fs.existsSync(beside)) return beside;
-  const built = path.resolve(__dirname, '..', '..', 'dist', 'ioc', 'worker-entry.js');
-  if (fs.existsSync(built)) return built;
-  throw new ConfigError('the worker thread needs the compiled package: run `npm run build`, or use thread: "main"');
-}
-
 async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
-  const worker = new Worker(workerEntry(), { workerData: { config } satisfies WorkerStart });
+  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData: { config } satisfies WorkerStart });
   const post = (message: ToWorker) => worker.postMessage(message);
   const stopCollecting = () => collector.stop();
   worker.on('error', (error) => logger.error({ err: error }, 'CA worker failed'));

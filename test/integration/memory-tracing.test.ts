@@ -4,10 +4,12 @@ import * as path from 'node:path';
 import { DEFAULT_CONFIG, type IocConfig } from '../../src/ioc/config/ioc-config';
 import { startIocCore, type IocCore } from '../../src/ioc/ioc-core';
 import { silentLogger } from '../../src/logger';
+import * as tracing from '../../src/tracing';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
 
-// The memoryTracing group in the thread that serves CA, read and driven by libca.
+// The memoryTracing group in the thread that serves CA (here the main thread, so the engine runs in a
+// worker of its own that observes it), read and driven by libca.
 
 const retained: unknown[] = [];
 function leakInKnownFunction(megabytes: number): void {
@@ -139,5 +141,26 @@ emit({'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
     const profile = JSON.parse(fs.readFileSync(result.file, 'utf8'));
     expect(profile).toHaveProperty('head');
     expect(profile).toHaveProperty('samples');
+  });
+  it('shows another tracer holding V8\'s sampler in TraceStatus with a MAJOR alarm, and recovers once it stops', async () => {
+    const enable = `
+epics.caput('MT:EnableTracing', 'Enable', wait=True)
+time.sleep(1)
+chid = ca.create_channel('MT:TraceStatus')
+ca.connect_channel(chid, timeout=5)
+status = ca.get_with_metadata(chid, ftype=dbr.TIME_STRING, as_string=True)
+emit({'status': epics.caget('MT:TraceStatus.VAL$', as_string=True), 'severity': status['severity']})
+`;
+    await runPyepics("epics.caput('MT:EnableTracing', 'Disable', wait=True)\nemit({})", env);
+    await tracing.start();
+    try {
+      const refused = await runPyepics<{ status: string; severity: number }>(enable, env);
+      expect(refused.status).toMatch(/already running/);
+      expect(refused.severity).toBe(2);
+    } finally {
+      await tracing.stop();
+    }
+    const recovered = await runPyepics<{ status: string; severity: number }>(enable, env);
+    expect(recovered).toMatchObject({ status: 'tracing', severity: 0 });
   });
 });

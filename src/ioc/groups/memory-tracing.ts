@@ -1,20 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
-import * as tracing from '../../tracing';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
+import type { TraceReporter } from '../tracing/trace-reporter';
 import { fitText } from './text-waveform';
 
 export interface MemoryTracingGroupOptions {
   database: Database;
   prefix: string;
   settings: IocConfig['tracing'];
-  /** 'main' when this group runs in a worker and traces the host's main thread. */
-  thread: tracing.ObservedThread;
+  /** The engine, in this thread or in a worker of its own; the group closes it. */
+  reporter: TraceReporter;
   logger: Logger;
 }
 
@@ -49,7 +48,7 @@ interface Records {
  * published as tracemalloc-style text with the snapshot's time stamp.
  */
 export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): MemoryTracingGroup {
-  const { database, prefix, settings, logger } = options;
+  const { database, prefix, settings, reporter, logger } = options;
   const log = logger.child({ group: 'memoryTracing' });
   const number = (name: string) => database.record(prefix + name, 'number');
   const records: Records = {
@@ -82,8 +81,6 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.samplingInterval.set(settings.samplingInterval);
   records.status.set('disabled');
 
-  let previous: tracing.Snapshot | undefined;
-  let previousRaw: tracing.Snapshot | undefined;
   let peakBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   let busy: Promise<void> = Promise.resolve();
@@ -106,18 +103,13 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
 
   const schedule = () => {
     clearInterval(timer);
-    if (closed || !tracing.isTracing()) return;
+    if (closed || !reporter.tracing) return;
     timer = setInterval(() => void serialize(takeSnapshot), records.period.get() * 1000);
     timer.unref();
   };
 
   const startSampling = async () => {
-    await tracing.start({
-      samplingInterval: records.samplingInterval.get(),
-      includeCollected: mode() === 'allocated',
-      thread: options.thread,
-    });
-    previous = previousRaw = undefined;
+    await reporter.start({ samplingInterval: records.samplingInterval.get(), mode: mode() });
     peakBytes = 0;
     records.status.set('tracing');
     log.info({ samplingInterval: records.samplingInterval.get(), mode: mode() }, 'heap tracing started');
@@ -127,42 +119,25 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
 
   const stopSampling = async () => {
     clearInterval(timer);
-    if (tracing.isTracing()) await tracing.stop();
-    previous = previousRaw = undefined;
+    await reporter.stop();
     records.status.set('disabled');
     log.info('heap tracing stopped');
   };
 
   const takeSnapshot = async () => {
-    if (!tracing.isTracing()) return;
-    const began = performance.now();
-    const raw = await tracing.takeSnapshot(mode() === 'allocated' && previousRaw ? { since: previousRaw } : {});
-    const pause = performance.now() - began;
-    const snapshot = raw.filterTraces();
-    const stamp = { timeStamp: raw.takenAt };
-    const limit = records.count.get();
-    const cumulative = records.cumulative.get() === 1;
-    const statistics = snapshot.statistics(keyType(), { cumulative });
-    const top = tracing.formatTopStatistics(statistics, { limit });
-    records.top.set(fitText(top, capacity(records.top)), stamp);
-    const diffText = previous
-      ? snapshot
-          .compareTo(previous, keyType(), { cumulative })
-          .slice(0, limit)
-          .map((diff) => tracing.formatStatisticDiff(diff))
-          .join('\n')
-      : 'no previous snapshot: the next one is compared with this one';
-    records.diff.set(fitText(diffText, capacity(records.diff)), stamp);
-    const traced = raw.size;
-    if (traced >= peakBytes) {
-      peakBytes = traced;
-      records.peakTop.set(fitText(top, capacity(records.peakTop)), stamp);
+    if (!reporter.tracing) return;
+    const report = await reporter.report({ count: records.count.get(), keyType: keyType(), cumulative: records.cumulative.get() === 1 });
+    const stamp = { timeStamp: report.takenAt };
+    records.top.set(fitText(report.top, capacity(records.top)), stamp);
+    const diff = report.diff ?? 'no previous snapshot: the next one is compared with this one';
+    records.diff.set(fitText(diff, capacity(records.diff)), stamp);
+    if (report.traced >= peakBytes) {
+      peakBytes = report.traced;
+      records.peakTop.set(fitText(report.top, capacity(records.peakTop)), stamp);
     }
-    records.tracedMemory.set(traced, stamp);
+    records.tracedMemory.set(report.traced, stamp);
     records.tracedMemoryPeak.set(peakBytes, stamp);
-    records.duration.set(pause, stamp);
-    previous = snapshot;
-    previousRaw = raw;
+    records.duration.set(report.durationMs, stamp);
   };
 
   const dumpDirectory = settings.dumpDirectory;
@@ -175,14 +150,12 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   let nextDumpName = '';
 
   const dump = async () => {
-    if (!tracing.isTracing()) throw new Error('TraceDump: tracing is disabled; enable it first');
+    if (!reporter.tracing) throw new Error('TraceDump: tracing is disabled; enable it first');
     const name = nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
     nextDumpName = '';
     const file = resolveDumpFile(name)!;
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const snapshot = await tracing.takeSnapshot();
-    await snapshot.dump(file);
-    records.dumpFile.set(file, { timeStamp: snapshot.takenAt });
+    records.dumpFile.set(file, { timeStamp: await reporter.dump(file) });
     log.info({ file }, 'heap profile dumped');
   };
 
@@ -190,7 +163,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   const after = (action: () => Promise<void>) => void setImmediate(() => void serialize(action));
   records.enable.onWrite((value) =>
     after(async () => {
-      if ((value === 1) !== tracing.isTracing()) await (value === 1 ? startSampling() : stopSampling());
+      if ((value === 1) !== reporter.tracing) await (value === 1 ? startSampling() : stopSampling());
     }),
   );
   records.count.onWrite((value) => (value >= 1 && value <= 1000 ? undefined : 'TraceCount must be 1…1000'));
@@ -202,24 +175,24 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.samplingInterval.onWrite((value) => {
     if (!(Number.isInteger(value) && value >= 1)) return 'TraceSamplingInterval must be a positive number of bytes';
     after(async () => {
-      if (tracing.isTracing()) await stopSampling().then(startSampling);
+      if (reporter.tracing) await stopSampling().then(startSampling);
     });
     return undefined;
   });
   records.mode.onWrite(() => {
     after(async () => {
-      if (tracing.isTracing()) await stopSampling().then(startSampling);
+      if (reporter.tracing) await stopSampling().then(startSampling);
     });
   });
   records.snapshotNow.onWrite((value) => {
     if (value !== 1) return undefined;
-    if (!tracing.isTracing()) return 'TraceSnapshot: tracing is disabled; enable it first';
+    if (!reporter.tracing) return 'TraceSnapshot: tracing is disabled; enable it first';
     after(() => takeSnapshot().finally(() => records.snapshotNow.set(0)));
     return undefined;
   });
   records.dump.onWrite((value) => {
     if (value !== 1) return undefined;
-    if (!tracing.isTracing()) return 'TraceDump: tracing is disabled; enable it first';
+    if (!reporter.tracing) return 'TraceDump: tracing is disabled; enable it first';
     after(() => dump().finally(() => records.dump.set(0)));
     return undefined;
   });
@@ -240,7 +213,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       closed = true;
       clearInterval(timer);
       await busy;
-      if (tracing.isTracing()) await tracing.stop();
+      await reporter.close();
     },
   };
 }

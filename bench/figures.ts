@@ -1,6 +1,7 @@
-// Arithmetic and machine facts the IOC benchmarks share: order statistics of their samples, and the
+// Arithmetic and machine facts the benchmarks share: order statistics of their samples, and the
 // load of this shared machine, printed beside every figure so a noisy run can be told apart.
 
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 
 /** The middle value, or the mean of the two middle ones. */
@@ -38,3 +39,18 @@ export function machine(): string {
 
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 export const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/** `value` relative to `base`, as " (+4.2%)". */
+export function change(value: number, base: number): string {
+  return ` (${value >= base ? '+' : ''}${(((value - base) / base) * 100).toFixed(1)}%)`;
+}
+
+/** CPU seconds every process on the machine has used (Linux's /proc/stat, in USER_HZ = 1/100 s); NaN elsewhere. */
+export function machineCpuSeconds(): number {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
