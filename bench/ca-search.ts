@@ -7,7 +7,7 @@ import { writeDatagramVersionRequest, writeSearchRequest } from '../src/ca/proto
 import { Command } from '../src/ca/protocol/constants';
 import { MessageFramer } from '../src/ca/protocol/framer';
 import { MessageWriter } from '../src/ca/protocol/writer';
-import { numberToIpv4 } from '../src/ca/server/addresses';
+import { numberToIpv4 } from '../src/net/addresses';
 
 const MAX_UDP_SEND = 1024;
 /** Names searched for but not yet answered; keeps a burst within the server's socket buffer. */

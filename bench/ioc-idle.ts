@@ -3,12 +3,12 @@
  * a window of an otherwise idle host (ioc-host.ts, a ~200 MB live heap, no churn), and its resident
  * memory (VmRSS, the median of readings through the window), each against the same host without
  * the IOC. Scenarios: worker and main-thread modes, without clients and with one client monitoring
- * every PV (DBR_TIME, DBE_VALUE | DBE_ALARM, as camonitor), and tracing on at the defaults. Each run
+ * every PV (DBR_TIME, DBE_VALUE | DBE_ALARM, as camonitor), and tracing on at the defaults in each mode. Each run
  * starts every scenario afresh, interleaved; medians over runs.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-ioc
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-ioc/
- *   node /tmp/bench-ioc/bench/ioc-idle.js [--runs 3] [--seconds 60] [--heap 200]
+ *   node /tmp/bench-ioc/bench/ioc-idle.js [--runs 3] [--seconds 60] [--heap 200] [--only 'tracing on']
  */
 import { constants } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +52,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'main, no client', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: false },
   { name: 'main, monitor every PV', ioc: { ...quiet, thread: 'main' }, monitorEveryPv: true },
   { name: 'worker, tracing on (defaults), no client', ioc: { ...quiet, thread: 'worker', tracing: { enabled: true } }, monitorEveryPv: false },
+  { name: 'main, tracing on (defaults), no client', ioc: { ...quiet, thread: 'main', tracing: { enabled: true } }, monitorEveryPv: false },
 ];
 
 interface Figures {
@@ -129,13 +130,16 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       seconds: { type: 'string', default: '60' },
       heap: { type: 'string', default: '200' },
+      only: { type: 'string' },
     },
   });
+  // The baseline always runs: every figure is given against it.
+  const scenarios = SCENARIOS.filter((scenario, index) => index === 0 || !values.only || scenario.name.includes(values.only));
   const seconds = Number(values.seconds);
   process.stdout.write(`${machine()}; ${seconds} s windows, heap ${values.heap} MB\n`);
-  const results = new Map<Scenario, Figures[]>(SCENARIOS.map((scenario) => [scenario, []]));
+  const results = new Map<Scenario, Figures[]>(scenarios.map((scenario) => [scenario, []]));
   for (let run = 1; run <= Number(values.runs); run++) {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       const figures = await measure(scenario, seconds, Number(values.heap));
       results.get(scenario)!.push(figures);
       process.stdout.write(
@@ -145,11 +149,11 @@ async function main(): Promise<void> {
     }
   }
   const medianOf = (scenario: Scenario, pick: (figures: Figures) => number) => median(results.get(scenario)!.map(pick));
-  const baseline = SCENARIOS[0]!;
+  const baseline = scenarios[0]!;
   const baseCpu = medianOf(baseline, (f) => f.cpuPercent);
   const baseRss = medianOf(baseline, (f) => f.rss);
   process.stdout.write(`medians of ${values.runs} runs (CPU in % of one CPU; added = minus the host without IOC):\n`);
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios) {
     const cpu = medianOf(scenario, (f) => f.cpuPercent);
     const rss = medianOf(scenario, (f) => f.rss);
     const spread = results.get(scenario)!.map((f) => (f.rss / 1048576).toFixed(1)).join(' ');

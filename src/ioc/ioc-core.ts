@@ -1,5 +1,5 @@
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
-import { parseAddressList } from '../ca/server/addresses';
+import { parseAddressList } from '../net/addresses';
 import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';

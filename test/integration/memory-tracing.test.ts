@@ -67,8 +67,13 @@ emit(out)
       `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)
 say('enabled')
-time.sleep(1.5)
-emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'status': epics.caget('MT:TraceStatus', as_string=True)})
+# The first snapshot follows Enable at once, but a loaded machine may take seconds to start a worker.
+deadline = time.time() + 15
+top = ''
+while '#' not in top and time.time() < deadline:
+    time.sleep(0.25)
+    top = epics.caget('MT:TraceTopAllocations', as_string=True) or ''
+emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
 `,
       env,
     );

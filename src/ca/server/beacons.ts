@@ -2,7 +2,7 @@ import * as dgram from 'node:dgram';
 import { writeBeacon } from '../protocol/replies';
 import { MessageWriter } from '../protocol/writer';
 import type { Logger } from '../../logger';
-import { ANY_ADDRESS, ipv4Interfaces, ipv4ToNumber, type SocketAddress } from './addresses';
+import { ANY_ADDRESS, ipv4Interfaces, ipv4ToNumber, type SocketAddress } from '../../net/addresses';
 
 /** rsrv's first beacon interval; it doubles up to the configured period. */
 const FIRST_BEACON_INTERVAL_MS = 20;

@@ -33,20 +33,9 @@ import type { AccessRights, ClientIdentity, ProcessVariable, PvProvider, WriteRe
 import type { Logger } from '../../logger';
 import type { CaLimits } from './limits';
 import { Liveness } from './liveness';
-import { LogLimiter } from './log-limiter';
-
-/** The socket as a circuit needs it; the TCP adapter provides it, tests may too. */
-export interface CircuitTransport {
-  readonly remoteAddress: string;
-  readonly remotePort: number;
-  /** false when the kernel buffer is full: wait for `drained()` before writing more updates. */
-  write(data: Buffer): boolean;
-  pause(): void;
-  resume(): void;
-  /** Closes after what was written has gone out. */
-  end(): void;
-  destroy(): void;
-}
+import { LogLimiter } from '../../net/log-limiter';
+import { SendQueue } from '../../net/send-queue';
+import type { CircuitTransport } from '../../net/socket-transport';
 
 export interface CircuitOptions {
   provider: PvProvider;
@@ -57,9 +46,6 @@ export interface CircuitOptions {
   /** Called once, when the circuit has closed for whatever reason. */
   onClose: (circuit: Circuit) => void;
 }
-
-/** Bytes of updates, or of replies, encoded before the socket gets a chance to drain; bounds a burst's memory. */
-const MAX_UPDATE_BYTES_PER_FLUSH = 256 * 1024;
 
 interface Channel {
   readonly clientId: number;
@@ -84,10 +70,8 @@ const rightsBits = (rights: AccessRights): number =>
   (rights.read ? AccessBits.READ : 0) | (rights.write ? AccessBits.WRITE : 0);
 
 /**
- * One client's TCP virtual circuit: its channels and subscriptions, and the outgoing queue.
- * Monitor updates coalesce when the client falls behind: a subscription then sends only its
- * newest value, so a slow client costs memory in proportion to its subscriptions, never to the
- * update rate, and never holds up other circuits.
+ * One client's TCP virtual circuit: its channels and subscriptions. Monitor updates coalesce
+ * in the send queue when the client falls behind: a subscription then sends only its newest value.
  */
 export class Circuit {
   readonly identity: ClientIdentity;
@@ -96,18 +80,11 @@ export class Circuit {
   private readonly writer = new MessageWriter();
   private readonly channels = new Map<number, Channel>();
   private readonly subscriptions = new Map<number, Subscription>();
-  private pendingUpdates: Subscription[] = [];
+  private readonly output: SendQueue<Subscription>;
   private nextServerId = 1;
   private clientMinorVersion = 0;
-  private eventsOff = false;
-  private socketFull = false;
-  private flushScheduled = false;
-  private closed = false;
-  /** When the socket stopped taking data, while it has not taken any since. */
-  private fullSince: number | undefined;
   private readonly liveness: Liveness;
   private readonly limitWarnings: LogLimiter;
-  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly transport: CircuitTransport,
@@ -118,8 +95,9 @@ export class Circuit {
     this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
     this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
     this.limitWarnings = new LogLimiter(this.logger);
+    this.output = new SendQueue(transport, this.writer, (subscription) => this.writeUpdate(subscription));
     writeVersion(this.writer);
-    this.flush();
+    this.output.flush();
   }
 
   get channelCount(): number {
@@ -131,7 +109,7 @@ export class Circuit {
 
   /** Bytes from the socket. A broken message closes this circuit only. */
   receive(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     this.liveness.heard = true;
     this.reader.push(chunk);
     this.serveRequests();
@@ -144,12 +122,12 @@ export class Circuit {
    */
   private serveRequests(): void {
     try {
-      while (!this.socketFull) {
+      while (!this.output.socketFull) {
         const request = this.reader.next();
         if (!request) break;
         this.dispatch(request);
-        if (this.closed) return;
-        if (this.writer.size >= MAX_UPDATE_BYTES_PER_FLUSH) this.flush();
+        if (this.output.closed) return;
+        if (this.output.batchFull) this.output.flush();
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -158,16 +136,12 @@ export class Circuit {
       this.release();
       return;
     }
-    this.flush();
+    this.output.flush();
   }
 
   /** The socket can take more: resume the requests and updates that waited. */
   drained(): void {
-    if (this.closed || !this.socketFull) return;
-    this.socketFull = false;
-    this.fullSince = undefined;
-    this.transport.resume();
-    this.serveRequests();
+    if (this.output.drained()) this.serveRequests();
   }
 
   /** The socket closed (the client went away, or we closed it). */
@@ -177,11 +151,11 @@ export class Circuit {
 
   /** Called periodically by the server: probes a silent client with ECHO, and closes the circuit of one that has gone. */
   checkLiveness(now: number): void {
-    if (this.closed) return;
-    const verdict = this.liveness.check(now, this.fullSince);
+    if (this.output.closed) return;
+    const verdict = this.liveness.check(now, this.output.fullSince);
     if (verdict === 'probe') {
       this.writer.begin(Command.ECHO, 0, 0, 0, 0, 0);
-      this.flush();
+      this.output.flush();
     } else if (verdict === 'dead') {
       this.logger.warn({ user: this.identity.user, host: this.identity.host }, 'client silent and not reading after ECHO; closing circuit');
       this.transport.destroy();
@@ -191,21 +165,18 @@ export class Circuit {
 
   /** Server shutdown: tell the client each channel is gone, then close. */
   shutdown(): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     for (const channel of this.channels.values()) writeServerDisconnect(this.writer, channel.clientId);
-    const batch = this.writer.take();
-    if (batch) this.transport.write(batch);
-    this.transport.end();
+    this.output.end();
     this.release();
   }
 
   private release(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.output.closed) return;
+    this.output.close();
     for (const subscription of this.subscriptions.values()) subscription.stop();
     this.subscriptions.clear();
     this.channels.clear();
-    this.pendingUpdates = [];
     this.options.onClose(this);
   }
 
@@ -231,11 +202,11 @@ export class Circuit {
       case Command.EVENT_CANCEL:
         return this.cancelSubscription(request);
       case Command.EVENTS_OFF:
-        this.eventsOff = true;
+        this.output.holdUpdates = true;
         return;
       case Command.EVENTS_ON:
-        this.eventsOff = false;
-        this.scheduleFlush();
+        this.output.holdUpdates = false;
+        this.output.scheduleFlush();
         return;
       case Command.READ_SYNC:
         return writeReadSync(this.writer, request.header);
@@ -376,9 +347,7 @@ export class Circuit {
     result.then(answer, (error: unknown) => {
       this.logger.error({ err: error, pv: pv.name }, 'write handler failed');
       fail(Eca.PUTFAIL, `${pv.name}: write failed`);
-    }).finally(() => {
-      if (!this.closed) this.flush();
-    });
+    }).finally(() => this.output.flush());
   }
 
   private addSubscription(request: EventAddRequest): void {
@@ -411,12 +380,12 @@ export class Circuit {
     };
     // Without read access the subscription stays, silent, as rsrv disables the event until access returns.
     subscription.stop = channel.pv.subscribe((mask) => {
-      if ((mask & subscription.mask) !== 0 && channel.rights.read) this.deliver(subscription);
+      if ((mask & subscription.mask) !== 0 && channel.rights.read) this.output.deliver(subscription);
     });
     channel.subscriptions.add(subscription);
     this.subscriptions.set(subscription.id, subscription);
     // Like rsrv, the current value goes out at once, whatever the mask.
-    this.deliver(subscription);
+    this.output.deliver(subscription);
   }
 
   private cancelSubscription(request: EventCancelRequest): void {
@@ -438,22 +407,6 @@ export class Circuit {
     this.subscriptions.delete(subscription.id);
   }
 
-  /**
-   * A subscription's PV changed. While the client keeps up the update is encoded at once, so
-   * that it sees every value in order, as from rsrv; when it does not (socket full, EVENTS_OFF,
-   * or a burst filled this flush), the subscription is marked and its newest value goes out later.
-   */
-  private deliver(subscription: Subscription): void {
-    if (subscription.pending || this.closed) return;
-    if (!this.eventsOff && !this.socketFull && this.writer.size < MAX_UPDATE_BYTES_PER_FLUSH) {
-      this.writeUpdate(subscription);
-    } else {
-      subscription.pending = true;
-      this.pendingUpdates.push(subscription);
-    }
-    this.scheduleFlush();
-  }
-
   private writeUpdate(subscription: Subscription): void {
     const pv = subscription.channel.pv;
     if (!subscription.channel.rights.read) {
@@ -466,9 +419,9 @@ export class Circuit {
 
   /** The PVs' access rights may have changed (new access security rules): tell the client where they did. */
   refreshAccessRights(): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     this.updateAccessRights();
-    this.scheduleFlush();
+    this.output.scheduleFlush();
   }
 
   private updateAccessRights(): void {
@@ -479,44 +432,7 @@ export class Circuit {
       channel.rights = rights;
       writeAccessRights(this.writer, channel.clientId, rightsBits(rights));
       // As rsrv: a monitor gets one update when read access goes (zeroed, ECA_NORDACCESS) and the current value when it returns.
-      if (readChanged) for (const subscription of channel.subscriptions) this.deliver(subscription);
-    }
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.closed) return;
-    this.flushScheduled = true;
-    setImmediate(this.flushNow);
-  }
-
-  /** Encodes queued updates (unless the client is full or asked for none) and writes one batch. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed) return;
-    if (!this.eventsOff && !this.socketFull && this.pendingUpdates.length > 0) this.writeUpdates();
-    const batch = this.writer.take();
-    if (batch && !this.transport.write(batch)) {
-      this.socketFull = true;
-      this.fullSince ??= Date.now();
-      // Stop reading too, so that replies to requests cannot pile up while the client does not read.
-      this.transport.pause();
-    }
-  }
-
-  private writeUpdates(): void {
-    const queue = this.pendingUpdates;
-    let index = 0;
-    while (index < queue.length && this.writer.size < MAX_UPDATE_BYTES_PER_FLUSH) {
-      const subscription = queue[index++]!;
-      if (!subscription.pending) continue;
-      subscription.pending = false;
-      this.writeUpdate(subscription);
-    }
-    if (index < queue.length) {
-      this.pendingUpdates = queue.slice(index);
-      this.scheduleFlush();
-    } else {
-      queue.length = 0;
+      if (readChanged) for (const subscription of channel.subscriptions) this.output.deliver(subscription);
     }
   }
 }

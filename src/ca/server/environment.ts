@@ -1,5 +1,5 @@
 import { DEFAULT_REPEATER_PORT, DEFAULT_SERVER_PORT } from '../protocol/constants';
-import { ANY_ADDRESS, parseAddressList, type SocketAddress } from './addresses';
+import { ANY_ADDRESS, parseAddressList, type SocketAddress } from '../../net/addresses';
 
 /** The server's view of the EPICS_CAS_* environment, read as rsrv reads it. */
 export interface CaServerEnvironment {

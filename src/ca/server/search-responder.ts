@@ -5,7 +5,7 @@ import { decodeDatagram } from '../protocol/reader';
 import { ADDRESS_OF_SENDER, writeSearchReply, writeVersion } from '../protocol/replies';
 import { MessageWriter } from '../protocol/writer';
 import type { Logger } from '../../logger';
-import { ANY_ADDRESS, broadcastAddressOf } from './addresses';
+import { ANY_ADDRESS, broadcastAddressOf } from '../../net/addresses';
 
 /** Replies larger than this are split, to stay inside one Ethernet frame as libca expects. */
 const MAX_REPLY_DATAGRAM = 1450;

@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import type { Logger } from '../../logger';
-import { ANY_ADDRESS, ipv4Interfaces, type SocketAddress } from '../../ca/server/addresses';
+import { ANY_ADDRESS, ipv4Interfaces, type SocketAddress } from '../../net/addresses';
 import { PvaMessageWriter, TCP_PROTOCOL, UNSPECIFIED_ADDRESS, writeBeacon } from '../protocol';
 
 export interface PvaBeaconOptions {

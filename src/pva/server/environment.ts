@@ -1,4 +1,4 @@
-import { parseAddressList, ANY_ADDRESS, type SocketAddress } from '../../ca/server/addresses';
+import { parseAddressList, ANY_ADDRESS, type SocketAddress } from '../../net/addresses';
 import { DEFAULT_BROADCAST_PORT, DEFAULT_SERVER_PORT } from '../protocol';
 
 /** The server's view of the EPICS_PVAS_* environment, read as pvxs's server Config::fromEnv reads it. */

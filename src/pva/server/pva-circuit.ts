@@ -1,6 +1,7 @@
-import type { CircuitTransport } from '../../ca/server/circuit';
 import { EventMask, type AccessRights, type ClientIdentity, type ProcessVariable, type PvProvider, type WriteResult } from '../../database/pv';
 import type { Logger } from '../../logger';
+import { SendQueue } from '../../net/send-queue';
+import type { CircuitTransport } from '../../net/socket-transport';
 import {
   BitSet,
   Command,
@@ -54,8 +55,6 @@ export interface PvaCircuitOptions {
 const AUTH_METHODS = ['anonymous', 'ca'];
 const RECEIVE_BUFFER_SIZE = 0x10000;
 const INTROSPECTION_REGISTRY_SIZE = 0x7fff;
-/** Bytes of updates encoded before the socket gets a chance to drain; bounds a burst's memory. */
-const MAX_UPDATE_BYTES_PER_FLUSH = 256 * 1024;
 /** A PV change a monitor passes on, as QSRV's monitors subscribe (DBE_VALUE | DBE_ALARM | DBE_PROPERTY). */
 const MONITORED_EVENTS = EventMask.VALUE | EventMask.ALARM | EventMask.PROPERTY;
 const EVERYTHING = BitSet.of(0);
@@ -99,9 +98,8 @@ interface Monitor extends Operation {
 const isMonitor = (operation: Operation): operation is Monitor => operation.kind === 'monitor';
 
 /**
- * One client's pvAccess connection: validation, its channels and operations, and the outgoing
- * queue. As the CA circuit, a client that does not keep up costs memory in proportion to its
- * monitors, never to the update rate: each monitor holds only what changed since its last update.
+ * One client's pvAccess connection: validation, its channels and operations. While the client
+ * does not keep up, each monitor waits in the send queue holding only what changed since its last update.
  */
 export class PvaCircuit {
   readonly identity: ClientIdentity;
@@ -110,13 +108,9 @@ export class PvaCircuit {
   private readonly writer = new PvaMessageWriter(true);
   private readonly channels = new Map<number, Channel>();
   private readonly operations = new Map<number, Operation>();
-  private pendingMonitors: Monitor[] = [];
+  private readonly output: SendQueue<Monitor>;
   private nextServerId = 1;
   private validated = false;
-  private socketFull = false;
-  private flushScheduled = false;
-  private closed = false;
-  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly transport: CircuitTransport,
@@ -125,19 +119,21 @@ export class PvaCircuit {
     this.identity = { user: '', host: transport.remoteAddress, address: transport.remoteAddress };
     this.reader = new PvaCircuitReader(options.maxPayloadSize);
     this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}`, protocol: 'pva' });
+    this.output = new SendQueue(transport, this.writer, (monitor) => this.writeUpdate(monitor));
     writeSetByteOrder(this.writer);
     writeConnectionValidation(this.writer, {
       receiveBufferSize: RECEIVE_BUFFER_SIZE,
       introspectionRegistryMaxSize: INTROSPECTION_REGISTRY_SIZE,
       authNZ: AUTH_METHODS,
     });
-    this.flush();
+    this.output.flush();
   }
 
   get channelCount(): number {
     return this.channels.size;
   }
-  get monitorCount(): number {
+  /** Monitors: pvAccess's subscriptions. */
+  get subscriptionCount(): number {
     let count = 0;
     for (const operation of this.operations.values()) if (isMonitor(operation)) count++;
     return count;
@@ -145,12 +141,12 @@ export class PvaCircuit {
 
   /** Bytes from the socket. A broken message closes this connection only. */
   receive(chunk: Buffer): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     this.reader.push(chunk);
     try {
       for (let message = this.reader.next(); message; message = this.reader.next()) {
         this.dispatch(message);
-        if (this.closed) return;
+        if (this.output.closed) return;
       }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
@@ -159,15 +155,12 @@ export class PvaCircuit {
       this.release();
       return;
     }
-    this.flush();
+    this.output.flush();
   }
 
   /** The socket can take more: resume updates that waited. */
   drained(): void {
-    if (this.closed || !this.socketFull) return;
-    this.socketFull = false;
-    this.transport.resume();
-    this.scheduleFlush();
+    if (this.output.drained()) this.output.scheduleFlush();
   }
 
   transportClosed(): void {
@@ -176,33 +169,30 @@ export class PvaCircuit {
 
   /** Server shutdown: tell the client each channel is gone, then close. */
   shutdown(): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     for (const channel of this.channels.values()) writeDestroyChannel(this.writer, channel.serverId, channel.clientId);
-    const batch = this.writer.take();
-    if (batch) this.transport.write(batch);
-    this.transport.end();
+    this.output.end();
     this.release();
   }
 
   /** The PVs' access rights may have changed: monitors that regain read access get the current value. */
   refreshAccessRights(): void {
-    if (this.closed) return;
+    if (this.output.closed) return;
     for (const channel of this.channels.values()) {
       const rights = channel.pv.accessRights(this.identity);
       const regained = rights.read && !channel.rights.read;
       channel.rights = rights;
       if (regained) for (const operation of channel.operations) if (isMonitor(operation)) this.changed(operation);
     }
-    this.scheduleFlush();
+    this.output.scheduleFlush();
   }
 
   private release(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.output.closed) return;
+    this.output.close();
     for (const operation of this.operations.values()) if (isMonitor(operation)) operation.stop();
     this.operations.clear();
     this.channels.clear();
-    this.pendingMonitors = [];
     this.options.onClose(this);
   }
 
@@ -398,7 +388,7 @@ export class PvaCircuit {
         this.logger.error({ err: error, pv: pv.name }, 'write handler failed');
         reply(errorStatus(`${pv.name}: write failed`));
       })
-      .finally(() => this.scheduleFlush());
+      .finally(() => this.output.scheduleFlush());
   }
 
   private monitor(request: MonitorRequest): void {
@@ -431,20 +421,10 @@ export class PvaCircuit {
     this.operations.delete(requestId);
   }
 
-  /**
-   * A monitor has something new. While the client keeps up it goes out at once, so the client sees
-   * every value in order; otherwise the monitor is queued and sends its newest state later.
-   */
+  /** A monitor has something new, to go out when the monitor may send. */
   private changed(monitor: Monitor): void {
     monitor.dirty = true;
-    if (monitor.pending || this.closed || !this.maySend(monitor)) return;
-    if (!this.socketFull && this.writer.body.length < MAX_UPDATE_BYTES_PER_FLUSH) {
-      this.writeUpdate(monitor);
-    } else {
-      monitor.pending = true;
-      this.pendingMonitors.push(monitor);
-    }
-    this.scheduleFlush();
+    if (this.maySend(monitor)) this.output.deliver(monitor);
   }
 
   private maySend(monitor: Monitor): boolean {
@@ -452,46 +432,13 @@ export class PvaCircuit {
   }
 
   private writeUpdate(monitor: Monitor): void {
+    // A monitor that waited in the send queue may since have been stopped or lost read access.
+    if (!this.maySend(monitor)) return;
     monitor.mapping.fill(monitor.value, monitor.changed);
     monitor.dirty = false;
     if (monitor.changed.isEmpty()) return;
     writeMonitorUpdate(this.writer, monitor.requestId, monitor.value, monitor.changed, monitor.selected);
     monitor.changed.clearAll();
     if (monitor.pipeline) monitor.window--;
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled || this.closed) return;
-    this.flushScheduled = true;
-    setImmediate(this.flushNow);
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.closed) return;
-    if (!this.socketFull && this.pendingMonitors.length > 0) this.writeUpdates();
-    const batch = this.writer.take();
-    if (batch && !this.transport.write(batch)) {
-      this.socketFull = true;
-      // Stop reading too, so that replies to requests cannot pile up while the client does not read.
-      this.transport.pause();
-    }
-  }
-
-  private writeUpdates(): void {
-    const queue = this.pendingMonitors;
-    let index = 0;
-    while (index < queue.length && this.writer.body.length < MAX_UPDATE_BYTES_PER_FLUSH) {
-      const monitor = queue[index++]!;
-      if (!monitor.pending) continue;
-      monitor.pending = false;
-      if (this.maySend(monitor)) this.writeUpdate(monitor);
-    }
-    if (index < queue.length) {
-      this.pendingMonitors = queue.slice(index);
-      this.scheduleFlush();
-    } else {
-      queue.length = 0;
-    }
   }
 }

@@ -1,6 +1,6 @@
 import * as dgram from 'node:dgram';
 import type { Logger } from '../../logger';
-import { ANY_ADDRESS, broadcastAddressOf } from '../../ca/server/addresses';
+import { ANY_ADDRESS, broadcastAddressOf } from '../../net/addresses';
 import {
   decodeDatagram,
   isUnspecifiedAddress,

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type * as net from 'node:net';
-import { socketTransport } from '../../ca/server/server';
-import { closeServer, listenOnInterfaces } from '../../ca/server/tcp-listener';
 import type { PvProvider } from '../../database/pv';
 import { silentLogger, type Logger } from '../../logger';
+import { CircuitHost } from '../../net/circuit-host';
 import { PvaBeaconEmitter } from './beacons';
 import { readPvaServerEnvironment, type PvaServerEnvironment } from './environment';
 import { PvaCircuit } from './pva-circuit';
@@ -48,40 +46,23 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
   const config: PvaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
   const guid = randomBytes(12);
-  const circuits = new Set<PvaCircuit>();
-  const sockets = new Set<net.Socket>();
-  let tcpPort = 0;
-
-  const onConnection = (socket: net.Socket) => {
-    sockets.add(socket);
-    const circuit = new PvaCircuit(socketTransport(socket), {
-      provider: options.provider,
-      guid,
-      tcpPort,
-      maxPayloadSize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
-      logger,
-      onClose: (closed) => {
-        circuits.delete(closed);
-        closed.logger.info({ clients: circuits.size }, 'pvAccess client disconnected');
-      },
-    });
-    circuits.add(circuit);
-    circuit.logger.info({ clients: circuits.size }, 'pvAccess client connected');
-    socket.on('data', (chunk) => circuit.receive(chunk));
-    socket.on('drain', () => circuit.drained());
-    socket.on('error', (error) => circuit.logger.debug({ err: error }, 'socket error'));
-    socket.on('close', () => {
-      sockets.delete(socket);
-      circuit.transportClosed();
-    });
-  };
-
-  const listening = await listenOnInterfaces(config.interfaces, config.serverPort, onConnection);
-  tcpPort = listening.port;
-  if (listening.fellBack) logger.info({ configured: config.serverPort, port: tcpPort }, 'pvAccess TCP port in use; using an ephemeral port');
-  const stopWatchingAccess = options.provider.subscribeAccessChanges?.(() => {
-    for (const circuit of circuits) circuit.refreshAccessRights();
+  const tcp: CircuitHost<PvaCircuit> = new CircuitHost({
+    open: (transport, onClose) =>
+      new PvaCircuit(transport, {
+        provider: options.provider,
+        guid,
+        tcpPort: tcp.port,
+        maxPayloadSize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
+        logger,
+        onClose,
+      }),
+    provider: options.provider,
+    logger,
+    messages: { connected: 'pvAccess client connected', disconnected: 'pvAccess client disconnected' },
   });
+  const { fellBack } = await tcp.listen(config.interfaces, config.serverPort);
+  const tcpPort = tcp.port;
+  if (fellBack) logger.info({ configured: config.serverPort, port: tcpPort }, 'pvAccess TCP port in use; using an ephemeral port');
   let search: PvaSearchResponder;
   try {
     search = await PvaSearchResponder.start({
@@ -94,8 +75,7 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
       logger,
     });
   } catch (error) {
-    stopWatchingAccess?.();
-    await Promise.all(listening.servers.map(closeServer));
+    await tcp.close();
     throw error;
   }
   const beacons = new PvaBeaconEmitter({
@@ -117,27 +97,14 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
     udpPort: config.broadcastPort,
     config,
     statistics() {
-      let channels = 0;
-      let monitors = 0;
-      for (const circuit of circuits) {
-        channels += circuit.channelCount;
-        monitors += circuit.monitorCount;
-      }
-      let queuedBytes = 0;
-      for (const socket of sockets) queuedBytes += socket.writableLength;
-      return { clients: circuits.size, channels, monitors, queuedBytes };
+      const { clients, channels, subscriptions, queuedBytes } = tcp.statistics();
+      return { clients, channels, monitors: subscriptions, queuedBytes };
     },
     close() {
       closing ??= (async () => {
-        stopWatchingAccess?.();
         await beacons.close();
         await search.close();
-        const serversClosed = Promise.all(listening.servers.map(closeServer));
-        for (const circuit of [...circuits]) circuit.shutdown();
-        // A client that never reads its socket must not hold shutdown up.
-        const forced = setTimeout(() => sockets.forEach((socket) => socket.destroy()), 1000);
-        await serversClosed;
-        clearTimeout(forced);
+        await tcp.close();
         logger.info('pvAccess server closed');
       })();
       return closing;

@@ -26,6 +26,11 @@ export class PvaMessageWriter {
     return this.body.littleEndian;
   }
 
+  /** Bytes written since the last `take()`. */
+  get size(): number {
+    return this.body.length;
+  }
+
   /** Starts an application message; write its payload into the returned writer, then `end()`. */
   begin(command: number): ByteWriter {
     if (this.messageStart >= 0) throw new Error('begin() before the previous message ended');

@@ -1,5 +1,5 @@
 import { Liveness } from '../../../../src/ca/server/liveness';
-import { LogLimiter } from '../../../../src/ca/server/log-limiter';
+import { LogLimiter } from '../../../../src/net/log-limiter';
 import type { Logger } from '../../../../src/logger';
 
 describe('LogLimiter', () => {

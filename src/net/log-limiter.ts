@@ -1,4 +1,4 @@
-import type { Logger } from '../../logger';
+import type { Logger } from '../logger';
 
 /**
  * Lets through at most `burst` warnings per `windowMs`, so that a client that keeps hitting a
