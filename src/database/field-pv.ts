@@ -34,6 +34,7 @@ export class FieldPv implements ProcessVariable {
   readonly maxElements: number;
   readonly className: string;
   readonly isText: boolean;
+  readonly unsignedChar: boolean;
 
   constructor(
     readonly name: string,
@@ -49,6 +50,7 @@ export class FieldPv implements ProcessVariable {
     this.maxElements = longString ? charCapacity(shape) : shape.elements;
     this.className = record.type.name;
     this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
+    this.unsignedChar = !longString && shape.dbf === 'UCHAR';
   }
 
   value(): FieldValue {

@@ -136,6 +136,11 @@ export interface ProcessVariable {
    * info(Q:form, "String") as QSRV reads it): pvAccess serves it as a string.
    */
   readonly isText?: boolean;
+  /**
+   * CHAR elements that are unsigned in the record (DBF_UCHAR; CA's DBR_CHAR is unsigned whatever
+   * the field): pvAccess serves them as ubyte, DBF_CHAR's as byte, as QSRV does.
+   */
+  readonly unsignedChar?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
   alarm(): AlarmState;

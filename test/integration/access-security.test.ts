@@ -209,7 +209,8 @@ sys.stdin.readline()
         `${RELOAD_SESSION}
 ${reloadByCode ? '' : "epics.caput('AS:READACF', 1, wait=True, timeout=5)"}
 deadline = time.time() + 10
-while ca.write_access(chid) and time.time() < deadline:
+# libca sets the channel's rights before it calls the handler, from another thread: wait for both.
+while (ca.write_access(chid) or events[-1][1]) and time.time() < deadline:
     ca.poll(0.05)
 try:
     second = str(put_status('AS:OPS', 6))

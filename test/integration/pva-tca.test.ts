@@ -21,6 +21,7 @@ record(longin, "PVA:RO") { field(VAL, "3") field(DISP, "1") }
 record(calc, "PVA:HEARTBEAT") { field(CALC, "A+1") }
 record(waveform, "PVA:TEXT") { field(FTVL, "CHAR") field(NELM, "20000") info(Q:form, "String") }
 record(waveform, "PVA:WF") { field(FTVL, "DOUBLE") field(NELM, "8") }
+record(waveform, "PVA:UBYTES") { field(FTVL, "UCHAR") field(NELM, "8") }
 `;
 
 /** An OK Status; epics-tca gives the one-byte OK form as its raw type code, 255. */
@@ -113,6 +114,12 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     const status = await ro.putPva('value', [5], 5);
     expect(status).toMatchObject({ type: 2 });
     expect(database.record('PVA:RO', 'number').get()).toBe(3);
+  });
+
+  it('serves a UCHAR waveform as unsigned bytes', async () => {
+    database.record('PVA:UBYTES', 'array').set(Uint8Array.of(1, 128, 255));
+    const data = (await (await channel('PVA:UBYTES')).getPva(5, '')) as Record<string, any>;
+    expect(Array.from(data.value as ArrayLike<number>)).toEqual([1, 128, 255]);
   });
 
   it('serves a CHAR waveform tagged Q:form String as NTScalar string, and monitors it', async () => {

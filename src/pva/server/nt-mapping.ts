@@ -24,7 +24,7 @@ import {
   type StructureDesc,
 } from '../protocol';
 
-/** QSRV's element types: DBF_CHAR is epicsInt8, so a CHAR waveform is byte[]. */
+/** QSRV's element types: DBF_CHAR is epicsInt8, so a CHAR waveform is byte[] (ubyte[] for DBF_UCHAR). */
 const SCALAR_TYPES: Record<FieldType, ScalarType> = {
   [FieldType.STRING]: 'string',
   [FieldType.SHORT]: 'short',
@@ -56,7 +56,7 @@ export interface NtMapping {
 export function ntMappingOf(pv: ProcessVariable): NtMapping {
   if (pv.type === FieldType.ENUM) return enumMapping(pv);
   if (pv.isText) return textMapping(pv);
-  const elementType = SCALAR_TYPES[pv.type];
+  const elementType = pv.unsignedChar ? 'ubyte' : SCALAR_TYPES[pv.type];
   const array = pv.maxElements > 1;
   const type = array ? ntScalarArray(elementType) : ntScalar(elementType);
   return {

@@ -18,6 +18,7 @@ record(bo, "NT:BO") { field(DESC, "Tracing") field(ZNAM, "Disable") field(ONAM, 
 record(waveform, "NT:WF") { field(FTVL, "DOUBLE") field(NELM, "4") }
 record(waveform, "NT:TEXT") { field(DESC, "Top") field(FTVL, "CHAR") field(NELM, "16") info(Q:form, "String") }
 record(waveform, "NT:BYTES") { field(FTVL, "CHAR") field(NELM, "16") }
+record(waveform, "NT:UBYTES") { field(FTVL, "UCHAR") field(NELM, "16") }
 `;
 const CLIENT = { user: 'test', host: 'localhost', address: '127.0.0.1' };
 
@@ -89,6 +90,16 @@ describe('ntMappingOf', () => {
     expect(Array.from(read(shorts).value)).toEqual([4, 5]);
     // A CHAR waveform not tagged as text stays bytes.
     expect(ntMappingOf(find('NT:BYTES')).type).toBe(ntScalarArray('byte'));
+  });
+
+  it('serves DBF_UCHAR elements as ubyte and DBF_CHAR as byte, as QSRV does', () => {
+    database.record('NT:UBYTES', 'array').set(Uint8Array.of(0, 200, 255));
+    database.record('NT:BYTES', 'array').set(Uint8Array.of(0, 200, 255));
+    expect(ntMappingOf(find('NT:UBYTES')).type).toBe(ntScalarArray('ubyte'));
+    expect(Array.from(read(find('NT:UBYTES')).value)).toEqual([0, 200, 255]);
+    expect(Array.from(read(find('NT:BYTES')).value)).toEqual([0, -56, -1]);
+    const written = put(find('NT:UBYTES'), { value: Uint8Array.of(128, 250) });
+    expect(written.ok && Array.from(written.value as Uint8Array)).toEqual([128, 250]);
   });
 
   it('serves text held in CHAR arrays as NTScalar string, up to the NUL', () => {
