@@ -1,5 +1,6 @@
 import { DEFAULT_REPEATER_PORT, DEFAULT_SERVER_PORT } from '../protocol/constants';
 import { ANY_ADDRESS, parseAddressList, type SocketAddress } from '../../net/addresses';
+import { pick, port } from '../../net/environment-values';
 
 /** The server's view of the EPICS_CAS_* environment, read as rsrv reads it. */
 export interface CaServerEnvironment {
@@ -19,14 +20,6 @@ export interface CaServerEnvironment {
 
 type Env = Record<string, string | undefined>;
 
-function port(value: string | undefined, fallback: number, name: string, warnings: string[]): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (Number.isInteger(parsed) && parsed > 0 && parsed <= 0xffff) return parsed;
-  warnings.push(`${name}=${value} is not a port; using ${fallback}`);
-  return fallback;
-}
-
 function yesNo(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return !/^no$/i.test(value.trim());
@@ -38,18 +31,8 @@ function yesNo(value: string | undefined, fallback: boolean): boolean {
  */
 export function readServerEnvironment(env: Env = process.env): { config: CaServerEnvironment; warnings: string[] } {
   const warnings: string[] = [];
-  const serverPort = port(
-    env.EPICS_CAS_SERVER_PORT || env.EPICS_CA_SERVER_PORT,
-    DEFAULT_SERVER_PORT,
-    'EPICS_CAS_SERVER_PORT',
-    warnings,
-  );
-  const beaconPort = port(
-    env.EPICS_CAS_BEACON_PORT || env.EPICS_CA_REPEATER_PORT,
-    DEFAULT_REPEATER_PORT,
-    'EPICS_CAS_BEACON_PORT',
-    warnings,
-  );
+  const serverPort = port(pick(env, 'EPICS_CAS_SERVER_PORT', 'EPICS_CA_SERVER_PORT'), DEFAULT_SERVER_PORT, warnings);
+  const beaconPort = port(pick(env, 'EPICS_CAS_BEACON_PORT', 'EPICS_CA_REPEATER_PORT'), DEFAULT_REPEATER_PORT, warnings);
   const invalid = (name: string) => (entry: string) => warnings.push(`${name}: ignoring "${entry}"`);
   const interfaces = parseAddressList(env.EPICS_CAS_INTF_ADDR_LIST, serverPort, invalid('EPICS_CAS_INTF_ADDR_LIST')).map(
     (entry) => entry.host,

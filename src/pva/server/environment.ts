@@ -1,4 +1,5 @@
 import { parseAddressList, ANY_ADDRESS, type SocketAddress } from '../../net/addresses';
+import { pick, port } from '../../net/environment-values';
 import { DEFAULT_BROADCAST_PORT, DEFAULT_SERVER_PORT } from '../protocol';
 
 /** The server's view of the EPICS_PVAS_* environment, read as pvxs's server Config::fromEnv reads it. */
@@ -21,23 +22,6 @@ type Env = Record<string, string | undefined>;
 
 /** pvxs's beacon period; it reads no variable for it. */
 const BEACON_PERIOD = 15;
-
-/** The first of the names that is set: pvxs falls back from EPICS_PVAS_* to the client's EPICS_PVA_*. */
-function pick(env: Env, ...names: string[]): [name: string, value: string] | undefined {
-  for (const name of names) {
-    const value = env[name];
-    if (value !== undefined && value !== '') return [name, value];
-  }
-  return undefined;
-}
-
-function port(found: [string, string] | undefined, fallback: number, warnings: string[]): number {
-  if (!found) return fallback;
-  const parsed = Number(found[1]);
-  if (Number.isInteger(parsed) && parsed > 0 && parsed <= 0xffff) return parsed;
-  warnings.push(`${found[0]}=${found[1]} is not a port; using ${fallback}`);
-  return fallback;
-}
 
 /** pvxs takes YES or NO in any case, and keeps the default, with an error, for anything else. */
 function yesNo(found: [string, string] | undefined, fallback: boolean, warnings: string[]): boolean {
