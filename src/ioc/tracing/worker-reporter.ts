@@ -19,28 +19,35 @@ export class WorkerTraceReporter implements TraceReporter {
   private readonly pending = new Map<number, Pending>();
   private lastId = 0;
   private sampling = false;
+  /**
+   * Why the worker ended while sampling. Until the next start or stop, reports fail with it, so
+   * the group shows the failure (and its alarm) instead of falling silent.
+   */
+  private lostWith: Error | undefined;
 
   get tracing(): boolean {
     return this.sampling;
   }
 
   async start(settings: SamplingSettings): Promise<void> {
+    this.lostWith = undefined;
     await this.call({ call: 'start', settings });
     this.sampling = true;
   }
 
   async stop(): Promise<void> {
-    if (!this.worker) return;
     this.sampling = false;
+    this.lostWith = undefined;
+    if (!this.worker) return;
     await this.call({ call: 'stop' });
   }
 
   report(options: ReportOptions): Promise<TraceReport> {
-    return this.call({ call: 'report', options }) as Promise<TraceReport>;
+    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'report', options }) as Promise<TraceReport>);
   }
 
   dump(file: string): Promise<Date> {
-    return this.call({ call: 'dump', file }) as Promise<Date>;
+    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'dump', file }) as Promise<Date>);
   }
 
   async close(): Promise<void> {
@@ -69,8 +76,9 @@ export class WorkerTraceReporter implements TraceReporter {
       else pending?.resolve(answer.result);
     });
     const lost = (error: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      this.sampling = false;
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      if (this.sampling) this.lostWith = error;
       for (const pending of this.pending.values()) pending.reject(error);
       this.pending.clear();
     };
