@@ -243,18 +243,24 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       await loseWriteAccess(async () => database.setAccessSecurity((await loadAcfFile(acfFile)).rules));
     });
 
-    it('refuses a raw CA write that arrives anyway with ECA_NOWTACCESS from the server, changing nothing', async () => {
-      fs.writeFileSync(acfFile, ACF);
-      await security.reload();
+    /** A raw circuit named nobody, subscribed to `name` (DBR_DOUBLE, DBE_VALUE) as `subscriptionId`, once the first update came. */
+    async function subscribeAsNobody(name: string, subscriptionId: number) {
       const client = await RawCircuit.connect(server.server.tcpPort);
       const writer = new MessageWriter(64);
       writeClientNameRequest(writer, 'nobody');
       client.send(writer.take()!);
-      const sid = await client.createChannel('AS:OPS', 1);
-      await client.waitFor((m) => m.command === Command.ACCESS_RIGHTS && m.parameter2 === (AccessBits.READ | AccessBits.WRITE));
-      writeEventAddRequest(writer, 6, 1, sid, 50, 1);
+      const sid = await client.createChannel(name, 1);
+      writeEventAddRequest(writer, 6, 1, sid, subscriptionId, 1);
       client.send(writer.take()!);
-      await client.waitFor((m) => m.command === Command.EVENT_ADD && m.parameter2 === 50);
+      await client.waitFor((m) => m.command === Command.EVENT_ADD && m.parameter2 === subscriptionId);
+      return { client, writer, sid };
+    }
+
+    it('refuses a raw CA write that arrives anyway with ECA_NOWTACCESS from the server, changing nothing', async () => {
+      fs.writeFileSync(acfFile, ACF);
+      await security.reload();
+      const { client, writer, sid } = await subscribeAsNobody('AS:OPS', 50);
+      await client.waitFor((m) => m.command === Command.ACCESS_RIGHTS && m.parameter2 === (AccessBits.READ | AccessBits.WRITE));
 
       fs.writeFileSync(acfFile, ACF.replace('UAG(ops) { nobody }', 'UAG(ops) { somebody_else }'));
       await security.reload();
@@ -278,14 +284,7 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
     it('takes read access away from a monitor (one zeroed ECA_NORDACCESS update) and gives it back with the current value', async () => {
       fs.writeFileSync(acfFile, ACF);
       await security.reload();
-      const client = await RawCircuit.connect(server.server.tcpPort);
-      const writer = new MessageWriter(64);
-      writeClientNameRequest(writer, 'nobody');
-      client.send(writer.take()!);
-      const sid = await client.createChannel('AS:SECRET', 1);
-      writeEventAddRequest(writer, 6, 1, sid, 60, 1);
-      client.send(writer.take()!);
-      await client.waitFor((m) => m.command === Command.EVENT_ADD && m.parameter2 === 60);
+      const { client } = await subscribeAsNobody('AS:SECRET', 60);
       const updates = () => client.messages.filter((m) => m.command === Command.EVENT_ADD && m.parameter2 === 60);
 
       fs.writeFileSync(acfFile, ACF.replace('UAG(ops) { nobody }', 'UAG(ops) { somebody_else }'));
