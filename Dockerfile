@@ -1,32 +1,38 @@
 # memtrace-ioc: a standalone IOC serving its own process, or a base to copy a service into.
 # Build: docker build -t memtrace-ioc .
-# Run:   docker run --rm -p 5064:5064/tcp -p 5064:5064/udp memtrace-ioc --prefix APP:
-# With a configuration of your own (mounted read-only; dumps kept in a volume):
-#        docker run --rm -v "$PWD/ioc.config.json:/config/ioc.config.json:ro" -v memtrace-dumps:/app/dumps \
-#          -p 5064:5064/tcp -p 5064:5064/udp memtrace-ioc --config /config/ioc.config.json
+# Run:   see the README (Container): the ports, the EPICS_CAS_* / EPICS_PVAS_* variables, the /data volume.
+# .ci/container-check runs these build steps without Docker, as a non-root user, and checks the result.
 
 FROM node:20-bookworm-slim AS build
-WORKDIR /app
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
-RUN npm install --no-audit --no-fund
-COPY src ./src
-RUN npm run build
+# Built as the image's non-root user, as it will run.
+USER node
+RUN mkdir -p /home/node/app
+WORKDIR /home/node/app
+COPY --chown=node:node package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY --chown=node:node src ./src
+# The locked versions; `prepare` builds dist/.
+RUN npm ci --no-audit --no-fund
+RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The PV the health check reads, and where: set MEMTRACE_HEALTH_PV with --prefix, and
+# MEMTRACE_HEALTH_HOST when EPICS_CAS_INTF_ADDR_LIST leaves loopback out.
+ENV MEMTRACE_HEALTH_PV=MEMTRACE:HEARTBEAT
+ENV MEMTRACE_HEALTH_HOST=127.0.0.1
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/dist ./dist
+COPY --from=build /home/node/app/package.json /home/node/app/package-lock.json ./
+COPY --from=build /home/node/app/node_modules ./node_modules
+COPY --from=build /home/node/app/dist ./dist
 COPY records ./records
-COPY ioc.config.json ./
-# TraceDump writes here: the only place the non-root user may write.
-RUN mkdir -p /app/dumps && chown node:node /app/dumps
+COPY docker/ioc.config.json ./docker/
+# Dumps (and, later, autosave files) go to /data: the only place the non-root user may write.
+RUN mkdir -p /data/dumps && chown -R node:node /data
 USER node
-# CA: TCP and UDP search on 5064, beacons to 5065.
-EXPOSE 5064/tcp 5064/udp 5065/udp
-VOLUME ["/app/dumps"]
+VOLUME ["/data"]
+# CA: TCP and UDP search on 5064, beacons to 5065. pvAccess: TCP on 5075, UDP search on 5076.
+EXPOSE 5064/tcp 5064/udp 5065/udp 5075/tcp 5076/udp
+HEALTHCHECK --interval=30s --timeout=10s --start-period=15s --retries=3 \
+  CMD node dist/ioc/healthcheck.js "$MEMTRACE_HEALTH_PV" --host "$MEMTRACE_HEALTH_HOST" --timeout 5
 ENTRYPOINT ["node", "dist/ioc/cli.js"]
-# The built-in defaults serve every interface of the container (the repository's ioc.config.json
-# keeps to loopback, for `npm start`); pass --config to use a mounted file.
-CMD []
+CMD ["--config", "docker/ioc.config.json"]

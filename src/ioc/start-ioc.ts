@@ -68,7 +68,7 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
 }
 
 async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
-  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData: { config } satisfies WorkerStart });
+  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData: { config, metrics: collector.latest() } satisfies WorkerStart });
   const post = (message: ToWorker) => worker.postMessage(message);
   const stopCollecting = () => collector.stop();
   worker.on('error', (error) => logger.error({ err: error }, 'CA worker failed'));
@@ -83,8 +83,7 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
   });
   // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's iocStats group.
   const forward = setInterval(() => {
-    const metrics = collector.latest();
-    if (metrics) post({ type: 'metrics', metrics });
+    post({ type: 'metrics', metrics: collector.latest() });
   }, config.status.period * 1000).unref();
   logger.info({ tcpPort: started.tcpPort, pvaTcpPort: started.pvaTcpPort, thread: 'worker' }, 'IOC started');
   const reloads = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();

@@ -7,9 +7,9 @@ import type { ProcessMetrics } from './stats/metrics';
 import { toWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 const port = parentPort!;
-const { config } = workerData as WorkerStart;
+const { config, metrics } = workerData as WorkerStart;
 const logger = createLogger(config.logging).child({ thread: 'ca-worker' });
-let latestMetrics: ProcessMetrics | undefined;
+let latestMetrics: ProcessMetrics = metrics;
 let core: IocCore | undefined;
 const send = (message: FromWorker) => port.postMessage(message);
 

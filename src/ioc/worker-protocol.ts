@@ -5,6 +5,8 @@ import type { ProcessMetrics } from './stats/metrics';
 
 export interface WorkerStart {
   config: IocConfig;
+  /** The host thread's first snapshot, so that the worker's iocStats group has one at start. */
+  metrics: ProcessMetrics;
 }
 
 export type ToWorker =

@@ -8,6 +8,9 @@ import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { fitText } from './text-waveform';
 
+/** What the result texts say until the first snapshot. */
+const NO_SNAPSHOT = 'no snapshot yet: write Enable to EnableTracing';
+
 export interface MemoryTracingGroupOptions {
   database: Database;
   prefix: string;
@@ -80,6 +83,9 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.mode.set(TRACE_MODES.indexOf(settings.mode));
   records.samplingInterval.set(settings.samplingInterval);
   records.status.set('disabled');
+  // Results before the first snapshot: defined values with NO_ALARM (nothing traced yet), not UDF.
+  for (const text of [records.top, records.diff, records.peakTop]) text.set(NO_SNAPSHOT);
+  for (const figure of [records.tracedMemory, records.tracedMemoryPeak, records.duration]) figure.set(0);
 
   let peakBytes = 0;
   let timer: NodeJS.Timeout | undefined;

@@ -48,7 +48,7 @@ export class ProcessMetricsCollector {
   private periodStart = performance.now();
   private gcCount = 0;
   private gcPauseMs = 0;
-  private snapshot: ProcessMetrics | undefined;
+  private snapshot: ProcessMetrics;
 
   constructor(private readonly options: ProcessMetricsCollectorOptions) {
     this.loopDelay.enable();
@@ -60,10 +60,13 @@ export class ProcessMetricsCollector {
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });
     this.timer = setInterval(() => this.takeSnapshot(), options.periodSeconds * 1000).unref();
+    // A first snapshot at once, so that the iocStats PVs have values at start, not UDF: the heap as
+    // it is, the event loop's utilisation since the thread started, and no GC or stall seen yet.
+    this.snapshot = this.measure({ eventLoopLagMs: 0, eventLoopUtilization: 100 * this.utilization.utilization });
   }
 
-  /** The last period's snapshot; undefined until the first period has passed. */
-  latest(): ProcessMetrics | undefined {
+  /** The last period's snapshot; at first, the one taken at start. */
+  latest(): ProcessMetrics {
     return this.snapshot;
   }
 
@@ -77,8 +80,20 @@ export class ProcessMetricsCollector {
     const now = performance.now();
     const wallMs = now - this.periodStart;
     const current = performance.eventLoopUtilization();
+    this.snapshot = this.measure({
+      eventLoopLagMs: this.eventLoopLag(wallMs),
+      eventLoopUtilization: 100 * performance.eventLoopUtilization(current, this.utilization).utilization,
+    });
+    this.utilization = current;
+    this.periodStart = now;
+    this.gcPauseMs = 0;
+    this.loopDelay.reset();
+    this.options.onSnapshot?.(this.snapshot);
+  }
+
+  private measure(eventLoop: Pick<ProcessMetrics, 'eventLoopLagMs' | 'eventLoopUtilization'>): ProcessMetrics {
     const { heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-    this.snapshot = {
+    return {
       takenAt: Date.now(),
       periodSeconds: this.options.periodSeconds,
       heapUsed,
@@ -88,14 +103,8 @@ export class ProcessMetricsCollector {
       arrayBuffers,
       gcCount: this.gcCount,
       gcPauseMs: this.gcPauseMs,
-      eventLoopLagMs: this.eventLoopLag(wallMs),
-      eventLoopUtilization: 100 * performance.eventLoopUtilization(current, this.utilization).utilization,
+      ...eventLoop,
     };
-    this.utilization = current;
-    this.periodStart = now;
-    this.gcPauseMs = 0;
-    this.loopDelay.reset();
-    this.options.onSnapshot?.(this.snapshot);
   }
 
   /**

@@ -5,13 +5,12 @@
 
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 
 export interface SystemSample {
-  /** CPU time of this process since the previous sample, % of all CPUs; unknown on the first sample. */
+  /** CPU time of this process since the previous sample (the first: since the process started), % of all CPUs. */
   iocCpuLoad?: number;
-  /** Busy time (user, nice, system) of all CPUs since the previous sample, %; unknown on the first. */
+  /** Busy time (user, nice, system) of all CPUs since the previous sample (the first: since boot), %. */
   sysCpuLoad?: number;
   /** Resident bytes of this process. */
   memUsed: number;
@@ -31,16 +30,20 @@ interface CpuTimes {
 }
 
 interface ProcessCpu {
-  /** performance.now() of the reading. */
+  /** Milliseconds since the process started (process.uptime(), the same in every thread). */
   at: number;
   /** User and system time, µs. */
   used: number;
 }
 
-/** Keeps the previous CPU readings, as the loads are rates over the time between samples. */
+/**
+ * Keeps the previous CPU readings, as the loads are rates over the time between samples. Before the
+ * first, the counters' origins stand in (the process's start, the system's boot), as both count from
+ * there: the first loads are averages over that longer time, so that they are known at start.
+ */
 export class SystemSampler {
-  private previousSystem: CpuTimes | undefined;
-  private previousProcess: ProcessCpu | undefined;
+  private previousSystem: CpuTimes = { busy: 0, total: 0 };
+  private previousProcess: ProcessCpu = { at: 0, used: 0 };
   private readonly fallbacks = new Set<string>();
 
   constructor(
@@ -56,10 +59,10 @@ export class SystemSampler {
       this.orElse('/proc/self/limits', readFdLimit, () => undefined),
     ]);
     const usage = process.cpuUsage();
-    const processCpu = { at: performance.now(), used: usage.user + usage.system };
+    const processCpu = { at: process.uptime() * 1000, used: usage.user + usage.system };
     const sample: SystemSample = {
-      iocCpuLoad: this.previousProcess && processLoad(this.previousProcess, processCpu, this.cpuCount),
-      sysCpuLoad: this.previousSystem && busyShare(this.previousSystem, system),
+      iocCpuLoad: processLoad(this.previousProcess, processCpu, this.cpuCount),
+      sysCpuLoad: busyShare(this.previousSystem, system),
       memUsed: process.memoryUsage.rss(),
       memFree: memory.free,
       memMax: memory.total,

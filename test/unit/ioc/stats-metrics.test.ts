@@ -23,11 +23,16 @@ describe('the process metrics collector', () => {
   it('takes a structured-cloneable snapshot of plausible figures each period', async () => {
     const { collector, next } = collect(0.1);
     stop = () => collector.stop();
-    expect(collector.latest()).toBeUndefined();
-    // Held across the snapshot, so that ARRAY_BUFFERS has at least these bytes to count.
+    // The first snapshot is taken at start: the heap now, the event loop since the thread started, no GC yet.
+    const first = collector.latest();
+    expect(first).toMatchObject({ periodSeconds: 0.1, gcCount: 0, gcPauseMs: 0, eventLoopLagMs: 0 });
+    expect(first.heapUsed).toBeGreaterThan(0);
+    expect(first.eventLoopUtilization).toBeGreaterThan(0);
+    // Held across the next snapshot, so that ARRAY_BUFFERS has at least these bytes to count.
     const held = Buffer.alloc(4 << 20);
     const metrics = await next();
     expect(held.length).toBe(4 << 20);
+    expect(metrics).not.toBe(first);
     expect(collector.latest()).toBe(metrics);
     expect(structuredClone(metrics)).toEqual(metrics);
     expect(metrics.periodSeconds).toBe(0.1);
@@ -77,11 +82,13 @@ describe('the process metrics collector', () => {
 });
 
 describe('the system sampler', () => {
-  it('reads memory and, on Linux, file descriptors; CPU loads from the second sample on', async () => {
+  it('reads memory and, on Linux, file descriptors; CPU loads from the first sample on (since start, then per sample)', async () => {
     const sampler = new SystemSampler(1, silentLogger());
     const first = await sampler.sample();
-    expect(first.iocCpuLoad).toBeUndefined();
-    expect(first.sysCpuLoad).toBeUndefined();
+    // This process has run (Jest has loaded it), so its CPU time since start is not zero.
+    expect(first.iocCpuLoad).toBeGreaterThan(0);
+    expect(first.sysCpuLoad).toBeGreaterThan(0);
+    expect(first.sysCpuLoad).toBeLessThanOrEqual(100);
     expect(first.memUsed).toBeGreaterThan(0);
     expect(first.memMax).toBeGreaterThan(first.memFree);
     if (process.platform === 'linux') {
