@@ -4,7 +4,8 @@ import { displayPath } from '../format';
 import { SourceMapResolver } from '../sourcemaps';
 import type { HeapGraph } from './graph';
 
-const GLOBAL_NAMES = new Set(['global', 'Window', 'globalThis']);
+/** V8 names the global object "global", or "global / <url>" in some contexts; browsers' is Window. */
+const GLOBAL_NAME = /^(global|Window)( \/|$)/;
 
 /**
  * Names of nodes as a person reads them in a retainer path: closures with their source location
@@ -22,7 +23,7 @@ export class NodeLabels {
   }
 
   isGlobal(node: number): boolean {
-    return this.graph.type(node) === this.graph.types.object && GLOBAL_NAMES.has(this.graph.name(node));
+    return this.graph.type(node) === this.graph.types.object && GLOBAL_NAME.test(this.graph.name(node));
   }
 
   /** Objects and closures a person wrote or can name; not V8's internals, nor the global object. */
@@ -32,7 +33,7 @@ export class NodeLabels {
     if (type === types.closure) return true;
     if (type !== types.object) return false;
     const name = this.graph.name(node);
-    return name !== '' && !GLOBAL_NAMES.has(name) && !name.startsWith('system /');
+    return name !== '' && !GLOBAL_NAME.test(name) && !name.startsWith('system /');
   }
 
   /** Looked through when grouping what a retainer holds: containers V8 adds, not values. */
