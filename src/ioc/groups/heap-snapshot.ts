@@ -6,6 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
+import { formatSize } from '../../tracing/format';
 import * as heap from '../../tracing/heap-snapshot';
 import type { ObservedThread } from '../../tracing';
 import type { HeapSnapshotConfig } from '../config/ioc-config';
@@ -104,7 +105,8 @@ export function createHeapSnapshotGroup(options: HeapSnapshotGroupOptions): Heap
     }
     heapBytesPerNode = estimate.usedHeapBytes / result.nodeCount;
     publish(result);
-    status(`done in ${seconds(performance.now() - began)}: ${wrote}, analysed in ${seconds(performance.now() - analysisBegan)}, ${result.nodeCount} objects`);
+    const peak = result.peakMemoryBytes === undefined ? '' : ` (peak ${formatSize(result.peakMemoryBytes)})`;
+    status(`done in ${seconds(performance.now() - began)}: ${wrote}, analysed in ${seconds(performance.now() - analysisBegan)}${peak}, ${result.nodeCount} objects`);
     log.info({ file, nodes: result.nodeCount, analysisMs: Math.round(performance.now() - analysisBegan) }, 'heap snapshot analysed');
   };
 

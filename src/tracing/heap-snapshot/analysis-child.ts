@@ -22,7 +22,7 @@ async function analyse(request: AnalysisRequest): Promise<AnalysisReply> {
   checkMemory(request.maxMemoryBytes, 'reading');
   const analysis = analyseHeapSnapshot(raw, request.options);
   checkMemory(request.maxMemoryBytes, 'analysing');
-  return { type: 'done', analysis };
+  return { type: 'done', analysis: { ...analysis, peakMemoryBytes: process.resourceUsage().maxRSS * 1024 } };
 }
 
 process.once('message', (request: AnalysisRequest) => {

@@ -40,6 +40,8 @@ export interface HeapAnalysis {
   /** A longer list of retainers, matched across snapshots by id for the growth list. */
   growthCandidates: RetainerColumns;
   durationMs: number;
+  /** The analysing process's peak resident memory, when it ran in a process of its own. */
+  peakMemoryBytes?: number;
 }
 
 export interface AnalysisOptions {
