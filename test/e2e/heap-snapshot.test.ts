@@ -175,3 +175,23 @@ describe('a heap snapshot over the configured limits', () => {
     }
   }, SNAPSHOT_TEST_TIMEOUT);
 });
+
+describe('heap snapshots with the IOC on the main thread', () => {
+  it('snapshots the thread that serves CA itself, and names the closure that caches Buffers', async () => {
+    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+    const env = loopbackEnv(await freePort(), await freePort());
+    const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
+    const host = await startHost({ prefix: 'MAIN:', thread: 'main', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } }, env);
+    try {
+      host.send('cache 10');
+      await host.waitForLine(/^cache done$/);
+      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('MAIN:'), env, 300000);
+      expect(result.status).toMatch(/^done/);
+      const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
+      expect(Math.abs(result.topBytes[cache.index]! - 10 * MiB) / (10 * MiB)).toBeLessThan(0.05);
+    } finally {
+      await stopHost(host);
+      fs.rmSync(dumpDirectory, { recursive: true, force: true });
+    }
+  }, SNAPSHOT_TEST_TIMEOUT);
+});

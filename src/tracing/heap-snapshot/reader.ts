@@ -75,6 +75,9 @@ export class HeapSnapshotReader {
   private nodeFieldCount = 0;
   private edgeFieldCount = 0;
   private meta: HeapSnapshotMeta | undefined;
+  private nodesSeen = 0;
+  private edgesSeen = 0;
+  private locationValues: number[] = [];
 
   push(chunk: Buffer): void {
     let at = 0;
@@ -118,10 +121,6 @@ export class HeapSnapshotReader {
     if (total !== this.snapshot.edgeCount) throw new Error(`the heap snapshot's nodes own ${total} edges, its header says ${this.snapshot.edgeCount}`);
     return this.snapshot;
   }
-
-  private nodesSeen = 0;
-  private edgesSeen = 0;
-  private locationValues: number[] = [];
 
   private readHeader(chunk: Buffer, at: number): number {
     this.header.push(at === 0 ? chunk : chunk.subarray(at));

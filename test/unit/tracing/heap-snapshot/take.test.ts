@@ -20,6 +20,9 @@ describe('writing a heap snapshot', () => {
     expect(fs.statSync(file).size).toBe(written.bytes);
     const raw = await readHeapSnapshot(file);
     expect(raw.nodeCount).toBeGreaterThan(10000);
+    // The analysis process holds to its memory limit, whatever the V8 heap limit lets through.
+    const starved = analyseOutOfProcess(file, { maxMemoryBytes: 1024 * 1024 });
+    await expect(starved.result).rejects.toThrow(/^analysis failed: the analysis needs more than its limit of 1048576 bytes \(\d+ after reading\)/);
   }, 120000);
 
   it('leaves no file when the snapshot cannot be written', async () => {
