@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { analyseHeapSnapshot, buildDominatorTree, HeapGraph, parseHeapSnapshot } from '../../../../src/tracing/heap-snapshot';
 import { syntheticSnapshot, type SyntheticEdge, type SyntheticNode } from './synthetic-snapshot';
 
@@ -101,5 +102,27 @@ describe('closures in retainer paths', () => {
     expect(topRetainers.path[0]).toBe('global.cachePut → closure put (src/cache.js:7) → context.store (Map) → 2 × Buffer');
     expect(topRetainers.externalBytes[0]).toBe(2 << 20);
     expect(topRetainers.retainedBytes[0]).toBe(64 + 40 + 32 + 24 + 100 + 200 + (2 << 20));
+  });
+
+  it('maps a compiled closure to its TypeScript line through the source map of its file', () => {
+    const repository = path.resolve(__dirname, '..', '..', '..', '..');
+    const compiled = path.join(repository, 'test', 'fixtures', 'tracing', 'sourcemapped', 'retain.js');
+    const mappedNodes: SyntheticNode[] = [
+      { key: 'root', type: 'synthetic', name: '', selfSize: 0 },
+      { key: 'global', type: 'object', name: 'global', selfSize: 10 },
+      // retain.js line 8 (0-based 7), column 0: "function retainReadings(count) {".
+      { key: 'fn', type: 'closure', name: 'retainReadings', selfSize: 64, location: [90, 7, 0] },
+      { key: 'shared', type: 'code', name: 'retainReadings', selfSize: 40 },
+      { key: 'script', type: 'code', name: compiled, selfSize: 80 },
+    ];
+    const mappedEdges: SyntheticEdge[] = [
+      { from: 'root', to: 'global', type: 'element', name: 1 },
+      { from: 'root', to: 'script', type: 'element', name: 2 },
+      { from: 'global', to: 'fn', type: 'property', name: 'retainReadings' },
+      { from: 'fn', to: 'shared', type: 'internal', name: 'shared' },
+      { from: 'shared', to: 'script', type: 'internal', name: 'script_or_debug_info' },
+    ];
+    const { topRetainers } = analyseHeapSnapshot(parseHeapSnapshot(syntheticSnapshot(mappedNodes, mappedEdges)), { root: repository });
+    expect(topRetainers.path[0]).toBe('global.retainReadings → closure retainReadings (test/fixtures/tracing/sourcemapped/retain.ts:16)');
   });
 });
