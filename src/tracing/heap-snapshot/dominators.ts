@@ -21,8 +21,10 @@ export interface DominatorTree {
 /**
  * Dominators by Cooper, Harvey and Kennedy's iterative algorithm ("A Simple, Fast Dominance
  * Algorithm", 2001), on the graph Chrome DevTools uses: only essential edges (no weak edges,
- * shortcuts only from the root), and nodes the root cannot reach that way hang from the root, as
- * DevTools attaches them. Retained size is then the sum of self sizes over the dominator subtree.
+ * shortcuts only from the root), and nodes the root cannot reach that way (held only by weak
+ * edges) hang from the root, as DevTools attaches its orphans. DevTools leaves a cycle held only
+ * weakly out of its search; here its first node hangs from the root and the rest from it. Retained
+ * size is then the sum of self sizes over the dominator subtree.
  */
 export function buildDominatorTree(graph: HeapGraph): DominatorTree {
   const { postOrder, order, entries } = postOrderIndex(graph);
