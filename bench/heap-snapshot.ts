@@ -1,6 +1,7 @@
-// Heap snapshots: the pause and extra RSS of the snapshotted process, through our streaming
-// writer (TraceHeapSnapshot's path) beside Node's own v8.writeHeapSnapshot, then the analysis
-// process's time and peak memory, and the error of the guard rails' estimate.
+// Heap snapshots: the pause and extra RSS of the snapshotted process when TraceHeapSnapshot takes
+// it in worker mode (a worker streams the main thread's snapshot from the inspector), beside
+// Node's own v8.writeHeapSnapshot (what main-thread mode uses), then the analysis process's time
+// and peak memory, and the error of the guard rails' estimate.
 //
 //   node /tmp/bench-out/bench/heap-snapshot.js [--sizes 50,300,1000] [--json]
 //
@@ -13,7 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
-import { analyseOutOfProcess, estimateSnapshotCost, observedHeapUsage, writeHeapSnapshot } from '../src/tracing/heap-snapshot';
+import { parentPort, Worker } from 'node:worker_threads';
+import { analyseOutOfProcess, estimateSnapshotCost, observedHeapUsage, writeHeapSnapshot, type WrittenSnapshot } from '../src/tracing/heap-snapshot';
 import { loadAverage, machine } from './figures';
 
 const MiB = 1024 * 1024;
@@ -34,15 +36,29 @@ function fillHeap(megabytes: number): unknown[] {
   return kept;
 }
 
+/** From a worker, as the IOC in worker mode: the main thread is paused until the last chunk is sent. */
+async function snapshotFromWorker(file: string): Promise<number> {
+  const worker = new Worker(__filename, { argv: ['--snapshot-worker', file] });
+  const written = await new Promise<WrittenSnapshot>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  return written.durationMs;
+}
+
 /** In a child: fill, snapshot one way, report. */
 async function host(megabytes: number, method: 'ours' | 'v8', file: string): Promise<void> {
   const kept = fillHeap(megabytes);
   const usedHeapBytes = (await observedHeapUsage('current')).usedSize;
   const rssBefore = process.memoryUsage.rss();
-  const began = performance.now();
-  if (method === 'ours') await writeHeapSnapshot(file, 'current');
-  else v8.writeHeapSnapshot(file);
-  const pauseMs = performance.now() - began;
+  let pauseMs: number;
+  if (method === 'ours') pauseMs = await snapshotFromWorker(file);
+  else {
+    const began = performance.now();
+    v8.writeHeapSnapshot(file);
+    pauseMs = performance.now() - began;
+  }
   const peak = process.resourceUsage().maxRSS * 1024;
   const figures: WriteFigures = { usedHeapBytes, pauseMs, extraRssBytes: Math.max(0, peak - rssBefore), fileBytes: fs.statSync(file).size };
   process.send!(figures, () => process.exit(kept.length > 0 ? 0 : 1));
@@ -85,6 +101,7 @@ async function measure(megabytes: number, directory: string) {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args[0] === '--snapshot-worker') return parentPort!.postMessage(await writeHeapSnapshot(args[1]!, 'main'));
   if (args[0] === '--host') return host(Number(args[1]), args[2] as 'ours' | 'v8', args[3]!);
   const sizesAt = args.indexOf('--sizes');
   const sizes = (sizesAt >= 0 ? args[sizesAt + 1]! : '50').split(',').map(Number);
@@ -99,7 +116,7 @@ async function main(): Promise<void> {
   const f = (value: number, digits = 1) => value.toFixed(digits);
   const pct = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%`;
   process.stdout.write(`${machine()}\n\n`);
-  process.stdout.write('| heap | used MiB | nodes | file MiB | pause ours / v8 | extra RSS ours / v8 | analysis | analysis peak | estimate pause (err) | estimate extra (err) | load |\n|---|---|---|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write('| heap | used MiB | nodes | file MiB | pause worker mode / v8 | extra RSS worker mode / v8 | analysis | analysis peak | estimate pause (err) | estimate extra (err) | load |\n|---|---|---|---|---|---|---|---|---|---|---|\n');
   for (const row of rows) {
     process.stdout.write(
       `| ${row.megabytes} MB | ${f(row.usedHeapMiB)} | ${row.nodes} | ${f(row.fileMiB)} | ${f(row.ours.pauseS)} s / ${f(row.v8WriteHeapSnapshot.pauseS)} s | ` +
