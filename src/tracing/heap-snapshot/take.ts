@@ -85,9 +85,9 @@ export async function observedHeapUsage(thread: ObservedThread): Promise<HeapUsa
  * Takes a heap snapshot of the observed isolate into `file`, under a temporary name beside it,
  * renamed once complete: a failed or cut-off snapshot leaves no file under the final name. The
  * caller's own isolate is written by Node's v8.writeHeapSnapshot, which writes as V8 serialises,
- * without the inspector's JSON chunks passing through JavaScript (18.0 s through the inspector
- * against 11.9 s in one loaded run, BENCHMARKS.md); another thread's isolate can only be reached
- * through the inspector, whose chunks are streamed to the file as they come.
+ * without the inspector's JSON chunks passing through JavaScript (which method pauses less still
+ * needs a quiet run: BENCHMARKS.md); another thread's isolate can only be reached through the
+ * inspector, whose chunks are streamed to the file as they come.
  */
 export async function writeHeapSnapshot(file: string, thread: ObservedThread): Promise<WrittenSnapshot> {
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
