@@ -48,7 +48,8 @@ function signed(value: number): string {
   return value >= 0 ? `+${value}` : `${value}`;
 }
 
-function displayPath(file: string, root: string): string {
+/** A file relative to `root` when it lies under it. */
+export function displayPath(file: string, root: string): string {
   if (!path.isAbsolute(file)) return file;
   const relative = path.relative(root, file);
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;

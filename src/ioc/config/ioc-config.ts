@@ -14,6 +14,22 @@ export interface DatabaseEntry {
   macros: string;
 }
 
+/**
+ * Guard rails of TraceHeapSnapshot: a snapshot whose estimated cost is over a limit is refused.
+ * `force` takes it anyway; it is configuration only, no PV can set it.
+ */
+export interface HeapSnapshotConfig {
+  maxPauseSeconds: number;
+  maxExtraMemoryBytes: number;
+  /** Free disk to leave in the dump directory once the file is written. */
+  minFreeDiskBytes: number;
+  /** The analysis process's memory limit. */
+  analysisMaxMemoryBytes: number;
+  /** Entries in the top retainers and the summary. */
+  count: number;
+  force: boolean;
+}
+
 export interface GroupConfig {
   enabled: boolean;
   /** Extra macros for the group's .db file (P is the prefix). */
@@ -58,8 +74,9 @@ export interface IocConfig {
     keyType: (typeof KEY_TYPES)[number];
     cumulative: boolean;
     mode: (typeof TRACE_MODES)[number];
-    /** TraceDump writes here and nowhere else. */
+    /** TraceDump and TraceHeapSnapshot write here and nowhere else. */
     dumpDirectory: string;
+    heapSnapshot: HeapSnapshotConfig;
   };
   status: { period: number };
   /** EPICS access security: no file, everyone may read and write every PV (as an IOC without asSetFilename). */
@@ -92,6 +109,14 @@ export const DEFAULT_CONFIG: IocConfig = {
     cumulative: false,
     mode: 'live',
     dumpDirectory: 'dumps',
+    heapSnapshot: {
+      maxPauseSeconds: 2,
+      maxExtraMemoryBytes: 512 * 1024 * 1024,
+      minFreeDiskBytes: 1024 * 1024 * 1024,
+      analysisMaxMemoryBytes: 1024 * 1024 * 1024,
+      count: 10,
+      force: false,
+    },
   },
   status: { period: 1 },
   accessSecurity: { macros: '', useClientIpAddress: false },
@@ -142,6 +167,14 @@ const configCheck = object({
     cumulative: boolean(),
     mode: oneOf(TRACE_MODES),
     dumpDirectory: string({ nonEmpty: true }),
+    heapSnapshot: object({
+      maxPauseSeconds: number(0, 86400),
+      maxExtraMemoryBytes: number(0, 2 ** 50, { integer: true }),
+      minFreeDiskBytes: number(0, 2 ** 50, { integer: true }),
+      analysisMaxMemoryBytes: number(128 * 1024 * 1024, 2 ** 50, { integer: true }),
+      count: number(1, 1000, { integer: true }),
+      force: boolean(),
+    }),
   }),
   status: object({ period: number(0.1, 3600) }),
   accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
@@ -155,8 +188,9 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'tracing'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
+  tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot'>> & { heapSnapshot?: Partial<HeapSnapshotConfig> };
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
   ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
 };
@@ -179,7 +213,11 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     ca: { ...DEFAULT_CONFIG.ca, ...checked.ca, limits: { ...DEFAULT_CONFIG.ca.limits, ...checked.ca?.limits } },
     protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
     pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
-    tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
+    tracing: {
+      ...DEFAULT_CONFIG.tracing,
+      ...checked.tracing,
+      heapSnapshot: { ...DEFAULT_CONFIG.tracing.heapSnapshot, ...checked.tracing?.heapSnapshot },
+    },
     status: { ...DEFAULT_CONFIG.status, ...checked.status },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },

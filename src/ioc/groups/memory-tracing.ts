@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import type { TraceReporter } from '../tracing/trace-reporter';
+import { createHeapSnapshotGroup } from './heap-snapshot';
 import { fitText } from './text-waveform';
 
 /** What the result texts say until the first snapshot. */
@@ -209,6 +210,8 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     return undefined;
   });
 
+  const heapSnapshots = createHeapSnapshotGroup({ database, prefix, settings: settings.heapSnapshot, dumpDirectory, logger });
+
   if (settings.enabled) {
     records.enable.set(1);
     void serialize(startSampling);
@@ -218,7 +221,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     async close() {
       closed = true;
       clearInterval(timer);
-      await busy;
+      await Promise.all([busy, heapSnapshots.close()]);
       await reporter.close();
     },
   };

@@ -1,0 +1,194 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChildProcess } from '../helpers/child';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics } from '../helpers/pyepics';
+
+// A Node service embeds the IOC (CA in a worker thread, tracing the host's main thread) and leaks
+// on command; libca (pyepics) takes heap snapshots with TraceHeapSnapshot and reads what holds the memory.
+
+const HOST = path.join(__dirname, '..', 'fixtures', 'heap', 'leaky-service.js');
+/** The 1-based line of a fixture where `text` first appears: where V8 locates a closure. */
+const lineOf = (file: string, text: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'heap', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const LISTENER_LINE = lineOf('leaky-service.js', 'function onRequest');
+const MiB = 1024 * 1024;
+// A snapshot and its analysis last seconds, and more on a loaded machine.
+const SNAPSHOT_TEST_TIMEOUT = 240000;
+
+interface SnapshotResult {
+  status: string;
+  top: string;
+  topBytes: number[];
+  summary: string;
+  growth: string;
+  file: string;
+}
+
+/**
+ * Python for a pyepics script: texts as UTF-8 (pyepics decodes CHAR waveforms as Latin-1), and a
+ * monitor of the status as a long string (the lsi's VAL$, as camonitor -S reads it) that calls
+ * on_text with each status and sets finished on done, refused or error.
+ */
+const PYTHON_HELPERS = (prefix: string) => `
+def text(name):
+    return (epics.caget('${prefix}' + name, as_string=True) or '').encode('latin-1').decode('utf-8')
+statuses = []
+finished = threading.Event()
+def on_text(status): pass
+def on_status(value=None, **kw):
+    status = bytes(bytearray(int(v) & 0xff for v in value)).split(b'\\0')[0].decode('utf-8')
+    statuses.append(status)
+    on_text(status)
+    if status.startswith(('done', 'refused', 'error')) and len(statuses) > 1: finished.set()
+status_pv = epics.PV('${prefix}TraceHeapSnapshotStatus.VAL$', callback=on_status, form='native')
+status_pv.wait_for_connection(5)
+`;
+
+/** caput TraceHeapSnapshot 1, then waits (on the status monitor) for done, refused or error. */
+const TAKE_SNAPSHOT = (prefix: string) => `${PYTHON_HELPERS(prefix)}
+epics.caput('${prefix}TraceHeapSnapshot', 1, wait=True)
+finished.wait(240)
+emit({'status': statuses[-1], 'top': text('TraceTopRetainers'), 'topBytes': list(epics.caget('${prefix}TraceTopRetainersBytes')),
+      'summary': text('TraceHeapSummary'), 'growth': text('TraceRetainerGrowth'), 'file': text('TraceHeapSnapshotFile.VAL$')})
+`;
+
+/** The row of a numbered list ("#3: …") whose text matches, and its index. */
+function row(list: string, pattern: RegExp): { index: number; text: string } {
+  const lines = list.split('\n').filter((line) => /^#\d+: /.test(line));
+  const index = lines.findIndex((line) => pattern.test(line));
+  if (index < 0) throw new Error(`no row matches ${pattern} in:\n${list}`);
+  return { index, text: lines[index]! };
+}
+
+async function startHost(options: object, env: Record<string, string>): Promise<ChildProcess> {
+  const host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
+  await host.waitForLine(/^ready \d+$/, 30000);
+  return host;
+}
+
+async function stopHost(host: ChildProcess): Promise<void> {
+  host.send('close');
+  await host.waitForExit(10000);
+  await host.stop();
+}
+
+describe('heap snapshots of an embedding service, through libca', () => {
+  let host: ChildProcess;
+  let env: Record<string, string>;
+  let dumpDirectory: string;
+  const snapshot = () => runPyepics<SnapshotResult>(TAKE_SNAPSHOT('LEAK:'), env, 300000);
+  let commandsSent = 0;
+  /** Sends a leak command and waits for the host's "done <n>" answering it. */
+  const command = async (line: string) => {
+    host.send(line);
+    await host.waitForLine(new RegExp(`^done ${++commandsSent}$`), 60000);
+  };
+
+  beforeAll(async () => {
+    dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+    env = loopbackEnv(await freePort(), await freePort());
+    const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
+    host = await startHost({ prefix: 'LEAK:', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } }, env);
+  }, 60000);
+  afterAll(async () => {
+    await stopHost(host);
+    fs.rmSync(dumpDirectory, { recursive: true, force: true });
+  });
+
+  it('names the closure that caches Buffers in a Map, with its source line, retaining their bytes within 5%', async () => {
+    await command('cache 50');
+    const result = await snapshot();
+    expect(result.status).toMatch(/^done in [\d.]+ s: written in [\d.]+ s .* analysed in [\d.]+ s/);
+    expect(path.dirname(result.file)).toBe(dumpDirectory);
+    expect(fs.existsSync(result.file)).toBe(true);
+    // No temporary file is left beside it.
+    expect(fs.readdirSync(dumpDirectory).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
+    expect(cache.text).toMatch(/global\.cachePut → closure put \(test\/fixtures\/heap\/cache\.js:4\) → context\.store \(Map\) → \d+ × /);
+    expect(Math.abs(result.topBytes[cache.index]! - 50 * MiB) / (50 * MiB)).toBeLessThan(0.05);
+    expect(result.summary).toMatch(/system \/ JSArrayBufferData: \d+ objects, self 5\d\.\d MiB/);
+  }, SNAPSHOT_TEST_TIMEOUT);
+
+  it('names the emitter that gains a listener per request, and the listener function', async () => {
+    await command('listeners 2000');
+    const result = await snapshot();
+    const leak = row(result.top, /\(EventEmitter\)/);
+    expect(leak.text).toMatch(new RegExp(String.raw`global\.bus \(EventEmitter\) → .*2000 × closure onRequest \(test\/fixtures\/heap\/leaky-service\.js:${LISTENER_LINE}\)`));
+  }, SNAPSHOT_TEST_TIMEOUT);
+
+  it('ranks a Map that grows across three snapshots first in TraceRetainerGrowth', async () => {
+    let result: SnapshotResult | undefined;
+    for (let step = 0; step < 3; step++) {
+      await command('grow 30000');
+      result = await snapshot();
+      expect(result.status).toMatch(/^done/);
+    }
+    expect(row(result!.growth, /./).text).toMatch(/^#1: \+[\d.]+ (KiB|MiB) \(.* over 3 snapshots\), \d+ objects: global\.growing \(Map\)/);
+  }, SNAPSHOT_TEST_TIMEOUT);
+
+  it('reports a killed analysis process in the status, and the host keeps serving', async () => {
+    // The status names the analysis process as it is forked; starting Node and reading the file
+    // alone last far longer than the monitor update and the kill take.
+    // libca's side kills the analysis process as soon as the status names it.
+    const { statuses } = await runPyepics<{ statuses: string[] }>(
+      `import os, signal
+${PYTHON_HELPERS('LEAK:')}
+def on_text(status):
+    if status.startswith('analysing in process'): os.kill(int(status.split()[3].rstrip(';')), signal.SIGKILL)
+epics.caput('LEAK:TraceHeapSnapshot', 1, wait=True)
+finished.wait(240)
+emit({'statuses': statuses})
+`,
+      env,
+      300000,
+    );
+    expect(statuses.at(-1)).toMatch(/^error: the analysis process was killed by SIGKILL; written in .* the file is complete/);
+    host.send('ping');
+    await host.waitForLine(/^pong$/);
+    const after = await runPyepics<{ heartbeat: number | null; alarm: number }>(
+      `emit({'heartbeat': epics.caget('LEAK:TraceHeapSnapshot', timeout=5), 'alarm': epics.PV('LEAK:TraceHeapSnapshotStatus').get_ctrlvars()['severity']})`,
+      env,
+    );
+    expect(after).toEqual({ heartbeat: 0, alarm: 2 });
+  }, SNAPSHOT_TEST_TIMEOUT);
+});
+
+describe('a heap snapshot over the configured limits', () => {
+  it('is refused with the estimate in the status, and writes no file', async () => {
+    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+    const env = loopbackEnv(await freePort(), await freePort());
+    const host = await startHost(
+      { prefix: 'TIGHT:', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot: { maxPauseSeconds: 0.05 } }, logging: { level: 'silent' } },
+      env,
+    );
+    try {
+      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('TIGHT:'), env, 60000);
+      expect(result.status).toMatch(/^refused: pause ~[\d.]+ s > maxPauseSeconds 0\.05 s \(used heap [\d.]+ (KiB|MiB) ≈ \d+ objects: pause ~[\d.]+ s, extra memory ~/);
+      expect(fs.readdirSync(dumpDirectory)).toEqual([]);
+    } finally {
+      await stopHost(host);
+      fs.rmSync(dumpDirectory, { recursive: true, force: true });
+    }
+  }, SNAPSHOT_TEST_TIMEOUT);
+});
+
+describe('heap snapshots with the IOC on the main thread', () => {
+  it('snapshots the thread that serves CA itself, and names the closure that caches Buffers', async () => {
+    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+    const env = loopbackEnv(await freePort(), await freePort());
+    const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
+    const host = await startHost({ prefix: 'MAIN:', thread: 'main', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } }, env);
+    try {
+      host.send('cache 10');
+      await host.waitForLine(/^done 1$/);
+      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('MAIN:'), env, 300000);
+      expect(result.status).toMatch(/^done/);
+      const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
+      expect(Math.abs(result.topBytes[cache.index]! - 10 * MiB) / (10 * MiB)).toBeLessThan(0.05);
+    } finally {
+      await stopHost(host);
+      fs.rmSync(dumpDirectory, { recursive: true, force: true });
+    }
+  }, SNAPSHOT_TEST_TIMEOUT);
+});

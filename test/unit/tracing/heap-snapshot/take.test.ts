@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyseOutOfProcess, observedHeapUsage, readHeapSnapshot, writeHeapSnapshot } from '../../../../src/tracing/heap-snapshot';
+
+// This process's own heap, snapshotted through its inspector and parsed back; the analysis
+// process is the compiled one (npm run build).
+
+describe('writing a heap snapshot', () => {
+  let directory: string;
+  beforeEach(() => (directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-take-'))));
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it('streams a complete snapshot to the file, with nothing else left in the directory', async () => {
+    const usage = await observedHeapUsage('current');
+    expect(usage.usedSize).toBeGreaterThan(1024 * 1024);
+    const file = path.join(directory, 'this.heapsnapshot');
+    const written = await writeHeapSnapshot(file, 'current');
+    expect(fs.readdirSync(directory)).toEqual(['this.heapsnapshot']);
+    expect(fs.statSync(file).size).toBe(written.bytes);
+    const raw = await readHeapSnapshot(file);
+    expect(raw.nodeCount).toBeGreaterThan(10000);
+    // The analysis process holds to its memory limit, whatever the V8 heap limit lets through.
+    const starved = analyseOutOfProcess(file, { maxMemoryBytes: 1024 * 1024 });
+    await expect(starved.result).rejects.toThrow(/^analysis failed: the analysis needs more than its limit of 1048576 bytes \(\d+ after reading\)/);
+  }, 120000);
+
+  it('leaves no file when the snapshot cannot be written', async () => {
+    const file = path.join(directory, 'missing', 'this.heapsnapshot');
+    await expect(writeHeapSnapshot(file, 'current')).rejects.toThrow(/ENOENT/);
+    expect(fs.readdirSync(directory)).toEqual([]);
+  });
+});
+
+describe('the analysis process', () => {
+  it('reports a file that is not a snapshot as failed, and its death by a signal', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-analyse-'));
+    try {
+      const bad = path.join(directory, 'bad.heapsnapshot');
+      fs.writeFileSync(bad, '{"nodes":[]}');
+      await expect(analyseOutOfProcess(bad, { maxMemoryBytes: 256 * 1024 * 1024 }).result).rejects.toThrow(/^analysis failed: not a V8 heap snapshot/);
+      const killed = analyseOutOfProcess(bad, { maxMemoryBytes: 256 * 1024 * 1024 });
+      killed.child.kill('SIGKILL');
+      await expect(killed.result).rejects.toThrow('the analysis process was killed by SIGKILL');
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
