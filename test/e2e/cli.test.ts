@@ -121,6 +121,15 @@ emit({'clients': epics.caget('CLI:CA_CLNT_CNT'), 'channels': epics.caget('CLI:CA
       expect(result.channels).toBeGreaterThanOrEqual(3);
     });
 
+    it('logs that SIGHUP has nothing to reload without -a, and keeps serving (softIoc ignores it too)', async () => {
+      const before = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
+      ioc.signal('SIGHUP');
+      await ioc.waitForLine(/SIGHUP: no access security file; nothing to reload/);
+      const after = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
+      expect(ioc.exitCode).toBeUndefined();
+      expect(after.heartbeat).toBeGreaterThan(before.heartbeat);
+    });
+
     it('exits 0 within 2 s of SIGTERM, telling clients', async () => {
       const started = Date.now();
       ioc.signal('SIGTERM');
