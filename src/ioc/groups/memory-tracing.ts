@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import type { TraceReporter } from '../tracing/trace-reporter';
+import { ContainedDirectory } from '../../files/contained-directory';
 import { fitText } from './text-waveform';
 
 export interface MemoryTracingGroupOptions {
@@ -140,22 +139,18 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     records.duration.set(report.durationMs, stamp);
   };
 
-  const dumpDirectory = settings.dumpDirectory;
-  /** The file a dump goes to: inside the dump directory, never elsewhere. */
-  const resolveDumpFile = (name: string): string | undefined => {
-    const file = path.resolve(dumpDirectory, name);
-    const relative = path.relative(dumpDirectory, file);
-    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? undefined : file;
-  };
+  const dumps = openDumpDirectory(settings.dumpDirectory, log);
   let nextDumpName = '';
+  const dumpName = () => nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
+  const dumpRefusal = (name: string) => (typeof dumps === 'string' ? dumps : dumps.refusal(name));
 
   const dump = async () => {
     if (!reporter.tracing) throw new Error('TraceDump: tracing is disabled; enable it first');
-    const name = nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
+    const name = dumpName();
     nextDumpName = '';
-    const file = resolveDumpFile(name)!;
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    records.dumpFile.set(file, { timeStamp: await reporter.dump(file) });
+    if (typeof dumps === 'string') throw new Error(`TraceDump: ${dumps}`);
+    const { file, result: takenAt } = await dumps.create(name, (fd) => reporter.dump(fd));
+    records.dumpFile.set(file, { timeStamp: takenAt });
     log.info({ file }, 'heap profile dumped');
   };
 
@@ -193,12 +188,15 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.dump.onWrite((value) => {
     if (value !== 1) return undefined;
     if (!reporter.tracing) return 'TraceDump: tracing is disabled; enable it first';
+    const refusal = dumpRefusal(dumpName());
+    if (refusal !== undefined) return `TraceDump: ${refusal}`;
     after(() => dump().finally(() => records.dump.set(0)));
     return undefined;
   });
   records.dumpFile.onWrite((value) => {
     if (value === '') return undefined;
-    if (!resolveDumpFile(value)) return `TraceDumpFile: ${value} is outside the dump directory ${dumpDirectory}`;
+    const refusal = dumpRefusal(value);
+    if (refusal !== undefined) return `TraceDumpFile: ${refusal}`;
     nextDumpName = value;
     return undefined;
   });
@@ -216,4 +214,18 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       await reporter.close();
     },
   };
+}
+
+/**
+ * The dump directory, made and resolved once at start; when it cannot be, the reason, which dumps
+ * are refused with: tracing goes on without them.
+ */
+function openDumpDirectory(directory: string, log: Logger): ContainedDirectory | string {
+  try {
+    return ContainedDirectory.open(directory);
+  } catch (error) {
+    const reason = `no dump directory: ${(error as Error).message}`;
+    log.warn({ directory, err: error }, reason);
+    return reason;
+  }
 }
