@@ -64,7 +64,7 @@ describe('memtrace-ioc command', () => {
       const config = path.join(directory, 'ioc.config.json');
       fs.writeFileSync(
         config,
-        JSON.stringify({ prefix: 'CLI:', tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') }, status: { period: 0.5 } }),
+        JSON.stringify({ prefix: 'CLI:', tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') }, status: { period: 0.5, limits: { minPeriod: 0.5 } } }),
       );
       ioc = new ChildProcess(process.execPath, [CLI, '--config', config, '-m', 'P=CLI:', '-d', path.join(directory, 'extra.db')], env);
       await ioc.waitForLine(/CA server listening/);

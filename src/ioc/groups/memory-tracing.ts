@@ -3,6 +3,7 @@ import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
+import { rangeRefusal, tracingRanges, type SettingRange } from '../config/setting-ranges';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { ContainedDirectory } from '../../files/contained-directory';
 import { fitText } from './text-waveform';
@@ -71,6 +72,11 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
   const capacity = (handle: RecordHandle) => Number(handle.field('NELM'));
 
+  // Each setting's range in force shows in its limits, and bounds clients' writes (below).
+  const ranges = tracingRanges(settings.limits);
+  showRange(records.count, ranges.count);
+  showRange(records.period, ranges.period);
+  showRange(records.samplingInterval, ranges.samplingInterval);
   // Settings from the configuration become the records' initial values; clients change them from there.
   records.count.set(settings.count);
   records.period.set(settings.period);
@@ -161,14 +167,15 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       if ((value === 1) !== reporter.tracing) await (value === 1 ? startSampling() : stopSampling());
     }),
   );
-  records.count.onWrite((value) => (value >= 1 && value <= 1000 ? undefined : 'TraceCount must be 1…1000'));
+  records.count.onWrite((value) => rangeRefusal(ranges.count, value));
   records.period.onWrite((value) => {
-    if (!(value >= 0.1 && value <= 86400)) return 'TracePeriod must be 0.1…86400 s';
-    after(async () => schedule());
-    return undefined;
+    const refusal = rangeRefusal(ranges.period, value);
+    if (refusal === undefined) after(async () => schedule());
+    return refusal;
   });
   records.samplingInterval.onWrite((value) => {
-    if (!(Number.isInteger(value) && value >= 1)) return 'TraceSamplingInterval must be a positive number of bytes';
+    const refusal = rangeRefusal(ranges.samplingInterval, value);
+    if (refusal !== undefined) return refusal;
     after(async () => {
       if (reporter.tracing) await stopSampling().then(startSampling);
     });
@@ -228,4 +235,15 @@ function openDumpDirectory(directory: string, log: Logger): ContainedDirectory |
     log.warn({ directory, err: error }, reason);
     return reason;
   }
+}
+
+/**
+ * DRVH/DRVL and HOPR/LOPR from the range in force, set here rather than by .db macros so that no
+ * macro a site passes can make what a display or a client is told differ from what a write accepts.
+ */
+function showRange(record: RecordHandle<'number'>, range: SettingRange): void {
+  record.setField('DRVH', range.max);
+  record.setField('DRVL', range.min);
+  record.setField('HOPR', range.max);
+  record.setField('LOPR', range.min);
 }

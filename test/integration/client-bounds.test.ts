@@ -9,13 +9,33 @@ import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
 
-// TraceDumpFile names a file in the dump directory, and nothing else: a path, `..`, a symlink
-// (the issue's dumps/escape -> elsewhere) or a name that exists is refused over CA (ECA_PUTFAIL)
-// and pvAccess (an error status with the reason), and nothing is written.
+// What a client writes stays within bounds, over CA (libca: ECA_PUTFAIL) and pvAccess (epics-tca:
+// an error status with the reason) alike:
+// - TraceDumpFile names a file in the dump directory, and nothing else: a path, `..`, a symlink
+//   (the issue's dumps/escape -> elsewhere) or a name that exists is refused, and nothing is written;
+// - each setting takes the values of its one declared range (src/ioc/config/setting-ranges.ts),
+//   which its DRVH/DRVL and HOPR/LOPR show: a value at each bound is taken, one past it refused.
 
 const ECA_PUTFAIL = 160; // caerr.h: CA_INSERT_MSG_NO(20) with CA_K_WARNING
 const ECA_NORMAL = 1;
 const REFUSED = ['escape/evil', 'escape', '../evil', '/tmp/evil', 'taken', '.hidden'];
+/** [setting, value, taken]: each bound, and just past it (2e9: the issue's interval, once taken over CA). */
+const BOUNDS: Array<[string, number, boolean]> = [
+  ['TracePeriod', 1, true],
+  ['TracePeriod', 0.99, false],
+  ['TracePeriod', 86400, true],
+  ['TracePeriod', 86400.5, false],
+  ['TraceSamplingInterval', 1024, true],
+  ['TraceSamplingInterval', 1023, false],
+  ['TraceSamplingInterval', 2 ** 30, true],
+  ['TraceSamplingInterval', 2 ** 30 + 1, false],
+  ['TraceSamplingInterval', 2e9, false],
+  ['TraceCount', 1, true],
+  ['TraceCount', 0, false],
+  ['TraceCount', 1000, true],
+  ['TraceCount', 1001, false],
+];
+const LIMITS = { TracePeriod: [1, 86400], TraceSamplingInterval: [1024, 2 ** 30], TraceCount: [1, 1000] };
 
 describe('the dump directory', () => {
   let root: string;
@@ -81,6 +101,24 @@ emit({'status': epics.caget('DD:TraceStatus', as_string=True), 'refused': refuse
     expect(fs.readdirSync(dumps).sort()).toEqual(['escape', 'good.heapprofile', 'taken']);
   }, 70000);
 
+  it('over CA (libca): takes each setting at its bounds, refuses it past them, and shows them as limits', async () => {
+    const result = await runPyepics<{ statuses: number[]; limits: Record<string, number[]> }>(
+      `
+statuses = [put_status('DD:' + name, value) for name, value, _ in ${JSON.stringify(BOUNDS).replace(/true/g, 'True').replace(/false/g, 'False')}]
+limits = {}
+for name in ${JSON.stringify(Object.keys(LIMITS))}:
+    chid = ca.create_channel('DD:' + name)
+    ca.connect_channel(chid, timeout=5)
+    c = ca.get_ctrlvars(chid)
+    limits[name] = [c['lower_ctrl_limit'], c['upper_ctrl_limit'], c['lower_disp_limit'], c['upper_disp_limit']]
+emit({'statuses': statuses, 'limits': limits})
+`,
+      env,
+    );
+    expect(result.statuses).toEqual(BOUNDS.map(([, , taken]) => (taken ? ECA_NORMAL : ECA_PUTFAIL)));
+    for (const [name, [low, high]] of Object.entries(LIMITS)) expect([name, result.limits[name]]).toEqual([name, [low, high, low, high]]);
+  });
+
   describe('over pvAccess (epics-tca)', () => {
     let context: Context;
     beforeAll(async () => {
@@ -101,6 +139,19 @@ emit({'status': epics.caget('DD:TraceStatus', as_string=True), 'refused': refuse
       expect(messages.escape).toMatch(/exists already/);
       expect(messages.taken).toMatch(/exists already/);
       expect(fs.readdirSync(outside)).toEqual([]);
+    });
+
+    it('takes each setting at its bounds, refuses it past them with the range, and shows them as limits', async () => {
+      for (const [name, value, taken] of BOUNDS) {
+        const channel = await context.createChannel(`DD:${name}`, 'pva', 5);
+        const status = (await channel!.putPva('value', [value], 5)) as { type: number; message: string };
+        expect({ name, value, ok: [0, 255].includes(status.type) }).toEqual({ name, value, ok: taken });
+        if (!taken) expect(status.message).toMatch(new RegExp(`${name} must be .*from ${LIMITS[name as keyof typeof LIMITS].join(' to ')}`));
+      }
+      for (const [name, [low, high]] of Object.entries(LIMITS)) {
+        const data = (await (await context.createChannel(`DD:${name}`, 'pva', 5))!.getPva(5, '')) as Record<string, any>;
+        expect([name, data.control.limitLow, data.control.limitHigh, data.display.limitLow, data.display.limitHigh]).toEqual([name, low, high, low, high]);
+      }
     });
   });
 });
