@@ -4,6 +4,7 @@
 import { parseFieldText } from './db-value';
 import { allocate, isEnumLike, isText, narrow } from './dbf';
 import { decodeWrite, type FieldData } from './field-codec';
+import type { MaybeLater, Verdict } from './guard';
 import { timeStampFromMillis, type ClientIdentity, type EpicsTimeStamp, type FieldValue } from './pv';
 import type { DbRecord } from './record';
 import type { FieldSpec } from './records/field-spec';
@@ -42,8 +43,11 @@ export interface RecordAlarm {
   message: string;
 }
 
-/** Decides on a client's write to VAL: a string refuses it with that reason. */
-export type WriteListener<T> = (value: T, client: ClientIdentity) => string | undefined | void;
+/**
+ * Decides on a client's write to VAL: a string refuses it with that reason, at once or (a promise)
+ * later. A listener that throws or rejects refuses the write too; the server logs why.
+ */
+export type WriteListener<T> = (value: T, client: ClientIdentity) => MaybeLater<Verdict>;
 
 export interface RecordHandle<K extends ValueKind = ValueKind> {
   readonly name: string;

@@ -86,7 +86,7 @@ export class FieldPv implements ProcessVariable {
   }
 
   // Writes ask the rules again: the rules may have been replaced since the server last asked.
-  write(value: FieldValue, client: ClientIdentity): WriteResult {
+  write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult> {
     if (!this.granted(client).write) return this.denied();
     return this.record.write(this.spec, value, this.longString, client);
   }

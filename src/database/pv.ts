@@ -112,8 +112,13 @@ export interface AccessRights {
 /**
  * The answer to a client's write. `readOnly` maps to ECA_NOWTACCESS, `rejected` (a value the PV
  * refuses: out of range, not meaningful) to ECA_PUTFAIL. A refused write must change nothing.
+ * `failed`: code deciding on the write threw or rejected (`cause`); the client sees ECA_PUTFAIL
+ * and the server logs the cause.
  */
-export type WriteResult = { ok: true } | { ok: false; error: 'readOnly' | 'rejected'; message: string };
+export type WriteResult =
+  | { ok: true }
+  | { ok: false; error: 'readOnly' | 'rejected'; message: string }
+  | { ok: false; error: 'failed'; message: string; cause: unknown };
 
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 

@@ -2,11 +2,11 @@
 // its fields, and the generic parts of dbPut, dbProcess and recGbl that every record type shares.
 
 import { decodeWrite, type FieldData } from './field-codec';
+import { firstRefusal, settleWrite, type MaybeLater, type Verdict } from './guard';
 import {
   AlarmSeverity,
   AlarmStatus,
   EventMask,
-  WRITE_OK,
   timeStampNow,
   type ClientIdentity,
   type EpicsTimeStamp,
@@ -17,8 +17,13 @@ import {
 import type { FieldSpec } from './records/field-spec';
 import type { FieldShape, RecordType } from './records/record-type';
 
-/** A reason to refuse a client's write to VAL (given as the value it would store), or nothing to accept it. */
-export type WriteHandler = (value: FieldData, client: ClientIdentity) => string | undefined | void;
+/**
+ * A reason to refuse a client's write to VAL (given as the value it would store), or nothing to
+ * accept it; at once or later. One that throws or rejects refuses the write (see guard.ts).
+ */
+export type WriteHandler = (value: FieldData, client: ClientIdentity) => MaybeLater<Verdict>;
+
+const NO_HANDLERS: readonly WriteHandler[] = [];
 
 /** What the database around a record needs to hear of. */
 export interface RecordHost {
@@ -197,21 +202,16 @@ export class DbRecord {
   }
 
   /** A client's write to a field: refused, or stored, posted and processed as dbPutField does. */
-  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity): WriteResult {
+  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity): WriteResult | Promise<WriteResult> {
     if (spec.readOnly) return { ok: false, error: 'readOnly', message: `${this.name}.${spec.name} is read-only` };
     if (this.number('DISP') !== 0 && spec.name !== 'DISP') {
       return { ok: false, error: 'rejected', message: `${this.name} has puts disabled (DISP)` };
     }
     const decoded = decodeWrite(this.shape(spec), value, longString, this.stateCount(spec));
     if (!decoded.ok) return { ok: false, error: 'rejected', message: `${this.name}.${spec.name}: ${decoded.reason}` };
-    if (spec.name === 'VAL') {
-      for (const handler of this.writeHandlers) {
-        const reason = handler(decoded.data, client);
-        if (typeof reason === 'string') return { ok: false, error: 'rejected', message: reason };
-      }
-    }
-    this.put(spec, decoded.data);
-    return WRITE_OK;
+    const { data } = decoded;
+    const handlers = spec.name === 'VAL' ? [...this.writeHandlers] : NO_HANDLERS;
+    return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), () => this.put(spec, data));
   }
 
   /** A new VAL from code, as device support delivers one: store it and process the record. */

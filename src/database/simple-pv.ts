@@ -18,6 +18,7 @@ import {
   type PvProvider,
   type WriteResult,
 } from './pv';
+import { settleWrite } from './guard';
 
 export interface SimplePvOptions {
   name: string;
@@ -94,13 +95,7 @@ export class SimplePv implements ProcessVariable {
         }
       }
     }
-    const verdict = this.validate?.(value);
-    const decide = (reason: string | undefined): WriteResult => {
-      if (reason !== undefined) return { ok: false, error: 'rejected', message: reason };
-      this.post(value);
-      return WRITE_OK;
-    };
-    return verdict instanceof Promise ? verdict.then(decide) : decide(verdict);
+    return settleWrite(this.name, () => this.validate?.(value), () => this.post(value));
   }
 
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number): WriteResult {

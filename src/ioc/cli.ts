@@ -5,6 +5,7 @@ import { createLogger, silentLogger } from '../logger';
 import { loadIocConfig, resolveIocConfig, type IocConfig } from './config/ioc-config';
 import { USAGE, UsageError, parseCommandLine } from './cli-args';
 import { loadDatabase } from './ioc-core';
+import { onSignal, reloadOnHangup } from './signals';
 import { startConfiguredIoc } from './start-ioc';
 import { PACKAGE_VERSION } from '../version';
 
@@ -41,15 +42,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger(config.logging);
   const ioc = await startConfiguredIoc(config, logger);
   // A failed reload is logged where it happens, and the rules in force stay.
-  if (config.accessSecurity.file) process.on('SIGHUP', () => void ioc.reloadAccessSecurity().catch(() => undefined));
+  reloadOnHangup(logger, config.accessSecurity.file ? () => ioc.reloadAccessSecurity() : undefined);
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'stopping');
       setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
-      void ioc.close().then(resolve);
+      return ioc.close().finally(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    onSignal('SIGINT', logger, stop, true);
+    onSignal('SIGTERM', logger, stop, true);
   });
   logger.flush();
   return 0;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 
 /**
- * Lets through at most `burst` warnings per `windowMs`, so that a client that keeps hitting a
+ * Lets through at most `burst` lines per `windowMs`, so that a client that keeps hitting a
  * limit cannot flood the log; the next line let through says how many were held back.
  */
 export class LogLimiter {
@@ -16,6 +16,14 @@ export class LogLimiter {
   ) {}
 
   warn(fields: Record<string, unknown>, message: string, now = Date.now()): void {
+    this.log('warn', fields, message, now);
+  }
+
+  error(fields: Record<string, unknown>, message: string, now = Date.now()): void {
+    this.log('error', fields, message, now);
+  }
+
+  private log(level: 'warn' | 'error', fields: Record<string, unknown>, message: string, now: number): void {
     if (now - this.windowStart >= this.windowMs) {
       this.windowStart = now;
       this.linesInWindow = 0;
@@ -27,6 +35,6 @@ export class LogLimiter {
     this.linesInWindow++;
     const held = this.suppressed;
     this.suppressed = 0;
-    this.logger.warn(held > 0 ? { ...fields, suppressed: held } : fields, message);
+    this.logger[level](held > 0 ? { ...fields, suppressed: held } : fields, message);
   }
 }

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { promisify } from 'node:util';
 import { heapProfileToSnapshot, snapshotToHeapProfile, type LoadOptions } from './dump';
 import type { Trace } from './frames';
 import { applyFilters, DEFAULT_FILTERS, filterKey, type TraceFilter } from './filters';
@@ -10,6 +11,9 @@ import type { SamplingHeapProfile } from './protocol';
  * `allocated`: every sampled allocation since the sampler (re)started, freed or not.
  */
 export type TracingMode = 'live' | 'allocated';
+
+/** fs.writeFile, which takes a descriptor as well as a path (fs.promises.writeFile takes no descriptor). */
+const writeFile = promisify(fs.writeFile);
 
 /** The observed isolate's heap right after the snapshot's full GC, and the process's RSS. */
 export interface HeapTotals {
@@ -91,9 +95,12 @@ export class Snapshot {
     return new Snapshot({ ...this, traces: applyFilters(this.traces, filters), filters: [...this.filters, ...filters] });
   }
 
-  /** Writes a `.heapprofile` that Chrome DevTools and speedscope open, with our extra fields beside. */
-  async dump(file: string): Promise<void> {
-    await fs.promises.writeFile(file, JSON.stringify(snapshotToHeapProfile(this)));
+  /**
+   * Writes a `.heapprofile` that Chrome DevTools and speedscope open, with our extra fields beside,
+   * to a path or to an open file descriptor (left open).
+   */
+  async dump(file: string | number): Promise<void> {
+    await writeFile(file, JSON.stringify(snapshotToHeapProfile(this)));
   }
 
   /** Reads a dump of this engine, or any `.heapprofile` (DevTools, `node --heap-prof`). */

@@ -64,7 +64,7 @@ describe('memtrace-ioc command', () => {
       const config = path.join(directory, 'ioc.config.json');
       fs.writeFileSync(
         config,
-        JSON.stringify({ prefix: 'CLI:', tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') }, status: { period: 0.5 } }),
+        JSON.stringify({ prefix: 'CLI:', tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') }, status: { period: 0.5, limits: { minPeriod: 0.5 } } }),
       );
       ioc = new ChildProcess(process.execPath, [CLI, '--config', config, '-m', 'P=CLI:', '-d', path.join(directory, 'extra.db')], env);
       await ioc.waitForLine(/CA server listening/);
@@ -119,6 +119,15 @@ emit({'clients': epics.caget('CLI:CA_CLNT_CNT'), 'channels': epics.caget('CLI:CA
       );
       expect(result.clients).toBeGreaterThanOrEqual(1);
       expect(result.channels).toBeGreaterThanOrEqual(3);
+    });
+
+    it('logs that SIGHUP has nothing to reload without -a, and keeps serving (softIoc ignores it too)', async () => {
+      const before = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
+      ioc.signal('SIGHUP');
+      await ioc.waitForLine(/SIGHUP: no access security file; nothing to reload/);
+      const after = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
+      expect(ioc.exitCode).toBeUndefined();
+      expect(after.heartbeat).toBeGreaterThan(before.heartbeat);
     });
 
     it('exits 0 within 2 s of SIGTERM, telling clients', async () => {

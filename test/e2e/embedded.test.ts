@@ -17,7 +17,7 @@ describe('an IOC embedded in a Node service', () => {
     env = loopbackEnv(await freePort(), await freePort());
     pvaPort = await freePort();
     const pva = { serverPort: pvaPort, broadcastPort: await freePort(), interfaces: ['127.0.0.1'], autoBeaconAddresses: false };
-    const options = { prefix: 'HOST:', status: { period: 0.5 }, tracing: { period: 1 }, logging: { level: 'warn' }, pva };
+    const options = { prefix: 'HOST:', status: { period: 0.5, limits: { minPeriod: 0.5 } }, tracing: { period: 1 }, logging: { level: 'warn' }, pva };
     host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
     await host.waitForLine(/^ready \d+$/);
   });

@@ -1,6 +1,7 @@
 import type { PvProvider } from '../../database/pv';
 import { silentLogger, type Logger } from '../../logger';
 import { CircuitHost } from '../../net/circuit-host';
+import { guardProvider } from '../../net/guarded-provider';
 import { BeaconEmitter } from './beacons';
 import { Circuit } from './circuit';
 import { readServerEnvironment, type CaServerEnvironment } from './environment';
@@ -46,10 +47,12 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   const { config: fromEnv, warnings } = readServerEnvironment(options.env ?? process.env);
   const config: CaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
+  // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
+  const provider = guardProvider(options.provider, logger);
   const limits: CaLimits = { ...DEFAULT_CA_LIMITS, ...options.limits };
   const tcp: CircuitHost<Circuit> = new CircuitHost({
-    open: (transport, onClose) => new Circuit(transport, { provider: options.provider, tcpPort: tcp.port, limits, logger, onClose }),
-    provider: options.provider,
+    open: (transport, onClose) => new Circuit(transport, { provider, tcpPort: tcp.port, limits, logger, onClose }),
+    provider,
     logger,
     messages: { connected: 'client connected', disconnected: 'client disconnected' },
     disconnectFields: (closed) => ({ user: closed.identity.user, host: closed.identity.host }),
@@ -68,7 +71,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
       interfaces: config.interfaces,
       port: config.serverPort,
       tcpPort: () => tcpPort,
-      serves: (name) => options.provider.find(name) !== undefined,
+      serves: (name) => provider.find(name) !== undefined,
       ignoreAddresses: config.ignoreAddresses,
       logger,
     });

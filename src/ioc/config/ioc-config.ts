@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CA_LIMITS, type CaLimits } from '../../ca/server/limits';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
+import { SETTING_RANGES, rangeRefusal, tracingRanges, withMin, type SettingRange } from './setting-ranges';
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
 export const TRACE_MODES = ['live', 'allocated'] as const;
@@ -34,6 +35,11 @@ export interface GroupConfig {
   enabled: boolean;
   /** Extra macros for the group's .db file (P is the prefix). */
   macros: string;
+}
+
+export interface TracingLimits {
+  minPeriod: number;
+  minSamplingInterval: number;
 }
 
 /** Everything an IOC needs to start; `ioc.config.json` and `startIoc` options both become this. */
@@ -77,8 +83,10 @@ export interface IocConfig {
     /** TraceDump and TraceHeapSnapshot write here and nowhere else. */
     dumpDirectory: string;
     heapSnapshot: HeapSnapshotConfig;
+    /** Lower bounds set on purpose below (or above) the declared ones: see setting-ranges.ts. */
+    limits: TracingLimits;
   };
-  status: { period: number };
+  status: { period: number; limits: { minPeriod: number } };
   /** EPICS access security: no file, everyone may read and write every PV (as an IOC without asSetFilename). */
   accessSecurity: {
     /** An .acf file, relative to the configuration file. */
@@ -102,9 +110,9 @@ export const DEFAULT_CONFIG: IocConfig = {
   pva: { maxPayloadSize: 64 * 1024 * 1024 },
   tracing: {
     enabled: false,
-    samplingInterval: 32768,
-    period: 10,
-    count: 10,
+    samplingInterval: SETTING_RANGES.traceSamplingInterval.default,
+    period: SETTING_RANGES.tracePeriod.default,
+    count: SETTING_RANGES.traceCount.default,
     keyType: 'lineno',
     cumulative: false,
     mode: 'live',
@@ -117,14 +125,17 @@ export const DEFAULT_CONFIG: IocConfig = {
       count: 10,
       force: false,
     },
+    limits: { minPeriod: SETTING_RANGES.tracePeriod.min, minSamplingInterval: SETTING_RANGES.traceSamplingInterval.min },
   },
-  status: { period: 1 },
+  status: { period: SETTING_RANGES.statusPeriod.default, limits: { minPeriod: SETTING_RANGES.statusPeriod.min } },
   accessSecurity: { macros: '', useClientIpAddress: false },
   logging: { level: 'info', pretty: false },
   thread: 'worker',
 };
 
 const port = () => number(1, 65535, { integer: true });
+/** What the schema alone can check: floor…max; the bound in force (min, or a limit) is checked after. */
+const setting = (range: SettingRange) => number(range.floor, range.max, { integer: range.integer });
 const group = object({ enabled: boolean(), macros: string() });
 
 const configCheck = object({
@@ -160,9 +171,9 @@ const configCheck = object({
   }),
   tracing: object({
     enabled: boolean(),
-    samplingInterval: number(1, 2 ** 30, { integer: true }),
-    period: number(0.1, 86400),
-    count: number(1, 1000, { integer: true }),
+    samplingInterval: setting(SETTING_RANGES.traceSamplingInterval),
+    period: setting(SETTING_RANGES.tracePeriod),
+    count: setting(SETTING_RANGES.traceCount),
     keyType: oneOf(KEY_TYPES),
     cumulative: boolean(),
     mode: oneOf(TRACE_MODES),
@@ -175,8 +186,9 @@ const configCheck = object({
       count: number(1, 1000, { integer: true }),
       force: boolean(),
     }),
+    limits: object({ minPeriod: setting(SETTING_RANGES.tracePeriod), minSamplingInterval: setting(SETTING_RANGES.traceSamplingInterval) }),
   }),
-  status: object({ period: number(0.1, 3600) }),
+  status: object({ period: setting(SETTING_RANGES.statusPeriod), limits: object({ minPeriod: setting(SETTING_RANGES.statusPeriod) }) }),
   accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
   logging: object({ level: oneOf(LOG_LEVELS), pretty: boolean() }),
   thread: oneOf(['worker', 'main'] as const),
@@ -188,9 +200,10 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'tracing'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'tracing' | 'status'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
-  tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot'>> & { heapSnapshot?: Partial<HeapSnapshotConfig> };
+  tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits'>> & { heapSnapshot?: Partial<HeapSnapshotConfig>; limits?: Partial<TracingLimits> };
+  status?: Partial<Omit<IocConfig['status'], 'limits'>> & { limits?: Partial<IocConfig['status']['limits']> };
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
   ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
 };
@@ -217,15 +230,34 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
       ...DEFAULT_CONFIG.tracing,
       ...checked.tracing,
       heapSnapshot: { ...DEFAULT_CONFIG.tracing.heapSnapshot, ...checked.tracing?.heapSnapshot },
+      limits: { ...DEFAULT_CONFIG.tracing.limits, ...checked.tracing?.limits },
     },
-    status: { ...DEFAULT_CONFIG.status, ...checked.status },
+    status: { ...DEFAULT_CONFIG.status, ...checked.status, limits: { ...DEFAULT_CONFIG.status.limits, ...checked.status?.limits } },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
     databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
   };
   config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
+  const outOfRange = settingRefusals(config);
+  if (outOfRange.length > 0) throw new ConfigError(outOfRange.map((error) => `${source}: ${error}`).join('\n'));
   return config;
 }
+
+/** The settings checked against the bounds in force, which `limits` may have moved. */
+function settingRefusals(config: IocConfig): string[] {
+  const tracing = tracingRanges(config.tracing.limits);
+  const checks: [string, SettingRange, number][] = [
+    ['$.tracing.period', tracing.period, config.tracing.period],
+    ['$.tracing.samplingInterval', tracing.samplingInterval, config.tracing.samplingInterval],
+    ['$.tracing.count', tracing.count, config.tracing.count],
+    ['$.status.period', withMin(SETTING_RANGES.statusPeriod, config.status.limits.minPeriod), config.status.period],
+  ];
+  return checks.flatMap(([where, range, value]) => {
+    const refusal = rangeRefusal(range, value);
+    return refusal === undefined ? [] : [`${where}: ${value} is refused: ${refusal} (a lower bound may be set on purpose in ${where.replace(/\.\w+$/, '.limits')})`];
+  });
+}
+
 
 function resolveAccessSecurity(checked: Partial<IocConfig['accessSecurity']> | undefined, baseDirectory: string): IocConfig['accessSecurity'] {
   const { file, ...rest } = { ...DEFAULT_CONFIG.accessSecurity, ...checked };

@@ -1,12 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
+import { rangeRefusal, tracingRanges, type SettingRange } from '../config/setting-ranges';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { createHeapSnapshotGroup } from './heap-snapshot';
+import { ContainedDirectory } from '../../files/contained-directory';
 import { fitText } from './text-waveform';
 
 /** What the result texts say until the first snapshot. */
@@ -76,6 +76,11 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
   const capacity = (handle: RecordHandle) => Number(handle.field('NELM'));
 
+  // Each setting's range in force shows in its limits, and bounds clients' writes (below).
+  const ranges = tracingRanges(settings.limits);
+  showRange(records.count, ranges.count);
+  showRange(records.period, ranges.period);
+  showRange(records.samplingInterval, ranges.samplingInterval);
   // Settings from the configuration become the records' initial values; clients change them from there.
   records.count.set(settings.count);
   records.period.set(settings.period);
@@ -147,22 +152,18 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     records.duration.set(report.durationMs, stamp);
   };
 
-  const dumpDirectory = settings.dumpDirectory;
-  /** The file a dump goes to: inside the dump directory, never elsewhere. */
-  const resolveDumpFile = (name: string): string | undefined => {
-    const file = path.resolve(dumpDirectory, name);
-    const relative = path.relative(dumpDirectory, file);
-    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? undefined : file;
-  };
+  const dumps = openDumpDirectory(settings.dumpDirectory, log);
   let nextDumpName = '';
+  const dumpName = () => nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
+  const dumpRefusal = (name: string) => (typeof dumps === 'string' ? dumps : dumps.refusal(name));
 
   const dump = async () => {
     if (!reporter.tracing) throw new Error('TraceDump: tracing is disabled; enable it first');
-    const name = nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
+    const name = dumpName();
     nextDumpName = '';
-    const file = resolveDumpFile(name)!;
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    records.dumpFile.set(file, { timeStamp: await reporter.dump(file) });
+    if (typeof dumps === 'string') throw new Error(`TraceDump: ${dumps}`);
+    const { file, result: takenAt } = await dumps.create(name, (fd) => reporter.dump(fd));
+    records.dumpFile.set(file, { timeStamp: takenAt });
     log.info({ file }, 'heap profile dumped');
   };
 
@@ -173,14 +174,15 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       if ((value === 1) !== reporter.tracing) await (value === 1 ? startSampling() : stopSampling());
     }),
   );
-  records.count.onWrite((value) => (value >= 1 && value <= 1000 ? undefined : 'TraceCount must be 1…1000'));
+  records.count.onWrite((value) => rangeRefusal(ranges.count, value));
   records.period.onWrite((value) => {
-    if (!(value >= 0.1 && value <= 86400)) return 'TracePeriod must be 0.1…86400 s';
-    after(async () => schedule());
-    return undefined;
+    const refusal = rangeRefusal(ranges.period, value);
+    if (refusal === undefined) after(async () => schedule());
+    return refusal;
   });
   records.samplingInterval.onWrite((value) => {
-    if (!(Number.isInteger(value) && value >= 1)) return 'TraceSamplingInterval must be a positive number of bytes';
+    const refusal = rangeRefusal(ranges.samplingInterval, value);
+    if (refusal !== undefined) return refusal;
     after(async () => {
       if (reporter.tracing) await stopSampling().then(startSampling);
     });
@@ -200,16 +202,21 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.dump.onWrite((value) => {
     if (value !== 1) return undefined;
     if (!reporter.tracing) return 'TraceDump: tracing is disabled; enable it first';
+    const refusal = dumpRefusal(dumpName());
+    if (refusal !== undefined) return `TraceDump: ${refusal}`;
     after(() => dump().finally(() => records.dump.set(0)));
     return undefined;
   });
   records.dumpFile.onWrite((value) => {
     if (value === '') return undefined;
-    if (!resolveDumpFile(value)) return `TraceDumpFile: ${value} is outside the dump directory ${dumpDirectory}`;
+    const refusal = dumpRefusal(value);
+    if (refusal !== undefined) return `TraceDumpFile: ${refusal}`;
     nextDumpName = value;
     return undefined;
   });
 
+  // Heap snapshot files are named by the IOC, never by a client; they go to the directory resolved at start.
+  const dumpDirectory = typeof dumps === 'string' ? settings.dumpDirectory : dumps.path;
   const heapSnapshots = createHeapSnapshotGroup({ database, prefix, settings: settings.heapSnapshot, dumpDirectory, logger });
 
   if (settings.enabled) {
@@ -225,4 +232,29 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       await reporter.close();
     },
   };
+}
+
+/**
+ * The dump directory, made and resolved once at start; when it cannot be, the reason, which dumps
+ * are refused with: tracing goes on without them.
+ */
+function openDumpDirectory(directory: string, log: Logger): ContainedDirectory | string {
+  try {
+    return ContainedDirectory.open(directory);
+  } catch (error) {
+    const reason = `no dump directory: ${(error as Error).message}`;
+    log.warn({ directory, err: error }, reason);
+    return reason;
+  }
+}
+
+/**
+ * DRVH/DRVL and HOPR/LOPR from the range in force, set here rather than by .db macros so that no
+ * macro a site passes can make what a display or a client is told differ from what a write accepts.
+ */
+function showRange(record: RecordHandle<'number'>, range: SettingRange): void {
+  record.setField('DRVH', range.max);
+  record.setField('DRVL', range.min);
+  record.setField('HOPR', range.max);
+  record.setField('LOPR', range.min);
 }

@@ -45,9 +45,9 @@ export class EngineTraceReporter implements TraceReporter {
     return { top, diff, traced: raw.size, durationMs, takenAt: raw.takenAt };
   }
 
-  async dump(file: string): Promise<Date> {
+  async dump(fd: number): Promise<Date> {
     const snapshot = await engine.takeSnapshot();
-    await snapshot.dump(file);
+    await snapshot.dump(fd);
     return snapshot.takenAt;
   }
 

@@ -36,8 +36,11 @@ export interface TraceReporter {
   stop(): Promise<void>;
   /** Takes a snapshot and reports it, and its difference from the one before. */
   report(options: ReportOptions): Promise<TraceReport>;
-  /** Takes a snapshot and writes it to `file` as a .heapprofile; resolves with its time stamp. */
-  dump(file: string): Promise<Date>;
+  /**
+   * Takes a snapshot and writes it as a .heapprofile to `fd`, a file the caller opened (and
+   * closes): descriptors are the process's, so a worker writes to it as well.
+   */
+  dump(fd: number): Promise<Date>;
   /** Stops sampling and releases what the reporter holds. */
   close(): Promise<void>;
 }

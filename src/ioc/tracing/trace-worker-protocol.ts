@@ -7,7 +7,7 @@ export type TraceCall =
   | { call: 'start'; settings: SamplingSettings }
   | { call: 'stop' }
   | { call: 'report'; options: ReportOptions }
-  | { call: 'dump'; file: string };
+  | { call: 'dump'; fd: number };
 
 export type TraceRequest = TraceCall & { id: number };
 

@@ -46,8 +46,8 @@ export class WorkerTraceReporter implements TraceReporter {
     return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'report', options }) as Promise<TraceReport>);
   }
 
-  dump(file: string): Promise<Date> {
-    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'dump', file }) as Promise<Date>);
+  dump(fd: number): Promise<Date> {
+    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'dump', fd }) as Promise<Date>);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PvProvider } from '../../database/pv';
 import { silentLogger, type Logger } from '../../logger';
 import { CircuitHost } from '../../net/circuit-host';
+import { guardProvider } from '../../net/guarded-provider';
 import { PvaBeaconEmitter } from './beacons';
 import { readPvaServerEnvironment, type PvaServerEnvironment } from './environment';
 import { PvaCircuit } from './pva-circuit';
@@ -45,18 +46,20 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
   const { config: fromEnv, warnings } = readPvaServerEnvironment(options.env ?? process.env);
   const config: PvaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
+  // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
+  const provider = guardProvider(options.provider, logger);
   const guid = randomBytes(12);
   const tcp: CircuitHost<PvaCircuit> = new CircuitHost({
     open: (transport, onClose) =>
       new PvaCircuit(transport, {
-        provider: options.provider,
+        provider,
         guid,
         tcpPort: tcp.port,
         maxPayloadSize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
         logger,
         onClose,
       }),
-    provider: options.provider,
+    provider,
     logger,
     messages: { connected: 'pvAccess client connected', disconnected: 'pvAccess client disconnected' },
   });
@@ -70,7 +73,7 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
       port: config.broadcastPort,
       guid,
       tcpPort: () => tcpPort,
-      serves: (name) => options.provider.find(name) !== undefined,
+      serves: (name) => provider.find(name) !== undefined,
       ignoreAddresses: config.ignoreAddresses,
       logger,
     });

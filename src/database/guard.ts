@@ -1,0 +1,58 @@
+// Code that decides on a client's write (a SimplePv's validate, a record's onWrite listeners, a
+// PV's own write) is the user's. One that throws or rejects refuses that one write with a
+// `failed` result; it never unwinds into a server, where a throw would end the process.
+
+import { WRITE_OK, type WriteResult } from './pv';
+
+/** A handler's answer: a reason refuses the write, nothing accepts it. */
+export type Verdict = string | undefined | void;
+export type MaybeLater<T> = T | PromiseLike<T>;
+
+const isThenable = <T>(value: MaybeLater<T>): value is PromiseLike<T> =>
+  typeof (value as PromiseLike<T> | null)?.then === 'function';
+
+/** A write that failed in code rather than by a refusal: the client gets the reason, the server logs `cause`. */
+export function writeFailure(pvName: string, cause: unknown): WriteResult {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return { ok: false, error: 'failed', message: `${pvName}: write failed: ${reason}`, cause };
+}
+
+/** Runs a write; a throw or a rejection becomes a `failed` result. Synchronous while `attempt` is. */
+export function guardWrite(pvName: string, attempt: () => MaybeLater<WriteResult>): WriteResult | Promise<WriteResult> {
+  try {
+    const result = attempt();
+    if (!isThenable(result)) return result;
+    return Promise.resolve(result).catch((error: unknown) => writeFailure(pvName, error));
+  } catch (error) {
+    return writeFailure(pvName, error);
+  }
+}
+
+/** Asks `decide` (user code), then `apply`s the write it accepts; a reason refuses it. */
+export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, apply: () => void): WriteResult | Promise<WriteResult> {
+  const settle = (verdict: Verdict): WriteResult => {
+    if (typeof verdict === 'string') return { ok: false, error: 'rejected', message: verdict };
+    apply();
+    return WRITE_OK;
+  };
+  return guardWrite(pvName, () => {
+    const verdict = decide();
+    return isThenable(verdict) ? Promise.resolve(verdict).then(settle) : settle(verdict);
+  });
+}
+
+/** Asks each handler in turn, waiting for one that answers later; the first reason is the verdict. */
+export function firstRefusal<A extends unknown[]>(
+  handlers: ReadonlyArray<(...args: A) => MaybeLater<Verdict>>,
+  args: A,
+  from = 0,
+): MaybeLater<Verdict> {
+  for (let index = from; index < handlers.length; index++) {
+    const verdict = handlers[index]!(...args);
+    if (isThenable(verdict)) {
+      return Promise.resolve(verdict).then((answer) => (typeof answer === 'string' ? answer : firstRefusal(handlers, args, index + 1)));
+    }
+    if (typeof verdict === 'string') return verdict;
+  }
+  return undefined;
+}

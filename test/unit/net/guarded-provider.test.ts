@@ -1,0 +1,73 @@
+import { FieldType, type ProcessVariable } from '../../../src/database/pv';
+import { PvMap, SimplePv } from '../../../src/database/simple-pv';
+import { guardProvider } from '../../../src/net/guarded-provider';
+import { CLIENT, capturingLogger } from '../database/helpers';
+
+// The guard between a server and the user's PVs: whatever the user's code throws, the server gets an answer.
+
+class Broken extends SimplePv {
+  override accessRights(): never {
+    throw new Error('rights broke');
+  }
+  override acknowledgeAlarm(): never {
+    throw new Error('ack broke');
+  }
+  override subscribe(): never {
+    throw new Error('subscribe broke');
+  }
+  override write(): never {
+    throw new Error('write broke');
+  }
+}
+
+describe('guardProvider', () => {
+  const setUp = () => {
+    const { logger, lines } = capturingLogger();
+    const provider = guardProvider(new PvMap([new Broken({ name: 'B', type: FieldType.DOUBLE })]), logger);
+    return { pv: provider.find('B') as ProcessVariable, provider, lines };
+  };
+
+  it('grants nothing when access rights throw', () => {
+    const { pv, lines } = setUp();
+    expect(pv.accessRights(CLIENT)).toEqual({ read: false, write: false });
+    expect(lines).toEqual([expect.objectContaining({ msg: 'access rights failed; no access granted', pv: 'B', user: 'tester', host: 'localhost' })]);
+  });
+
+  it('answers a throwing write and acknowledgement with a failed result, logged with the client', () => {
+    const { pv, lines } = setUp();
+    expect(pv.write(Float64Array.of(1), CLIENT)).toMatchObject({ ok: false, error: 'failed', message: 'B: write failed: write broke' });
+    expect(pv.acknowledgeAlarm('severity', 1, CLIENT)).toMatchObject({ ok: false, error: 'failed', message: 'B: write failed: ack broke' });
+    expect(lines.map((line) => [line.msg, line.address])).toEqual([
+      ['write handler failed', CLIENT.address],
+      ['write handler failed', CLIENT.address],
+    ]);
+  });
+
+  it('keeps a monitor that cannot subscribe silent, and says so', () => {
+    const { pv, lines } = setUp();
+    expect(() => pv.subscribe(() => undefined)()).not.toThrow();
+    expect(lines[0]).toMatchObject({ msg: 'subscription failed; the monitor gets no updates', pv: 'B' });
+  });
+
+  it('treats a throwing lookup as not found, and passes on access changes', () => {
+    const { logger, lines } = capturingLogger();
+    let listeners = 0;
+    const provider = guardProvider(
+      {
+        find: () => { throw new Error('lookup broke'); },
+        subscribeAccessChanges: () => (listeners++, () => undefined),
+      },
+      logger,
+    );
+    expect(provider.find('X')).toBeUndefined();
+    expect(lines[0]).toMatchObject({ msg: 'PV provider failed', pv: 'X', level: 50 });
+    provider.subscribeAccessChanges!(() => undefined);
+    expect(listeners).toBe(1);
+  });
+
+  it('serves what the PV says, description included', () => {
+    const { logger } = capturingLogger();
+    const pv = guardProvider(new PvMap([new SimplePv({ name: 'OK', type: FieldType.LONG, value: 3 })]), logger).find('OK')!;
+    expect([pv.name, pv.type, pv.maxElements, pv.value()[0], pv.description?.()]).toEqual(['OK', FieldType.LONG, 1, 3, '']);
+  });
+});
