@@ -86,7 +86,8 @@ export function recordHandle<K extends ValueKind>(record: DbRecord, kind: K): Re
       const numeric = typeof value === 'number' && !isText(spec.dbf) && !isEnumLike(spec.dbf);
       const parsed = numeric ? { ok: true as const, data: narrow(spec.dbf, value) } : parseFieldText(spec, String(value), record.type.devices);
       if (!parsed.ok) throw new Error(`cannot set ${record.name}.${name}: ${parsed.reason}`);
-      record.put(spec, parsed.data);
+      const refused = record.put(spec, parsed.data);
+      if (refused !== undefined) throw new Error(`cannot set ${record.name}.${name}: ${refused}`);
     },
     info: (name) => record.infos.get(name),
     onWrite: (listener) => record.onWrite((value, client) => listener(copyOut(value) as RecordValues[K], client)),

@@ -13,12 +13,14 @@ import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-fil
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
 import { FieldPv, type AccessSecurityHost } from './field-pv';
+import { LinkTable } from './links/link-table';
 import { buildRecords, type BuildResult } from './loader';
 import type { ProcessVariable, PvProvider } from './pv';
-import type { DbRecord } from './record';
+import type { DbRecord, RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
+import { ScanOnceQueue } from './scan/scan-once';
 import { Scanner } from './scanner';
 
 export interface DatabaseOptions {
@@ -51,13 +53,31 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly recordList: DbRecord[] = [];
   private readonly logger: Logger;
   private readonly scanner: Scanner;
+  private readonly once: ScanOnceQueue;
+  private readonly links: LinkTable;
+  private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
   private rules: AccessRules | undefined;
   private started = false;
 
   constructor(options: DatabaseOptions = {}) {
     this.logger = options.logger ?? silentLogger();
-    this.scanner = new Scanner((record, error) => this.logger.error({ err: error, record: record.name }, 'scan processing failed'));
+    const onError = (record: DbRecord, error: unknown) => this.logger.error({ err: error, record: record.name }, 'scan processing failed');
+    this.scanner = new Scanner(onError);
+    this.once = new ScanOnceQueue(onError);
+    this.links = new LinkTable({
+      recordOf: (name) => this.names.get(name)?.record,
+      scanOnce: (record) => this.once.request(record),
+      logger: this.logger,
+    });
+    this.host = {
+      scanChanged: (record) => this.scanner.update(record),
+      accessGroupChanged: () => {
+        if (this.rules) this.accessChanged();
+      },
+      relink: (record, field, text) => this.links.relink(record, field, text),
+      scanOnce: (record) => this.once.request(record),
+    };
   }
 
   /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */
@@ -77,14 +97,16 @@ export class Database implements PvProvider, AccessSecurityHost {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.links.start();
     for (const record of this.recordList) if (PINI_AT_START.has(record.number('PINI'))) record.process();
     this.scanner.start(this.recordList);
   }
 
-  /** Stops the periodic scans. */
+  /** Stops the scans. */
   close(): void {
     this.started = false;
     this.scanner.stop();
+    this.once.clear();
   }
 
   find(name: string): ProcessVariable | undefined {
@@ -161,16 +183,15 @@ export class Database implements PvProvider, AccessSecurityHost {
     const built = buildRecords(parsed.items, {
       definitionOf: (name) => this.names.get(name)?.location,
       recordOf: (name) => this.names.get(name)?.record,
-    }, {
-      scanChanged: (record) => this.scanner.update(record),
-      accessGroupChanged: () => {
-        if (this.rules) this.accessChanged();
-      },
-    });
+    }, this.host);
+    const loaded = new Map<string, DbRecord>([
+      ...built.records.map(({ record }): [string, DbRecord] => [record.name, record]),
+      ...built.aliases.map(({ alias, record }): [string, DbRecord] => [alias, record]),
+    ]);
+    LinkTable.check(built.links, (name) => this.names.get(name)?.record ?? loaded.get(name));
     this.register(built);
-    for (const [file, fields] of built.unfollowedLinks) {
-      this.logger.warn({ file, fields }, `${file}: links are not followed; ${fields.length} link field(s) name other PVs (first: ${fields[0]})`);
-    }
+    this.links.add(built.links);
+    if (this.started) this.startLoaded(built);
     this.logger.info({ files: parsed.files, records: built.records.length }, 'database loaded');
     return built.records.map(({ record }) => record.name);
   }
@@ -179,12 +200,14 @@ export class Database implements PvProvider, AccessSecurityHost {
     for (const { record, location } of built.records) {
       this.names.set(record.name, { record, location });
       this.recordList.push(record);
-      if (this.started) {
-        if (PINI_AT_START.has(record.number('PINI'))) record.process();
-        this.scanner.update(record);
-      }
     }
     for (const { alias, record, location } of built.aliases) this.names.set(alias, { record, location });
+  }
+
+  /** A load after start: its records are initialised as iocInit would have done. */
+  private startLoaded(built: BuildResult): void {
+    for (const { record } of built.records) if (PINI_AT_START.has(record.number('PINI'))) record.process();
+    for (const { record } of built.records) this.scanner.update(record);
   }
 }
 

@@ -4,7 +4,7 @@
 
 import { isLink, type DbfType } from '../dbf';
 import type { DisplayMetadata } from '../pv';
-import type { DbRecord } from '../record';
+import type { DbRecord, ProcessOutcome } from '../record';
 import type { FieldSpec, FieldTable } from './field-spec';
 
 /** How a field is served: element type, string capacity and element capacity. */
@@ -40,8 +40,8 @@ export interface RecordType {
   shape(record: DbRecord, spec: FieldSpec): FieldShape;
   /** After the .db settings are in: derived state, constant INP/DOL values, last-posted values. */
   init(record: DbRecord, constants: LinkConstants): void;
-  /** One processing pass: convert, time-stamp, alarms, monitors. */
-  process(record: DbRecord): void;
+  /** One processing pass: read inputs, convert, time-stamp, alarms, monitors, write outputs (FLNK follows it). */
+  process(record: DbRecord): ProcessOutcome;
   metadata(record: DbRecord, spec: FieldSpec): DisplayMetadata;
   /** Labels of an ENUM VAL; empty when the record has none. */
   enumStrings(record: DbRecord): readonly string[];

@@ -1,0 +1,87 @@
+// What softIoc's soft device supports (devAiSoft, devAiSoftRaw, devAoSoft… in devSoft.dbd) and
+// the records' simulation mode do each pass: read INP (or SIOL when simulated) into VAL or RVAL,
+// fetch DOL for closed-loop outputs, write VAL, OVAL or RVAL to OUT (or SIOL), and decide with
+// IVOA what an output in INVALID alarm writes. "Async Soft Channel" is served as "Soft Channel"
+// (links here complete at once).
+
+import { AlarmSeverity, AlarmStatus } from '../pv';
+import type { DbRecord } from '../record';
+import { loadConstant } from './constants';
+import type { LinkConstants } from './record-type';
+
+/** What a read gave: VAL from INP, VAL simulated, RVAL (to convert), nothing new (constant INP), or a failed link. */
+export type ReadOutcome = 'value' | 'simulated' | 'raw' | 'unchanged' | 'failed';
+
+const SIMM_YES = 1;
+const SIMM_RAW = 2;
+const OMSL_CLOSED_LOOP = 1;
+const IVOA_CONTINUE = 0;
+const IVOA_SET_TO_IVOV = 2;
+
+/** Whether DTYP names the Raw Soft Channel support, which moves RVAL rather than VAL. */
+export function isRawSoftChannel(record: DbRecord): boolean {
+  return record.type.devices[record.number('DTYP')] === 'Raw Soft Channel';
+}
+
+/** recGblInitSimm and the constant SIOL: simulation settings given as constants load at init. */
+export function initSimulation(record: DbRecord, constants: LinkConstants): void {
+  if (!record.type.fields.has('SIMM')) return;
+  loadConstant(record, 'SIML', 'SIMM', constants);
+  if (record.type.fields.has('SVAL')) loadConstant(record, 'SIOL', 'SVAL', constants);
+}
+
+/** recGblGetSimm: SIMM read through SIML; a simulated record takes its SIMS alarm (SIMM_ALARM). */
+function simulationMode(record: DbRecord): number {
+  if (!record.type.fields.has('SIMM')) return 0;
+  record.readLink('SIML', 'SIMM');
+  const mode = record.number('SIMM');
+  if (mode !== 0) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
+  return mode;
+}
+
+/** readValue of the input records: SIOL when simulated, else INP through the soft device support. */
+export function readInput(record: DbRecord): ReadOutcome {
+  const mode = simulationMode(record);
+  if (mode !== 0) return readSimulated(record, mode);
+  if (record.linkIsConstant('INP')) return 'unchanged';
+  const raw = isRawSoftChannel(record);
+  if (!record.readLink('INP', raw ? 'RVAL' : 'VAL')) return 'failed';
+  return raw ? 'raw' : 'value';
+}
+
+/** SIOL into SVAL, then SVAL as VAL (SIMM YES) or as RVAL (SIMM RAW); records without SVAL read SIOL into VAL. */
+function readSimulated(record: DbRecord, mode: number): ReadOutcome {
+  if (!record.type.fields.has('SVAL')) return record.readLink('SIOL', 'VAL') ? 'simulated' : 'failed';
+  if (!record.readLink('SIOL', 'SVAL')) return 'failed';
+  const simulated = record.get('SVAL');
+  if (mode === SIMM_RAW && typeof simulated === 'number') {
+    record.assign('RVAL', Math.floor(simulated));
+    return 'raw';
+  }
+  if (mode === SIMM_YES || mode === SIMM_RAW) {
+    record.assign('VAL', simulated);
+    return 'simulated';
+  }
+  return 'failed';
+}
+
+/** fetch_value of the output records: DOL into VAL when OMSL is closed_loop; false when the link failed. */
+export function fetchDesiredOutput(record: DbRecord): boolean {
+  if (record.number('OMSL') !== OMSL_CLOSED_LOOP || record.linkIsConstant('DOL')) return true;
+  return record.readLink('DOL', 'VAL');
+}
+
+/**
+ * writeValue under IVOA: an output in INVALID alarm writes as usual, not at all, or IVOV
+ * (`useIvov` stores IVOV where the record keeps its output, converting as it needs).
+ */
+export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void): void {
+  if (record.number('NSEV') >= AlarmSeverity.INVALID) {
+    const action = record.number('IVOA');
+    if (action === IVOA_SET_TO_IVOV) useIvov();
+    else if (action !== IVOA_CONTINUE) return;
+  }
+  const mode = simulationMode(record);
+  const raw = mode === SIMM_RAW || (mode === 0 && isRawSoftChannel(record));
+  record.writeLink(mode !== 0 ? 'SIOL' : 'OUT', raw ? 'RVAL' : valueField);
+}
