@@ -21,7 +21,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue } from './scan/scan-once';
-import { Scanner } from './scanner';
+import { Scanner } from './scan/scanner';
 
 export interface DatabaseOptions {
   logger?: Logger;
@@ -100,6 +100,11 @@ export class Database implements PvProvider, AccessSecurityHost {
     this.links.start();
     for (const record of this.recordList) if (PINI_AT_START.has(record.number('PINI'))) record.process();
     this.scanner.start(this.recordList);
+  }
+
+  /** post_event: processes, in PHAS order, the records with SCAN "Event" whose EVNT names this event (a name or 1…255). */
+  postEvent(event: string | number): void {
+    if (this.started) this.scanner.postEvent(event);
   }
 
   /** Stops the scans. */

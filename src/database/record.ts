@@ -4,6 +4,7 @@
 import { isLink } from './dbf';
 import { decodeWrite, type FieldData } from './field-codec';
 import type { RecordLink } from './links/record-link';
+import type { IoScanSource } from './scan/io-scan';
 import {
   AlarmSeverity,
   AlarmStatus,
@@ -50,6 +51,8 @@ export type ProcessOutcome = typeof ASYNC | void;
 const EPOCH: EpicsTimeStamp = Object.freeze({ secondsPastEpoch: 0, nanoseconds: 0 });
 /** dbAccess.c MAX_LOCK: attempts to process an active record before it takes a SCAN alarm. */
 const MAX_LOCK = 10;
+/** The fields that choose the scan list (dbCommon's SPC_SCAN). */
+const SCAN_FIELDS = new Set(['SCAN', 'PHAS', 'EVNT']);
 /** TSE epicsTimeEventDeviceTime: device support supplies the time stamp. */
 const DEVICE_TIME = -2;
 
@@ -59,6 +62,8 @@ export class DbRecord {
   time: EpicsTimeStamp = EPOCH;
   /** The record's info tags. */
   readonly infos = new Map<string, string>();
+  /** The I/O interrupt source its owner attached: with SCAN "I/O Intr", its requests process the record. */
+  ioScan: IoScanSource | undefined;
   /** Link fields naming something (constants, PVs, device parameters), by field name. */
   readonly links = new Map<string, RecordLink>();
   private readonly data = new Map<string, FieldData>();
@@ -299,6 +304,12 @@ export class DbRecord {
     this.assign('UDF', 0);
   }
 
+  /** get_ioint_info: the owner's I/O interrupt source (undefined: none); with SCAN "I/O Intr" its requests process the record. */
+  attachIoScan(source: IoScanSource | undefined): void {
+    this.ioScan = source;
+    this.host.scanChanged(this);
+  }
+
   onWrite(handler: WriteHandler): () => void {
     this.writeHandlers.add(handler);
     return () => this.writeHandlers.delete(handler);
@@ -349,7 +360,7 @@ export class DbRecord {
     if (isValue) this.assign('UDF', 0);
     if (!(isValue && spec.processPassive)) this.post(spec.name, EventMask.VALUE | EventMask.LOG);
     if (spec.property) this.post(null, EventMask.PROPERTY);
-    if (spec.name === 'SCAN') this.host.scanChanged(this);
+    if (SCAN_FIELDS.has(spec.name)) this.host.scanChanged(this);
     if (spec.name === 'ASG') this.host.accessGroupChanged(this);
     return undefined;
   }

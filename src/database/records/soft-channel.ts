@@ -15,6 +15,7 @@ export type ReadOutcome = 'value' | 'simulated' | 'raw' | 'unchanged' | 'failed'
 const SIMM_YES = 1;
 const SIMM_RAW = 2;
 const OMSL_CLOSED_LOOP = 1;
+const OIF_INCREMENTAL = 1;
 const IVOA_CONTINUE = 0;
 const IVOA_SET_TO_IVOV = 2;
 
@@ -65,10 +66,13 @@ function readSimulated(record: DbRecord, mode: number): ReadOutcome {
   return 'failed';
 }
 
-/** fetch_value of the output records: DOL into VAL when OMSL is closed_loop; false when the link failed. */
+/** fetch_value of the output records: DOL into VAL when OMSL is closed_loop (added to VAL with ao's OIF Incremental); false when the link failed. */
 export function fetchDesiredOutput(record: DbRecord): boolean {
   if (record.number('OMSL') !== OMSL_CLOSED_LOOP || record.linkIsConstant('DOL')) return true;
-  return record.readLink('DOL', 'VAL');
+  const previous = record.get('VAL');
+  if (!record.readLink('DOL', 'VAL')) return false;
+  if (record.type.fields.has('OIF') && record.number('OIF') === OIF_INCREMENTAL) record.assign('VAL', record.number('VAL') + (previous as number));
+  return true;
 }
 
 /**
