@@ -39,8 +39,8 @@ export interface LoadOptions {
   env?: Readonly<{ [name: string]: string | undefined }>;
 }
 
-/** The PINI choices that process a record when the database starts: YES and RUN. */
-const PINI_AT_START = new Set([1, 2]);
+/** The PINI choices that process a record when the database starts, in iocInit's order: YES, RUN, RUNNING. */
+const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 interface NameEntry {
@@ -98,7 +98,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (this.started) return;
     this.started = true;
     this.links.start();
-    for (const record of this.recordList) if (PINI_AT_START.has(record.number('PINI'))) record.process();
+    processAtStart(this.recordList);
     this.scanner.start(this.recordList);
   }
 
@@ -211,9 +211,15 @@ export class Database implements PvProvider, AccessSecurityHost {
 
   /** A load after start: its records are initialised as iocInit would have done. */
   private startLoaded(built: BuildResult): void {
-    for (const { record } of built.records) if (PINI_AT_START.has(record.number('PINI'))) record.process();
-    for (const { record } of built.records) this.scanner.update(record);
+    const records = built.records.map(({ record }) => record);
+    processAtStart(records);
+    for (const record of records) this.scanner.update(record);
   }
+}
+
+/** PINI: YES records first, then RUN, then RUNNING, each in load order. */
+function processAtStart(records: readonly DbRecord[]): void {
+  for (const pini of PINI_AT_START) for (const record of records) if (record.number('PINI') === pini) record.process();
 }
 
 function macrosOf(macros: LoadOptions['macros']): Macros {

@@ -15,6 +15,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { LinkConstant, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
+import { unsupportedSetting } from './records/unsupported';
 
 /** The names a database already serves, so that a load cannot redefine them. */
 export interface NameRegistry {
@@ -135,6 +136,8 @@ function applySetting(record: PendingRecord, setting: Setting): void {
   if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
   const parsed = parseFieldText(spec, text, record.type.devices);
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
+  const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
+  if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
   record.settings.push({ spec, data: parsed.data });
   if (!isLink(spec.dbf)) return;
   const link = parseLinkValue(setting.value);

@@ -29,8 +29,10 @@ export interface AnalogRecordOptions {
   calculate?(record: DbRecord): boolean;
   /** Outputs: the field written to OUT (ao: OVAL) and the conversion from VAL to it. */
   output?: { field: string; convert(record: DbRecord): void };
-  /** longout: whether this pass writes OUT (OOPT); absent: every pass. */
+  /** longout: whether this pass writes OUT (OOPT), once IVOA let it; absent: every pass. */
   shouldWrite?(record: DbRecord): boolean;
+  /** special(): a field was written (longout: OUT changed). */
+  afterPut?: RecordType['afterPut'];
   /** The end of a pass: what it posts besides VAL (ao's OVAL and RVAL), given the VAL mask. */
   afterPost?(record: DbRecord, mask: number): void;
   metadata: MetadataRules;
@@ -68,7 +70,7 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
     },
     metadata: (record, spec) => fieldMetadata(options.metadata, record, spec),
     enumStrings: () => [],
-    afterPut: () => undefined,
+    afterPut: options.afterPut ?? (() => undefined),
   };
 }
 
@@ -96,11 +98,11 @@ function prepareOutput(record: DbRecord, options: AnalogRecordOptions): void {
 }
 
 function writeValue(record: DbRecord, options: AnalogRecordOptions): void {
-  if (options.shouldWrite && !options.shouldWrite(record)) return;
-  writeOutput(record, options.output?.field ?? 'VAL', () => {
+  const useIvov = () => {
     record.assign('VAL', record.number('IVOV'));
     options.output?.convert(record);
-  });
+  };
+  writeOutput(record, options.output?.field ?? 'VAL', useIvov, options.shouldWrite && (() => options.shouldWrite!(record)));
 }
 
 /** convert(): clip VAL to DRVL..DRVH when the limits are ordered. */

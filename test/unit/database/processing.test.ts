@@ -207,3 +207,47 @@ describe('link errors at load', () => {
     expect(loadError('record(ai, "B") {}\nrecord(ai, "A") { field(INP, "B.NOPE") }')).toBe('bad.db:2:30: A.INP: record "B" (ai) has no field NOPE');
   });
 });
+
+describe('longout OOPT (longoutRecord.c conditional_write)', () => {
+  it.each([
+    ['Every Time', [1, 1, 0, 0, 2], [1, 1, 0, 0, 2]],
+    ['On Change', [1, 1, 0, 0, 2], [1, 0, 2]],
+    ['When Zero', [1, 0, 2, 0], [0, 0]],
+    ['When Non-zero', [1, 0, 2], [1, 2]],
+    ['Transition To Zero', [1, 0, 0, 3, 0], [0, 0]],
+    ['Transition To Non-zero', [1, 2, 0, 3], [1, 3]],
+  ])('with OOPT "%s", of the values %j writes %j', (option, values, written) => {
+    const database = databaseOf(`
+      record(longout, "LO") { field(OOPT, "${option}") field(OUT, "T PP") }
+      record(longin, "T") { field(MDEL, -1) }`);
+    const seen: number[] = [];
+    pvOf(database, 'T').subscribe(() => seen.push(valueOf(pvOf(database, 'T')) as number));
+    for (const value of values) put(pvOf(database, 'LO'), value);
+    // On Change writes the first pass whatever VAL is (outpvt starts at EXEC_OUTPUT): 1 differs from PVAL 0 anyway.
+    expect(seen).toEqual(written);
+  });
+});
+
+describe('settings that are refused rather than ignored', () => {
+  it.each([
+    ['record(ai, "A") { field(SDLY, 0.5) }', 'simulation delays (SDLY ≥ 0) are not supported'],
+    ['record(ai, "A") { field(SSCN, "1 second") }', 'a scan of its own while simulated (SSCN) is not supported'],
+    ['record(bo, "A") { field(HIGH, 1) }', 'momentary outputs (bo HIGH) are not supported'],
+    ['record(ai, "A") { field(PINI, "PAUSE") }', 'PAUSE and PAUSED need iocPause, which this IOC does not have'],
+  ])('%s', (text, reason) => {
+    expect(() => new Database().loadText(text, { file: 'bad.db' })).toThrow(reason);
+  });
+
+  it('processes PINI YES, then RUN, then RUNNING records at start (iocInit, iocRun, after iocRun)', () => {
+    const database = databaseOf(`
+      record(stringout, "A") { field(PINI, "RUNNING") field(VAL, "A") field(OUT, "TRACE PP") }
+      record(stringout, "B") { field(PINI, "RUN") field(VAL, "B") field(OUT, "TRACE PP") }
+      record(stringout, "C") { field(PINI, "YES") field(VAL, "C") field(OUT, "TRACE PP") }
+      record(waveform, "TRACE") { field(FTVL, STRING) }`);
+    const order: unknown[] = [];
+    pvOf(database, 'TRACE').subscribe(() => order.push(valueOf(pvOf(database, 'TRACE'))));
+    database.start();
+    expect(order).toEqual(['C', 'B', 'A']);
+    database.close();
+  });
+});
