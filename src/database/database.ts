@@ -77,6 +77,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       },
       relink: (record, field, text) => this.links.relink(record, field, text),
       scanOnce: (record) => this.once.request(record),
+      postEvent: (event) => this.postEvent(event),
     };
   }
 

@@ -136,6 +136,8 @@ function applySetting(record: PendingRecord, setting: Setting): void {
   if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
   const parsed = parseFieldText(spec, text, record.type.devices);
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
+  const invalid = record.type.validate?.(spec.name, parsed.data);
+  if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
   const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
   if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
   record.settings.push({ spec, data: parsed.data });
@@ -147,6 +149,14 @@ function applySetting(record: PendingRecord, setting: Setting): void {
   const { address } = link;
   if (address.kind === 'constant') record.constants.set(spec.name, address.value);
   if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
+}
+
+/** Where the character `offset` of a setting's value is (past its opening quote), when the value fits one line. */
+function offsetInValue(setting: Setting, offset: number | undefined): SourceLocation {
+  const start = setting.valueLocation;
+  if (offset === undefined) return start;
+  const quote = setting.value.kind === 'string' && setting.value.quoted ? 1 : 0;
+  return { ...start, column: start.column + quote + offset };
 }
 
 function materialize(definition: PendingRecord, host: RecordHost): DbRecord {

@@ -32,6 +32,8 @@ export interface RecordHost {
   relink(record: DbRecord, field: string, text: string): string | undefined;
   /** scanOnce: process the record soon, after the processing under way. */
   scanOnce(record: DbRecord): void;
+  /** post_event (calcout's OEVT). */
+  postEvent(event: string): void;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -304,6 +306,11 @@ export class DbRecord {
     this.assign('UDF', 0);
   }
 
+  /** post_event: processes the records waiting for this event (calcout's OEVT). */
+  postEvent(event: string): void {
+    this.host.postEvent(event);
+  }
+
   /** get_ioint_info: the owner's I/O interrupt source (undefined: none); with SCAN "I/O Intr" its requests process the record. */
   attachIoScan(source: IoScanSource | undefined): void {
     this.ioScan = source;
@@ -350,6 +357,8 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
+    const invalid = this.type.validate?.(spec.name, data);
+    if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);
       if (refused !== undefined) return refused;

@@ -31,8 +31,10 @@ export interface AnalogRecordOptions {
   output?: { field: string; convert(record: DbRecord): void };
   /** longout: whether this pass writes OUT (OOPT), once IVOA let it; absent: every pass. */
   shouldWrite?(record: DbRecord): boolean;
-  /** special(): a field was written (longout: OUT changed). */
+  /** special(): a field was written (longout: OUT changed, calc: CALC). */
   afterPut?: RecordType['afterPut'];
+  /** special() refusing a value (calc: a CALC that does not compile). */
+  validate?: RecordType['validate'];
   /** The end of a pass: what it posts besides VAL (ao's OVAL and RVAL), given the VAL mask. */
   afterPost?(record: DbRecord, mask: number): void;
   metadata: MetadataRules;
@@ -71,6 +73,7 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
     metadata: (record, spec) => fieldMetadata(options.metadata, record, spec),
     enumStrings: () => [],
     afterPut: options.afterPut ?? (() => undefined),
+    validate: options.validate,
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { isLink, type DbfType } from '../dbf';
 import type { DisplayMetadata } from '../pv';
+import type { FieldData } from '../field-codec';
 import type { DbRecord, ProcessOutcome } from '../record';
 import type { FieldSpec, FieldTable } from './field-spec';
 
@@ -47,6 +48,16 @@ export interface RecordType {
   enumStrings(record: DbRecord): readonly string[];
   /** Side effects of a write to a field, before the generic posts (special() after the put). */
   afterPut(record: DbRecord, spec: FieldSpec): void;
+  /**
+   * Why a value cannot go into a field (special() refusing it: a CALC that does not compile), or
+   * undefined. `offset` points into the text at the offending character.
+   */
+  validate?(field: string, data: FieldData): FieldRefusal | undefined;
+}
+
+export interface FieldRefusal {
+  readonly reason: string;
+  readonly offset?: number;
 }
 
 export function scalarShape(spec: FieldSpec): FieldShape {

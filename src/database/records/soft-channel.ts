@@ -79,15 +79,17 @@ export function fetchDesiredOutput(record: DbRecord): boolean {
  * writeValue under IVOA: an output in INVALID alarm writes as usual, not at all, or IVOV
  * (`useIvov` stores IVOV where the record keeps its output, converting as it needs).
  * `wanted` is the record's own condition (longout's OOPT), asked once IVOA lets the write go on.
+ * Returns whether the output was written.
  */
-export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void, wanted: () => boolean = () => true): void {
+export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void, wanted: () => boolean = () => true): boolean {
   if (record.number('NSEV') >= AlarmSeverity.INVALID) {
     const action = record.number('IVOA');
     if (action === IVOA_SET_TO_IVOV) useIvov();
-    else if (action !== IVOA_CONTINUE) return;
+    else if (action !== IVOA_CONTINUE) return false;
   }
-  if (!wanted()) return;
+  if (!wanted()) return false;
   const mode = simulationMode(record);
   const raw = mode === SIMM_RAW || (mode === 0 && isRawSoftChannel(record));
   record.writeLink(mode !== 0 ? 'SIOL' : 'OUT', raw ? 'RVAL' : valueField);
+  return true;
 }
