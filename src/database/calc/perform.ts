@@ -1,5 +1,11 @@
 // Runs a compiled program as base's calcPerform does (libcom/src/calc/calcPerform.c), without
 // allocating: one stack for every program, since a run never re-enters another.
+//
+// An interpreter over typed arrays rather than a tree of closures: closures measured about 1.4x
+// faster on a mix of four typical expressions (roughly 100 against 140 ns an evaluation, on a
+// loaded machine), but a tree cannot express every program base accepts (a branch may pop
+// values pushed before its conditional, e.g. "X;A?B:FMOD(C)"), so it would need this
+// interpreter as well, and every operator written twice.
 import { calcRandom, cModulo, cPow, d2i, isinfSign, nint } from './c-math';
 import * as op from './opcodes';
 import { CALCPERFORM_STACK } from './translate';
@@ -22,8 +28,9 @@ export function perform(code: Int32Array, literals: Float64Array, args: Float64A
   const end = code.length;
   let sp = 0;
   let pc = 0;
-  let top: number;
-  let count: number;
+  // Numbers from the start, so that the optimiser keeps them unboxed.
+  let top = 0;
+  let count = 0;
   while (pc < end) {
     switch (code[pc++]) {
       case op.LITERAL: s[++sp] = literals[code[pc++]]; break;

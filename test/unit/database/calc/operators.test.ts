@@ -105,6 +105,17 @@ describe('arithmetic (calcPerform ADD..POWER)', () => {
     ]);
   });
 
+  test('% on values beyond epicsInt32: the cast gives INT_MIN on x86-64', () => {
+    expectResults([
+      ['NaN%3', -2],
+      ['3e9%7', -2],
+      ['5%NaN', 5],
+      ['5%Inf', 5],
+      // base traps here (x86 idiv overflow kills the IOC); the remainder is 0
+      ['-2147483648%-1', 0],
+    ]);
+  });
+
   test('** and ^ are pow(), left-associative (equal priorities pop)', () => {
     expectResults([
       ['3**2', 9],
