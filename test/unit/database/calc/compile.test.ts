@@ -110,3 +110,22 @@ test('evaluation reuses one stack: results do not leak between programs', () => 
   expect(second.evaluate(args)).toBe(24);
   expect(first.evaluate(args)).toBe(4);
 });
+
+describe('programs base accepts whose shape only the postfix code explains (postfix.c, calcPerform.c)', () => {
+  test('a branch may pop a value pushed before its conditional', () => {
+    const program = compileCalc('D;A?B:FMOD(C)');
+    const args = Float64Array.from({ length: 12 }, (_, i) => i + 1);
+    args[0] = 0;
+    // FMOD takes D (pushed before the ?) and C: fmod(4, 3)
+    expect(program.perform(args)).toBe(1);
+    args[0] = 1;
+    // B is pushed above D: two values remain, calcPerform fails
+    expect(program.perform(args)).toBeUndefined();
+  });
+
+  test('an assignment before a conditional takes the whole conditional', () => {
+    const args = Float64Array.from({ length: 12 }, (_, i) => i + 1);
+    expect(calc('B;0?A:=5:6', args)).toBe(2);
+    expect(args[0]).toBe(6);
+  });
+});
