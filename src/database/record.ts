@@ -237,28 +237,35 @@ export class DbRecord {
     this.active = true;
     this.assign('PACT', 1);
     this.pending = input;
-    this.run(() => {
+    let outcome: ProcessOutcome;
+    try {
       if (input?.value !== undefined) this.storeValue(input.value);
       if (input?.severity !== undefined && input.severity > AlarmSeverity.NO_ALARM) {
         this.raiseAlarm(input.status ?? AlarmStatus.SOFT, input.severity, input.message);
       }
-      return this.type.process(this);
-    });
-  }
-
-  /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
-  completeAsync(rest: () => ProcessOutcome): void {
-    if (this.active) this.run(rest);
-  }
-
-  private run(pass: () => ProcessOutcome): void {
-    let outcome: ProcessOutcome;
-    try {
-      outcome = pass();
+      outcome = this.type.process(this);
     } catch (error) {
       this.finish();
       throw error;
     }
+    this.conclude(outcome);
+  }
+
+  /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
+  completeAsync(rest: () => ProcessOutcome): void {
+    if (!this.active) return;
+    let outcome: ProcessOutcome;
+    try {
+      outcome = rest();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    this.conclude(outcome);
+  }
+
+  /** recGblFwdLink, unless record support keeps the record active (ASYNC). */
+  private conclude(outcome: ProcessOutcome): void {
     if (outcome === ASYNC) return;
     try {
       this.links.get('FLNK')?.scanForward();
