@@ -18,6 +18,7 @@ import {
   type WriteResult,
 } from './pv';
 import type { FieldSpec } from './records/field-spec';
+import { putScan, swapSimulationScan } from './records/soft-channel';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /** A reason to refuse a client's write to VAL (given as the value it would store), or nothing to accept it. */
@@ -370,7 +371,9 @@ export class DbRecord {
       const refused = this.host.relink(this, spec.name, data as string);
       if (refused !== undefined) return refused;
     }
+    const previous = this.data.get(spec.name);
     this.assign(spec.name, data);
+    if (spec.name === 'SIMM') swapSimulationScan(this, previous as number, putScan(this));
     this.type.afterPut(this, spec);
     const isValue = spec.name === 'VAL';
     if (isValue) this.assign('UDF', 0);
