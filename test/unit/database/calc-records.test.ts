@@ -125,6 +125,25 @@ describe('calcout', () => {
     database.close();
   });
 
+  it('processes again after the delay when a put came while it was active (dbPutField sets RPRO; recGblFwdLink scanOnce)', async () => {
+    const database = databaseOf(`
+      record(calcout, "CO") { field(CALC, "A") field(ODLY, 0.05) field(OUT, "T PP") }
+      record(ao, "T") { field(MDEL, -1) }`, { start: true });
+    const written: unknown[] = [];
+    const twice = new Promise<void>((resolve) =>
+      pvOf(database, 'T').subscribe(() => {
+        written.push(valueOf(pvOf(database, 'T')));
+        if (written.length === 2) resolve();
+      }),
+    );
+    put(pvOf(database, 'CO.A'), 1);
+    put(pvOf(database, 'CO.A'), 2);
+    expect(valueOf(pvOf(database, 'CO.RPRO'))).toBe(1);
+    await twice;
+    expect(written).toEqual([1, 2]);
+    database.close();
+  });
+
   it('reports each link as constant, local or external and whether it is connected (INAV…, OUTV)', () => {
     const database = databaseOf(`
       record(calcout, "CO") { field(INPA, 1) field(INPB, "X") field(INPC, "X CA") field(INPD, "ABSENT") field(OUT, "X") }
