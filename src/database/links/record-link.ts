@@ -82,7 +82,7 @@ export class RecordLink {
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
     const spec = this.owner.type.fields.get(field);
-    const data = spec && convertField(sourceField(target), this.owner.shape(spec));
+    const data = spec && convertField(sourceField(target), this.owner.shape(spec), labelsOf(this.owner, spec));
     if (data === undefined) return this.fail();
     this.owner.assign(field, data);
     if (source !== this.owner) {
@@ -98,7 +98,8 @@ export class RecordLink {
     const target = this.target;
     if (!target || target.spec.readOnly) return this.fail();
     const spec = this.owner.type.fields.get(field)!;
-    const data = convertField({ data: this.owner.get(field), shape: this.owner.shape(spec), labels: labelsOf(this.owner, spec) }, target.record.shape(target.spec));
+    const source = { data: this.owner.get(field), shape: this.owner.shape(spec), labels: labelsOf(this.owner, spec) };
+    const data = convertField(source, target.record.shape(target.spec), labelsOf(target.record, target.spec));
     if (data === undefined) return this.fail();
     const destination = target.record;
     if (viaChannelAccess(pv)) return destination.put(target.spec, data) === undefined || this.fail();

@@ -79,6 +79,14 @@ describe('output links', () => {
     expect(valueOf(pvOf(database, 'S'))).toBe(7);
   });
 
+  it('writes text to an enum as the state of that label (dbPut DBR_STRING to DBF_ENUM)', () => {
+    const database = databaseOf(`
+      record(stringout, "S") { field(OUT, "B PP") }
+      record(bo, "B") { field(ZNAM, "Off") field(ONAM, "On") }`);
+    put(pvOf(database, 'S'), 'On');
+    expect(valueOf(pvOf(database, 'B'))).toBe(1);
+  });
+
   it('passes the severity on with MS (recGblInheritSevr: LINK status, the source severity)', () => {
     const database = databaseOf(`
       record(ao, "W") { field(OUT, "T PP MS") field(HIHI, 10) field(HHSV, MAJOR) }
