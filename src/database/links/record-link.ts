@@ -73,12 +73,15 @@ export class RecordLink {
     return process === 'CP' || process === 'CPP';
   }
 
-  /** dbGetLink into a field of the owner: false (and LINK/INVALID) when there is nothing to read. */
-  readInto(field: string): boolean {
+  /**
+   * dbGetLink into a field of the owner: false (and LINK/INVALID) when there is nothing to read.
+   * `tryOnly` is dbTryGetLink's failure (recGblGetSimm): only LINK as the status, if none is set.
+   */
+  readInto(field: string, tryOnly = false): boolean {
     const pv = this.pv;
     if (!pv) return true;
     const target = this.target;
-    if (!target) return this.fail();
+    if (!target) return tryOnly ? this.noteFailure() : this.fail();
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
     const spec = this.owner.type.fields.get(field);
@@ -102,7 +105,11 @@ export class RecordLink {
     const data = convertField(source, target.record.shape(target.spec), labelsOf(target.record, target.spec));
     if (data === undefined) return this.fail();
     const destination = target.record;
-    if (viaChannelAccess(pv)) return destination.put(target.spec, data) === undefined || this.fail();
+    if (viaChannelAccess(pv)) {
+      // dbPutField through CA: refused while the target has DISP set (but for DISP itself).
+      if (destination.number('DISP') !== 0 && target.spec.name !== 'DISP') return this.fail();
+      return destination.put(target.spec, data) === undefined || this.fail();
+    }
     if (destination.store(target.spec, data) !== undefined) return this.fail();
     inheritSeverity(pv.severity, destination, this.owner.number('NSTA'), this.owner.number('NSEV'), this.owner.string('NAMSG'));
     if (target.spec.name === 'PROC' || (pv.process === 'PP' && destination.number('SCAN') === 0)) destination.process();
@@ -125,6 +132,11 @@ export class RecordLink {
   /** The target's time stamp when the link names its TIME field (TSEL "REC.TIME"). */
   timeStamp(): EpicsTimeStamp | undefined {
     return this.target?.spec.name === 'TIME' ? this.target.record.time : undefined;
+  }
+
+  private noteFailure(): false {
+    if (this.owner.number('NSEV') === AlarmSeverity.NO_ALARM) this.owner.assign('NSTA', AlarmStatus.LINK);
+    return false;
   }
 
   private fail(): false {

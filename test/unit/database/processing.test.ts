@@ -87,6 +87,15 @@ describe('output links', () => {
     expect(valueOf(pvOf(database, 'B'))).toBe(1);
   });
 
+  it('is refused by a target with DISP set when it goes through CA, as dbPutField refuses it', () => {
+    const database = databaseOf(`
+      record(ao, "W") { field(OUT, "T CA") }
+      record(ao, "T") { field(DISP, 1) }`);
+    put(pvOf(database, 'W'), 4);
+    expect(valueOf(pvOf(database, 'T'))).toBe(0);
+    expect(pvOf(database, 'W').alarm()).toMatchObject({ status: AlarmStatus.LINK, severity: AlarmSeverity.INVALID });
+  });
+
   it('passes the severity on with MS (recGblInheritSevr: LINK status, the source severity)', () => {
     const database = databaseOf(`
       record(ao, "W") { field(OUT, "T PP MS") field(HIHI, 10) field(HHSV, MAJOR) }
