@@ -7,6 +7,7 @@ import { decodeWrite, type FieldData } from './field-codec';
 import type { MaybeLater, Verdict } from './guard';
 import { timeStampFromMillis, type ClientIdentity, type EpicsTimeStamp, type FieldValue } from './pv';
 import type { DbRecord } from './record';
+import type { IoScanSource } from './scan/io-scan';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { textToChars, truncateUtf8 } from './text';
@@ -67,6 +68,11 @@ export interface RecordHandle<K extends ValueKind = ValueKind> {
   info(name: string): string | undefined;
   /** Hears of clients' writes to VAL before they take effect; returns the function that stops listening. */
   onWrite(listener: WriteListener<RecordValues[K]>): () => void;
+  /**
+   * Makes `source` this record's I/O interrupt source (undefined: none), as device support's
+   * get_ioint_info does: while SCAN is "I/O Intr", each `source.request()` processes the record.
+   */
+  attachIoScan(source: IoScanSource | undefined): void;
 }
 
 export function recordHandle<K extends ValueKind>(record: DbRecord, kind: K): RecordHandle<K> {
@@ -90,10 +96,12 @@ export function recordHandle<K extends ValueKind>(record: DbRecord, kind: K): Re
       const numeric = typeof value === 'number' && !isText(spec.dbf) && !isEnumLike(spec.dbf);
       const parsed = numeric ? { ok: true as const, data: narrow(spec.dbf, value) } : parseFieldText(spec, String(value), record.type.devices);
       if (!parsed.ok) throw new Error(`cannot set ${record.name}.${name}: ${parsed.reason}`);
-      record.put(spec, parsed.data);
+      const refused = record.put(spec, parsed.data);
+      if (refused !== undefined) throw new Error(`cannot set ${record.name}.${name}: ${refused}`);
     },
     info: (name) => record.infos.get(name),
     onWrite: (listener) => record.onWrite((value, client) => listener(copyOut(value) as RecordValues[K], client)),
+    attachIoScan: (source) => record.attachIoScan(source),
   };
 }
 

@@ -13,13 +13,15 @@ import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-fil
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
 import { FieldPv, type AccessSecurityHost } from './field-pv';
+import { LinkTable } from './links/link-table';
 import { buildRecords, type BuildResult } from './loader';
 import type { ProcessVariable, PvProvider } from './pv';
-import type { DbRecord } from './record';
+import type { DbRecord, RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
-import { Scanner } from './scanner';
+import { ScanOnceQueue } from './scan/scan-once';
+import { Scanner } from './scan/scanner';
 
 export interface DatabaseOptions {
   logger?: Logger;
@@ -37,8 +39,8 @@ export interface LoadOptions {
   env?: Readonly<{ [name: string]: string | undefined }>;
 }
 
-/** The PINI choices that process a record when the database starts: YES and RUN. */
-const PINI_AT_START = new Set([1, 2]);
+/** The PINI choices that process a record when the database starts, in iocInit's order: YES, RUN, RUNNING. */
+const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 interface NameEntry {
@@ -51,13 +53,32 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly recordList: DbRecord[] = [];
   private readonly logger: Logger;
   private readonly scanner: Scanner;
+  private readonly once: ScanOnceQueue;
+  private readonly links: LinkTable;
+  private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
   private rules: AccessRules | undefined;
   private started = false;
 
   constructor(options: DatabaseOptions = {}) {
     this.logger = options.logger ?? silentLogger();
-    this.scanner = new Scanner((record, error) => this.logger.error({ err: error, record: record.name }, 'scan processing failed'));
+    const onError = (record: DbRecord, error: unknown) => this.logger.error({ err: error, record: record.name }, 'scan processing failed');
+    this.scanner = new Scanner(onError);
+    this.once = new ScanOnceQueue(onError);
+    this.links = new LinkTable({
+      recordOf: (name) => this.names.get(name)?.record,
+      scanOnce: (record) => this.once.request(record),
+      logger: this.logger,
+    });
+    this.host = {
+      scanChanged: (record) => this.scanner.update(record),
+      accessGroupChanged: () => {
+        if (this.rules) this.accessChanged();
+      },
+      relink: (record, field, text) => this.links.relink(record, field, text),
+      scanOnce: (record) => this.once.request(record),
+      postEvent: (event) => this.postEvent(event),
+    };
   }
 
   /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */
@@ -77,14 +98,21 @@ export class Database implements PvProvider, AccessSecurityHost {
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const record of this.recordList) if (PINI_AT_START.has(record.number('PINI'))) record.process();
+    this.links.start();
+    processAtStart(this.recordList);
     this.scanner.start(this.recordList);
   }
 
-  /** Stops the periodic scans. */
+  /** post_event: processes, in PHAS order, the records with SCAN "Event" whose EVNT names this event (a name or 1…255). */
+  postEvent(event: string | number): void {
+    if (this.started) this.scanner.postEvent(event);
+  }
+
+  /** Stops the scans. */
   close(): void {
     this.started = false;
     this.scanner.stop();
+    this.once.clear();
   }
 
   find(name: string): ProcessVariable | undefined {
@@ -161,16 +189,15 @@ export class Database implements PvProvider, AccessSecurityHost {
     const built = buildRecords(parsed.items, {
       definitionOf: (name) => this.names.get(name)?.location,
       recordOf: (name) => this.names.get(name)?.record,
-    }, {
-      scanChanged: (record) => this.scanner.update(record),
-      accessGroupChanged: () => {
-        if (this.rules) this.accessChanged();
-      },
-    });
+    }, this.host);
+    const loaded = new Map<string, DbRecord>([
+      ...built.records.map(({ record }): [string, DbRecord] => [record.name, record]),
+      ...built.aliases.map(({ alias, record }): [string, DbRecord] => [alias, record]),
+    ]);
+    LinkTable.check(built.links, (name) => this.names.get(name)?.record ?? loaded.get(name));
     this.register(built);
-    for (const [file, fields] of built.unfollowedLinks) {
-      this.logger.warn({ file, fields }, `${file}: links are not followed; ${fields.length} link field(s) name other PVs (first: ${fields[0]})`);
-    }
+    this.links.add(built.links);
+    if (this.started) this.startLoaded(built);
     this.logger.info({ files: parsed.files, records: built.records.length }, 'database loaded');
     return built.records.map(({ record }) => record.name);
   }
@@ -179,13 +206,21 @@ export class Database implements PvProvider, AccessSecurityHost {
     for (const { record, location } of built.records) {
       this.names.set(record.name, { record, location });
       this.recordList.push(record);
-      if (this.started) {
-        if (PINI_AT_START.has(record.number('PINI'))) record.process();
-        this.scanner.update(record);
-      }
     }
     for (const { alias, record, location } of built.aliases) this.names.set(alias, { record, location });
   }
+
+  /** A load after start: its records are initialised as iocInit would have done. */
+  private startLoaded(built: BuildResult): void {
+    const records = built.records.map(({ record }) => record);
+    processAtStart(records);
+    for (const record of records) this.scanner.update(record);
+  }
+}
+
+/** PINI: YES records first, then RUN, then RUNNING, each in load order. */
+function processAtStart(records: readonly DbRecord[]): void {
+  for (const pini of PINI_AT_START) for (const record of records) if (record.number('PINI') === pini) record.process();
 }
 
 function macrosOf(macros: LoadOptions['macros']): Macros {

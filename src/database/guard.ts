@@ -29,11 +29,11 @@ export function guardWrite(pvName: string, attempt: () => MaybeLater<WriteResult
 }
 
 /** Asks `decide` (user code), then `apply`s the write it accepts; a reason refuses it. */
-export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, apply: () => void): WriteResult | Promise<WriteResult> {
+export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, apply: () => Verdict): WriteResult | Promise<WriteResult> {
   const settle = (verdict: Verdict): WriteResult => {
-    if (typeof verdict === 'string') return { ok: false, error: 'rejected', message: verdict };
-    apply();
-    return WRITE_OK;
+    // The store itself may still refuse (a record type's own check, a link field given text that is no link).
+    const refusal = typeof verdict === 'string' ? verdict : apply();
+    return typeof refusal === 'string' ? { ok: false, error: 'rejected', message: refusal } : WRITE_OK;
   };
   return guardWrite(pvName, () => {
     const verdict = decide();

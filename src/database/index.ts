@@ -7,4 +7,5 @@ export { DbFileError, formatLocation, type SourceLocation } from './db-file/loca
 export { parseMacroDefinitions } from './db-file/macros';
 export type { ValueKind } from './records/record-type';
 export { RECORD_TYPES } from './records/registry';
+export { IoScanSource } from './scan/io-scan';
 export * from './pv';

@@ -1,19 +1,21 @@
 // From what a .db file says to records: record types and fields checked against the tables,
 // values converted as dbPutString converts them, names kept unique, constant links loaded and
-// the links that name other PVs noted (they are not followed).
+// the links of every link field parsed (the database connects them).
 
 import type { DatabaseItem, RecordDefinition, Setting } from './db-file/ast';
 import { DbFileError, formatLocation, type SourceLocation } from './db-file/location';
 import { isLink } from './dbf';
 import { parseFieldText } from './db-value';
 import type { FieldData } from './field-codec';
-import { classifyLink } from './links';
+import { parseLinkValue, type LinkAddress } from './links/link-address';
+import type { LinkSetting } from './links/link-table';
 import { AlarmStatus } from './pv';
 import { DbRecord, type RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { LinkConstant, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
+import { unsupportedSetting } from './records/unsupported';
 
 /** The names a database already serves, so that a load cannot redefine them. */
 export interface NameRegistry {
@@ -36,8 +38,8 @@ export interface LoadedAlias {
 export interface BuildResult {
   readonly records: readonly LoadedRecord[];
   readonly aliases: readonly LoadedAlias[];
-  /** Per file, the `RECORD.FIELD`s whose links name other PVs. */
-  readonly unfollowedLinks: ReadonlyMap<string, readonly string[]>;
+  /** The non-empty link fields of the load's records. */
+  readonly links: readonly LinkSetting[];
 }
 
 interface FieldValueSetting {
@@ -51,6 +53,7 @@ interface PendingRecord {
   readonly location: SourceLocation;
   readonly settings: FieldValueSetting[];
   readonly constants: Map<string, LinkConstant>;
+  readonly links: Map<string, { address: LinkAddress; location: SourceLocation }>;
   readonly infos: Map<string, string>;
 }
 
@@ -61,7 +64,6 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
   /** Aliases of this load, to the name of a record of this load or to a record loaded before. */
   const aliases: { alias: string; target: string | DbRecord; location: SourceLocation }[] = [];
   const aliasTargets = new Map<string, string | DbRecord>();
-  const unfollowedLinks = new Map<string, string[]>();
 
   const claim = (name: string, location: SourceLocation) => {
     const first = names.get(name) ?? registry.definitionOf(name);
@@ -79,7 +81,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
       continue;
     }
     const record = pendingRecordFor(item, pending, registry, claim);
-    for (const setting of item.fields) applySetting(record, setting, unfollowedLinks);
+    for (const setting of item.fields) applySetting(record, setting);
     for (const info of item.infos) record.infos.set(info.name, info.value.text);
     for (const alias of item.aliases) {
       claim(alias.name, alias.location);
@@ -88,12 +90,17 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
     }
   }
 
-  const records = [...pending.values()].map((definition) => ({ record: materialize(definition, host), location: definition.location }));
+  const definitions = [...pending.values()];
+  const records = definitions.map((definition) => ({ record: materialize(definition, host), location: definition.location }));
   const byName = new Map(records.map(({ record }) => [record.name, record]));
+  const links = definitions.flatMap((definition) => {
+    const record = byName.get(definition.name)!;
+    return [...definition.links].map(([field, { address, location }]) => ({ record, field, address, location }));
+  });
   return {
     records,
     aliases: aliases.map(({ alias, target, location }) => ({ alias, record: typeof target === 'string' ? byName.get(target)! : target, location })),
-    unfollowedLinks,
+    links,
   };
 }
 
@@ -116,12 +123,12 @@ function pendingRecordFor(
     throw new DbFileError(item.typeLocation, `record type "${item.recordType}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
   }
   claim(item.name, item.location);
-  const record: PendingRecord = { name: item.name, type, location: item.location, settings: [], constants: new Map(), infos: new Map() };
+  const record: PendingRecord = { name: item.name, type, location: item.location, settings: [], constants: new Map(), links: new Map(), infos: new Map() };
   pending.set(item.name, record);
   return record;
 }
 
-function applySetting(record: PendingRecord, setting: Setting, unfollowedLinks: Map<string, string[]>): void {
+function applySetting(record: PendingRecord, setting: Setting): void {
   const spec = record.type.fields.get(setting.name);
   if (!spec) throw new DbFileError(setting.location, unknownField(record.type, setting.name));
   if (spec.name === 'NAME') throw new DbFileError(setting.location, `the NAME field of record "${record.name}" cannot be set`);
@@ -129,15 +136,30 @@ function applySetting(record: PendingRecord, setting: Setting, unfollowedLinks: 
   if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
   const parsed = parseFieldText(spec, text, record.type.devices);
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
+  const invalid = record.type.validate?.(spec.name, parsed.data);
+  if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
+  const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
+  if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
   record.settings.push({ spec, data: parsed.data });
   if (!isLink(spec.dbf)) return;
-  const target = classifyLink(setting.value);
+  const link = parseLinkValue(setting.value);
+  if (!link.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${link.reason}`);
   record.constants.delete(spec.name);
-  if (target.kind === 'constant') record.constants.set(spec.name, target.value);
-  if (target.kind === 'link') {
-    const file = setting.location.file;
-    unfollowedLinks.set(file, [...(unfollowedLinks.get(file) ?? []), `${record.name}.${spec.name}`]);
+  record.links.delete(spec.name);
+  const { address } = link;
+  if (address.kind === 'parameter') {
+    throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: "@${address.text}" is a device parameter, and the soft device supports of ${record.type.name} read none`);
   }
+  if (address.kind === 'constant') record.constants.set(spec.name, address.value);
+  if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
+}
+
+/** Where the character `offset` of a setting's value is (past its opening quote), when the value fits one line. */
+function offsetInValue(setting: Setting, offset: number | undefined): SourceLocation {
+  const start = setting.valueLocation;
+  if (offset === undefined) return start;
+  const quote = setting.value.kind === 'string' && setting.value.quoted ? 1 : 0;
+  return { ...start, column: start.column + quote + offset };
 }
 
 function materialize(definition: PendingRecord, host: RecordHost): DbRecord {

@@ -1,8 +1,11 @@
 // One record instance: its field data, alarm state and time stamp, the channels listening to
 // its fields, and the generic parts of dbPut, dbProcess and recGbl that every record type shares.
 
+import { isLink } from './dbf';
 import { decodeWrite, type FieldData } from './field-codec';
 import { firstRefusal, settleWrite, type MaybeLater, type Verdict } from './guard';
+import type { RecordLink } from './links/record-link';
+import type { IoScanSource } from './scan/io-scan';
 import {
   AlarmSeverity,
   AlarmStatus,
@@ -15,6 +18,7 @@ import {
   type WriteResult,
 } from './pv';
 import type { FieldSpec } from './records/field-spec';
+import { putScan, swapSimulationScan } from './records/soft-channel';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /**
@@ -30,17 +34,35 @@ export interface RecordHost {
   scanChanged(record: DbRecord): void;
   /** ASG changed (dbCommon's SPC_AS): clients' access to the record may have changed. */
   accessGroupChanged(record: DbRecord): void;
+  /** A link field takes new text: the link is replaced, or the reason the text is no link. */
+  relink(record: DbRecord, field: string, text: string): string | undefined;
+  /** scanOnce: process the record soon, after the processing under way. */
+  scanOnce(record: DbRecord): void;
+  /** post_event (calcout's OEVT). */
+  postEvent(event: string): void;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
 export interface ProcessInput {
+  /** A new VAL, stored only if the record processes (not when it is disabled or active). */
+  value?: FieldData;
   status?: number;
   severity?: number;
   message?: string;
   timeStamp?: EpicsTimeStamp;
 }
 
+/** What a record type's process() returns to keep PACT set until it calls completeAsync (calcout's ODLY). */
+export const ASYNC = 'async';
+export type ProcessOutcome = typeof ASYNC | void;
+
 const EPOCH: EpicsTimeStamp = Object.freeze({ secondsPastEpoch: 0, nanoseconds: 0 });
+/** dbAccess.c MAX_LOCK: attempts to process an active record before it takes a SCAN alarm. */
+const MAX_LOCK = 10;
+/** The fields that choose the scan list (dbCommon's SPC_SCAN). */
+const SCAN_FIELDS = new Set(['SCAN', 'PHAS', 'EVNT']);
+/** TSE epicsTimeEventDeviceTime: device support supplies the time stamp. */
+const DEVICE_TIME = -2;
 
 /** One record. Not called Record, which would hide TypeScript's Record<K, V> wherever it is imported. */
 export class DbRecord {
@@ -48,10 +70,16 @@ export class DbRecord {
   time: EpicsTimeStamp = EPOCH;
   /** The record's info tags. */
   readonly infos = new Map<string, string>();
+  /** The I/O interrupt source its owner attached: with SCAN "I/O Intr", its requests process the record. */
+  ioScan: IoScanSource | undefined;
+  /** Link fields naming something (constants, PVs, device parameters), by field name. */
+  readonly links = new Map<string, RecordLink>();
   private readonly data = new Map<string, FieldData>();
   private readonly listeners = new Map<string, Set<PvListener>>();
   private readonly writeHandlers = new Set<WriteHandler>();
   private pending: ProcessInput | undefined;
+  /** PACT, kept as a boolean for the hot path and mirrored in the field for clients. */
+  private active = false;
 
   constructor(
     readonly name: string,
@@ -103,6 +131,26 @@ export class DbRecord {
     for (const set of targets) if (set) for (const listener of [...set]) listener(mask);
   }
 
+  /** dbGetLink: reads link field `link` into field `into`; false when the link failed (the record then has LINK/INVALID). */
+  readLink(link: string, into: string): boolean {
+    return this.links.get(link)?.readInto(into) ?? true;
+  }
+
+  /** dbTryGetLink: as readLink, but a failure only notes LINK as the status (no severity). */
+  tryReadLink(link: string, into: string): boolean {
+    return this.links.get(link)?.readInto(into, true) ?? true;
+  }
+
+  /** dbPutLink: writes field `from` through link field `link`; false when the link failed. */
+  writeLink(link: string, from: string): boolean {
+    return this.links.get(link)?.writeFrom(from) ?? true;
+  }
+
+  /** dbLinkIsConstant: empty, a constant or a device parameter. */
+  linkIsConstant(link: string): boolean {
+    return this.links.get(link)?.isConstant ?? true;
+  }
+
   /** recGblSetSevr: proposes an alarm for this pass; the most severe proposal wins. */
   raiseAlarm(status: number, severity: number, message = ''): boolean {
     if (this.number('NSEV') >= severity) return false;
@@ -111,7 +159,6 @@ export class DbRecord {
     this.assign('NAMSG', message);
     return true;
   }
-
   /** recGblResetAlarms: makes this pass's alarm current; returns EventMask.ALARM when it changed. */
   resetAlarms(): number {
     const previousStatus = this.number('STAT');
@@ -163,26 +210,99 @@ export class DbRecord {
     this.post(null, EventMask.ALARM);
   }
 
-  /** The time stamp of this pass: the one code supplied, else now. */
+  /** recGblGetTimeStamp: from the TSEL link's record, else by TSE: the time code supplied (TSE -2 keeps it), else now. */
   stampTime(): void {
-    this.time = this.pending?.timeStamp ?? timeStampNow();
+    const selector = this.links.get('TSEL');
+    const linked = selector?.timeStamp();
+    if (linked) {
+      this.time = linked;
+      return;
+    }
+    if (selector) selector.readInto('TSE');
+    const supplied = this.pending?.timeStamp;
+    if (supplied) this.time = supplied;
+    else if (this.number('TSE') !== DEVICE_TIME) this.time = timeStampNow();
   }
 
-  /** dbProcess: a disabled record only raises its disable alarm. */
+  /** Whether the record is processing (PACT). */
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /**
+   * dbProcess: an active record is not processed again; a disabled one (DISA read through SDIS
+   * equal to DISV) only takes its disable alarm; otherwise record support processes it and the
+   * forward link follows while PACT is still set, so that a loop of links stops here.
+   */
   process(input?: ProcessInput): void {
+    if (this.active) {
+      this.processWhileActive();
+      return;
+    }
+    this.assign('LCNT', 0);
+    this.readLink('SDIS', 'DISA');
     if (this.number('DISA') === this.number('DISV')) {
       this.processDisabled();
       return;
     }
+    this.active = true;
+    this.assign('PACT', 1);
     this.pending = input;
+    let outcome: ProcessOutcome;
     try {
+      if (input?.value !== undefined) this.storeValue(input.value);
       if (input?.severity !== undefined && input.severity > AlarmSeverity.NO_ALARM) {
         this.raiseAlarm(input.status ?? AlarmStatus.SOFT, input.severity, input.message);
       }
-      this.type.process(this);
-    } finally {
-      this.pending = undefined;
+      outcome = this.type.process(this);
+    } catch (error) {
+      this.finish();
+      throw error;
     }
+    this.conclude(outcome);
+  }
+
+  /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
+  completeAsync(rest: () => ProcessOutcome): void {
+    if (!this.active) return;
+    let outcome: ProcessOutcome;
+    try {
+      outcome = rest();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    this.conclude(outcome);
+  }
+
+  /** recGblFwdLink, unless record support keeps the record active (ASYNC). */
+  private conclude(outcome: ProcessOutcome): void {
+    if (outcome === ASYNC) return;
+    try {
+      this.links.get('FLNK')?.scanForward();
+    } finally {
+      this.finish();
+    }
+  }
+
+  /** recGblFwdLink's tail and the end of process(): PACT cleared, a put made meanwhile processes again. */
+  private finish(): void {
+    this.active = false;
+    this.pending = undefined;
+    this.assign('PACT', 0);
+    if (this.number('RPRO') === 0) return;
+    this.assign('RPRO', 0);
+    this.host.scanOnce(this);
+  }
+
+  /** After MAX_LOCK attempts on an active record, a SCAN/INVALID alarm says it is stuck. */
+  private processWhileActive(): void {
+    if (this.number('STAT') === AlarmStatus.SCAN) return;
+    const attempts = this.number('LCNT');
+    this.assign('LCNT', Math.min(attempts + 1, 255));
+    if (attempts < MAX_LOCK || this.number('SEVR') >= AlarmSeverity.INVALID) return;
+    this.raiseAlarm(AlarmStatus.SCAN, AlarmSeverity.INVALID);
+    this.post('VAL', this.resetAlarms() | EventMask.VALUE | EventMask.LOG);
   }
 
   private processDisabled(): void {
@@ -194,6 +314,25 @@ export class DbRecord {
     this.post('STAT', EventMask.VALUE);
     this.post('SEVR', EventMask.VALUE);
     this.post('VAL', EventMask.VALUE | EventMask.ALARM);
+  }
+
+  private storeValue(data: FieldData): void {
+    const spec = this.type.fields.get('VAL');
+    if (!spec) throw new Error(`${this.type.name} has no VAL`);
+    this.assign('VAL', data);
+    this.type.afterPut(this, spec);
+    this.assign('UDF', 0);
+  }
+
+  /** post_event: processes the records waiting for this event (calcout's OEVT). */
+  postEvent(event: string): void {
+    this.host.postEvent(event);
+  }
+
+  /** get_ioint_info: the owner's I/O interrupt source (undefined: none); with SCAN "I/O Intr" its requests process the record. */
+  attachIoScan(source: IoScanSource | undefined): void {
+    this.ioScan = source;
+    this.host.scanChanged(this);
   }
 
   onWrite(handler: WriteHandler): () => void {
@@ -211,30 +350,47 @@ export class DbRecord {
     if (!decoded.ok) return { ok: false, error: 'rejected', message: `${this.name}.${spec.name}: ${decoded.reason}` };
     const { data } = decoded;
     const handlers = spec.name === 'VAL' ? [...this.writeHandlers] : NO_HANDLERS;
-    return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), () => this.put(spec, data));
+    const store = () => {
+      const refused = this.put(spec, data);
+      return refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`;
+    };
+    return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), store);
   }
 
-  /** A new VAL from code, as device support delivers one: store it and process the record. */
+  /** A new VAL from code, as device support delivers one: stored and processed unless the record is disabled or active. */
   update(data: FieldData, input: ProcessInput = {}): void {
-    const spec = this.type.fields.get('VAL');
-    if (!spec) throw new Error(`${this.type.name} has no VAL`);
-    this.assign('VAL', data);
-    this.type.afterPut(this, spec);
-    this.assign('UDF', 0);
-    this.process(input);
+    this.process({ ...input, value: data });
   }
 
-  /** dbPut and the processing dbPutField adds: store, react, post, process a passive record. */
-  put(spec: FieldSpec, data: FieldData): void {
+  /** dbPutField: dbPut, then processing when the field is PROC or pp(TRUE) on a passive record (later, if it is active). */
+  put(spec: FieldSpec, data: FieldData): string | undefined {
+    const refused = this.store(spec, data);
+    if (refused !== undefined) return refused;
+    if (spec.name !== 'PROC' && !(spec.processPassive && this.number('SCAN') === 0)) return undefined;
+    if (this.active) this.assign('RPRO', 1);
+    else this.process();
+    return undefined;
+  }
+
+  /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
+  store(spec: FieldSpec, data: FieldData): string | undefined {
+    const invalid = this.type.validate?.(spec.name, data);
+    if (invalid) return invalid.reason;
+    if (isLink(spec.dbf)) {
+      const refused = this.host.relink(this, spec.name, data as string);
+      if (refused !== undefined) return refused;
+    }
+    const previous = this.data.get(spec.name);
     this.assign(spec.name, data);
+    if (spec.name === 'SIMM') swapSimulationScan(this, previous as number, putScan(this));
     this.type.afterPut(this, spec);
     const isValue = spec.name === 'VAL';
     if (isValue) this.assign('UDF', 0);
     if (!(isValue && spec.processPassive)) this.post(spec.name, EventMask.VALUE | EventMask.LOG);
     if (spec.property) this.post(null, EventMask.PROPERTY);
-    if (spec.name === 'SCAN') this.host.scanChanged(this);
+    if (SCAN_FIELDS.has(spec.name)) this.host.scanChanged(this);
     if (spec.name === 'ASG') this.host.accessGroupChanged(this);
-    if (spec.name === 'PROC' || (spec.processPassive && this.number('SCAN') === 0)) this.process();
+    return undefined;
   }
 
   /** How many states an enum-like field has, when it limits writes; 0 when it does not. */

@@ -2,7 +2,12 @@ import { menuConvert, menuSimm } from '../menus';
 import { analogRecordType } from './analog';
 import { COMMON_FIELDS, deadbandFields, displayFields, inputLinkField, limitAlarmFields, precisionField, simulationFields } from './common-fields';
 import { field, fieldTable, menuField } from './field-spec';
+import { endConversionPass, initLinearConversion, rawToEngineering, smooth } from './linear-conversion';
 import { analogMetadata } from './metadata';
+import type { DbRecord } from '../record';
+
+/** devAiSoft's dpvt: records whose INP has been read once, from which smoothing starts. */
+const SMOOTHED = new WeakSet<DbRecord>();
 
 const VALUE_RANGE_FIELDS = ['VAL', 'HIHI', 'HIGH', 'LOW', 'LOLO', 'LALM', 'ALST', 'MLST', 'SVAL'];
 const UNITLESS = ['ASLO', 'AOFF', 'SMOO'];
@@ -10,6 +15,16 @@ const UNITLESS = ['ASLO', 'AOFF', 'SMOO'];
 export const aiRecordType = analogRecordType({
   name: 'ai',
   role: 'input',
+  udfFollowsNaN: true,
+  init: (record) => initLinearConversion(record),
+  afterRead(record, outcome, previous) {
+    // devAiSoft smooths what it reads; devAiSoftRaw and SIMM RAW give RVAL to convert().
+    if (outcome === 'value') record.assign('VAL', smooth(record, record.number('VAL'), previous, !SMOOTHED.has(record)));
+    if (outcome === 'value') SMOOTHED.add(record);
+    if (outcome === 'failed') SMOOTHED.delete(record);
+    if (outcome === 'raw') rawToEngineering(record);
+  },
+  afterPost: endConversionPass,
   devices: ['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel'],
   fields: fieldTable(COMMON_FIELDS, [
     field('VAL', 'DOUBLE', { processPassive: true }),

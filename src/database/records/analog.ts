@@ -1,28 +1,42 @@
 // The numeric records with limit alarms and deadbands: ai, ao, longin, longout, int64in,
-// int64out and calc share one processing (convert, time stamp, limit alarms, deadband monitors)
-// and differ in their field tables, role and metadata rules.
+// int64out, calc and calcout share one processing (read or compute, convert, time stamp, limit
+// alarms, write, deadband monitors) and differ in their field tables, role, hooks and metadata.
 
-import { EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import type { DbRecord, ProcessOutcome } from '../record';
 import { checkLimitAlarms } from './alarms';
 import { loadConstant } from './constants';
 import type { FieldTable } from './field-spec';
 import { fieldMetadata, type MetadataRules } from './metadata';
 import { postWithDeadbands } from './monitors';
-import { scalarShape, type RecordType } from './record-type';
+import { scalarShape, type LinkConstants, type RecordType } from './record-type';
+import { fetchDesiredOutput, initSimulation, readInput, writeOutput, type ReadOutcome } from './soft-channel';
 
 export interface AnalogRecordOptions {
   name: string;
   fields: FieldTable;
   devices: readonly string[];
-  /** input: INP gives the initial value; output: DOL does and VAL is clipped to DRVH/DRVL; calc: code computes VAL. */
+  /** input: reads INP; output: fetches DOL, clips VAL to DRVH/DRVL and writes OUT; calc: `calculate` computes VAL. */
   role: 'input' | 'output' | 'calc';
-  /** ao and calc: each pass sets UDF from whether VAL is NaN. */
+  /** ai, ao and calc: a pass that read or computed VAL sets UDF from whether it is NaN. */
   udfFollowsNaN?: boolean;
-  /** Fields that follow VAL after the drive limits are applied (ao's OVAL, PVAL). */
-  outputCopies?: readonly string[];
   /** Inputs whose constants load into fields of the record (calc's INPA→A …). */
   constantInputs?: ReadonlyMap<string, string>;
+  /** Extra initialisation (ai/ao conversions). */
+  init?(record: DbRecord, constants: LinkConstants): void;
+  /** ai: what follows a read (conversion of RVAL, smoothing); `previous` is VAL before it. */
+  afterRead?(record: DbRecord, outcome: ReadOutcome, previous: number): void;
+  /** calc: computes VAL; false when it could not (the alarm is raised). */
+  calculate?(record: DbRecord): boolean;
+  /** Outputs: the field written to OUT (ao: OVAL) and the conversion from VAL to it. */
+  output?: { field: string; convert(record: DbRecord): void };
+  /** longout: whether this pass writes OUT (OOPT), once IVOA let it; absent: every pass. */
+  shouldWrite?(record: DbRecord): boolean;
+  /** special(): a field was written (longout: OUT changed, calc: CALC). */
+  afterPut?: RecordType['afterPut'];
+  /** special() refusing a value (calc: a CALC that does not compile). */
+  validate?: RecordType['validate'];
+  /** The end of a pass: what it posts besides VAL (ao's OVAL and RVAL), given the VAL mask. */
+  afterPost?(record: DbRecord, mask: number): void;
   metadata: MetadataRules;
 }
 
@@ -40,23 +54,58 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
         record.assign('UDF', options.udfFollowsNaN && Number.isNaN(record.number('VAL')) ? 1 : 0);
       }
       for (const [input, target] of options.constantInputs ?? []) loadConstant(record, input, target, constants);
+      initSimulation(record, constants);
+      options.init?.(record, constants);
       const value = record.number('VAL');
-      for (const last of ['MLST', 'ALST', 'LALM', ...(options.outputCopies ?? [])]) record.assign(last, value);
+      for (const last of ['MLST', 'ALST', 'LALM']) record.assign(last, value);
     },
-    process(record) {
-      if (role === 'output') applyDriveLimits(record);
-      if (options.udfFollowsNaN) record.assign('UDF', Number.isNaN(record.number('VAL')) ? 1 : 0);
-      const copiesChanged = (options.outputCopies ?? []).filter((copy) => !Object.is(record.number(copy), record.number('VAL')));
-      for (const copy of copiesChanged) record.assign(copy, record.number('VAL'));
+    process(record): ProcessOutcome {
+      const previousTime = record.time;
+      if (role === 'input') readValue(record, options);
+      else if (role === 'calc') calculateValue(record, options);
+      else prepareOutput(record, options);
       record.stampTime();
-      checkLimitAlarms(record);
-      postWithDeadbands(record);
-      for (const copy of copiesChanged) record.post(copy, EventMask.VALUE | EventMask.LOG);
+      checkLimitAlarms(record, previousTime);
+      if (role === 'output') writeValue(record, options);
+      const mask = postWithDeadbands(record);
+      options.afterPost?.(record, mask);
     },
     metadata: (record, spec) => fieldMetadata(options.metadata, record, spec),
     enumStrings: () => [],
-    afterPut: () => undefined,
+    afterPut: options.afterPut ?? (() => undefined),
+    validate: options.validate,
   };
+}
+
+function readValue(record: DbRecord, options: AnalogRecordOptions): void {
+  const previous = record.number('VAL');
+  const outcome = readInput(record);
+  options.afterRead?.(record, outcome, previous);
+  if (outcome === 'failed') return;
+  if (options.udfFollowsNaN) record.assign('UDF', Number.isNaN(record.number('VAL')) ? 1 : 0);
+  else if (outcome !== 'unchanged') record.assign('UDF', 0);
+}
+
+function calculateValue(record: DbRecord, options: AnalogRecordOptions): void {
+  if (options.calculate?.(record)) record.assign('UDF', Number.isNaN(record.number('VAL')) ? 1 : 0);
+}
+
+function prepareOutput(record: DbRecord, options: AnalogRecordOptions): void {
+  const fetched = fetchDesiredOutput(record);
+  if (fetched) {
+    applyDriveLimits(record);
+    options.output?.convert(record);
+  }
+  if (options.udfFollowsNaN) record.assign('UDF', Number.isNaN(record.number('VAL')) ? 1 : 0);
+  else if (fetched && !record.linkIsConstant('DOL')) record.assign('UDF', 0);
+}
+
+function writeValue(record: DbRecord, options: AnalogRecordOptions): void {
+  const useIvov = () => {
+    record.assign('VAL', record.number('IVOV'));
+    options.output?.convert(record);
+  };
+  writeOutput(record, options.output?.field ?? 'VAL', useIvov, options.shouldWrite && (() => options.shouldWrite!(record)));
 }
 
 /** convert(): clip VAL to DRVL..DRVH when the limits are ordered. */

@@ -2,7 +2,9 @@ import { aoOIF, menuConvert, menuSimm } from '../menus';
 import { analogRecordType } from './analog';
 import { COMMON_FIELDS, deadbandFields, displayFields, driveLimitFields, limitAlarmFields, outputFields, precisionField, simulationFields } from './common-fields';
 import { field, fieldTable, menuField } from './field-spec';
+import { endConversionPass, engineeringToRaw, initLinearConversion } from './linear-conversion';
 import { analogMetadata } from './metadata';
+import { EventMask } from '../pv';
 
 const VALUE_FIELDS = ['VAL', 'OVAL', 'PVAL'];
 const LIMIT_FIELDS = [...VALUE_FIELDS, 'HIHI', 'HIGH', 'LOW', 'LOLO', 'LALM', 'ALST', 'MLST'];
@@ -12,7 +14,16 @@ export const aoRecordType = analogRecordType({
   name: 'ao',
   role: 'output',
   udfFollowsNaN: true,
-  outputCopies: ['OVAL', 'PVAL'],
+  init(record) {
+    initLinearConversion(record);
+    record.assign('OVAL', record.number('VAL'));
+    record.assign('PVAL', record.number('VAL'));
+  },
+  output: { field: 'OVAL', convert: engineeringToRaw },
+  afterPost(record, mask) {
+    if (record.number('OMOD')) record.post('OVAL', mask | EventMask.VALUE | EventMask.LOG);
+    endConversionPass(record, mask);
+  },
   devices: ['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel'],
   fields: fieldTable(COMMON_FIELDS, [
     field('VAL', 'DOUBLE', { processPassive: true }),

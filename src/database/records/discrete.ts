@@ -11,12 +11,15 @@ import { field, menuField, stringField, type FieldSpec, type FieldTable } from '
 import { fieldMetadata, type MetadataRules } from './metadata';
 import { postOnChange } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
+import { fetchDesiredOutput, initSimulation, readInput, writeOutput } from './soft-channel';
 
 /** The prefixes of the sixteen mbbx states, in order: ZRST, ONST … FFST and likewise …VL, …SV. */
 const STATE_PREFIXES = ['ZR', 'ON', 'TW', 'TH', 'FR', 'FV', 'SX', 'SV', 'EI', 'NI', 'TE', 'EL', 'TV', 'TT', 'FT', 'FF'];
 const LABEL_FIELDS = STATE_PREFIXES.map((prefix) => `${prefix}ST`);
 const RAW_VALUE_FIELDS = STATE_PREFIXES.map((prefix) => `${prefix}VL`);
 const SEVERITY_FIELDS = STATE_PREFIXES.map((prefix) => `${prefix}SV`);
+/** mbbi's VAL when no state has the raw value read. */
+const UNKNOWN_STATE = 65535;
 
 export interface DiscreteRecordOptions {
   name: string;
@@ -52,16 +55,25 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
         if (!multiBit && options.role === 'output') record.assign('VAL', record.number('VAL') ? 1 : 0);
         record.assign('UDF', 0);
       }
+      initSimulation(record, constants);
       record.assign('MLST', record.number('VAL'));
       record.assign('LALM', record.number('VAL'));
     },
     process(record) {
+      if (options.role === 'input') readState(record, multiBit);
+      else fetchState(record, multiBit);
       const undefinedValue = record.number('UDF') !== 0;
       if (options.role === 'output' && !(multiBit && undefinedValue)) convertToRaw(record, multiBit);
       record.stampTime();
       if (undefinedValue) record.raiseAlarm(AlarmStatus.UDF, record.number('UDFS'));
       const severity = multiBit ? multiBitSeverity(record) : binarySeverity(record, options.role);
       if (!(undefinedValue && options.role === 'input') && severity !== undefined) checkStateAlarms(record, severity, multiBit);
+      if (options.role === 'output') {
+        writeOutput(record, 'VAL', () => {
+          record.assign('VAL', record.number('IVOV'));
+          convertToRaw(record, multiBit);
+        });
+      }
       const changed = record.number('MLST') !== record.number('VAL');
       record.assign('MLST', record.number('VAL'));
       postOnChange(record, changed);
@@ -76,6 +88,39 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
       record.post('VAL', EventMask.PROPERTY | (record.number('VAL') === state ? EventMask.VALUE | EventMask.LOG : 0));
     },
   };
+}
+
+/** The input records' read: INP (or SIOL) into VAL, or into RVAL for the raw supports, then to a state. */
+function readState(record: DbRecord, multiBit: boolean): void {
+  const outcome = readInput(record);
+  if (outcome === 'failed' || outcome === 'unchanged') return;
+  if (outcome === 'raw') rawToState(record, multiBit);
+  record.assign('UDF', 0);
+}
+
+/** devBiSoftRaw/devMbbiSoftRaw mask RVAL; biRecord's convert makes any non-zero 1, mbbiRecord's finds the state with that raw value (65535 for none). */
+function rawToState(record: DbRecord, multiBit: boolean): void {
+  const mask = record.number('MASK');
+  let raw = mask ? (record.number('RVAL') & mask) >>> 0 : record.number('RVAL');
+  record.assign('RVAL', raw);
+  if (!multiBit) {
+    record.assign('VAL', raw === 0 ? 0 : 1);
+    return;
+  }
+  raw = Math.floor(raw / 2 ** record.number('SHFT'));
+  if (!record.number('SDEF')) {
+    record.assign('VAL', raw & 0xffff);
+    return;
+  }
+  const state = RAW_VALUE_FIELDS.findIndex((name) => record.number(name) === raw);
+  record.assign('VAL', state < 0 ? UNKNOWN_STATE : state);
+}
+
+/** The output records' fetch: DOL into VAL when closed_loop (bo keeps 0 and 1). */
+function fetchState(record: DbRecord, multiBit: boolean): void {
+  if (record.linkIsConstant('DOL') || !fetchDesiredOutput(record)) return;
+  if (!multiBit) record.assign('VAL', record.number('VAL') ? 1 : 0);
+  record.assign('UDF', 0);
 }
 
 /** get_enum_strs of bi/bo: two labels, or one when only ZNAM is set. */

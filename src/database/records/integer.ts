@@ -2,7 +2,7 @@
 // and whether VAL's alarm limits are hidden when their severity is NO_ALARM.
 
 import { menuYesNo } from '../menus';
-import { analogRecordType } from './analog';
+import { analogRecordType, type AnalogRecordOptions } from './analog';
 import { COMMON_FIELDS, deadbandFields, displayFields, driveLimitFields, inputLinkField, limitAlarmFields, outputFields, simulationFields } from './common-fields';
 import { field, fieldTable, type FieldSpec } from './field-spec';
 import { analogMetadata } from './metadata';
@@ -44,7 +44,10 @@ export function integerInputType(options: IntegerRecordOptions): RecordType {
   });
 }
 
-export function integerOutputType(options: IntegerRecordOptions & { extraFields?: readonly FieldSpec[] }): RecordType {
+/** What an output type adds: fields, and the hooks of AnalogRecordOptions it needs (longout's OOPT). */
+type IntegerOutputOptions = IntegerRecordOptions & { extraFields?: readonly FieldSpec[] } & Pick<AnalogRecordOptions, 'init' | 'shouldWrite' | 'afterPut'>;
+
+export function integerOutputType(options: IntegerOutputOptions): RecordType {
   const { dbf } = options;
   return analogRecordType({
     ...options,

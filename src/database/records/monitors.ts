@@ -17,8 +17,8 @@ export function beyondDeadband(last: number, value: number, deadband: number): b
   return delta > deadband;
 }
 
-/** MDEL governs EventMask.VALUE against MLST, ADEL governs EventMask.LOG against ALST. */
-export function postWithDeadbands(record: DbRecord): void {
+/** MDEL governs EventMask.VALUE against MLST, ADEL governs EventMask.LOG against ALST; returns the mask posted. */
+export function postWithDeadbands(record: DbRecord): number {
   let mask = record.resetAlarms();
   const value = record.number('VAL');
   if (beyondDeadband(record.number('MLST'), value, record.number('MDEL'))) {
@@ -30,6 +30,7 @@ export function postWithDeadbands(record: DbRecord): void {
     record.assign('ALST', value);
   }
   record.post('VAL', mask);
+  return mask;
 }
 
 /** Whether the record's MPST/APST ask for a post on every pass. */

@@ -4,7 +4,8 @@
 
 import { isLink, type DbfType } from '../dbf';
 import type { DisplayMetadata } from '../pv';
-import type { DbRecord } from '../record';
+import type { FieldData } from '../field-codec';
+import type { DbRecord, ProcessOutcome } from '../record';
 import type { FieldSpec, FieldTable } from './field-spec';
 
 /** How a field is served: element type, string capacity and element capacity. */
@@ -40,13 +41,25 @@ export interface RecordType {
   shape(record: DbRecord, spec: FieldSpec): FieldShape;
   /** After the .db settings are in: derived state, constant INP/DOL values, last-posted values. */
   init(record: DbRecord, constants: LinkConstants): void;
-  /** One processing pass: convert, time-stamp, alarms, monitors. */
-  process(record: DbRecord): void;
+  /** One processing pass: read inputs, convert, time-stamp, alarms, monitors, write outputs (FLNK follows it). */
+  process(record: DbRecord): ProcessOutcome;
   metadata(record: DbRecord, spec: FieldSpec): DisplayMetadata;
   /** Labels of an ENUM VAL; empty when the record has none. */
   enumStrings(record: DbRecord): readonly string[];
   /** Side effects of a write to a field, before the generic posts (special() after the put). */
   afterPut(record: DbRecord, spec: FieldSpec): void;
+  /**
+   * Why a value cannot go into a field (special() refusing it: a CALC that does not compile), or
+   * undefined. `offset` points into the text at the offending character.
+   */
+  validate?(field: string, data: FieldData): FieldRefusal | undefined;
+  /** A link of the record was attached, connected or replaced (calcout's checkLinks). */
+  linksChanged?(record: DbRecord): void;
+}
+
+export interface FieldRefusal {
+  readonly reason: string;
+  readonly offset?: number;
 }
 
 export function scalarShape(spec: FieldSpec): FieldShape {

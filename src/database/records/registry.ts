@@ -5,6 +5,7 @@ import { aoRecordType } from './ao';
 import { biRecordType } from './bi';
 import { boRecordType } from './bo';
 import { calcRecordType } from './calc';
+import { calcoutRecordType } from './calcout';
 import { int64inRecordType } from './int64in';
 import { int64outRecordType } from './int64out';
 import { longinRecordType } from './longin';
@@ -22,6 +23,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
   [
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
-    lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
+    lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
   ].map((type) => [type.name, type]),
 );

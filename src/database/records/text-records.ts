@@ -10,6 +10,7 @@ import type { FieldTable } from './field-spec';
 import { fieldMetadata } from './metadata';
 import { postOnChange, postPolicy } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
+import { fetchDesiredOutput, initSimulation, readInput, writeOutput } from './soft-channel';
 
 /** The SIZV bounds lsi/lso enforce. */
 const MIN_LONG_STRING = 16;
@@ -44,6 +45,7 @@ export function textRecordType(options: TextRecordOptions): RecordType {
     init(record, constants) {
       if (longString) record.assign('SIZV', Math.min(MAX_LONG_STRING, Math.max(MIN_LONG_STRING, record.number('SIZV'))));
       if (loadConstant(record, options.role === 'input' ? 'INP' : 'DOL', 'VAL', constants)) record.assign('UDF', 0);
+      initSimulation(record, constants);
       record.assign('OVAL', record.string('VAL'));
       if (longString) {
         updateLength(record);
@@ -51,11 +53,15 @@ export function textRecordType(options: TextRecordOptions): RecordType {
       }
     },
     process(record) {
+      if (options.role === 'input') readText(record);
+      else if (!record.linkIsConstant('DOL') && fetchDesiredOutput(record)) record.assign('UDF', 0);
+      if (longString) updateLength(record);
       if (options.role === 'output' && record.number('UDF')) {
         const severity = options.undefinedSeverity === 'INVALID' ? AlarmSeverity.INVALID : record.number('UDFS');
         record.raiseAlarm(AlarmStatus.UDF, severity);
       }
       record.stampTime();
+      if (options.role === 'output') writeOutput(record, 'VAL', () => record.assign('VAL', record.string('IVOV')));
       const changed = record.string('VAL') !== record.string('OVAL');
       record.assign('OVAL', record.string('VAL'));
       if (longString && record.number('LEN') !== record.number('OLEN')) {
@@ -72,6 +78,12 @@ export function textRecordType(options: TextRecordOptions): RecordType {
       record.post('LEN', EventMask.VALUE | EventMask.LOG);
     },
   };
+}
+
+/** INP (or SIOL) into VAL; a read clears UDF. */
+function readText(record: DbRecord): void {
+  const outcome = readInput(record);
+  if (outcome === 'value' || outcome === 'simulated') record.assign('UDF', 0);
 }
 
 /** LEN counts VAL's bytes and its NUL. */

@@ -12,6 +12,7 @@ import { field, fieldTable, menuField, stringField } from './field-spec';
 import { fieldMetadata, limitsFrom, precisionRule, type MetadataRules } from './metadata';
 import { postPolicy } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
+import { initSimulation, readInput } from './soft-channel';
 
 /** FTVL's default and fallback: UCHAR. */
 const DEFAULT_FTVL = 2;
@@ -75,8 +76,11 @@ export const waveformRecordType: RecordType = {
     record.assign('VAL', value);
     record.assign('NORD', value.length);
     if (elements && value.length > 0) record.assign('UDF', 0);
+    initSimulation(record, constants);
   },
   process(record) {
+    const outcome = readInput(record);
+    if (outcome === 'value' || outcome === 'simulated') updateCount(record);
     record.assign('UDF', 0);
     record.stampTime();
     let mask = record.resetAlarms();
@@ -96,13 +100,17 @@ export const waveformRecordType: RecordType = {
   metadata: (record, spec) => fieldMetadata(metadata, record, spec),
   enumStrings: () => [],
   afterPut(record, spec) {
-    if (spec.name !== 'VAL') return;
-    const count = (record.get('VAL') as FieldValue).length;
-    if (count === record.number('NORD')) return;
-    record.assign('NORD', count);
-    record.post('NORD', EventMask.VALUE | EventMask.LOG);
+    if (spec.name === 'VAL') updateCount(record);
   },
 };
+
+/** NORD: the elements in use. */
+function updateCount(record: DbRecord): void {
+  const count = (record.get('VAL') as FieldValue).length;
+  if (count === record.number('NORD')) return;
+  record.assign('NORD', count);
+  record.post('NORD', EventMask.VALUE | EventMask.LOG);
+}
 
 /**
  * A constant INP as elements, at most NELM of them. A CHAR/UCHAR waveform given one non-numeric

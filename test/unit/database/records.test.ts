@@ -53,10 +53,16 @@ describe('analog alarms', () => {
   });
 
   it('raises UDF until the record has a value', () => {
-    const undefinedAi = databaseOf('record(ai, "U") { field(PINI, YES) }', { start: true });
-    expect(pvOf(undefinedAi, 'U').alarm()).toMatchObject({ status: AlarmStatus.UDF, severity: AlarmSeverity.INVALID });
-    put(pvOf(undefinedAi, 'U'), 1);
-    expect(pvOf(undefinedAi, 'U').alarm()).toMatchObject({ status: AlarmStatus.NO_ALARM, severity: AlarmSeverity.NO_ALARM });
+    const undefinedAi = databaseOf('record(ai, "U") {}');
+    const pv = pvOf(undefinedAi, 'U');
+    expect(pv.alarm()).toMatchObject({ status: AlarmStatus.UDF, severity: AlarmSeverity.INVALID });
+    put(pv, 1);
+    expect(pv.alarm()).toMatchObject({ status: AlarmStatus.NO_ALARM, severity: AlarmSeverity.NO_ALARM });
+  });
+
+  it('clears UDF when an ai without INP processes (aiRecord.c process: status 2 from devAiSoft, then udf = isnan(val))', () => {
+    const pv = pvOf(databaseOf('record(ai, "U") { field(PINI, YES) }', { start: true }), 'U');
+    expect(pv.alarm()).toMatchObject({ status: AlarmStatus.NO_ALARM, severity: AlarmSeverity.NO_ALARM });
   });
 
   it('applies the same limits to integer records', () => {

@@ -1,0 +1,115 @@
+// What softIoc's soft device supports (devAiSoft, devAiSoftRaw, devAoSoft… in devSoft.dbd) and
+// the records' simulation mode do each pass: read INP (or SIOL when simulated) into VAL or RVAL,
+// fetch DOL for closed-loop outputs, write VAL, OVAL or RVAL to OUT (or SIOL), and decide with
+// IVOA what an output in INVALID alarm writes. "Async Soft Channel" is served as "Soft Channel"
+// (links here complete at once).
+
+import { MENU_UNSET } from '../menus';
+import { AlarmSeverity, AlarmStatus } from '../pv';
+import type { DbRecord } from '../record';
+import { loadConstant } from './constants';
+import type { LinkConstants } from './record-type';
+
+/** What a read gave: VAL from INP, VAL simulated, RVAL (to convert), nothing new (constant INP), or a failed link. */
+export type ReadOutcome = 'value' | 'simulated' | 'raw' | 'unchanged' | 'failed';
+
+const SIMM_YES = 1;
+const SIMM_RAW = 2;
+const OMSL_CLOSED_LOOP = 1;
+const OIF_INCREMENTAL = 1;
+const IVOA_CONTINUE = 0;
+const IVOA_SET_TO_IVOV = 2;
+
+/** Whether DTYP names the Raw Soft Channel support, which moves RVAL rather than VAL. */
+export function isRawSoftChannel(record: DbRecord): boolean {
+  return record.type.devices[record.number('DTYP')] === 'Raw Soft Channel';
+}
+
+/** recGblInitSimm and the constant SIOL: simulation settings given as constants load at init. */
+export function initSimulation(record: DbRecord, constants: LinkConstants): void {
+  if (!record.type.fields.has('SIMM')) return;
+  const previous = record.number('SIMM');
+  if (loadConstant(record, 'SIML', 'SIMM', constants)) swapSimulationScan(record, previous, (scan) => record.assign('SCAN', scan));
+  if (record.type.fields.has('SVAL')) loadConstant(record, 'SIOL', 'SVAL', constants);
+}
+
+/**
+ * recGblCheckSimm: when SIMM changed and SSCN is set, SCAN and SSCN trade places, so that the
+ * record scans at SSCN while simulated and at its own SCAN again afterwards.
+ */
+export function swapSimulationScan(record: DbRecord, previousMode: number, setScan: (scan: number) => void): void {
+  const simulationScan = record.number('SSCN');
+  if (simulationScan === MENU_UNSET || record.number('SIMM') === previousMode) return;
+  record.assign('SSCN', record.number('SCAN'));
+  setScan(simulationScan);
+}
+
+/** The scan change of a running record: stored as a put to SCAN is, so that the scanner follows it. */
+export function putScan(record: DbRecord): (scan: number) => void {
+  return (scan) => record.store(record.type.fields.get('SCAN')!, scan);
+}
+
+/** recGblGetSimm: SIMM read through SIML; a simulated record takes its SIMS alarm (SIMM_ALARM). */
+function simulationMode(record: DbRecord): number {
+  if (!record.type.fields.has('SIMM')) return 0;
+  const previous = record.number('SIMM');
+  record.tryReadLink('SIML', 'SIMM');
+  swapSimulationScan(record, previous, putScan(record));
+  const mode = record.number('SIMM');
+  if (mode !== 0) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
+  return mode;
+}
+
+/** readValue of the input records: SIOL when simulated, else INP through the soft device support. */
+export function readInput(record: DbRecord): ReadOutcome {
+  const mode = simulationMode(record);
+  if (mode !== 0) return readSimulated(record, mode);
+  if (record.linkIsConstant('INP')) return 'unchanged';
+  const raw = isRawSoftChannel(record);
+  if (!record.readLink('INP', raw ? 'RVAL' : 'VAL')) return 'failed';
+  return raw ? 'raw' : 'value';
+}
+
+/** SIOL into SVAL, then SVAL as VAL (SIMM YES) or as RVAL (SIMM RAW); records without SVAL read SIOL into VAL. */
+function readSimulated(record: DbRecord, mode: number): ReadOutcome {
+  if (!record.type.fields.has('SVAL')) return record.readLink('SIOL', 'VAL') ? 'simulated' : 'failed';
+  if (!record.readLink('SIOL', 'SVAL')) return 'failed';
+  const simulated = record.get('SVAL');
+  if (mode === SIMM_RAW && typeof simulated === 'number') {
+    record.assign('RVAL', Math.floor(simulated));
+    return 'raw';
+  }
+  if (mode === SIMM_YES || mode === SIMM_RAW) {
+    record.assign('VAL', simulated);
+    return 'simulated';
+  }
+  return 'failed';
+}
+
+/** fetch_value of the output records: DOL into VAL when OMSL is closed_loop (added to VAL with ao's OIF Incremental); false when the link failed. */
+export function fetchDesiredOutput(record: DbRecord): boolean {
+  if (record.number('OMSL') !== OMSL_CLOSED_LOOP || record.linkIsConstant('DOL')) return true;
+  const previous = record.get('VAL');
+  if (!record.readLink('DOL', 'VAL')) return false;
+  if (record.type.fields.has('OIF') && record.number('OIF') === OIF_INCREMENTAL) record.assign('VAL', record.number('VAL') + (previous as number));
+  return true;
+}
+
+/**
+ * writeValue under IVOA: an output in INVALID alarm writes as usual, not at all, or IVOV
+ * (`useIvov` stores IVOV where the record keeps its output, converting as it needs).
+ * `wanted` is the record's own condition (longout's OOPT), asked once IVOA lets the write go on.
+ * Returns whether the output was written.
+ */
+export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void, wanted: () => boolean = () => true): boolean {
+  if (record.number('NSEV') >= AlarmSeverity.INVALID) {
+    const action = record.number('IVOA');
+    if (action === IVOA_SET_TO_IVOV) useIvov();
+    else if (action !== IVOA_CONTINUE) return false;
+  }
+  if (!wanted()) return false;
+  const mode = simulationMode(record);
+  const raw = mode === SIMM_RAW || (mode === 0 && isRawSoftChannel(record));
+  record.writeLink(mode !== 0 ? 'SIOL' : 'OUT', raw ? 'RVAL' : valueField);
+  return true;
+}
