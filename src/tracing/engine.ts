@@ -109,11 +109,17 @@ export async function start(options: StartOptions = {}): Promise<void> {
     }
   } catch (error) {
     claimed = false;
+    // The host may have started its external sampler early (startIoc does): stop it with the rest.
+    if (sampler && externalSamplingInterval > 0) await stopExternal(sampler);
     await sampler?.close();
     throw error;
   }
   tracebackLimit = stackDepth;
   tracing = { sampler, external, samplingInterval, tracebackLimit: stackDepth, mode: includeCollected ? 'allocated' : 'live', run: ++runs, peak: 0 };
+}
+
+async function stopExternal(sampler: HeapSampler): Promise<void> {
+  await new ExternalChannel((expression) => sampler.evaluate(expression)).stop().catch(() => undefined);
 }
 
 /** Stops sampling and forgets every sample. Does nothing if not tracing. */

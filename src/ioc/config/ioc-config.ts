@@ -5,6 +5,8 @@ import { arrayOf, boolean, number, object, oneOf, string, type Check } from './s
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
 export const TRACE_MODES = ['live', 'allocated'] as const;
+/** The largest sampling interval, V8's or the external sampler's, in bytes: for the config file and the PVs alike. */
+export const MAX_SAMPLING_INTERVAL = 2 ** 30;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface DatabaseEntry {
@@ -53,6 +55,8 @@ export interface IocConfig {
   tracing: {
     enabled: boolean;
     samplingInterval: number;
+    /** Mean bytes between samples of Buffer and ArrayBuffer contents; 0 samples V8's heap only. */
+    externalSamplingInterval: number;
     period: number;
     count: number;
     keyType: (typeof KEY_TYPES)[number];
@@ -86,6 +90,7 @@ export const DEFAULT_CONFIG: IocConfig = {
   tracing: {
     enabled: false,
     samplingInterval: 32768,
+    externalSamplingInterval: 524288,
     period: 10,
     count: 10,
     keyType: 'lineno',
@@ -135,7 +140,8 @@ const configCheck = object({
   }),
   tracing: object({
     enabled: boolean(),
-    samplingInterval: number(1, 2 ** 30, { integer: true }),
+    samplingInterval: number(1, MAX_SAMPLING_INTERVAL, { integer: true }),
+    externalSamplingInterval: number(0, MAX_SAMPLING_INTERVAL, { integer: true }),
     period: number(0.1, 86400),
     count: number(1, 1000, { integer: true }),
     keyType: oneOf(KEY_TYPES),

@@ -4,7 +4,7 @@ import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
-import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
+import { KEY_TYPES, MAX_SAMPLING_INTERVAL, TRACE_MODES } from '../config/ioc-config';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { fitText } from './text-waveform';
 
@@ -33,6 +33,7 @@ interface Records {
   cumulative: RecordHandle<'number'>;
   mode: RecordHandle<'number'>;
   samplingInterval: RecordHandle<'number'>;
+  externalSamplingInterval: RecordHandle<'number'>;
   snapshotNow: RecordHandle<'number'>;
   dump: RecordHandle<'number'>;
   dumpFile: RecordHandle<'string'>;
@@ -62,6 +63,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     cumulative: number('TraceCumulative'),
     mode: number('TraceMode'),
     samplingInterval: number('TraceSamplingInterval'),
+    externalSamplingInterval: number('TraceExternalSamplingInterval'),
     snapshotNow: number('TraceSnapshot'),
     dump: number('TraceDump'),
     dumpFile: database.record(prefix + 'TraceDumpFile', 'string'),
@@ -79,6 +81,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.cumulative.set(settings.cumulative ? 1 : 0);
   records.mode.set(TRACE_MODES.indexOf(settings.mode));
   records.samplingInterval.set(settings.samplingInterval);
+  records.externalSamplingInterval.set(settings.externalSamplingInterval);
   records.status.set('disabled');
 
   let peakBytes = 0;
@@ -109,10 +112,15 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
 
   const startSampling = async () => {
-    await reporter.start({ samplingInterval: records.samplingInterval.get(), mode: mode() });
+    const sampling = {
+      samplingInterval: records.samplingInterval.get(),
+      externalSamplingInterval: records.externalSamplingInterval.get(),
+      mode: mode(),
+    };
+    await reporter.start(sampling);
     peakBytes = 0;
     records.status.set('tracing');
-    log.info({ samplingInterval: records.samplingInterval.get(), mode: mode() }, 'heap tracing started');
+    log.info(sampling, 'heap tracing started');
     await takeSnapshot();
     schedule();
   };
@@ -172,13 +180,18 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     after(async () => schedule());
     return undefined;
   });
-  records.samplingInterval.onWrite((value) => {
-    if (!(Number.isInteger(value) && value >= 1)) return 'TraceSamplingInterval must be a positive number of bytes';
-    after(async () => {
-      if (reporter.tracing) await stopSampling().then(startSampling);
+  const restartOnWrite = (handle: RecordHandle<'number'>, name: string, min: 0 | 1) =>
+    handle.onWrite((value) => {
+      if (!(Number.isInteger(value) && value >= min && value <= MAX_SAMPLING_INTERVAL)) {
+        return `${name} must be ${min === 0 ? '0 (off) or ' : ''}1…${MAX_SAMPLING_INTERVAL} bytes`;
+      }
+      after(async () => {
+        if (reporter.tracing) await stopSampling().then(startSampling);
+      });
+      return undefined;
     });
-    return undefined;
-  });
+  restartOnWrite(records.samplingInterval, 'TraceSamplingInterval', 1);
+  restartOnWrite(records.externalSamplingInterval, 'TraceExternalSamplingInterval', 0);
   records.mode.onWrite(() => {
     after(async () => {
       if (reporter.tracing) await stopSampling().then(startSampling);
