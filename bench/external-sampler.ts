@@ -143,7 +143,7 @@ async function channelWorker(port: MessagePort): Promise<void> {
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const evaluate = () =>
     new Promise<void>((resolve, reject) =>
-      session.post('Runtime.evaluate', { expression: `globalThis[Symbol.for('memtrace-ioc.externalSampler')].report(-1)`, returnByValue: true }, (error) =>
+      session.post('Runtime.evaluate', { expression: `Buffer[Symbol.for('memtrace-ioc.externalSampler')].report(-1)`, returnByValue: true }, (error) =>
         error ? reject(error) : resolve(),
       ),
     );

@@ -43,7 +43,7 @@ export class ExternalChannel {
 
   private async call(method: string, argument: string): Promise<unknown> {
     const key = JSON.stringify(EXTERNAL_SAMPLER_KEY.description);
-    const expression = `(() => { const c = globalThis[Symbol.for(${key})]; return c ? c.${method}(${argument}) : null; })()`;
+    const expression = `(() => { const c = globalThis.Buffer?.[Symbol.for(${key})]; return c ? c.${method}(${argument}) : null; })()`;
     const text = await this.evaluate(expression);
     if (typeof text !== 'string') throw new TracingError(NOT_REGISTERED);
     const answer = JSON.parse(text) as { result: unknown } | { error: string };

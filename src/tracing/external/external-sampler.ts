@@ -1,3 +1,4 @@
+import { Buffer as NodeBuffer } from 'node:buffer';
 import { ByteCountdown, type Random } from './countdown';
 import { hookBuffer, hookTypedArrays, type Observe } from './hooks';
 import { type ExternalReport, SampleStore } from './sample-store';
@@ -101,7 +102,11 @@ export class ExternalSampler {
   }
 }
 
-/** One sampler per isolate, whichever copy of this module made it, found by the engine under this key. */
+/**
+ * One sampler per isolate, whichever copy of this module made it, found by the engine under this
+ * key on `Buffer`: every context of the isolate shares Node's Buffer, while a vm context (Jest's
+ * test environment, for one) has a global of its own that the inspector's evaluation never sees.
+ */
 export const EXTERNAL_SAMPLER_KEY = Symbol.for('memtrace-ioc.externalSampler');
 
 /** Control of this isolate's sampler as the engine uses it: each call returns JSON text, so it crosses an inspector session by value. */
@@ -118,8 +123,8 @@ export interface ExternalSamplerControl {
  * wrappers catch only code that looks `Buffer.from` up after they are installed.
  */
 export function registerExternalSampler(): ExternalSampler {
-  const globals = globalThis as unknown as Record<symbol, { sampler: ExternalSampler } | undefined>;
-  const known = globals[EXTERNAL_SAMPLER_KEY];
+  const holder = NodeBuffer as unknown as Record<symbol, { sampler: ExternalSampler } | undefined>;
+  const known = holder[EXTERNAL_SAMPLER_KEY];
   if (known) return known.sampler;
   const sampler = new ExternalSampler();
   const answer = (work: () => unknown): string => {
@@ -136,6 +141,6 @@ export function registerExternalSampler(): ExternalSampler {
     clear: () => answer(() => sampler.clear()),
     report: (afterOrdinal) => answer(() => sampler.report(afterOrdinal)),
   };
-  Object.defineProperty(globalThis, EXTERNAL_SAMPLER_KEY, { value: control, enumerable: false, configurable: true });
+  Object.defineProperty(NodeBuffer, EXTERNAL_SAMPLER_KEY, { value: control, enumerable: false, configurable: true });
   return sampler;
 }
