@@ -3,7 +3,8 @@ import { ChildProcess } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 
-// A Node service embeds the IOC (CA in a worker thread) and leaks 40 MB of Buffer and typed-array
+// A Node service embeds the IOC (CA in a worker thread, or in its main thread with the tracing
+// engine in a worker of its own; the external sampler is in the main thread either way) and leaks 40 MB of Buffer and typed-array
 // contents, which V8's heap sampler cannot see; libca reads what the external sampler attributes.
 
 const HOST = path.join(__dirname, '..', 'fixtures', 'ioc', 'external-leak-service.js');
@@ -25,14 +26,14 @@ function entries(top: string): Entry[] {
   return found;
 }
 
-describe('external memory of an embedding service, read through libca', () => {
+describe.each(['worker', 'main'] as const)('external memory of an embedding service serving CA from its %s thread, read through libca', (thread) => {
   let host: ChildProcess;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     env = loopbackEnv(await freePort(), await freePort());
     const tracing = { enabled: true, externalSamplingInterval: 65536, period: 3600, count: 10 };
-    const options = { prefix: 'EXT:', tracing, logging: { level: 'warn' }, protocols: undefined };
+    const options = { prefix: 'EXT:', thread, tracing, logging: { level: 'warn' } };
     host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
     await host.waitForLine(/^ready \d+$/);
   });
