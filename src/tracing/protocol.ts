@@ -75,7 +75,9 @@ export interface ExternalTotals {
   /**
    * `arrayBuffers − attributed`: memory no sampled site explains (Node's own socket chunks, crypto,
    * TextEncoder, typed-array slice/map, addons, WebAssembly, pool slabs beyond the sampled bytes).
-   * Exact up to the attributed estimate's own uncertainty, and so it can be slightly negative.
+   * Exact up to the attributed estimate's own uncertainty (so it can be slightly negative), and up
+   * to V8's concurrent sweeper: backing stores the snapshot's GC freed are released in the
+   * background, and on a busy machine some may still count here; a later snapshot shows them gone.
    */
   residual: number;
   /** `Buffer.poolSize` when read: the slab a small pooled Buffer can pin. */

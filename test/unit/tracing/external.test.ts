@@ -50,7 +50,10 @@ describe.each(['current', 'main'])('external memory sampled in the main thread, 
     const { attributed, arrayBuffers, residual } = result.external;
     expect(arrayBuffers).toBeGreaterThanOrEqual(result.keptBytes);
     expect(residual).toBe(arrayBuffers - attributed);
-    expect(Math.abs(residual)).toBeLessThan(0.25 * result.keptBytes);
+    // Sites never claim more than the isolate holds (beyond their own uncertainty). The residual can
+    // be large the other way: V8 releases dead backing stores on a concurrent sweeper after the GC,
+    // and on a loaded machine arrayBuffers may still count the churned ones when read.
+    expect(residual).toBeGreaterThan(-0.25 * result.keptBytes);
     expect(result.size).toBeGreaterThan(attributed);
     if (result.traced !== undefined) expect(result.traced).toBeGreaterThan(attributed);
   });
