@@ -12,8 +12,13 @@
  * rotated each round; medians. A run during which other processes used more than a tenth of a core
  * (from /proc/stat) is taken again after a pause (quietRun, tracing-overhead.ts): the machine is shared.
  *
+ * With `--external`, the external memory sampler's cost instead: tracing off, V8's sampler at 64 KiB
+ * from a worker (the IOC's way) alone, then beside the external sampler installed but sampling next to
+ * nothing (1 GiB: the wrappers' own cost), and at 64 KiB, 256 KiB, 512 KiB and 1 MiB. The service's
+ * Buffers are the request bodies it concatenates, and the replies Node encodes.
+ *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing-svc
- *   node /tmp/bench-tracing-svc/bench/tracing-service.js [runs] [seconds]
+ *   node /tmp/bench-tracing-svc/bench/tracing-service.js [runs] [seconds] [--external]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,11 +35,18 @@ interface Config {
   interval: number | null;
   /** Where the engine runs: the service's main thread, or a worker observing it. */
   thread: 'main' | 'worker';
+  /** The external sampler's interval in bytes; 0 or absent: not installed. */
+  external?: number;
 }
 
-const CONFIGS: readonly Config[] = [
+const V8_CONFIGS: readonly Config[] = [
   { interval: null, thread: 'main' },
   ...[32768, 65536, 524288].flatMap((interval) => (['main', 'worker'] as const).map((thread) => ({ interval, thread }))),
+];
+const EXTERNAL_CONFIGS: readonly Config[] = [
+  { interval: null, thread: 'main' },
+  { interval: 65536, thread: 'worker' },
+  ...[2 ** 30, 65536, 262144, 524288, 1048576].map((external) => ({ interval: 65536, thread: 'worker' as const, external })),
 ];
 const SNAPSHOT_PERIOD_MS = 10_000;
 const WARM_UP_MS = 3000;
@@ -54,8 +66,9 @@ type ChildMessage =
   | { type: 'done'; requests: number; ms: number; cpuMs: number };
 type ParentMessage = 'begin' | 'end' | 'go';
 
-function label({ interval, thread }: Config): string {
-  return interval === null ? 'off' : `${intervalLabel(interval)} ${thread}`;
+function label({ interval, thread, external }: Config): string {
+  if (interval === null) return 'off';
+  return `${intervalLabel(interval)} ${thread}${external ? ` + ext ${external === 2 ** 30 ? 'idle' : intervalLabel(external)}` : ''}`;
 }
 
 function send(message: ChildMessage): void {
@@ -195,8 +208,8 @@ async function snapshotLikeTheIoc(previous?: tracing.Snapshot): Promise<tracing.
 }
 
 /** Starts tracing with a snapshot at once and one every period; resolves to the function that stops it. */
-async function traceLikeTheIoc(samplingInterval: number, thread: tracing.ObservedThread): Promise<() => Promise<void>> {
-  await tracing.start({ samplingInterval, thread });
+async function traceLikeTheIoc(samplingInterval: number, thread: tracing.ObservedThread, externalSamplingInterval = 0): Promise<() => Promise<void>> {
+  await tracing.start({ samplingInterval, thread, externalSamplingInterval });
   let previous = await snapshotLikeTheIoc();
   let last = Promise.resolve();
   const timer = setInterval(() => {
@@ -211,8 +224,10 @@ async function traceLikeTheIoc(samplingInterval: number, thread: tracing.Observe
   };
 }
 
-async function traceInWorker(samplingInterval: number): Promise<() => Promise<void>> {
-  const worker = new Worker(__filename, { workerData: samplingInterval });
+async function traceInWorker(samplingInterval: number, external = 0): Promise<() => Promise<void>> {
+  // The external sampler lives in the observed thread, as startIoc registers it.
+  if (external > 0) tracing.registerExternalSampler();
+  const worker = new Worker(__filename, { workerData: { samplingInterval, external } });
   await once(worker, 'message');
   return async () => {
     worker.postMessage('stop');
@@ -220,9 +235,9 @@ async function traceInWorker(samplingInterval: number): Promise<() => Promise<vo
   };
 }
 
-async function tracerWorker(samplingInterval: number): Promise<void> {
+async function tracerWorker({ samplingInterval, external }: { samplingInterval: number; external: number }): Promise<void> {
   const port = parentPort as NonNullable<typeof parentPort>;
-  const stop = await traceLikeTheIoc(samplingInterval, 'main');
+  const stop = await traceLikeTheIoc(samplingInterval, 'main', external);
   port.postMessage('started');
   await once(port, 'message');
   await stop();
@@ -235,7 +250,11 @@ async function serverProcess(config: Config, limitMs: number): Promise<void> {
   // Bounded even if the parent vanishes without a word.
   setTimeout(() => process.exit(2), limitMs).unref();
   const stopTracing =
-    config.interval === null ? async () => undefined : config.thread === 'main' ? await traceLikeTheIoc(config.interval, 'current') : await traceInWorker(config.interval);
+    config.interval === null
+      ? async () => undefined
+      : config.thread === 'main'
+        ? await traceLikeTheIoc(config.interval, 'current', config.external)
+        : await traceInWorker(config.interval, config.external);
   const { server, served, cache } = createService();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -382,7 +401,7 @@ async function run(config: Config, durationMs: number): Promise<RunResult> {
   };
 }
 
-async function orchestrate(runs: number, seconds: number): Promise<void> {
+async function orchestrate(CONFIGS: readonly Config[], runs: number, seconds: number): Promise<void> {
   const lines = [`load average before: ${loadAverage()}`];
   const results = new Map<Config, RunResult[]>(CONFIGS.map((config) => [config, []]));
   const retakes: Retakes = { count: 0, busyKept: 0 };
@@ -412,11 +431,12 @@ async function orchestrate(runs: number, seconds: number): Promise<void> {
 }
 
 function main(): Promise<void> {
-  if (!isMainThread) return tracerWorker(workerData as number);
-  const [role, ...args] = process.argv.slice(2);
+  if (!isMainThread) return tracerWorker(workerData as { samplingInterval: number; external: number });
+  const external = process.argv.includes('--external');
+  const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--external');
   if (role === 'server') return serverProcess(JSON.parse(args[0]) as Config, Number(args[1]));
   if (role === 'load') return loadProcess(Number(args[0]), Number(args[1]), Number(args[2]));
-  return orchestrate(Number(role ?? 7), Number(args[0] ?? 20));
+  return orchestrate(external ? EXTERNAL_CONFIGS : V8_CONFIGS, Number(role ?? 7), Number(args[0] ?? 20));
 }
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { parseAddressList } from '../net/addresses';
 import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';
-import type { ObservedThread } from '../tracing';
+import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
@@ -94,7 +94,10 @@ export interface IocCore {
 }
 
 function traceReporter(observedThread: ObservedThread): TraceReporter {
-  return observedThread === 'main' ? new EngineTraceReporter('main') : new WorkerTraceReporter();
+  if (observedThread === 'main') return new EngineTraceReporter('main');
+  // The engine's worker reaches this thread's external sampler through the inspector.
+  registerExternalSampler();
+  return new WorkerTraceReporter();
 }
 
 /** Database, CA and pvAccess servers and the groups, in the thread that serves them. */

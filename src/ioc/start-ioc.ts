@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
+import { registerExternalSampler } from '../tracing';
 import { resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
 import { compiledModule } from './compiled-module';
 import { startIocCore } from './ioc-core';
@@ -41,12 +42,32 @@ export async function startIoc(options: StartIocOptions = {}): Promise<Ioc> {
   return startConfiguredIoc(config, logger ?? createLogger(config.logging));
 }
 
+/**
+ * The host's external sampler, reachable by the tracing engine wherever that runs. When tracing is
+ * enabled from the start, it samples from here on, before the engine is even up: only code that
+ * looks `Buffer.from` (or `Uint8Array`…) up after this is seen, so the earlier the better.
+ */
+function prepareExternalSampling(config: IocConfig, logger: Logger): () => void {
+  const sampler = registerExternalSampler();
+  const { enabled, externalSamplingInterval, mode } = config.tracing;
+  if (!config.groups.memoryTracing.enabled || !enabled || externalSamplingInterval === 0) return () => undefined;
+  try {
+    sampler.start({ samplingInterval: externalSamplingInterval, keepCollected: mode === 'allocated' });
+  } catch (error) {
+    // The engine's start meets the same refusal and shows it in TraceStatus.
+    logger.warn({ err: error }, 'external memory sampling cannot start');
+  }
+  return () => sampler.stop();
+}
+
 /** Starts an IOC from a resolved configuration (the CLI's path). */
 export async function startConfiguredIoc(config: IocConfig, logger: Logger): Promise<Ioc> {
+  const stopEarlySampling = prepareExternalSampling(config, logger);
   const collector = new ProcessMetricsCollector({ periodSeconds: config.status.period });
   try {
     return config.thread === 'main' ? await startInThisThread(config, logger, collector) : await startInWorker(config, logger, collector);
   } catch (error) {
+    stopEarlySampling();
     collector.stop();
     throw error;
   }

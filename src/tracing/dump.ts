@@ -1,8 +1,8 @@
-import { Frame, type StackNode } from './frames';
+import { Frame, type StackNode, type Trace } from './frames';
 import { FrameResolver } from './frame-resolver';
 import { filterFromJSON, type FilterDescriptor } from './filters';
 import { aggregateProfile } from './profile';
-import type { DumpedSnapshotExtras, ProfileNode, SamplingHeapProfile } from './protocol';
+import type { DumpedNodeExtras, DumpedSnapshotExtras, ProfileNode, SamplingHeapProfile } from './protocol';
 import type { Snapshot, SnapshotInit } from './snapshot';
 import { TracingError } from './errors';
 
@@ -35,10 +35,11 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
   const childrenByKey = new Map<ProfileNode, Map<string, ProfileNode>>();
   let nextId = 2;
 
-  const childOf = (parent: ProfileNode, frame: Frame): ProfileNode => {
+  // External memory gets leaves of its own, so it never merges with the V8-heap leaf of its stack.
+  const childOf = (parent: ProfileNode, frame: Frame, external = false): ProfileNode => {
     let children = childrenByKey.get(parent);
     if (!children) childrenByKey.set(parent, (children = new Map()));
-    const key = `${frame.location}\n${frame.column}\n${frame.functionName}\n${frame.package}`;
+    const key = `${frame.location}\n${frame.column}\n${frame.functionName}\n${frame.package}${external ? '\nexternal' : ''}`;
     let child = children.get(key);
     if (!child) {
       child = {
@@ -46,7 +47,7 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
         selfSize: 0,
         id: nextId++,
         children: [],
-        memtrace: { count: 0, package: frame.package },
+        memtrace: { count: 0, package: frame.package, ...(external ? { external } : {}) },
       };
       parent.children.push(child);
       children.set(key, child);
@@ -65,11 +66,18 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
     return node;
   };
 
+  const externalLeaf = (trace: Trace): ProfileNode =>
+    childOf(trace.depth > 1 && trace.stack.parent ? nodeFor(trace.stack.parent, trace.depth - 1) : head, trace.stack.frame, true);
+
   const leaves = new Set<ProfileNode>();
   for (const trace of snapshot.traces) {
-    const leaf = nodeFor(trace.stack, trace.depth);
+    const leaf = trace.external ? externalLeaf(trace) : nodeFor(trace.stack, trace.depth);
     leaf.selfSize += trace.size;
-    (leaf.memtrace as { count: number }).count += trace.count;
+    const extras = leaf.memtrace as DumpedNodeExtras;
+    extras.count += trace.count;
+    extras.samples = (extras.samples ?? 0) + trace.samples;
+    extras.uncertainty = Math.hypot(extras.uncertainty ?? 0, trace.uncertainty);
+    extras.pooledSamples = (extras.pooledSamples ?? 0) + trace.pooledSamples;
     leaves.add(leaf);
   }
   let ordinal = 0;
@@ -82,6 +90,7 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
     mode: snapshot.mode,
     heap: snapshot.heap,
     filters: snapshot.filters.map((filter) => filter.toJSON()),
+    external: snapshot.external,
   };
   return { head, samples, memtrace };
 }
@@ -106,6 +115,7 @@ export function heapProfileToSnapshot(profile: SamplingHeapProfile, options: Loa
       samplingInterval: extras.samplingInterval,
       mode: extras.mode,
       filters: extras.filters.map((descriptor) => filterFromJSON(descriptor as FilterDescriptor)),
+      external: extras.external ?? null,
     };
   }
   const samplingInterval = options.samplingInterval ?? PROTOCOL_DEFAULT_INTERVAL;

@@ -1,4 +1,8 @@
+import { isMainThread } from 'node:worker_threads';
 import { TracingConflictError, TracingError } from './errors';
+import { ExternalChannel } from './external/channel';
+import { registerExternalSampler } from './external/external-sampler';
+import { externalTotals, externalTraces } from './external/external-traces';
 import { FrameResolver } from './frame-resolver';
 import { aggregateProfile, totalSize } from './profile';
 import { HeapSampler, type ObservedThread } from './sampler';
@@ -20,6 +24,12 @@ export interface StartOptions {
   includeCollected?: boolean;
   /** `'main'` from a worker thread samples the main thread (see sampler.ts). Default `'current'`. */
   thread?: ObservedThread;
+  /**
+   * Also sample Buffer and ArrayBuffer contents, which V8's sampler cannot see, with this mean
+   * number of bytes between samples; 0 (the default) does not. The observed thread must have called
+   * registerExternalSampler() (startIoc does); its wrappers are installed now and removed by stop().
+   */
+  externalSamplingInterval?: number;
 }
 
 export interface SnapshotOptions {
@@ -46,6 +56,7 @@ export const MAX_STACK_DEPTH = 128;
 
 interface Tracing {
   sampler: HeapSampler;
+  external: ExternalChannel | null;
   samplingInterval: number;
   tracebackLimit: number;
   mode: TracingMode;
@@ -70,7 +81,11 @@ function validated(options: StartOptions) {
   }
   const thread = options.thread ?? 'current';
   if (thread !== 'current' && thread !== 'main') throw new RangeError(`thread must be 'current' or 'main', not ${String(thread)}`);
-  return { samplingInterval, stackDepth, includeCollected: options.includeCollected ?? false, thread };
+  const externalSamplingInterval = options.externalSamplingInterval ?? 0;
+  if (!Number.isInteger(externalSamplingInterval) || externalSamplingInterval < 0) {
+    throw new RangeError(`externalSamplingInterval must be 0 (off) or a positive integer number of bytes, not ${externalSamplingInterval}`);
+  }
+  return { samplingInterval, stackDepth, includeCollected: options.includeCollected ?? false, thread, externalSamplingInterval };
 }
 
 /**
@@ -78,20 +93,33 @@ function validated(options: StartOptions) {
  * inspector client (node --heap-prof, a debugger, DevTools) already runs the isolate's sampler.
  */
 export async function start(options: StartOptions = {}): Promise<void> {
-  const { samplingInterval, stackDepth, includeCollected, thread } = validated(options);
+  const { samplingInterval, stackDepth, includeCollected, thread, externalSamplingInterval } = validated(options);
   if (claimed) throw new TracingConflictError('heap tracing is already started: call stop() first');
   claimed = true;
   let sampler: HeapSampler | null = null;
+  let external: ExternalChannel | null = null;
   try {
     sampler = await HeapSampler.connect(thread);
     await sampler.start({ samplingInterval, includeCollected });
+    if (externalSamplingInterval > 0) {
+      if (thread === 'current' || isMainThread) registerExternalSampler();
+      const session = sampler;
+      external = new ExternalChannel((expression) => session.evaluate(expression));
+      await external.start({ samplingInterval: externalSamplingInterval, keepCollected: includeCollected });
+    }
   } catch (error) {
     claimed = false;
+    // The host may have started its external sampler early (startIoc does): stop it with the rest.
+    if (sampler && externalSamplingInterval > 0) await stopExternal(sampler);
     await sampler?.close();
     throw error;
   }
   tracebackLimit = stackDepth;
-  tracing = { sampler, samplingInterval, tracebackLimit: stackDepth, mode: includeCollected ? 'allocated' : 'live', run: ++runs, peak: 0 };
+  tracing = { sampler, external, samplingInterval, tracebackLimit: stackDepth, mode: includeCollected ? 'allocated' : 'live', run: ++runs, peak: 0 };
+}
+
+async function stopExternal(sampler: HeapSampler): Promise<void> {
+  await new ExternalChannel((expression) => sampler.evaluate(expression)).stop().catch(() => undefined);
 }
 
 /** Stops sampling and forgets every sample. Does nothing if not tracing. */
@@ -99,6 +127,7 @@ export async function stop(): Promise<void> {
   const stopping = tracing;
   if (!stopping) return;
   tracing = null;
+  await stopping.external?.stop().catch(() => undefined);
   await stopping.sampler.close();
   claimed = false;
 }
@@ -116,6 +145,7 @@ export function getTracebackLimit(): number {
 export async function clearTraces(): Promise<void> {
   if (!tracing) return;
   await tracing.sampler.restart();
+  await tracing.external?.clear();
   tracing.run = ++runs;
   tracing.peak = 0;
 }
@@ -129,13 +159,19 @@ function requireTracing(action: string): Tracing {
 export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
   const active = requireTracing('take a snapshot');
   let afterOrdinal: number | undefined;
+  let afterExternalOrdinal = -1;
   if (options.since) {
     const position = options.since.position;
     if (!position) throw new TypeError('since must be a snapshot taken by takeSnapshot() in this process');
     // After a clearTraces every sample is newer than `since`, and ordinals started over.
-    if (position.run === active.run) afterOrdinal = position.lastOrdinal;
+    if (position.run === active.run) {
+      afterOrdinal = position.lastOrdinal;
+      afterExternalOrdinal = position.lastExternalOrdinal;
+    }
   }
   const profile = await active.sampler.profile();
+  // After the profile's full GC: dead buffers' samples are gone by then.
+  const externalReport = await active.external?.report(afterExternalOrdinal);
   const heapUsage = await active.sampler.heapUsage();
   const takenAt = new Date();
   const frames = new FrameResolver();
@@ -145,15 +181,18 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
     afterOrdinal,
     frameOf: (node) => frames.resolve(node.callFrame),
   });
-  active.peak = Math.max(active.peak, totalSize(profile));
+  const external = externalReport ? externalTotals(externalReport) : null;
+  if (externalReport) traces.push(...externalTraces(externalReport, frames, active.tracebackLimit));
+  active.peak = Math.max(active.peak, totalSize(profile) + (external?.attributed ?? 0));
   return new Snapshot({
     traces,
+    external,
     tracebackLimit: active.tracebackLimit,
     takenAt,
     heap: { heapUsed: heapUsage.usedSize, heapTotal: heapUsage.totalSize, rss: process.memoryUsage.rss() },
     samplingInterval: active.samplingInterval,
     mode: active.mode,
-    position: { run: active.run, lastOrdinal },
+    position: { run: active.run, lastOrdinal, lastExternalOrdinal: externalReport?.lastOrdinal ?? -1 },
   });
 }
 
@@ -164,7 +203,9 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
 export async function getTracedMemory(): Promise<TracedMemory> {
   if (!tracing) return { current: 0, peak: 0 };
   const active = tracing;
-  const current = totalSize(await active.sampler.profile());
+  const profile = await active.sampler.profile();
+  const externalReport = await active.external?.report(-1);
+  const current = totalSize(profile) + (externalReport ? externalTotals(externalReport).attributed : 0);
   active.peak = Math.max(active.peak, current);
   return { current, peak: active.peak };
 }

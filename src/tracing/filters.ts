@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { type Frame, type StackNode, stackNode, Trace } from './frames';
+import { type Frame, type StackNode, stackNode, type Trace } from './frames';
 import { ENGINE_DIRECTORY } from './frame-resolver';
 import { escapeGlob, globToRegExp } from './glob';
 
@@ -170,7 +170,7 @@ class StackRebuilder {
     const stack = isWhole(trace) ? this.rebuilt(trace.stack) : this.rebuildCut(trace);
     if (!stack) return null;
     if (stack === trace.stack) return trace;
-    return new Trace(trace.size, trace.count, stack, stack.depth);
+    return trace.withStack(stack, stack.depth);
   }
 
   /** A stack cut by the traceback limit: only its newest `depth` frames count. */

@@ -129,6 +129,8 @@ export function formatTopStatistics(statistics: readonly Statistic[], options: T
   statistics.slice(0, limit).forEach((statistic, index) => {
     lines.push(`#${index + 1}: ${formatKey(statistic, { root })}: ${fixed(statistic.size / 1024, 1)} KiB`);
     lines.push(...detailLines(statistic, root, options.sourceLines ?? true));
+    // ASCII: CA text waveforms carry UTF-8, which pyepics decodes byte by byte (± would show as Â±).
+    if (statistic.external) lines.push(`    external, +/- ${formatSize(statistic.uncertainty)}`);
   });
   const other = statistics.slice(limit);
   if (other.length > 0) {

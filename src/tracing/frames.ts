@@ -45,8 +45,22 @@ export function stackNode(frame: Frame, parent: StackNode | null): StackNode {
   return { frame, parent, depth: parent ? parent.depth + 1 : 1 };
 }
 
+/** How an estimate was sampled, and so how far it can be trusted. */
+export interface TraceSampling {
+  /** Buffer and ArrayBuffer contents (outside V8's heap), sampled by the external sampler. */
+  external: boolean;
+  /** Samples behind the estimate (0 where unknown, as in other tools' profiles). */
+  samples: number;
+  /** Half-width of the estimate's 95% interval, in bytes (±1.96σ from the samples). */
+  uncertainty: number;
+  /** External samples that were small Buffers in a shared pool slab (see pooledSlabBound). */
+  pooledSamples: number;
+}
+
+const UNKNOWN_SAMPLING: TraceSampling = Object.freeze({ external: false, samples: 0, uncertainty: 0, pooledSamples: 0 });
+
 /** Live (or, in allocated mode, allocated) sampled memory attributed to one stack. */
-export class Trace {
+export class Trace implements TraceSampling {
   /** Estimated bytes. */
   readonly size: number;
   /** Estimated number of objects (see counting.ts for how). */
@@ -55,12 +69,25 @@ export class Trace {
   readonly stack: StackNode;
   /** How many of the stack's newest frames belong to this trace (the traceback limit applied). */
   readonly depth: number;
+  readonly external: boolean;
+  readonly samples: number;
+  readonly uncertainty: number;
+  readonly pooledSamples: number;
 
-  constructor(size: number, count: number, stack: StackNode, depth: number) {
+  constructor(size: number, count: number, stack: StackNode, depth: number, sampling: TraceSampling = UNKNOWN_SAMPLING) {
     this.size = size;
     this.count = count;
     this.stack = stack;
     this.depth = depth;
+    this.external = sampling.external;
+    this.samples = sampling.samples;
+    this.uncertainty = sampling.uncertainty;
+    this.pooledSamples = sampling.pooledSamples;
+  }
+
+  /** The same estimate on another stack (a filter hid some frames). */
+  withStack(stack: StackNode, depth: number): Trace {
+    return new Trace(this.size, this.count, stack, depth, this);
   }
 
   get newestFrame(): Frame {

@@ -10,8 +10,10 @@
  *     const after = (await tracing.takeSnapshot()).filterTraces();
  *     for (const diff of after.compareTo(before, 'lineno').slice(0, 10)) console.log(tracing.formatStatisticDiff(diff));
  *
- * Sizes and counts are statistical estimates (see counting.ts); locations are where the allocating
- * function starts; memory outside V8's heap (Buffer and ArrayBuffer contents) is not sampled.
+ * Sizes and counts are statistical estimates (see counting.ts) with their uncertainty; locations are
+ * where the allocating function starts. Memory outside V8's heap (Buffer and ArrayBuffer contents)
+ * is sampled by a sampler of its own when `start({ externalSamplingInterval })` asks for it, in a
+ * thread that called `registerExternalSampler()` (see external/).
  */
 export {
   clearTraces,
@@ -31,11 +33,14 @@ export type { FilterDescriptor, TraceFilter } from './filters';
 export { formatKey, formatSize, formatStatistic, formatStatisticDiff, formatTopStatistics } from './format';
 export type { FormatOptions, TopOptions } from './format';
 export { Frame, Trace } from './frames';
-export type { StackNode } from './frames';
+export type { StackNode, TraceSampling } from './frames';
+export { ExternalSampler, registerExternalSampler } from './external/external-sampler';
+export type { ExternalSettings } from './external/external-sampler';
+export type { ExternalTotals } from './protocol';
 export type { LoadOptions } from './dump';
 export { NODE_INTERNAL, UNNAMED_APP } from './packages';
 export type { ObservedThread } from './sampler';
-export { Snapshot } from './snapshot';
+export { pooledSlabBound, Snapshot } from './snapshot';
 export type { HeapTotals, SamplerPosition, TracingMode } from './snapshot';
 export { KEY_TYPES } from './statistics';
 export type { GroupOptions, KeyType, Statistic, StatisticDiff } from './statistics';

@@ -1,6 +1,7 @@
 import { SampleCounter } from './counting';
-import { type Frame, type StackNode, stackNode, Trace } from './frames';
-import type { ProfileNode, SamplingHeapProfile } from './protocol';
+import { sampleProbability, uncertaintyOf } from './external/estimator';
+import { type Frame, type StackNode, stackNode, Trace, type TraceSampling } from './frames';
+import type { DumpedNodeExtras, ProfileNode, SamplingHeapProfile } from './protocol';
 
 export interface AggregateOptions {
   /** The sampling interval the profile was taken with (needed to count objects). */
@@ -39,6 +40,7 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
   const sampleSize = new Float64Array(nodes.length);
   const sampleCount = new Float64Array(nodes.length);
   const samplesAt = new Float64Array(nodes.length);
+  const sampleVariances = new Float64Array(nodes.length);
   // The one size all of a node's samples reported, or NaN once they differ.
   const uniformSize = new Float64Array(nodes.length);
   let lastOrdinal = -1;
@@ -48,7 +50,10 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
     const index = sample.nodeId <= maxId ? indexById[sample.nodeId] : -1;
     if (index < 0) continue;
     sampleSize[index] += sample.size;
-    sampleCount[index] += counter.count(sample.size);
+    const objects = counter.count(sample.size);
+    sampleCount[index] += objects;
+    // V8's sample size is already w = s × round(1/p): its variance is w²(1 − p), p for the object size s.
+    if (objects > 0) sampleVariances[index] += sample.size ** 2 * (1 - sampleProbability(sample.size / objects, options.samplingInterval));
     uniformSize[index] = samplesAt[index] === 0 || uniformSize[index] === sample.size ? sample.size : NaN;
     samplesAt[index] += 1;
   }
@@ -60,9 +65,11 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
     const node = nodes[i];
     let size: number;
     let count: number;
+    let sampling: TraceSampling = { external: false, samples: samplesAt[i], uncertainty: uncertaintyOf(sampleVariances[i]), pooledSamples: 0 };
     if (node.memtrace) {
       size = node.selfSize;
       count = node.memtrace.count;
+      sampling = dumpedSampling(node.memtrace, size, options.samplingInterval);
     } else if (selecting) {
       size = sampleSize[i];
       count = sampleCount[i];
@@ -72,9 +79,22 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
         ? sampleCount[i]
         : counter.countForNode(uniformSize[i], samplesAt[i], node.selfSize);
     }
-    if (size > 0) traces.push(new Trace(size, count, stack, Math.min(stack.depth, options.tracebackLimit)));
+    if (size > 0) traces.push(new Trace(size, count, stack, Math.min(stack.depth, options.tracebackLimit), sampling));
   }
   return { traces, lastOrdinal };
+}
+
+/**
+ * A dumped node's sampling, as the dump recorded it. Dumps from before these fields existed get the
+ * uncertainty of small objects at this interval (σ² ≈ bytes × interval), which is the largest.
+ */
+function dumpedSampling(extras: DumpedNodeExtras, size: number, interval: number): TraceSampling {
+  return {
+    external: extras.external ?? false,
+    samples: extras.samples ?? 0,
+    uncertainty: extras.uncertainty ?? uncertaintyOf(size * interval),
+    pooledSamples: extras.pooledSamples ?? 0,
+  };
 }
 
 /** Depth-first over the tree without recursion (V8 stacks go 128 deep, bundles deeper in nodes). */

@@ -45,6 +45,12 @@ export interface DumpedNodeExtras {
   /** Estimated number of objects behind `selfSize`. */
   count: number;
   package: string;
+  /** Buffer and ArrayBuffer contents, sampled outside V8's heap (a leaf of its own). */
+  external?: boolean;
+  samples?: number;
+  /** ±1.96σ bytes. */
+  uncertainty?: number;
+  pooledSamples?: number;
 }
 
 export interface DumpedSnapshotExtras {
@@ -55,4 +61,25 @@ export interface DumpedSnapshotExtras {
   mode: 'live' | 'allocated';
   heap: { heapUsed: number; heapTotal: number; rss: number } | null;
   filters: unknown[];
+  external?: ExternalTotals | null;
+}
+
+/** The observed isolate's ArrayBuffer memory beside what the external sampler attributes to sites. */
+export interface ExternalTotals {
+  /** Mean bytes between external samples. */
+  samplingInterval: number;
+  /** Estimated bytes of every sampled site (before filters). */
+  attributed: number;
+  /** `process.memoryUsage().arrayBuffers` of the observed isolate, read with the samples. */
+  arrayBuffers: number;
+  /**
+   * `arrayBuffers − attributed`: memory no sampled site explains (Node's own socket chunks, crypto,
+   * TextEncoder, typed-array slice/map, addons, WebAssembly, pool slabs beyond the sampled bytes).
+   * Exact up to the attributed estimate's own uncertainty (so it can be slightly negative), and up
+   * to V8's concurrent sweeper: backing stores the snapshot's GC freed are released in the
+   * background, and on a busy machine some may still count here; a later snapshot shows them gone.
+   */
+  residual: number;
+  /** `Buffer.poolSize` when read: the slab a small pooled Buffer can pin. */
+  poolSize: number;
 }

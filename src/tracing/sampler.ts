@@ -122,6 +122,19 @@ export class HeapSampler {
     return (await this.post('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
   }
 
+  /**
+   * Evaluates `expression` in the observed isolate and returns its value. From a worker it runs on
+   * the main thread by interrupt, as getSamplingProfile does, even while that thread is busy.
+   */
+  async evaluate(expression: string): Promise<unknown> {
+    const { result, exceptionDetails } = (await this.post('Runtime.evaluate', { expression, returnByValue: true, silent: true })) as {
+      result: { value?: unknown };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    };
+    if (exceptionDetails) throw new TracingError(`cannot reach the observed thread: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return result.value;
+  }
+
   /** Stops sampling if it still runs and closes the session (not the shared one of a worker); never throws. */
   async close(): Promise<void> {
     if (this.settings) {

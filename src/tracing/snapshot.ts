@@ -4,7 +4,7 @@ import { heapProfileToSnapshot, snapshotToHeapProfile, type LoadOptions } from '
 import type { Trace } from './frames';
 import { applyFilters, DEFAULT_FILTERS, filterKey, type TraceFilter } from './filters';
 import { diffGroups, groupTraces, type GroupOptions, type KeyType, sortStatistics, type Statistic, type StatisticDiff } from './statistics';
-import type { SamplingHeapProfile } from './protocol';
+import type { ExternalTotals, SamplingHeapProfile } from './protocol';
 
 /**
  * `live`: memory the sampled objects still hold (V8 drops a sample when its object dies).
@@ -27,6 +27,18 @@ export interface SamplerPosition {
   /** Changes on every start and clearTraces, when V8 restarts its sample ordinals. */
   readonly run: number;
   readonly lastOrdinal: number;
+  /** The external sampler's newest ordinal (-1 when it does not run). */
+  readonly lastExternalOrdinal: number;
+}
+
+/**
+ * The most memory pool slabs can make a statistic's small pooled Buffers hold: a kept 20-byte
+ * `Buffer.from` pins its whole `Buffer.poolSize` slab, and no JS API says which Buffers pin which
+ * slab. So this is each pooled sample's slab, capped by the memory no site explains (the residual).
+ */
+export function pooledSlabBound(statistic: Statistic, external: ExternalTotals | null): number {
+  if (!external || statistic.pooledSamples === 0) return 0;
+  return Math.min(statistic.pooledSamples * external.poolSize, Math.max(0, external.residual));
 }
 
 export interface SnapshotInit {
@@ -38,6 +50,8 @@ export interface SnapshotInit {
   mode: TracingMode;
   filters?: readonly TraceFilter[];
   position?: SamplerPosition | null;
+  /** Null when external memory was not sampled. */
+  external?: ExternalTotals | null;
 }
 
 /** The sampled allocations at one moment, as tracemalloc.Snapshot. Immutable. */
@@ -55,6 +69,8 @@ export class Snapshot {
   readonly filters: readonly TraceFilter[];
   /** Null unless taken from the running engine. */
   readonly position: SamplerPosition | null;
+  /** The observed isolate's ArrayBuffer memory and what sampled sites explain of it; null when not sampled. */
+  readonly external: ExternalTotals | null;
 
   constructor(init: SnapshotInit) {
     this.traces = init.traces;
@@ -65,6 +81,7 @@ export class Snapshot {
     this.mode = init.mode;
     this.filters = init.filters ?? [];
     this.position = init.position ?? null;
+    this.external = init.external ?? null;
   }
 
   /** Estimated bytes of all traces. */

@@ -19,6 +19,17 @@ export interface Statistic {
   readonly size: number;
   /** Estimated objects. */
   readonly count: number;
+  /**
+   * Buffer and ArrayBuffer contents sampled outside V8's heap. An external and a V8-heap group of
+   * the same key are separate statistics: they are different memory, sampled differently.
+   */
+  readonly external: boolean;
+  /** Samples behind the estimate. */
+  readonly samples: number;
+  /** Half-width of the estimate's 95% interval, in bytes: ±1.96σ from the samples. */
+  readonly uncertainty: number;
+  /** External samples that were small Buffers in a shared pool slab (see pooledSlabBound). */
+  readonly pooledSamples: number;
 }
 
 export interface StatisticDiff extends Statistic {
@@ -32,6 +43,17 @@ interface Group {
   traceback: readonly Frame[];
   size: number;
   count: number;
+  external: boolean;
+  samples: number;
+  /** Σ of the traces' variances, kept squared so that independent traces add. */
+  variance: number;
+  uncertainty: number;
+  pooledSamples: number;
+}
+
+/** The map key of a group: external memory never merges with the V8-heap group of the same key. */
+function groupId(key: string, trace: Trace): string {
+  return trace.external ? `${key}\0external` : key;
 }
 
 export interface GroupOptions {
@@ -48,12 +70,19 @@ export function groupTraces(traces: readonly Trace[], keyType: KeyType, options:
   if (options.cumulative && keyType === 'traceback') throw new TypeError('cumulative statistics cannot group by traceback');
   const groups = new Map<string, Group>();
   const add = (key: string, frame: Frame | null, trace: Trace) => {
-    const group = groups.get(key);
+    const id = groupId(key, trace);
+    const variance = (trace.uncertainty / 1.96) ** 2;
+    const group = groups.get(id);
     if (group) {
       group.size += trace.size;
       group.count += trace.count;
+      group.samples += trace.samples;
+      group.variance += variance;
+      group.uncertainty = 1.96 * Math.sqrt(group.variance);
+      group.pooledSamples += trace.pooledSamples;
     } else {
-      groups.set(key, { keyType, key, traceback: keyFrames(keyType, frame, trace), size: trace.size, count: trace.count });
+      const { size, count, external, samples, uncertainty, pooledSamples } = trace;
+      groups.set(id, { keyType, key, traceback: keyFrames(keyType, frame, trace), size, count, external, samples, variance, uncertainty, pooledSamples });
     }
   };
   if (keyType === 'traceback') {
@@ -130,7 +159,9 @@ export function diffGroups(newer: Map<string, Group>, older: Map<string, Group>)
     diffs.push({ ...group, sizeDiff: group.size - (old?.size ?? 0), countDiff: group.count - (old?.count ?? 0) });
   }
   for (const [key, old] of older) {
-    if (!newer.has(key)) diffs.push({ ...old, size: 0, count: 0, sizeDiff: -old.size, countDiff: -old.count });
+    if (newer.has(key)) continue;
+    const gone = { size: 0, count: 0, samples: 0, variance: 0, uncertainty: 0, pooledSamples: 0 };
+    diffs.push({ ...old, ...gone, sizeDiff: -old.size, countDiff: -old.count });
   }
   return sortDiffs(diffs);
 }

@@ -23,7 +23,7 @@ describe('WorkerTraceReporter', () => {
   });
 
   it('reports the main thread\'s allocations from its worker, then the difference since the last report', async () => {
-    await reporter.start({ samplingInterval: 32768, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
     expect(reporter.tracing).toBe(true);
     const first = await reporter.report(OPTIONS);
     expect(first.diff).toBeNull();
@@ -36,7 +36,7 @@ describe('WorkerTraceReporter', () => {
   });
 
   it('fails reports with the reason once its worker has died while sampling, and starts afresh', async () => {
-    await reporter.start({ samplingInterval: 32768, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
     await (reporter as unknown as { worker: Worker }).worker.terminate();
     await new Promise((resolve) => setImmediate(resolve));
     expect(reporter.tracing).toBe(true);
@@ -45,7 +45,7 @@ describe('WorkerTraceReporter', () => {
 
     await reporter.stop();
     expect(reporter.tracing).toBe(false);
-    await reporter.start({ samplingInterval: 32768, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
     keepArrays(500);
     expect((await reporter.report(OPTIONS)).top).toMatch(/^#1: /m);
   });

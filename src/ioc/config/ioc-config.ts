@@ -6,6 +6,7 @@ import { SETTING_RANGES, rangeRefusal, tracingRanges, withMin, type SettingRange
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
 export const TRACE_MODES = ['live', 'allocated'] as const;
+/** The largest sampling interval, V8's or the external sampler's, in bytes: for the config file and the PVs alike. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface DatabaseEntry {
@@ -75,6 +76,8 @@ export interface IocConfig {
   tracing: {
     enabled: boolean;
     samplingInterval: number;
+    /** Mean bytes between samples of Buffer and ArrayBuffer contents; 0 samples V8's heap only. */
+    externalSamplingInterval: number;
     period: number;
     count: number;
     keyType: (typeof KEY_TYPES)[number];
@@ -111,6 +114,7 @@ export const DEFAULT_CONFIG: IocConfig = {
   tracing: {
     enabled: false,
     samplingInterval: SETTING_RANGES.traceSamplingInterval.default,
+    externalSamplingInterval: SETTING_RANGES.traceExternalSamplingInterval.default,
     period: SETTING_RANGES.tracePeriod.default,
     count: SETTING_RANGES.traceCount.default,
     keyType: 'lineno',
@@ -135,7 +139,7 @@ export const DEFAULT_CONFIG: IocConfig = {
 
 const port = () => number(1, 65535, { integer: true });
 /** What the schema alone can check: floor…max; the bound in force (min, or a limit) is checked after. */
-const setting = (range: SettingRange) => number(range.floor, range.max, { integer: range.integer });
+const setting = (range: SettingRange) => number(Math.min(range.floor, range.off ?? range.floor), range.max, { integer: range.integer });
 const group = object({ enabled: boolean(), macros: string() });
 
 const configCheck = object({
@@ -172,6 +176,7 @@ const configCheck = object({
   tracing: object({
     enabled: boolean(),
     samplingInterval: setting(SETTING_RANGES.traceSamplingInterval),
+    externalSamplingInterval: setting(SETTING_RANGES.traceExternalSamplingInterval),
     period: setting(SETTING_RANGES.tracePeriod),
     count: setting(SETTING_RANGES.traceCount),
     keyType: oneOf(KEY_TYPES),
@@ -249,6 +254,7 @@ function settingRefusals(config: IocConfig): string[] {
   const checks: [string, SettingRange, number][] = [
     ['$.tracing.period', tracing.period, config.tracing.period],
     ['$.tracing.samplingInterval', tracing.samplingInterval, config.tracing.samplingInterval],
+    ['$.tracing.externalSamplingInterval', tracing.externalSamplingInterval, config.tracing.externalSamplingInterval],
     ['$.tracing.count', tracing.count, config.tracing.count],
     ['$.status.period', withMin(SETTING_RANGES.statusPeriod, config.status.limits.minPeriod), config.status.period],
   ];

@@ -14,6 +14,8 @@ export interface SettingRange {
   readonly floor: number;
   readonly integer: boolean;
   readonly units: string;
+  /** A value outside the range that is accepted all the same: 0, "off", for the external sampler. */
+  readonly off?: number;
 }
 
 /**
@@ -23,6 +25,16 @@ export interface SettingRange {
 export const SETTING_RANGES = {
   tracePeriod: { name: 'TracePeriod', default: 10, min: 1, max: 86400, floor: 0.1, integer: false, units: 's' },
   traceSamplingInterval: { name: 'TraceSamplingInterval', default: 32768, min: 1024, max: 2 ** 30, floor: 1, integer: true, units: 'bytes' },
+  traceExternalSamplingInterval: {
+    name: 'TraceExternalSamplingInterval',
+    default: 524288,
+    min: 1024,
+    max: 2 ** 30,
+    floor: 1,
+    integer: true,
+    units: 'bytes',
+    off: 0,
+  },
   traceCount: { name: 'TraceCount', default: 10, min: 1, max: 1000, floor: 1, integer: true, units: '' },
   statusPeriod: { name: 'status period', default: 1, min: 1, max: 3600, floor: 0.1, integer: false, units: 's' },
 } as const satisfies { [key: string]: SettingRange };
@@ -36,21 +48,25 @@ export function withMin(range: SettingRange, min: number): SettingRange {
 export function tracingRanges(limits: { minPeriod: number; minSamplingInterval: number }): {
   period: SettingRange;
   samplingInterval: SettingRange;
+  externalSamplingInterval: SettingRange;
   count: SettingRange;
 } {
   return {
     period: withMin(SETTING_RANGES.tracePeriod, limits.minPeriod),
     samplingInterval: withMin(SETTING_RANGES.traceSamplingInterval, limits.minSamplingInterval),
+    externalSamplingInterval: withMin(SETTING_RANGES.traceExternalSamplingInterval, limits.minSamplingInterval),
     count: SETTING_RANGES.traceCount,
   };
 }
 
 /** Why `value` is refused for this setting, or undefined when it is in range. */
 export function rangeRefusal(range: SettingRange, value: number): string | undefined {
+  if (value === range.off) return undefined;
   if (!Number.isFinite(value) || value < range.min || value > range.max || (range.integer && !Number.isInteger(value))) {
     const units = range.units ? ` ${range.units}` : '';
     // ASCII only: epics-tca misreads the length of a pvAccess status message with multi-byte characters.
-    return `${range.name} must be ${range.integer ? 'an integer ' : ''}from ${range.min} to ${range.max}${units}`;
+    const off = range.off === undefined ? '' : `${range.off} (off) or `;
+    return `${range.name} must be ${off}${range.integer ? 'an integer ' : ''}from ${range.min} to ${range.max}${units}`;
   }
   return undefined;
 }

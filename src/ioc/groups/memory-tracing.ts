@@ -37,6 +37,7 @@ interface Records {
   cumulative: RecordHandle<'number'>;
   mode: RecordHandle<'number'>;
   samplingInterval: RecordHandle<'number'>;
+  externalSamplingInterval: RecordHandle<'number'>;
   snapshotNow: RecordHandle<'number'>;
   dump: RecordHandle<'number'>;
   dumpFile: RecordHandle<'string'>;
@@ -66,6 +67,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     cumulative: number('TraceCumulative'),
     mode: number('TraceMode'),
     samplingInterval: number('TraceSamplingInterval'),
+    externalSamplingInterval: number('TraceExternalSamplingInterval'),
     snapshotNow: number('TraceSnapshot'),
     dump: number('TraceDump'),
     dumpFile: database.record(prefix + 'TraceDumpFile', 'string'),
@@ -81,6 +83,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   showRange(records.count, ranges.count);
   showRange(records.period, ranges.period);
   showRange(records.samplingInterval, ranges.samplingInterval);
+  showRange(records.externalSamplingInterval, ranges.externalSamplingInterval);
   // Settings from the configuration become the records' initial values; clients change them from there.
   records.count.set(settings.count);
   records.period.set(settings.period);
@@ -88,6 +91,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.cumulative.set(settings.cumulative ? 1 : 0);
   records.mode.set(TRACE_MODES.indexOf(settings.mode));
   records.samplingInterval.set(settings.samplingInterval);
+  records.externalSamplingInterval.set(settings.externalSamplingInterval);
   records.status.set('disabled');
   // Results before the first snapshot: defined values with NO_ALARM (nothing traced yet), not UDF.
   for (const text of [records.top, records.diff, records.peakTop]) text.set(NO_SNAPSHOT);
@@ -121,10 +125,15 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
 
   const startSampling = async () => {
-    await reporter.start({ samplingInterval: records.samplingInterval.get(), mode: mode() });
+    const sampling = {
+      samplingInterval: records.samplingInterval.get(),
+      externalSamplingInterval: records.externalSamplingInterval.get(),
+      mode: mode(),
+    };
+    await reporter.start(sampling);
     peakBytes = 0;
     records.status.set('tracing');
-    log.info({ samplingInterval: records.samplingInterval.get(), mode: mode() }, 'heap tracing started');
+    log.info(sampling, 'heap tracing started');
     await takeSnapshot();
     schedule();
   };
@@ -180,14 +189,17 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     if (refusal === undefined) after(async () => schedule());
     return refusal;
   });
-  records.samplingInterval.onWrite((value) => {
-    const refusal = rangeRefusal(ranges.samplingInterval, value);
-    if (refusal !== undefined) return refusal;
-    after(async () => {
-      if (reporter.tracing) await stopSampling().then(startSampling);
+  const restartOnWrite = (handle: RecordHandle<'number'>, range: SettingRange) =>
+    handle.onWrite((value) => {
+      const refusal = rangeRefusal(range, value);
+      if (refusal !== undefined) return refusal;
+      after(async () => {
+        if (reporter.tracing) await stopSampling().then(startSampling);
+      });
+      return undefined;
     });
-    return undefined;
-  });
+  restartOnWrite(records.samplingInterval, ranges.samplingInterval);
+  restartOnWrite(records.externalSamplingInterval, ranges.externalSamplingInterval);
   records.mode.onWrite(() => {
     after(async () => {
       if (reporter.tracing) await stopSampling().then(startSampling);
@@ -254,7 +266,9 @@ function openDumpDirectory(directory: string, log: Logger): ContainedDirectory |
  */
 function showRange(record: RecordHandle<'number'>, range: SettingRange): void {
   record.setField('DRVH', range.max);
-  record.setField('DRVL', range.min);
+  // An "off" value below the range is a value a client may write, so the limits include it.
+  const low = Math.min(range.min, range.off ?? range.min);
+  record.setField('DRVL', low);
   record.setField('HOPR', range.max);
-  record.setField('LOPR', range.min);
+  record.setField('LOPR', low);
 }

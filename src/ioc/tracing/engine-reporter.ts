@@ -17,8 +17,8 @@ export class EngineTraceReporter implements TraceReporter {
     return engine.isTracing();
   }
 
-  async start({ samplingInterval, mode }: SamplingSettings): Promise<void> {
-    await engine.start({ samplingInterval, includeCollected: mode === 'allocated', thread: this.thread });
+  async start({ samplingInterval, externalSamplingInterval, mode }: SamplingSettings): Promise<void> {
+    await engine.start({ samplingInterval, externalSamplingInterval, includeCollected: mode === 'allocated', thread: this.thread });
     this.mode = mode;
     this.previous = undefined;
   }
@@ -42,7 +42,7 @@ export class EngineTraceReporter implements TraceReporter {
           .join('\n')
       : null;
     this.previous = { filtered, raw };
-    return { top, diff, traced: raw.size, durationMs, takenAt: raw.takenAt };
+    return { top, diff, traced: raw.size, external: raw.external, durationMs, takenAt: raw.takenAt };
   }
 
   async dump(fd: number): Promise<Date> {

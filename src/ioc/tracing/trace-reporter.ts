@@ -1,4 +1,4 @@
-import type { KeyType, TracingMode } from '../../tracing';
+import type { ExternalTotals, KeyType, TracingMode } from '../../tracing';
 
 // What the memoryTracing group asks of the tracing engine, wherever the engine runs: in the thread
 // that serves CA when that is a worker observing the host's main thread, or in a worker of its own
@@ -7,6 +7,8 @@ import type { KeyType, TracingMode } from '../../tracing';
 
 export interface SamplingSettings {
   samplingInterval: number;
+  /** 0: V8's heap only. */
+  externalSamplingInterval: number;
   mode: TracingMode;
 }
 
@@ -21,8 +23,10 @@ export interface TraceReport {
   top: string;
   /** The top `count` differences from the previous report's snapshot; null for the first since start. */
   diff: string | null;
-  /** Estimated bytes traced: live now, or allocated during the period in allocated mode. */
+  /** Estimated bytes traced (external included): live now, or allocated during the period in allocated mode. */
   traced: number;
+  /** The observed isolate's ArrayBuffer memory and what sampled sites explain of it; null when not sampled. */
+  external: ExternalTotals | null;
   /** ms from asking V8 for the profile to having it aggregated (V8's forced GC is most of it). */
   durationMs: number;
   takenAt: Date;

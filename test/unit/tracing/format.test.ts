@@ -30,6 +30,7 @@ describe('formatSize (tracemalloc._format_size)', () => {
 });
 
 const root = '/srv/app';
+const heapSampling = { external: false, samples: 1, uncertainty: 0, pooledSamples: 0 };
 const handler = frame('handle', '/srv/app/src/app.ts', 42);
 
 describe('formatStatistic and formatStatisticDiff', () => {
@@ -42,6 +43,7 @@ describe('formatStatistic and formatStatisticDiff', () => {
       sizeDiff: 4428 * 1024,
       count: 71332,
       countDiff: 39369,
+      ...heapSampling,
     };
     expect(formatStatisticDiff(diff, { root })).toBe('src/app.ts:42: size=8173 KiB (+4428 KiB), count=71332 (+39369), average=117 B');
     expect(formatStatisticDiff({ ...diff, size: 0, sizeDiff: -2048, count: 0, countDiff: -3 }, { root })).toBe(
@@ -53,7 +55,7 @@ describe('formatStatistic and formatStatisticDiff', () => {
 
   it('keeps paths outside the root absolute', () => {
     const elsewhere = frame('f', '/opt/lib/x.js', 3);
-    expect(formatStatistic({ keyType: 'lineno', key: elsewhere.location, traceback: [elsewhere], size: 10, count: 1 }, { root })).toBe(
+    expect(formatStatistic({ keyType: 'lineno', key: elsewhere.location, traceback: [elsewhere], size: 10, count: 1, ...heapSampling }, { root })).toBe(
       '/opt/lib/x.js:3: size=10 B, count=1, average=10 B',
     );
   });

@@ -36,6 +36,20 @@ function aggregate(options: { tracebackLimit?: number; afterOrdinal?: number } =
 }
 
 describe('aggregateProfile', () => {
+  it('gives each trace its samples and the ±1.96σ of its estimate, w²(1 − p) per sample', () => {
+    const { traces } = aggregate();
+    const retain = traces.find((t) => t.newestFrame.functionName === 'retain')!;
+    const leaf = traces.find((t) => t.newestFrame.functionName === 'leaf')!;
+    const p40 = 1 - Math.exp(-40 / INTERVAL);
+    expect([retain.external, retain.samples]).toEqual([false, 3]);
+    // 32 800 bytes reported could be 820 objects of 40 B or 1025 of 32 B (see counting.ts): p barely differs.
+    expect(retain.uncertainty / (1.96 * Math.sqrt(3 * reported(40) ** 2 * (1 - p40))) - 1).toBeLessThan(1e-3);
+    expect(retain.uncertainty / (1.96 * Math.sqrt(3 * reported(40) ** 2 * (1 - p40))) - 1).toBeGreaterThan(-1e-3);
+    // A 100 KB object is sampled with p = 0.95: one sample is nearly certain, its variance small.
+    expect(leaf.samples).toBe(1);
+    expect(leaf.uncertainty).toBeCloseTo(1.96 * Math.sqrt(100000 ** 2 * Math.exp(-100000 / INTERVAL)), 3);
+  });
+
   it('makes one trace per node holding memory, sized by selfSize and counted from samples', () => {
     const { traces, lastOrdinal } = aggregate();
     expect(lastOrdinal).toBe(12);

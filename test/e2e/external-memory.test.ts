@@ -1,0 +1,74 @@
+import * as path from 'node:path';
+import { ChildProcess } from '../helpers/child';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics } from '../helpers/pyepics';
+
+// A Node service embeds the IOC (CA in a worker thread, or in its main thread with the tracing
+// engine in a worker of its own; the external sampler is in the main thread either way) and leaks 40 MB of Buffer and typed-array
+// contents, which V8's heap sampler cannot see; libca reads what the external sampler attributes.
+
+const HOST = path.join(__dirname, '..', 'fixtures', 'ioc', 'external-leak-service.js');
+
+interface Entry {
+  location: string;
+  kib: number;
+  details: string[];
+}
+
+/** The `#N: file:line: X KiB` entries of a top text, each with its indented lines. */
+function entries(top: string): Entry[] {
+  const found: Entry[] = [];
+  for (const line of top.split('\n')) {
+    const entry = /^#\d+: (.+): ([\d.]+) KiB$/.exec(line);
+    if (entry) found.push({ location: entry[1]!, kib: Number(entry[2]), details: [] });
+    else if (line.startsWith('    ') && found.length > 0) found[found.length - 1]!.details.push(line.trim());
+  }
+  return found;
+}
+
+describe.each(['worker', 'main'] as const)('external memory of an embedding service serving CA from its %s thread, read through libca', (thread) => {
+  let host: ChildProcess;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    env = loopbackEnv(await freePort(), await freePort());
+    const tracing = { enabled: true, externalSamplingInterval: 65536, period: 3600, count: 10 };
+    const options = { prefix: 'EXT:', thread, tracing, logging: { level: 'warn' } };
+    host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
+    await host.waitForLine(/^ready \d+$/);
+  });
+  afterAll(async () => {
+    host.send('close');
+    await host.waitForExit(5000);
+    await host.stop();
+  });
+
+  it('shows the three leaking sites first, each within ±20% of its bytes and marked external; the churn not at all', async () => {
+    host.send('leak');
+    const kept = JSON.parse((await host.waitForLine(/^leaked /, 60000)).slice('leaked '.length)) as Record<string, number>;
+    const result = await runPyepics<{ top: string; traced: number }>(
+      `
+epics.caput('EXT:TraceSnapshot', 1, wait=True)
+deadline = time.time() + 30
+while epics.caget('EXT:TraceSnapshot', timeout=5) != 0 and time.time() < deadline:
+    time.sleep(0.05)
+emit({'top': epics.caget('EXT:TraceTopAllocations', as_string=True), 'traced': epics.caget('EXT:TracedMemory')})
+`,
+      env,
+      45000,
+    );
+    const top = entries(result.top);
+    const names = top.slice(0, 3).map((entry) => entry.details[0]!.split(':')[0]);
+    expect(names.sort()).toEqual(Object.keys(kept).sort());
+    for (const entry of top.slice(0, 3)) {
+      const name = entry.details[0]!.split(':')[0]!;
+      expect(entry.location).toMatch(/external-leak-service\.js:\d+$/);
+      expect(Math.abs(entry.kib * 1024 - kept[name]!) / kept[name]!).toBeLessThan(0.2);
+      expect(entry.details).toContainEqual(expect.stringMatching(/^external, \+\/- [\d.]+ (KiB|MiB)$/));
+    }
+    expect(result.top).not.toMatch(/churn/);
+    // TracedMemory includes the external bytes.
+    const leaked = Object.values(kept).reduce((sum, bytes) => sum + bytes, 0);
+    expect(result.traced).toBeGreaterThan(0.8 * leaked);
+  }, 90000);
+});
