@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CA_LIMITS, type CaLimits } from '../../ca/server/limits';
+import type { ServerLimits } from '../../net/limits';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
@@ -35,8 +35,8 @@ export interface IocConfig {
     autoBeaconAddresses?: boolean;
     ignoreAddresses?: string[];
     beaconPeriod?: number;
-    /** What a client may make the server hold, and when a silent one is probed and closed. */
-    limits: CaLimits;
+    /** Overrides of `limits` for CA only. */
+    limits: Partial<ServerLimits>;
   };
   /** Which protocols serve the records; both by default. */
   protocols: { ca: boolean; pva: boolean };
@@ -48,8 +48,14 @@ export interface IocConfig {
     beaconAddresses?: string[];
     autoBeaconAddresses?: boolean;
     ignoreAddresses?: string[];
-    maxPayloadSize: number;
+    /** Overrides of `limits` for pvAccess only (over EPICS_PVA_CONN_TMO for `inactivity`). */
+    limits: Partial<ServerLimits>;
   };
+  /**
+   * What a client may make a server hold, and when a silent one is probed and closed, for both
+   * protocols; what is left out takes DEFAULT_LIMITS.
+   */
+  limits: Partial<ServerLimits>;
   tracing: {
     enabled: boolean;
     samplingInterval: number;
@@ -80,9 +86,10 @@ export const DEFAULT_CONFIG: IocConfig = {
   prefix: 'MEMTRACE:',
   databases: [],
   groups: { memoryTracing: { enabled: true, macros: '' }, iocStats: { enabled: true, macros: '' } },
-  ca: { limits: DEFAULT_CA_LIMITS },
+  ca: { limits: {} },
   protocols: { ca: true, pva: true },
-  pva: { maxPayloadSize: 64 * 1024 * 1024 },
+  pva: { limits: {} },
+  limits: {},
   tracing: {
     enabled: false,
     samplingInterval: 32768,
@@ -102,6 +109,18 @@ export const DEFAULT_CONFIG: IocConfig = {
 const port = () => number(1, 65535, { integer: true });
 const group = object({ enabled: boolean(), macros: string() });
 
+const limitsCheck = object({
+  maxCircuits: number(1, 1_000_000, { integer: true }),
+  maxChannelsPerCircuit: number(1, 10_000_000, { integer: true }),
+  maxSubscriptionsPerCircuit: number(1, 10_000_000, { integer: true }),
+  maxRequestsInFlight: number(1, 1_000_000, { integer: true }),
+  maxQueuedBytes: number(16 * 1024, 2 ** 31, { integer: true }),
+  maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+  inactivity: number(0.1, 86400),
+  echoTimeout: number(0.1, 3600),
+  maxSearchRepliesPerSecond: number(1, 1_000_000, { integer: true }),
+});
+
 const configCheck = object({
   prefix: string(),
   databases: arrayOf(object({ file: string({ nonEmpty: true }), macros: string() })),
@@ -114,14 +133,7 @@ const configCheck = object({
     autoBeaconAddresses: boolean(),
     ignoreAddresses: arrayOf(string({ nonEmpty: true })),
     beaconPeriod: number(0.1, 3600),
-    limits: object({
-      maxCircuits: number(1, 1_000_000, { integer: true }),
-      maxChannelsPerCircuit: number(1, 10_000_000, { integer: true }),
-      maxSubscriptionsPerCircuit: number(1, 10_000_000, { integer: true }),
-      maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
-      inactivity: number(0.1, 86400),
-      echoTimeout: number(0.1, 3600),
-    }),
+    limits: limitsCheck,
   }),
   protocols: object({ ca: boolean(), pva: boolean() }),
   pva: object({
@@ -131,8 +143,9 @@ const configCheck = object({
     beaconAddresses: arrayOf(string({ nonEmpty: true })),
     autoBeaconAddresses: boolean(),
     ignoreAddresses: arrayOf(string({ nonEmpty: true })),
-    maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+    limits: limitsCheck,
   }),
+  limits: limitsCheck,
   tracing: object({
     enabled: boolean(),
     samplingInterval: number(1, 2 ** 30, { integer: true }),
@@ -155,10 +168,11 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
-  ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
+  ca?: Partial<IocConfig['ca']>;
+  pva?: Partial<IocConfig['pva']>;
 };
 
 /**
@@ -176,7 +190,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
       memoryTracing: { ...DEFAULT_CONFIG.groups.memoryTracing, ...checked.groups?.memoryTracing },
       iocStats: { ...DEFAULT_CONFIG.groups.iocStats, ...checked.groups?.iocStats },
     },
-    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca, limits: { ...DEFAULT_CONFIG.ca.limits, ...checked.ca?.limits } },
+    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
     protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
     pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
     tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
