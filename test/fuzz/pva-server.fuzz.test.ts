@@ -1,4 +1,5 @@
 import type { Channel, Context } from 'epics-tca';
+import pino from 'pino';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
 import { emptyCounts, totalMessages } from './core-fuzz';
@@ -25,7 +26,9 @@ describe(`the pvAccess server fed fuzzed messages over TCP and UDP (seed ${seed}
 
   beforeAll(async () => {
     const { pvs, tick } = fuzzPvs();
-    server = await startTestPvaServer(pvs, undefined, { maxChannelsPerCircuit: 64, maxSubscriptionsPerCircuit: 64 });
+    // FUZZ_LOG=file keeps the server's warnings, to tell why a run failed.
+    const logger = process.env.FUZZ_LOG ? pino({ level: 'warn' }, pino.destination(process.env.FUZZ_LOG)) : undefined;
+    server = await startTestPvaServer(pvs, logger, { maxChannelsPerCircuit: 64, maxSubscriptionsPerCircuit: 64 });
     ticker = setInterval(tick, 10);
     context = await startTcaContext(server.clientEnv);
     health = (await context.createChannel(HEALTH_COUNTER, 'pva', 10))!;
