@@ -62,11 +62,10 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     protected readonly options: CircuitOptions,
     private readonly source: MessageSource<Message>,
     protected readonly writer: Writer,
-    loggerFields: Record<string, unknown>,
   ) {
     this.identity = { user: '', host: '', address: transport.remoteAddress };
     this.limits = options.limits;
-    this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}`, ...loggerFields });
+    this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
     this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
     this.limitWarnings = new LogLimiter(this.logger);
     this.output = new SendQueue(transport, writer, (update) => this.writeUpdate(update), options.limits.maxQueuedBytes);

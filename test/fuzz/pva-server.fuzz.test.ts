@@ -28,7 +28,9 @@ describe(`the pvAccess server fed fuzzed messages over TCP and UDP (seed ${seed}
     const { pvs, tick } = fuzzPvs();
     // FUZZ_LOG=file keeps the server's warnings, to tell why a run failed.
     const logger = process.env.FUZZ_LOG ? pino({ level: 'warn' }, pino.destination(process.env.FUZZ_LOG)) : undefined;
-    server = await startTestPvaServer(pvs, logger, { maxChannelsPerCircuit: 64, maxSubscriptionsPerCircuit: 64 });
+    // epics-tca leaves each GET operation on the connection (no DESTROY_REQUEST): its reads between
+    // batches count against maxSubscriptionsPerCircuit, which keeps fuzzed connections small.
+    server = await startTestPvaServer(pvs, logger, { maxChannelsPerCircuit: 64, maxSubscriptionsPerCircuit: 4096 });
     ticker = setInterval(tick, 10);
     context = await startTcaContext(server.clientEnv);
     health = (await context.createChannel(HEALTH_COUNTER, 'pva', 10))!;

@@ -64,7 +64,7 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     transport: CircuitTransport,
     private readonly caOptions: CircuitOptions,
   ) {
-    super(transport, caOptions, new CircuitReader(caOptions.limits.maxPayloadSize), new MessageWriter(), {});
+    super(transport, caOptions, new CircuitReader(caOptions.limits.maxPayloadSize), new MessageWriter());
     writeVersion(this.writer);
     this.output.flush();
   }

@@ -55,7 +55,7 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
     private readonly pvaOptions: PvaCircuitOptions,
     reader = new PvaCircuitReader(pvaOptions.limits.maxPayloadSize),
   ) {
-    super(transport, pvaOptions, reader, new PvaMessageWriter(true), { protocol: 'pva' });
+    super(transport, pvaOptions, reader, new PvaMessageWriter(true));
     this.pvaReader = reader;
     this.identity.host = transport.remoteAddress;
     this.context = this.operationContext();
@@ -182,8 +182,9 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
     } else if (message.authNZ !== 'anonymous') {
       this.logger.debug({ authNZ: message.authNZ }, 'unknown authentication; taken as anonymous');
     }
+    // A client may validate again; its log lines name it once.
+    if (!this.validated) this.logger = this.logger.child({ user: this.identity.user, host: this.identity.host });
     this.validated = true;
-    this.logger = this.logger.child({ user: this.identity.user, host: this.identity.host });
     writeConnectionValidated(this.writer);
     this.refreshAccessRights();
   }
