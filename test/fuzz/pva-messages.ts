@@ -9,7 +9,7 @@ import {
   type StructureDesc,
 } from '../../src/pva/protocol';
 import { FUZZ_PV_NAMES } from './fuzz-pvs';
-import type { FuzzMessage, MessageKind } from './messages';
+import { appendNoise, changeBytes, type FuzzMessage, type MessageKind } from './messages';
 import type { Random } from './random';
 import type { FuzzProtocol } from './server-fuzz';
 
@@ -178,26 +178,14 @@ function changeFields(random: Random, bytes: Buffer): void {
   }
 }
 
-/** A valid message with bytes flipped, cut off, its size changed or noise appended. */
-function changeBytes(random: Random, original: Buffer): Buffer {
-  let bytes = Buffer.from(original);
-  for (let changes = 1 + random.below(3); changes > 0; changes--) {
-    switch (random.below(4)) {
-      case 0:
-        bytes[random.below(bytes.length)] ^= 1 << random.below(8);
-        break;
-      case 1:
-        bytes = bytes.subarray(0, random.below(bytes.length));
-        break;
-      case 2:
-        if (bytes.length >= HEADER) bytes.writeUInt32LE(random.chance(0.5) ? random.below(256) : random.uint32(), 4);
-        break;
-      default:
-        bytes = Buffer.concat([bytes, random.bytes(random.below(40))]);
-    }
-  }
-  return bytes;
-}
+/** pvAccess's byte changes beside a flip and a cut: the payload size, noise. */
+const pvaByteChanges = (random: Random): ReadonlyArray<(bytes: Buffer) => Buffer> => [
+  (bytes) => {
+    if (bytes.length >= HEADER) bytes.writeUInt32LE(random.chance(0.5) ? random.below(256) : random.uint32(), 4);
+    return bytes;
+  },
+  appendNoise(random),
+];
 
 function noise(random: Random): Buffer {
   const bytes = random.bytes(random.below(80));
@@ -219,7 +207,7 @@ export class PvaMessageSource {
         return { kind, bytes };
       }
       case 'bytes':
-        return { kind, bytes: changeBytes(this.random, validMessage(this.random)) };
+        return { kind, bytes: changeBytes(this.random, validMessage(this.random), pvaByteChanges(this.random)) };
       case 'random':
         return { kind, bytes: noise(this.random) };
     }
