@@ -18,7 +18,7 @@ import { emptyCounts, fuzzCore, totalMessages, type FuzzCounts } from '../test/f
 import { fuzzPvs } from '../test/fuzz/fuzz-pvs';
 import { MessageSource } from '../test/fuzz/messages';
 import { Random } from '../test/fuzz/random';
-import { LibcaWatcher, peakDuring, ServerFuzzer, type FuzzBatch } from '../test/fuzz/server-fuzz';
+import { caFuzzProtocol, LibcaWatcher, peakDuring, ServerFuzzer, type FuzzBatch } from '../test/fuzz/server-fuzz';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
 
 const BATCH: FuzzBatch = { circuits: 32, messagesPerCircuit: 250, datagrams: 500 };
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   child.on('exit', (code) => (exited = code));
   const watcher = new LibcaWatcher(loopbackEnv(port, await freePort()), 24 * 3600 * 1000);
   const random = new Random(seed);
-  const fuzzer = new ServerFuzzer(random, new MessageSource(random), tcpPort, port);
+  const fuzzer = new ServerFuzzer(random, caFuzzProtocol(new MessageSource(random)), tcpPort, port);
   const tcp: FuzzCounts = emptyCounts();
   const udp: FuzzCounts = emptyCounts();
   const problems: string[] = [];

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import * as tracing from '../src/tracing';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
 import { startSoakServer, type MemoryFigures } from '../test/soak/soak-server';
-import { runWave, type WaveFigures } from '../test/soak/waves';
+import { CA_SOAK, runWave, type WaveFigures } from '../test/soak/waves';
 
 /** The child: the soak server, answering `measure` and `diff` on standard input with a JSON line. */
 async function serve(port: number, beaconPort: number): Promise<void> {
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   try {
     const before = (await ask('measure')) as MemoryFigures;
     const options = {
+      protocol: CA_SOAK,
       tcpPort,
       clientEnv: loopbackEnv(port, beaconPort),
       clients: Number(values.clients),

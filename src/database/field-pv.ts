@@ -35,6 +35,7 @@ export class FieldPv implements ProcessVariable {
   readonly className: string;
   readonly isText: boolean;
   readonly unsignedChar: boolean;
+  readonly logClientWrites: boolean;
 
   constructor(
     readonly name: string,
@@ -51,6 +52,8 @@ export class FieldPv implements ProcessVariable {
     this.className = record.type.name;
     this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
     this.unsignedChar = !longString && shape.dbf === 'UCHAR';
+    // Every field of the record: a high-rate setpoint is written through VAL and through its other fields alike.
+    this.logClientWrites = !/^\s*no\s*$/i.test(record.infos.get('logClientWrites') ?? '');
   }
 
   value(): FieldValue {

@@ -146,6 +146,11 @@ export interface ProcessVariable {
    * the field): pvAccess serves them as ubyte, DBF_CHAR's as byte, as QSRV does.
    */
   readonly unsignedChar?: boolean;
+  /**
+   * false for a PV whose clients' writes are not logged (a high-rate setpoint), as a record
+   * tagged info(logClientWrites, "NO") asks; every other write is logged at INFO.
+   */
+  readonly logClientWrites?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
   alarm(): AlarmState;

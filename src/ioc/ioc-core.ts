@@ -1,3 +1,4 @@
+import type { ServerLimits } from '../net/limits';
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../net/addresses';
 import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
@@ -67,6 +68,11 @@ export function pvaServerSettings(config: IocConfig, env: Record<string, string 
   return settings;
 }
 
+/** The limits the file sets for one protocol: its own section's over the shared `limits`; the server fills in the rest. */
+export function protocolLimits(config: IocConfig, protocol: 'ca' | 'pva'): Partial<ServerLimits> {
+  return { ...config.limits, ...config[protocol].limits };
+}
+
 const NO_CA_CLIENTS = Object.freeze({ clients: 0, channels: 0, subscriptions: 0, queuedBytes: 0 });
 
 export interface IocCoreOptions {
@@ -118,11 +124,11 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
         logger,
         env,
         config: caServerSettings(config, env),
-        limits: config.ca.limits,
+        limits: protocolLimits(config, 'ca'),
       });
     }
     if (config.protocols.pva) {
-      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config, env), maxPayloadSize: config.pva.maxPayloadSize });
+      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config, env), limits: protocolLimits(config, 'pva') });
     }
   } catch (error) {
     await server?.close();

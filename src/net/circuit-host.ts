@@ -1,5 +1,7 @@
 import type * as net from 'node:net';
+import type { ClientIdentity } from '../database/pv';
 import type { Logger } from '../logger';
+import type { ServerLimits } from './limits';
 import { LogLimiter } from './log-limiter';
 import { socketTransport, type CircuitTransport } from './socket-transport';
 import { closeServer, listenOnInterfaces } from './tcp-listener';
@@ -7,6 +9,7 @@ import { closeServer, listenOnInterfaces } from './tcp-listener';
 /** What the host needs of a circuit, CA's or pvAccess's. */
 export interface HostedCircuit {
   readonly logger: Logger;
+  readonly identity: ClientIdentity;
   readonly channelCount: number;
   readonly subscriptionCount: number;
   receive(chunk: Buffer): void;
@@ -18,23 +21,19 @@ export interface HostedCircuit {
   refreshAccessRights(): void;
   /** Server shutdown: tell the client, then close. */
   shutdown(): void;
+  /** Probes a silent client, and closes the circuit of one that has gone. */
+  checkLiveness(now: number): void;
 }
 
 export interface CircuitHostOptions<C extends HostedCircuit> {
   /** A circuit on a new connection; it must call `onClose` once, when it has closed. */
-  open(transport: CircuitTransport, onClose: (circuit: C) => void): C;
+  open(transport: CircuitTransport, onClose: () => void): C;
   /** Where access rights come from: it says when they may have changed. */
   provider: { subscribeAccessChanges?(listener: () => void): () => void };
-  /** For refused connections. */
+  /** For refused connections, and the summary of clients. */
   logger: Logger;
-  /** The log lines of a client's arrival and departure; both carry the number of clients. */
-  messages: { connected: string; disconnected: string };
-  /** What the departure line says of the circuit besides. */
-  disconnectFields?(circuit: C): Record<string, unknown>;
-  /** Connections beyond this many circuits are closed at once. */
-  maxCircuits?: number;
-  /** When set, the kernel probes a connection idle this long. */
-  keepAliveMs?: number;
+  /** The number of circuits, and when a silent client is probed and closed. */
+  limits: Pick<ServerLimits, 'maxCircuits' | 'inactivity' | 'echoTimeout'>;
 }
 
 export interface CircuitHostStatistics {
@@ -43,6 +42,19 @@ export interface CircuitHostStatistics {
   subscriptions: number;
   /** Bytes written to client sockets that the kernel has not taken yet. */
   queuedBytes: number;
+}
+
+/** How often the summary of clients is logged, when anything changed. */
+const SUMMARY_PERIOD_MS = 60_000;
+
+/** What the last summary said, to tell whether anything changed since. */
+interface Summary {
+  clients: number;
+  channels: number;
+  bytesReceived: number;
+  bytesSent: number;
+  arrivals: number;
+  departures: number;
 }
 
 /**
@@ -56,6 +68,12 @@ export class CircuitHost<C extends HostedCircuit> {
   private servers: net.Server[] = [];
   private listeningPort = 0;
   private stopWatchingAccess: (() => void) | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** Bytes of sockets that have closed, so that the totals survive them. */
+  private closedBytes = { received: 0, sent: 0 };
+  private arrivals = 0;
+  private departures = 0;
+  private lastSummary: Summary = { clients: 0, channels: 0, bytesReceived: 0, bytesSent: 0, arrivals: 0, departures: 0 };
 
   constructor(private readonly options: CircuitHostOptions<C>) {
     this.refusals = new LogLimiter(options.logger);
@@ -78,7 +96,52 @@ export class CircuitHost<C extends HostedCircuit> {
     this.stopWatchingAccess = this.options.provider.subscribeAccessChanges?.(() => {
       for (const circuit of this.connected) circuit.refreshAccessRights();
     });
+    const { inactivity, echoTimeout } = this.options.limits;
+    this.every(Math.min(inactivity, echoTimeout) * 250, () => {
+      const now = Date.now();
+      for (const circuit of this.connected) circuit.checkLiveness(now);
+    });
+    this.every(SUMMARY_PERIOD_MS, () => this.logSummary());
     return { fellBack: listening.fellBack };
+  }
+
+  private every(periodMs: number, task: () => void): void {
+    const timer = setInterval(task, periodMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** Bytes received from and sent to clients since the server started. */
+  traffic(): { bytesReceived: number; bytesSent: number } {
+    let { received, sent } = this.closedBytes;
+    for (const socket of this.sockets) {
+      received += socket.bytesRead;
+      sent += socket.bytesWritten;
+    }
+    return { bytesReceived: received, bytesSent: sent };
+  }
+
+  /**
+   * One INFO line a period when anything changed, instead of one per arrival and departure: a
+   * site's log server must not be flooded at archiver rates, yet still sees who is served.
+   */
+  logSummary(): void {
+    const { clients, channels } = this.statistics();
+    const summary: Summary = { clients, channels, ...this.traffic(), arrivals: this.arrivals, departures: this.departures };
+    const last = this.lastSummary;
+    if (Object.keys(summary).every((key) => summary[key as keyof Summary] === last[key as keyof Summary])) return;
+    this.lastSummary = summary;
+    this.options.logger.info(
+      {
+        clients,
+        channels,
+        connected: summary.arrivals - last.arrivals,
+        disconnected: summary.departures - last.departures,
+        bytesReceived: summary.bytesReceived - last.bytesReceived,
+        bytesSent: summary.bytesSent - last.bytesSent,
+      },
+      'clients',
+    );
   }
 
   statistics(): CircuitHostStatistics {
@@ -96,6 +159,7 @@ export class CircuitHost<C extends HostedCircuit> {
   /** Stops listening and shuts every circuit down; resolves when every connection has closed. */
   async close(): Promise<void> {
     this.stopWatchingAccess?.();
+    for (const timer of this.timers) clearInterval(timer);
     const serversClosed = Promise.all(this.servers.map(closeServer));
     for (const circuit of [...this.connected]) circuit.shutdown();
     // A client that never reads its socket must not hold shutdown up.
@@ -105,26 +169,32 @@ export class CircuitHost<C extends HostedCircuit> {
   }
 
   private accept(socket: net.Socket): void {
-    const { maxCircuits, keepAliveMs, messages } = this.options;
-    if (maxCircuits !== undefined && this.connected.size >= maxCircuits) {
+    const { maxCircuits, inactivity } = this.options.limits;
+    if (this.connected.size >= maxCircuits) {
       // Nothing can be said to a client before its circuit exists: it sees the connection close, as from a full rsrv.
       this.refusals.warn({ client: `${socket.remoteAddress}:${socket.remotePort}`, maxCircuits }, 'too many circuits; connection closed');
       socket.destroy();
       return;
     }
-    if (keepAliveMs !== undefined) socket.setKeepAlive(true, keepAliveMs);
+    // As rsrv: the kernel finds peers that vanished without closing while nothing is being sent.
+    socket.setKeepAlive(true, inactivity * 1000);
     this.sockets.add(socket);
-    const circuit = this.options.open(socketTransport(socket), (closed) => {
-      this.connected.delete(closed);
-      closed.logger.info({ ...this.options.disconnectFields?.(closed), clients: this.connected.size }, messages.disconnected);
+    this.arrivals++;
+    const circuit = this.options.open(socketTransport(socket), () => {
+      this.connected.delete(circuit);
+      this.departures++;
+      const { user, host } = circuit.identity;
+      circuit.logger.debug({ user, host, clients: this.connected.size }, 'client disconnected');
     });
     this.connected.add(circuit);
-    circuit.logger.info({ clients: this.connected.size }, messages.connected);
+    circuit.logger.debug({ clients: this.connected.size }, 'client connected');
     socket.on('data', (chunk) => circuit.receive(chunk));
     socket.on('drain', () => circuit.drained());
     socket.on('error', (error) => circuit.logger.debug({ err: error }, 'socket error'));
     socket.on('close', () => {
       this.sockets.delete(socket);
+      this.closedBytes.received += socket.bytesRead;
+      this.closedBytes.sent += socket.bytesWritten;
       circuit.transportClosed();
     });
   }

@@ -1,8 +1,5 @@
 import type { CircuitTransport } from './socket-transport';
 
-/** Bytes of updates, or of replies, encoded before the socket gets a chance to drain; bounds a burst's memory. */
-const MAX_BYTES_PER_FLUSH = 256 * 1024;
-
 /** Where a circuit encodes its messages, to be handed over a batch at a time. */
 export interface BatchWriter {
   /** Bytes encoded since the last `take()`. */
@@ -37,6 +34,8 @@ export class SendQueue<Update extends QueuedUpdate> {
     private readonly writer: BatchWriter,
     /** Encodes an update's newest value into the writer. */
     private readonly encode: (update: Update) => void,
+    /** Bytes of updates, or of replies, encoded before the socket gets a chance to drain; bounds a burst's memory. */
+    private readonly maxBatchBytes: number,
   ) {}
 
   get closed(): boolean {
@@ -54,7 +53,7 @@ export class SendQueue<Update extends QueuedUpdate> {
 
   /** Enough is encoded that it should go out before more is. */
   get batchFull(): boolean {
-    return this.writer.size >= MAX_BYTES_PER_FLUSH;
+    return this.writer.size >= this.maxBatchBytes;
   }
 
   /** An update has something new: encoded now if the client keeps up, else queued. */

@@ -3,7 +3,7 @@ import { ProtocolError } from '../../src/ca/protocol/errors';
 import { emptyHeader, readHeader } from '../../src/ca/protocol/header';
 import { CircuitReader, decodeDatagram } from '../../src/ca/protocol/reader';
 import { Circuit } from '../../src/ca/server/circuit';
-import { DEFAULT_CA_LIMITS } from '../../src/ca/server/limits';
+import { DEFAULT_LIMITS as DEFAULT_CA_LIMITS } from '../../src/net/limits';
 import type { PvProvider } from '../../src/database/pv';
 import { silentLogger } from '../../src/logger';
 import { chunks, hex, MessageSource, type FuzzMessage, type MessageKind } from './messages';

@@ -100,39 +100,44 @@ function changeFields(random: Random, bytes: Buffer): void {
   }
 }
 
-/** A valid request with bytes flipped, cut off, sizes changed or noise appended. */
-function changeBytes(random: Random, original: Buffer): Buffer {
-  let bytes = Buffer.from(original);
-  for (let changes = 1 + random.below(3); changes > 0; changes--) {
-    switch (random.below(6)) {
-      case 0:
-        bytes[random.below(bytes.length)] ^= 1 << random.below(8);
-        break;
-      case 1:
-        bytes = bytes.subarray(0, random.below(bytes.length));
-        break;
-      case 2:
-        if (bytes.length >= 4) bytes.writeUInt16BE(random.chance(0.5) ? random.below(0x10000) : random.below(64), 2);
-        break;
-      case 3: {
-        // An extended header announcing a huge payload.
-        const header = Buffer.alloc(24);
-        bytes.copy(header, 0, 0, Math.min(16, bytes.length));
-        header.writeUInt16BE(0xffff, 2);
-        header.writeUInt32BE(random.pick([0, 8, 0x10000, 0x7fffffff, 0xffffffff, random.uint32()]), 16);
-        header.writeUInt32BE(count(random), 20);
-        bytes = Buffer.concat([header, bytes.subarray(16)]);
-        break;
-      }
-      case 4:
-        bytes = Buffer.concat([bytes, random.bytes(random.below(40))]);
-        break;
-      default:
-        if (bytes.length >= 2) bytes.writeUInt16BE(random.below(0x10000), 0);
-    }
+/**
+ * A valid message with bytes changed, 1 to 3 times: a bit flipped, the end cut off, or one of
+ * `changes` (a protocol's size fields and header, noise appended). For CA and pvAccess.
+ */
+export function changeBytes(random: Random, original: Buffer, changes: ReadonlyArray<(bytes: Buffer) => Buffer>): Buffer {
+  let bytes: Buffer = Buffer.from(original);
+  for (let count = 1 + random.below(3); count > 0; count--) {
+    const roll = random.below(2 + changes.length);
+    if (roll === 0) bytes[random.below(bytes.length)] ^= 1 << random.below(8);
+    else if (roll === 1) bytes = bytes.subarray(0, random.below(bytes.length));
+    else bytes = changes[roll - 2]!(bytes);
   }
   return bytes;
 }
+
+/** Noise appended to a message. */
+export const appendNoise = (random: Random) => (bytes: Buffer) => Buffer.concat([bytes, random.bytes(random.below(40))]);
+
+/** CA's byte changes beside a flip and a cut: the payload size, an extended header announcing a huge payload, noise, the command. */
+const caByteChanges = (random: Random): ReadonlyArray<(bytes: Buffer) => Buffer> => [
+  (bytes) => {
+    if (bytes.length >= 4) bytes.writeUInt16BE(random.chance(0.5) ? random.below(0x10000) : random.below(64), 2);
+    return bytes;
+  },
+  (bytes) => {
+    const header = Buffer.alloc(24);
+    bytes.copy(header, 0, 0, Math.min(16, bytes.length));
+    header.writeUInt16BE(0xffff, 2);
+    header.writeUInt32BE(random.pick([0, 8, 0x10000, 0x7fffffff, 0xffffffff, random.uint32()]), 16);
+    header.writeUInt32BE(count(random), 20);
+    return Buffer.concat([header, bytes.subarray(16)]);
+  },
+  appendNoise(random),
+  (bytes) => {
+    if (bytes.length >= 2) bytes.writeUInt16BE(random.below(0x10000), 0);
+    return bytes;
+  },
+];
 
 function noise(random: Random): Buffer {
   const bytes = random.bytes(random.below(80));
@@ -161,7 +166,7 @@ export class MessageSource {
         return { kind, bytes };
       }
       case 'bytes':
-        return { kind, bytes: changeBytes(this.random, this.valid()) };
+        return { kind, bytes: changeBytes(this.random, this.valid(), caByteChanges(this.random)) };
       case 'random':
         return { kind, bytes: noise(this.random) };
     }

@@ -7,7 +7,7 @@ import { MessageWriter } from '../../src/ca/protocol/writer';
 import { startPyepics, type PyepicsSession } from '../helpers/pyepics';
 import type { FuzzCounts } from './core-fuzz';
 import { HEALTH_COUNTER } from './fuzz-pvs';
-import { chunks, type MessageSource } from './messages';
+import { chunks, type FuzzMessage, type MessageSource } from './messages';
 import type { Random } from './random';
 
 // The networked half of the fuzzer: many circuits and a stream of datagrams against a running
@@ -20,7 +20,38 @@ export interface FuzzBatch {
   datagrams: number;
 }
 
-/** How long a circuit waits for the server to answer its closing ECHO before giving up on it. */
+/** What the networked fuzzer needs of a protocol: its messages, and an end-of-stream probe. */
+export interface FuzzProtocol {
+  stream(length: number): FuzzMessage[];
+  datagram(): FuzzMessage[];
+  /** A message the server answers with `marker` once it has served all that came before it. */
+  closing(marker: Buffer): Buffer;
+  /** Reads the server's replies as they come; true once the answer to `closing(marker)` is among them. */
+  answered(marker: Buffer): (chunk: Buffer) => boolean;
+}
+
+/** CA: the stream ends with an ECHO carrying the marker. */
+export function caFuzzProtocol(source: MessageSource): FuzzProtocol {
+  return {
+    stream: (length) => source.stream(length),
+    datagram: () => source.datagram(),
+    closing(marker) {
+      const writer = new MessageWriter(64);
+      writeRequest(writer, Command.ECHO, 0, 0, 0, 0, marker);
+      return writer.take()!;
+    },
+    answered(marker) {
+      const framer = new MessageFramer();
+      return (chunk) => {
+        framer.push(chunk);
+        while (framer.next()) if (framer.header.command === Command.ECHO && framer.payload().equals(marker)) return true;
+        return false;
+      };
+    },
+  };
+}
+
+/** How long a circuit waits for the server to answer its closing probe before giving up on it. */
 const STREAM_TIMEOUT_MS = 1000;
 
 /**
@@ -28,16 +59,14 @@ const STREAM_TIMEOUT_MS = 1000;
  * gone quiet. A circuit that does not `read` is a client that stops reading: what the server
  * holds for it must stay bounded however much its requests ask for.
  */
-function fuzzCircuit(random: Random, source: MessageSource, port: number, length: number, read: boolean, counts: FuzzCounts): Promise<void> {
-  const stream = source.stream(length);
+function fuzzCircuit(random: Random, protocol: FuzzProtocol, port: number, length: number, read: boolean, counts: FuzzCounts): Promise<void> {
+  const stream = protocol.stream(length);
   for (const message of stream) counts.messages[message.kind]++;
   const marker = Buffer.from(random.bytes(8));
-  const writer = new MessageWriter(64);
-  writeRequest(writer, Command.ECHO, 0, 0, 0, 0, marker);
-  const bytes = Buffer.concat([...stream.map((message) => message.bytes), writer.take()!]);
+  const bytes = Buffer.concat([...stream.map((message) => message.bytes), protocol.closing(marker)]);
+  const answered = protocol.answered(marker);
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    const framer = new MessageFramer();
     const done = () => {
       clearTimeout(timer);
       socket.destroy();
@@ -49,8 +78,7 @@ function fuzzCircuit(random: Random, source: MessageSource, port: number, length
       chunks(random, bytes).forEach((piece) => socket.write(piece));
     });
     socket.on('data', (chunk: Buffer) => {
-      framer.push(chunk);
-      while (framer.next()) if (framer.header.command === Command.ECHO && framer.payload().equals(marker)) return done();
+      if (answered(chunk)) done();
     });
     socket.on('error', done);
     socket.on('close', done);
@@ -58,9 +86,9 @@ function fuzzCircuit(random: Random, source: MessageSource, port: number, length
 }
 
 /** Sends `count` datagrams to the UDP search port; resolves once they are handed to the kernel. */
-async function fuzzDatagrams(source: MessageSource, socket: dgram.Socket, port: number, count: number, counts: FuzzCounts): Promise<void> {
+async function fuzzDatagrams(protocol: FuzzProtocol, socket: dgram.Socket, port: number, count: number, counts: FuzzCounts): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const datagram = source.datagram();
+    const datagram = protocol.datagram();
     for (const message of datagram) counts.messages[message.kind]++;
     await new Promise((resolve) => socket.send(Buffer.concat(datagram.map((message) => message.bytes)), port, '127.0.0.1', resolve));
   }
@@ -83,7 +111,7 @@ export class ServerFuzzer {
 
   constructor(
     private readonly random: Random,
-    private readonly source: MessageSource,
+    private readonly protocol: FuzzProtocol,
     private readonly tcpPort: number,
     private readonly udpPort: number,
   ) {
@@ -93,9 +121,9 @@ export class ServerFuzzer {
 
   async batch(batch: FuzzBatch, tcp: FuzzCounts, udp: FuzzCounts): Promise<void> {
     const circuits = Array.from({ length: batch.circuits }, (_, index) =>
-      fuzzCircuit(this.random, this.source, this.tcpPort, batch.messagesPerCircuit, index % 8 !== 7, tcp),
+      fuzzCircuit(this.random, this.protocol, this.tcpPort, batch.messagesPerCircuit, index % 8 !== 7, tcp),
     );
-    await Promise.all([...circuits, fuzzDatagrams(this.source, this.socket, this.udpPort, batch.datagrams, udp)]);
+    await Promise.all([...circuits, fuzzDatagrams(this.protocol, this.socket, this.udpPort, batch.datagrams, udp)]);
   }
 
   close(): void {

@@ -5,7 +5,7 @@ import { emptyCounts, totalMessages } from './core-fuzz';
 import { fuzzPvs, HEALTH_COUNTER } from './fuzz-pvs';
 import { MessageSource } from './messages';
 import { Random } from './random';
-import { LibcaWatcher, peakDuring, ServerFuzzer } from './server-fuzz';
+import { caFuzzProtocol, LibcaWatcher, peakDuring, ServerFuzzer } from './server-fuzz';
 
 // The CI version of `bench/fuzz-ca.ts`, with the server in this process; FUZZ_SEED reproduces a run.
 
@@ -34,7 +34,7 @@ describe(`a server fed fuzzed messages over TCP and UDP (seed ${seed})`, () => {
 
   it('keeps serving a well-behaved libca client correct values, in bounded memory', async () => {
     const random = new Random(seed);
-    const fuzzer = new ServerFuzzer(random, new MessageSource(random), server.server.tcpPort, server.server.udpPort);
+    const fuzzer = new ServerFuzzer(random, caFuzzProtocol(new MessageSource(random)), server.server.tcpPort, server.server.udpPort);
     const tcp = emptyCounts();
     const udp = emptyCounts();
     const sid = await reader.createChannel(HEALTH_COUNTER, 1);

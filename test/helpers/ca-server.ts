@@ -1,6 +1,6 @@
 import { createCaServer, type CaLimits, type CaServer } from '../../src/ca/server';
 import type { PvProvider } from '../../src/database/pv';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { freePort, loopbackEnv } from './ports';
 
 export interface TestServer {
@@ -15,10 +15,11 @@ export async function startTestServer(
   provider: PvProvider,
   extraEnv: Record<string, string> = {},
   limits: Partial<CaLimits> = {},
+  logger: Logger = silentLogger(),
 ): Promise<TestServer> {
   const port = await freePort();
   const beaconPort = await freePort();
   const env = { ...loopbackEnv(port, beaconPort), ...extraEnv };
-  const server = await createCaServer({ provider, env, logger: silentLogger(), limits });
+  const server = await createCaServer({ provider, env, logger, limits });
   return { server, clientEnv: env, close: () => server.close() };
 }

@@ -81,6 +81,26 @@ export class RawPvaClient {
     });
   }
 
+  /** A GET INIT for field(value); resolves when the server has answered it. */
+  async getInit(serverId: number, requestId: number): Promise<ServerMessage> {
+    this.send(Command.GET, (w) => {
+      w.uint32(serverId);
+      w.uint32(requestId);
+      w.uint8(Subcommand.INIT);
+      encodeType(w, fieldValueRequest());
+    });
+    return this.waitFor((m) => m.command === Command.GET && this.uint32(m, 0) === requestId && m.payload[4] === Subcommand.INIT);
+  }
+
+  /** One GET of an initialised operation. */
+  get(serverId: number, requestId: number): void {
+    this.send(Command.GET, (w) => {
+      w.uint32(serverId);
+      w.uint32(requestId);
+      w.uint8(Subcommand.GET);
+    });
+  }
+
   ack(serverId: number, requestId: number, count: number): void {
     this.send(Command.MONITOR, (w) => {
       w.uint32(serverId);

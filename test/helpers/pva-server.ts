@@ -1,6 +1,7 @@
 import { createPvaServer, type PvaServer } from '../../src/pva/server';
 import type { PvProvider } from '../../src/database/pv';
 import { silentLogger, type Logger } from '../../src/logger';
+import type { ServerLimits } from '../../src/net/limits';
 import { freePort } from './ports';
 
 export interface TestPvaServer {
@@ -11,7 +12,7 @@ export interface TestPvaServer {
 }
 
 /** A pvAccess server on loopback, on ports of its own, with the environment for its clients. */
-export async function startTestPvaServer(provider: PvProvider, logger: Logger = silentLogger()): Promise<TestPvaServer> {
+export async function startTestPvaServer(provider: PvProvider, logger: Logger = silentLogger(), limits: Partial<ServerLimits> = {}): Promise<TestPvaServer> {
   const tcpPort = await freePort();
   const udpPort = await freePort();
   const env = {
@@ -21,7 +22,7 @@ export async function startTestPvaServer(provider: PvProvider, logger: Logger = 
     EPICS_PVAS_BEACON_ADDR_LIST: '127.0.0.1',
     EPICS_PVAS_AUTO_BEACON_ADDR_LIST: 'NO',
   };
-  const server = await createPvaServer({ provider, env, logger });
+  const server = await createPvaServer({ provider, env, logger, limits });
   const clientEnv = {
     EPICS_PVA_ADDR_LIST: '127.0.0.1',
     EPICS_PVA_AUTO_ADDR_LIST: 'NO',

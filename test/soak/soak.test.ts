@@ -1,6 +1,6 @@
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { startSoakServer, type SoakServer } from './soak-server';
-import { runWave } from './waves';
+import { CA_SOAK, runWave } from './waves';
 
 // The CI version of `bench/soak-ca.ts`: clients connect, monitor and leave in waves, and the
 // server's memory returns to where it was after the first wave.
@@ -20,7 +20,7 @@ describe('clients that come and go in waves', () => {
 
   it('are all served, and leave no memory behind', async () => {
     const wave = (libcaClients: number) =>
-      runWave({ tcpPort: soak.server.tcpPort, clientEnv, clients: 100, channelsPerClient: 20, libcaClients, holdMs: 1500 });
+      runWave({ protocol: CA_SOAK, tcpPort: soak.server.tcpPort, clientEnv, clients: 100, channelsPerClient: 20, libcaClients, holdMs: 1500 });
     // The first wave warms up what is made once (compiled code, buffer pools): the baseline is after it.
     await wave(0);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,4 +1,1 @@
-/** A message that breaks the protocol: the circuit that sent it cannot be trusted further. */
-export class ProtocolError extends Error {
-  override readonly name = 'ProtocolError';
-}
+export { ProtocolError } from '../../net/protocol-error';

@@ -1,6 +1,5 @@
 import { AccessBits, Command, Eca, SearchReply } from '../protocol/constants';
 import { dbrPayloadSize, DbrType, decodeDbrForWrite, encodeDbr, isReadableDbrType, isWritableDbrType } from '../protocol/dbr';
-import { ProtocolError } from '../protocol/errors';
 import type { MessageHeader } from '../protocol/header';
 import { CircuitReader } from '../protocol/reader';
 import {
@@ -29,31 +28,16 @@ import type {
   WriteRequest,
 } from '../protocol/requests';
 import { MessageWriter } from '../protocol/writer';
-import type { AccessRights, ClientIdentity, ProcessVariable, PvProvider, WriteResult } from '../../database/pv';
-import type { Logger } from '../../logger';
-import type { CaLimits } from './limits';
-import { Liveness } from './liveness';
-import { LogLimiter } from '../../net/log-limiter';
-import { SendQueue } from '../../net/send-queue';
+import type { AccessRights, ProcessVariable, PvProvider, WriteResult } from '../../database/pv';
+import { CircuitBase, type Channel as BaseChannel, type CircuitOptions as BaseCircuitOptions } from '../../net/circuit-base';
 import type { CircuitTransport } from '../../net/socket-transport';
 
-export interface CircuitOptions {
-  provider: PvProvider;
+export interface CircuitOptions extends BaseCircuitOptions {
   /** The TCP port advertised in replies to searches made over this circuit. */
   tcpPort: number;
-  limits: CaLimits;
-  logger: Logger;
-  /** Called once, when the circuit has closed for whatever reason. */
-  onClose: (circuit: Circuit) => void;
 }
 
-interface Channel {
-  readonly clientId: number;
-  readonly serverId: number;
-  readonly pv: ProcessVariable;
-  rights: AccessRights;
-  readonly subscriptions: Set<Subscription>;
-}
+type Channel = BaseChannel<Subscription>;
 
 /** A monitor. `pending` marks it queued for the next flush: the queue holds each at most once. */
 interface Subscription {
@@ -73,114 +57,31 @@ const rightsBits = (rights: AccessRights): number =>
  * One client's TCP virtual circuit: its channels and subscriptions. Monitor updates coalesce
  * in the send queue when the client falls behind: a subscription then sends only its newest value.
  */
-export class Circuit {
-  readonly identity: ClientIdentity;
-  readonly logger: Logger;
-  private readonly reader: CircuitReader;
-  private readonly writer = new MessageWriter();
-  private readonly channels = new Map<number, Channel>();
-  private readonly subscriptions = new Map<number, Subscription>();
-  private readonly output: SendQueue<Subscription>;
-  private nextServerId = 1;
+export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscription, Subscription> {
   private clientMinorVersion = 0;
-  private readonly liveness: Liveness;
-  private readonly limitWarnings: LogLimiter;
 
   constructor(
-    private readonly transport: CircuitTransport,
-    private readonly options: CircuitOptions,
+    transport: CircuitTransport,
+    private readonly caOptions: CircuitOptions,
   ) {
-    this.identity = { user: '', host: '', address: transport.remoteAddress };
-    this.reader = new CircuitReader(options.limits.maxPayloadSize);
-    this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
-    this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
-    this.limitWarnings = new LogLimiter(this.logger);
-    this.output = new SendQueue(transport, this.writer, (subscription) => this.writeUpdate(subscription));
+    super(transport, caOptions, new CircuitReader(caOptions.limits.maxPayloadSize), new MessageWriter());
     writeVersion(this.writer);
     this.output.flush();
   }
 
-  get channelCount(): number {
-    return this.channels.size;
-  }
-  get subscriptionCount(): number {
-    return this.subscriptions.size;
+  private get provider(): PvProvider {
+    return this.caOptions.provider;
   }
 
-  /** Bytes from the socket. A broken message closes this circuit only. */
-  receive(chunk: Buffer): void {
-    if (this.output.closed) return;
-    this.liveness.heard = true;
-    this.reader.push(chunk);
-    this.serveRequests();
+  protected writeEchoProbe(): void {
+    this.writer.begin(Command.ECHO, 0, 0, 0, 0, 0);
   }
 
-  /**
-   * Serves the requests received so far while the socket takes the replies; the rest wait in the
-   * reader for `drained()`. A few bytes of READ_NOTIFY for a large array ask for megabytes of
-   * replies: without this, one chunk of them would have all its replies built in memory at once.
-   */
-  private serveRequests(): void {
-    try {
-      while (!this.output.socketFull) {
-        const request = this.reader.next();
-        if (!request) break;
-        this.dispatch(request);
-        if (this.output.closed) return;
-        if (this.output.batchFull) this.output.flush();
-      }
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
-      this.transport.destroy();
-      this.release();
-      return;
-    }
-    this.output.flush();
+  protected writeChannelGone(channel: Channel): void {
+    writeServerDisconnect(this.writer, channel.clientId);
   }
 
-  /** The socket can take more: resume the requests and updates that waited. */
-  drained(): void {
-    if (this.output.drained()) this.serveRequests();
-  }
-
-  /** The socket closed (the client went away, or we closed it). */
-  transportClosed(): void {
-    this.release();
-  }
-
-  /** Called periodically by the server: probes a silent client with ECHO, and closes the circuit of one that has gone. */
-  checkLiveness(now: number): void {
-    if (this.output.closed) return;
-    const verdict = this.liveness.check(now, this.output.fullSince);
-    if (verdict === 'probe') {
-      this.writer.begin(Command.ECHO, 0, 0, 0, 0, 0);
-      this.output.flush();
-    } else if (verdict === 'dead') {
-      this.logger.warn({ user: this.identity.user, host: this.identity.host }, 'client silent and not reading after ECHO; closing circuit');
-      this.transport.destroy();
-      this.release();
-    }
-  }
-
-  /** Server shutdown: tell the client each channel is gone, then close. */
-  shutdown(): void {
-    if (this.output.closed) return;
-    for (const channel of this.channels.values()) writeServerDisconnect(this.writer, channel.clientId);
-    this.output.end();
-    this.release();
-  }
-
-  private release(): void {
-    if (this.output.closed) return;
-    this.output.close();
-    for (const subscription of this.subscriptions.values()) subscription.stop();
-    this.subscriptions.clear();
-    this.channels.clear();
-    this.options.onClose(this);
-  }
-
-  private dispatch(request: ClientRequest): void {
+  protected dispatch(request: ClientRequest): void {
     switch (request.command) {
       case Command.VERSION:
         this.clientMinorVersion = request.minorVersion;
@@ -222,30 +123,23 @@ export class Circuit {
   }
 
   private search(request: SearchRequest): void {
-    if (this.options.provider.find(request.name)) writeTcpSearchReply(this.writer, this.options.tcpPort, request.searchId);
+    if (this.provider.find(request.name)) writeTcpSearchReply(this.writer, this.caOptions.tcpPort, request.searchId);
     else if (request.replyFlag === SearchReply.DO_REPLY) writeNotFound(this.writer, request.header);
   }
 
   private createChannel(request: CreateChannelRequest): void {
     this.clientMinorVersion = request.minorVersion;
-    const pv = this.options.provider.find(request.name);
+    const pv = this.provider.find(request.name);
     if (!pv) {
       writeCreateChannelFail(this.writer, request.clientId);
       return;
     }
-    if (this.channels.size >= this.options.limits.maxChannelsPerCircuit) {
+    if (!this.mayAdd('maxChannelsPerCircuit')) {
       this.refuse(request.header, request.clientId, 'maxChannelsPerCircuit');
       writeCreateChannelFail(this.writer, request.clientId);
       return;
     }
-    const channel: Channel = {
-      clientId: request.clientId,
-      serverId: this.nextServerId++,
-      pv,
-      rights: pv.accessRights(this.identity),
-      subscriptions: new Set(),
-    };
-    this.channels.set(channel.serverId, channel);
+    const channel = this.addChannel(request.clientId, pv);
     writeAccessRights(this.writer, channel.clientId, rightsBits(channel.rights));
     // Clients before 4.9 cannot take counts that need the extended header.
     const count = this.clientMinorVersion < 9 ? Math.min(pv.maxElements, 0xfffe) : pv.maxElements;
@@ -254,16 +148,13 @@ export class Circuit {
 
   /** A request past one of the circuit's limits gets ECA_ALLOCMEM, as rsrv answers when it runs out of resources. */
   private refuse(header: MessageHeader, clientId: number, limit: 'maxChannelsPerCircuit' | 'maxSubscriptionsPerCircuit'): void {
-    const max = this.options.limits[limit];
-    writeError(this.writer, header, clientId, Eca.ALLOCMEM, `${limit} (${max}) reached`);
-    this.limitWarnings.warn({ user: this.identity.user, host: this.identity.host, limit, max }, 'client reached a limit; request refused');
+    writeError(this.writer, header, clientId, Eca.ALLOCMEM, `${limit} (${this.limits[limit]}) reached`);
   }
 
   private clearChannel(request: ClearChannelRequest): void {
     const channel = this.channelFor(request.header);
     if (!channel) return;
-    for (const subscription of channel.subscriptions) this.removeSubscription(subscription);
-    this.channels.delete(channel.serverId);
+    this.removeChannel(channel);
     writeClearChannel(this.writer, channel.serverId, channel.clientId);
   }
 
@@ -325,17 +216,6 @@ export class Circuit {
     const { pv } = channel;
     if (!isWritableDbrType(request.dataType)) return fail(Eca.BADTYPE, `DBR type ${request.dataType} cannot be written`);
     if (!channel.rights.write) return fail(Eca.NOWTACCESS, `${pv.name}: no write access`);
-    let result: WriteResult | Promise<WriteResult>;
-    if (request.dataType === DbrType.PUT_ACKT || request.dataType === DbrType.PUT_ACKS) {
-      if (request.payload.length < 2) return fail(Eca.PUTFAIL, 'alarm acknowledgement without a value');
-      const kind = request.dataType === DbrType.PUT_ACKT ? 'transient' : 'severity';
-      result = pv.acknowledgeAlarm(kind, request.payload.readUInt16BE(0), this.identity);
-    } else {
-      const count = Math.min(request.dataCount, pv.maxElements);
-      const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, pv.metadata().enumStrings);
-      if (!decoded.ok) return fail(decoded.error === 'badType' ? Eca.BADTYPE : Eca.PUTFAIL, `${pv.name}: ${decoded.message}`);
-      result = pv.write(decoded.value, this.identity);
-    }
     const answer = (outcome: WriteResult) => {
       if (outcome.ok) {
         if (request.command === Command.WRITE_NOTIFY) writeWriteNotify(this.writer, request.header, Eca.NORMAL);
@@ -343,11 +223,17 @@ export class Circuit {
         fail(outcome.error === 'readOnly' ? Eca.NOWTACCESS : Eca.PUTFAIL, outcome.message);
       }
     };
-    if (!(result instanceof Promise)) return answer(result);
-    result.then(answer, (error: unknown) => {
-      this.logger.error({ err: error, pv: pv.name }, 'write handler failed');
-      fail(Eca.PUTFAIL, `${pv.name}: write failed`);
-    }).finally(() => this.output.flush());
+    if (request.dataType === DbrType.PUT_ACKT || request.dataType === DbrType.PUT_ACKS) {
+      if (request.payload.length < 2) return fail(Eca.PUTFAIL, 'alarm acknowledgement without a value');
+      const kind = request.dataType === DbrType.PUT_ACKT ? 'transient' : 'severity';
+      const level = request.payload.readUInt16BE(0);
+      return this.performWrite(pv, `${kind === 'transient' ? 'ACKT' : 'ACKS'}=${level}`, () => pv.acknowledgeAlarm(kind, level, this.identity), answer);
+    }
+    const count = Math.min(request.dataCount, pv.maxElements);
+    const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, pv.metadata().enumStrings);
+    if (!decoded.ok) return fail(decoded.error === 'badType' ? Eca.BADTYPE : Eca.PUTFAIL, `${pv.name}: ${decoded.message}`);
+    const value = decoded.value;
+    this.performWrite(pv, value, () => pv.write(value, this.identity), answer);
   }
 
   private addSubscription(request: EventAddRequest): void {
@@ -361,11 +247,11 @@ export class Circuit {
       this.replyCount(channel, request.header, request.dataCount);
       return;
     }
-    if (this.subscriptions.has(request.subscriptionId)) {
+    if (this.operations.has(request.subscriptionId)) {
       writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `subscription ${request.subscriptionId} exists`);
       return;
     }
-    if (this.subscriptions.size >= this.options.limits.maxSubscriptionsPerCircuit) {
+    if (!this.mayAdd('maxSubscriptionsPerCircuit')) {
       this.refuse(request.header, channel.clientId, 'maxSubscriptionsPerCircuit');
       return;
     }
@@ -379,11 +265,15 @@ export class Circuit {
       stop: () => undefined,
     };
     // Without read access the subscription stays, silent, as rsrv disables the event until access returns.
-    subscription.stop = channel.pv.subscribe((mask) => {
+    const unsubscribe = channel.pv.subscribe((mask) => {
       if ((mask & subscription.mask) !== 0 && channel.rights.read) this.output.deliver(subscription);
     });
-    channel.subscriptions.add(subscription);
-    this.subscriptions.set(subscription.id, subscription);
+    // Cleared, a queued entry is skipped.
+    subscription.stop = () => {
+      unsubscribe();
+      subscription.pending = false;
+    };
+    this.addOperation(subscription);
     // Like rsrv, the current value goes out at once, whatever the mask.
     this.output.deliver(subscription);
   }
@@ -391,23 +281,16 @@ export class Circuit {
   private cancelSubscription(request: EventCancelRequest): void {
     const channel = this.channelFor(request.header);
     if (!channel) return;
-    const subscription = this.subscriptions.get(request.subscriptionId);
+    const subscription = this.operations.get(request.subscriptionId);
     if (!subscription || subscription.channel !== channel) {
       writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `no subscription ${request.subscriptionId}`);
       return;
     }
-    this.removeSubscription(subscription);
+    this.removeOperation(subscription);
     writeEventCancelled(this.writer, request.header);
   }
 
-  private removeSubscription(subscription: Subscription): void {
-    subscription.stop();
-    subscription.pending = false;
-    subscription.channel.subscriptions.delete(subscription);
-    this.subscriptions.delete(subscription.id);
-  }
-
-  private writeUpdate(subscription: Subscription): void {
+  protected writeUpdate(subscription: Subscription): void {
     const pv = subscription.channel.pv;
     if (!subscription.channel.rights.read) {
       const deniedCount = subscription.dataCount === 0 ? pv.maxElements : subscription.dataCount;
@@ -432,7 +315,7 @@ export class Circuit {
       channel.rights = rights;
       writeAccessRights(this.writer, channel.clientId, rightsBits(rights));
       // As rsrv: a monitor gets one update when read access goes (zeroed, ECA_NORDACCESS) and the current value when it returns.
-      if (readChanged) for (const subscription of channel.subscriptions) this.output.deliver(subscription);
+      if (readChanged) for (const subscription of channel.operations) this.output.deliver(subscription);
     }
   }
 }

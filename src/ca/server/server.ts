@@ -1,24 +1,15 @@
-import type { PvProvider } from '../../database/pv';
-import { silentLogger, type Logger } from '../../logger';
-import { CircuitHost } from '../../net/circuit-host';
-import { guardProvider } from '../../net/guarded-provider';
-import { BeaconEmitter } from './beacons';
+import { writeBeacon } from '../protocol/replies';
+import { MessageWriter } from '../protocol/writer';
+import { silentLogger } from '../../logger';
+import { ANY_ADDRESS, ipv4ToNumber } from '../../net/addresses';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../net/limits';
+import { startServerShell, type ServerOptions } from '../../net/server-shell';
 import { Circuit } from './circuit';
 import { readServerEnvironment, type CaServerEnvironment } from './environment';
-import { DEFAULT_CA_LIMITS, type CaLimits } from './limits';
-import { SearchResponder } from './search-responder';
+import { caSearchReplies } from './search-replies';
+import { guardProvider } from '../../net/guarded-provider';
 
-export interface CaServerOptions {
-  /** The PVs this server serves. */
-  provider: PvProvider;
-  logger?: Logger;
-  /** The EPICS environment to read (`process.env` by default). */
-  env?: Record<string, string | undefined>;
-  /** Overrides of what the environment says. */
-  config?: Partial<CaServerEnvironment>;
-  /** What clients may make the server hold; DEFAULT_CA_LIMITS where left out. */
-  limits?: Partial<CaLimits>;
-}
+export type CaServerOptions = ServerOptions<CaServerEnvironment>;
 
 export interface CaServerStatistics {
   /** Connected clients (circuits): devIocStats' CA_CLNT_CNT. */
@@ -41,76 +32,51 @@ export interface CaServer {
   close(): Promise<void>;
 }
 
+/** rsrv's first beacon interval; it doubles up to the configured period. */
+const FIRST_BEACON_INTERVAL_MS = 20;
+
 /** Starts a Channel Access server: TCP circuits, UDP name search and beacons. */
 export async function createCaServer(options: CaServerOptions): Promise<CaServer> {
   const logger = options.logger ?? silentLogger();
   const { config: fromEnv, warnings } = readServerEnvironment(options.env ?? process.env);
   const config: CaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
-  const limits: CaLimits = { ...DEFAULT_CA_LIMITS, ...options.limits };
-  const tcp: CircuitHost<Circuit> = new CircuitHost({
-    open: (transport, onClose) => new Circuit(transport, { provider, tcpPort: tcp.port, limits, logger, onClose }),
+  const serves = (name: string) => provider.find(name) !== undefined;
+  const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
+  const serverAddress = single === ANY_ADDRESS ? 0 : ipv4ToNumber(single);
+  const shell = await startServerShell({
+    protocol: 'CA',
     provider,
     logger,
-    messages: { connected: 'client connected', disconnected: 'client disconnected' },
-    disconnectFields: (closed) => ({ user: closed.identity.user, host: closed.identity.host }),
-    maxCircuits: limits.maxCircuits,
-    // As rsrv: the kernel finds peers that vanished without closing while nothing is being sent.
-    keepAliveMs: limits.inactivity * 1000,
-  });
-  const { fellBack } = await tcp.listen(config.interfaces, config.serverPort);
-  const tcpPort = tcp.port;
-  if (fellBack) {
-    logger.info({ configured: config.serverPort, port: tcpPort }, 'TCP port in use by another server; using an ephemeral port');
-  }
-  let search: SearchResponder;
-  try {
-    search = await SearchResponder.start({
-      interfaces: config.interfaces,
-      port: config.serverPort,
-      tcpPort: () => tcpPort,
-      serves: (name) => provider.find(name) !== undefined,
-      ignoreAddresses: config.ignoreAddresses,
-      logger,
-    });
-  } catch (error) {
-    await tcp.close();
-    throw error;
-  }
-  const beacons = new BeaconEmitter({
-    destinations: config.beaconAddresses,
-    autoDestinations: config.autoBeaconAddresses,
-    beaconPort: config.beaconPort,
+    limits,
     interfaces: config.interfaces,
-    tcpPort,
-    periodSeconds: config.beaconPeriod,
-    logger,
+    serverPort: config.serverPort,
+    udpPort: config.serverPort,
+    ignoreAddresses: config.ignoreAddresses,
+    open: (transport, tcpPort, onClose) => new Circuit(transport, { provider, tcpPort, limits, logger, onClose }),
+    answerSearch: (tcpPort) => caSearchReplies({ serves, tcpPort }),
+    beacons: {
+      destinations: config.beaconAddresses,
+      autoDestinations: config.autoBeaconAddresses,
+      autoPort: config.beaconPort,
+      interfaces: config.interfaces,
+      periodSeconds: config.beaconPeriod,
+      firstIntervalMs: FIRST_BEACON_INTERVAL_MS,
+      encode(sequence, tcpPort) {
+        const writer = new MessageWriter(16);
+        writeBeacon(writer, tcpPort, sequence, serverAddress);
+        return writer.take()!;
+      },
+    },
   });
-  await beacons.start();
-  const livenessSweep = setInterval(() => {
-    const now = Date.now();
-    for (const circuit of tcp.circuits) circuit.checkLiveness(now);
-  }, Math.min(limits.inactivity, limits.echoTimeout) * 250);
-  livenessSweep.unref();
-  logger.info({ tcpPort, udpPort: config.serverPort, interfaces: config.interfaces }, 'CA server listening');
-
-  let closing: Promise<void> | undefined;
   return {
-    tcpPort,
+    tcpPort: shell.tcpPort,
     udpPort: config.serverPort,
     config,
-    statistics: () => tcp.statistics(),
-    close() {
-      closing ??= (async () => {
-        clearInterval(livenessSweep);
-        await beacons.close();
-        await search.close();
-        await tcp.close();
-        logger.info('CA server closed');
-      })();
-      return closing;
-    },
+    statistics: () => shell.statistics(),
+    close: () => shell.close(),
   };
 }

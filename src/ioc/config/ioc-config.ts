@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CA_LIMITS, type CaLimits } from '../../ca/server/limits';
+import type { ServerLimits } from '../../net/limits';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
 import { SETTING_RANGES, rangeRefusal, tracingRanges, withMin, type SettingRange } from './setting-ranges';
 
@@ -58,8 +58,8 @@ export interface IocConfig {
     autoBeaconAddresses?: boolean;
     ignoreAddresses?: string[];
     beaconPeriod?: number;
-    /** What a client may make the server hold, and when a silent one is probed and closed. */
-    limits: CaLimits;
+    /** Overrides of `limits` for CA only. */
+    limits: Partial<ServerLimits>;
   };
   /** Which protocols serve the records; both by default. */
   protocols: { ca: boolean; pva: boolean };
@@ -71,8 +71,14 @@ export interface IocConfig {
     beaconAddresses?: string[];
     autoBeaconAddresses?: boolean;
     ignoreAddresses?: string[];
-    maxPayloadSize: number;
+    /** Overrides of `limits` for pvAccess only (over EPICS_PVA_CONN_TMO for `inactivity`). */
+    limits: Partial<ServerLimits>;
   };
+  /**
+   * What a client may make a server hold, and when a silent one is probed and closed, for both
+   * protocols; what is left out takes DEFAULT_LIMITS.
+   */
+  limits: Partial<ServerLimits>;
   tracing: {
     enabled: boolean;
     samplingInterval: number;
@@ -108,9 +114,10 @@ export const DEFAULT_CONFIG: IocConfig = {
   prefix: 'MEMTRACE:',
   databases: [],
   groups: { memoryTracing: { enabled: true, macros: '' }, iocStats: { enabled: true, macros: '' } },
-  ca: { limits: DEFAULT_CA_LIMITS },
+  ca: { limits: {} },
   protocols: { ca: true, pva: true },
-  pva: { maxPayloadSize: 64 * 1024 * 1024 },
+  pva: { limits: {} },
+  limits: {},
   tracing: {
     enabled: false,
     samplingInterval: SETTING_RANGES.traceSamplingInterval.default,
@@ -142,6 +149,18 @@ const port = () => number(1, 65535, { integer: true });
 const setting = (range: SettingRange) => number(Math.min(range.floor, range.off ?? range.floor), range.max, { integer: range.integer });
 const group = object({ enabled: boolean(), macros: string() });
 
+const limitsCheck = object({
+  maxCircuits: number(1, 1_000_000, { integer: true }),
+  maxChannelsPerCircuit: number(1, 10_000_000, { integer: true }),
+  maxSubscriptionsPerCircuit: number(1, 10_000_000, { integer: true }),
+  maxRequestsInFlight: number(1, 1_000_000, { integer: true }),
+  maxQueuedBytes: number(16 * 1024, 2 ** 31, { integer: true }),
+  maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+  inactivity: number(0.1, 86400),
+  echoTimeout: number(0.1, 3600),
+  maxSearchRepliesPerSecond: number(1, 1_000_000, { integer: true }),
+});
+
 const configCheck = object({
   prefix: string(),
   databases: arrayOf(object({ file: string({ nonEmpty: true }), macros: string() })),
@@ -154,14 +173,7 @@ const configCheck = object({
     autoBeaconAddresses: boolean(),
     ignoreAddresses: arrayOf(string({ nonEmpty: true })),
     beaconPeriod: number(0.1, 3600),
-    limits: object({
-      maxCircuits: number(1, 1_000_000, { integer: true }),
-      maxChannelsPerCircuit: number(1, 10_000_000, { integer: true }),
-      maxSubscriptionsPerCircuit: number(1, 10_000_000, { integer: true }),
-      maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
-      inactivity: number(0.1, 86400),
-      echoTimeout: number(0.1, 3600),
-    }),
+    limits: limitsCheck,
   }),
   protocols: object({ ca: boolean(), pva: boolean() }),
   pva: object({
@@ -171,8 +183,9 @@ const configCheck = object({
     beaconAddresses: arrayOf(string({ nonEmpty: true })),
     autoBeaconAddresses: boolean(),
     ignoreAddresses: arrayOf(string({ nonEmpty: true })),
-    maxPayloadSize: number(16 * 1024, 2 ** 31, { integer: true }),
+    limits: limitsCheck,
   }),
+  limits: limitsCheck,
   tracing: object({
     enabled: boolean(),
     samplingInterval: setting(SETTING_RANGES.traceSamplingInterval),
@@ -205,12 +218,13 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'tracing' | 'status'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
   tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits'>> & { heapSnapshot?: Partial<HeapSnapshotConfig>; limits?: Partial<TracingLimits> };
   status?: Partial<Omit<IocConfig['status'], 'limits'>> & { limits?: Partial<IocConfig['status']['limits']> };
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
-  ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
+  ca?: Partial<IocConfig['ca']>;
+  pva?: Partial<IocConfig['pva']>;
 };
 
 /**
@@ -228,7 +242,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
       memoryTracing: { ...DEFAULT_CONFIG.groups.memoryTracing, ...checked.groups?.memoryTracing },
       iocStats: { ...DEFAULT_CONFIG.groups.iocStats, ...checked.groups?.iocStats },
     },
-    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca, limits: { ...DEFAULT_CONFIG.ca.limits, ...checked.ca?.limits } },
+    ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
     protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
     pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
     tracing: {

@@ -16,6 +16,8 @@ export interface PvaServerEnvironment {
   ignoreAddresses: string[];
   /** Seconds between beacons. */
   beaconPeriod: number;
+  /** EPICS_PVA_CONN_TMO: seconds a connection may stay silent before it is probed; the limits' `inactivity` when set. */
+  connectionTimeout?: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -32,6 +34,15 @@ function yesNo(found: [string, string] | undefined, fallback: boolean, warnings:
   return fallback;
 }
 
+/** A positive number of seconds; unset, or with a warning when it is not one. */
+function seconds(found: [string, string] | undefined, warnings: string[]): number | undefined {
+  if (!found) return undefined;
+  const value = Number(found[1]);
+  if (Number.isFinite(value) && value > 0) return value;
+  warnings.push(`${found[0]}=${found[1]} is not a positive number of seconds; ignored`);
+  return undefined;
+}
+
 /** Reads the environment; unusable values fall back to the default and are reported in `warnings`. */
 export function readPvaServerEnvironment(env: Env = process.env): { config: PvaServerEnvironment; warnings: string[] } {
   const warnings: string[] = [];
@@ -42,6 +53,7 @@ export function readPvaServerEnvironment(env: Env = process.env): { config: PvaS
     return parseAddressList(found?.[1], defaultPort, (entry) => warnings.push(`${found![0]}: ignoring "${entry}"`));
   };
   const interfaces = list(0, 'EPICS_PVAS_INTF_ADDR_LIST').map((entry) => entry.host);
+  const connectionTimeout = seconds(pick(env, 'EPICS_PVA_CONN_TMO'), warnings);
   return {
     config: {
       serverPort,
@@ -51,6 +63,7 @@ export function readPvaServerEnvironment(env: Env = process.env): { config: PvaS
       autoBeaconAddresses: yesNo(pick(env, 'EPICS_PVAS_AUTO_BEACON_ADDR_LIST', 'EPICS_PVA_AUTO_ADDR_LIST'), true, warnings),
       ignoreAddresses: list(0, 'EPICS_PVAS_IGNORE_ADDR_LIST').map((entry) => entry.host),
       beaconPeriod: BEACON_PERIOD,
+      ...(connectionTimeout !== undefined && { connectionTimeout }),
     },
     warnings,
   };

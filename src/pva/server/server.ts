@@ -1,23 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { PvProvider } from '../../database/pv';
-import { silentLogger, type Logger } from '../../logger';
-import { CircuitHost } from '../../net/circuit-host';
-import { guardProvider } from '../../net/guarded-provider';
-import { PvaBeaconEmitter } from './beacons';
+import { silentLogger } from '../../logger';
+import { ANY_ADDRESS } from '../../net/addresses';
+import { DEFAULT_LIMITS, type ServerLimits } from '../../net/limits';
+import { startServerShell, type ServerOptions } from '../../net/server-shell';
+import { PvaMessageWriter, TCP_PROTOCOL, UNSPECIFIED_ADDRESS, writeBeacon } from '../protocol';
 import { readPvaServerEnvironment, type PvaServerEnvironment } from './environment';
 import { PvaCircuit } from './pva-circuit';
-import { PvaSearchResponder } from './search-responder';
+import { pvaSearchReplies } from './search-replies';
+import { guardProvider } from '../../net/guarded-provider';
 
-export interface PvaServerOptions {
-  provider: PvProvider;
-  logger?: Logger;
-  /** The EPICS environment to read (`process.env` by default). */
-  env?: Record<string, string | undefined>;
-  /** Overrides of what the environment says. */
-  config?: Partial<PvaServerEnvironment>;
-  /** Largest message a client may send; default 64 MiB. */
-  maxPayloadSize?: number;
-}
+/** EPICS_PVA_CONN_TMO, when set, is the default of `limits.inactivity`. */
+export type PvaServerOptions = ServerOptions<PvaServerEnvironment>;
 
 export interface PvaServerStatistics {
   /** Connected clients: PVA_CLNT_CNT. */
@@ -38,79 +31,58 @@ export interface PvaServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
-
 /** Starts a pvAccess server: TCP connections, UDP search and beacons. */
 export async function createPvaServer(options: PvaServerOptions): Promise<PvaServer> {
   const logger = (options.logger ?? silentLogger()).child({ protocol: 'pva' });
   const { config: fromEnv, warnings } = readPvaServerEnvironment(options.env ?? process.env);
   const config: PvaServerEnvironment = { ...fromEnv, ...options.config };
   for (const warning of warnings) logger.warn(warning);
+  const { connectionTimeout } = config;
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...(connectionTimeout !== undefined && { inactivity: connectionTimeout }), ...options.limits };
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
   const guid = randomBytes(12);
-  const tcp: CircuitHost<PvaCircuit> = new CircuitHost({
-    open: (transport, onClose) =>
-      new PvaCircuit(transport, {
-        provider,
-        guid,
-        tcpPort: tcp.port,
-        maxPayloadSize: options.maxPayloadSize ?? DEFAULT_MAX_PAYLOAD,
-        logger,
-        onClose,
-      }),
+  const serves = (name: string) => provider.find(name) !== undefined;
+  const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
+  const shell = await startServerShell({
+    protocol: 'pvAccess',
     provider,
     logger,
-    messages: { connected: 'pvAccess client connected', disconnected: 'pvAccess client disconnected' },
-  });
-  const { fellBack } = await tcp.listen(config.interfaces, config.serverPort);
-  const tcpPort = tcp.port;
-  if (fellBack) logger.info({ configured: config.serverPort, port: tcpPort }, 'pvAccess TCP port in use; using an ephemeral port');
-  let search: PvaSearchResponder;
-  try {
-    search = await PvaSearchResponder.start({
-      interfaces: config.interfaces,
-      port: config.broadcastPort,
-      guid,
-      tcpPort: () => tcpPort,
-      serves: (name) => provider.find(name) !== undefined,
-      ignoreAddresses: config.ignoreAddresses,
-      logger,
-    });
-  } catch (error) {
-    await tcp.close();
-    throw error;
-  }
-  const beacons = new PvaBeaconEmitter({
-    guid,
-    destinations: config.beaconAddresses,
-    autoDestinations: config.autoBeaconAddresses,
-    broadcastPort: config.broadcastPort,
+    limits,
     interfaces: config.interfaces,
-    tcpPort,
-    periodSeconds: config.beaconPeriod,
-    logger,
+    serverPort: config.serverPort,
+    udpPort: config.broadcastPort,
+    ignoreAddresses: config.ignoreAddresses,
+    open: (transport, tcpPort, onClose) => new PvaCircuit(transport, { provider, guid, tcpPort, limits, logger, onClose }),
+    answerSearch: (tcpPort) => pvaSearchReplies({ serves, guid, tcpPort }),
+    beacons: {
+      destinations: config.beaconAddresses,
+      autoDestinations: config.autoBeaconAddresses,
+      autoPort: config.broadcastPort,
+      interfaces: config.interfaces,
+      periodSeconds: config.beaconPeriod,
+      encode(sequence, tcpPort) {
+        const writer = new PvaMessageWriter(true, 128);
+        writeBeacon(writer, {
+          guid,
+          sequenceId: sequence,
+          changeCount: 0,
+          address: single === ANY_ADDRESS ? UNSPECIFIED_ADDRESS : single,
+          port: tcpPort,
+          protocol: TCP_PROTOCOL,
+        });
+        return writer.take()!;
+      },
+    },
   });
-  await beacons.start();
-  logger.info({ tcpPort, udpPort: config.broadcastPort, interfaces: config.interfaces }, 'pvAccess server listening');
-
-  let closing: Promise<void> | undefined;
   return {
-    tcpPort,
+    tcpPort: shell.tcpPort,
     udpPort: config.broadcastPort,
     config,
     statistics() {
-      const { clients, channels, subscriptions, queuedBytes } = tcp.statistics();
+      const { clients, channels, subscriptions, queuedBytes } = shell.statistics();
       return { clients, channels, monitors: subscriptions, queuedBytes };
     },
-    close() {
-      closing ??= (async () => {
-        await beacons.close();
-        await search.close();
-        await tcp.close();
-        logger.info('pvAccess server closed');
-      })();
-      return closing;
-    },
+    close: () => shell.close(),
   };
 }

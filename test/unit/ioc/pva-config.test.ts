@@ -10,7 +10,7 @@ describe('protocols and pva in ioc.config.json', () => {
 
   it('leaves to the environment what the file does not say', () => {
     const config = resolveIocConfig({}, '/base');
-    expect(config.pva).toEqual({ maxPayloadSize: 64 * 1024 * 1024 });
+    expect(config.pva).toEqual({ limits: {} });
     expect(pvaServerSettings(config, {})).toEqual({});
   });
 
@@ -24,12 +24,12 @@ describe('protocols and pva in ioc.config.json', () => {
           beaconAddresses: ['127.255.255.255', '10.0.0.255:6000'],
           autoBeaconAddresses: false,
           ignoreAddresses: ['10.0.0.7'],
-          maxPayloadSize: 1 << 20,
+          limits: { maxPayloadSize: 1 << 20 },
         },
       },
       '/base',
     );
-    expect(config.pva.maxPayloadSize).toBe(1 << 20);
+    expect(config.pva.limits).toEqual({ maxPayloadSize: 1 << 20 });
     expect(pvaServerSettings(config, {})).toEqual({
       serverPort: 15075,
       broadcastPort: 15076,
@@ -53,7 +53,7 @@ describe('protocols and pva in ioc.config.json', () => {
       resolveIocConfig(
         {
           protocols: { ca: 'yes', pvxs: true },
-          pva: { serverPort: 0, broadcastPort: 5076.5, interfaces: [''], autoBeaconAddresses: 'NO', maxPayloadSize: 1024, beaconPeriod: 15 },
+          pva: { serverPort: 0, broadcastPort: 5076.5, interfaces: [''], autoBeaconAddresses: 'NO', limits: { maxPayloadSize: 1024 }, beaconPeriod: 15 },
         },
         '/base',
         'test.json',
@@ -65,7 +65,7 @@ describe('protocols and pva in ioc.config.json', () => {
     expect(bad).toThrow(/\$\.pva\.broadcastPort: expected an integer, got 5076\.5/);
     expect(bad).toThrow(/\$\.pva\.interfaces\[0\]: must not be empty/);
     expect(bad).toThrow(/\$\.pva\.autoBeaconAddresses: expected true or false/);
-    expect(bad).toThrow(/\$\.pva\.maxPayloadSize: 1024 is outside/);
+    expect(bad).toThrow(/\$\.pva\.limits\.maxPayloadSize: 1024 is outside/);
     // pvxs has no beacon period setting; neither has the pva section.
     expect(bad).toThrow(/\$\.pva\.beaconPeriod: unknown key/);
   });

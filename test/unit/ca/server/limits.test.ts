@@ -1,4 +1,4 @@
-import { Liveness } from '../../../../src/ca/server/liveness';
+import { Liveness } from '../../../../src/net/liveness';
 import { LogLimiter } from '../../../../src/net/log-limiter';
 import type { Logger } from '../../../../src/logger';
 

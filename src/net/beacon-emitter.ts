@@ -1,52 +1,42 @@
 import * as dgram from 'node:dgram';
-import { writeBeacon } from '../protocol/replies';
-import { MessageWriter } from '../protocol/writer';
-import type { Logger } from '../../logger';
-import { ANY_ADDRESS, ipv4Interfaces, ipv4ToNumber, type SocketAddress } from '../../net/addresses';
-
-/** rsrv's first beacon interval; it doubles up to the configured period. */
-const FIRST_BEACON_INTERVAL_MS = 20;
+import type { Logger } from '../logger';
+import { ANY_ADDRESS, ipv4Interfaces, type SocketAddress } from './addresses';
 
 export interface BeaconOptions {
   destinations: SocketAddress[];
-  /** Also send to the broadcast address of each served interface. */
+  /** Also send to the broadcast address of each served interface, at `autoPort`. */
   autoDestinations: boolean;
-  beaconPort: number;
+  autoPort: number;
   interfaces: string[];
-  tcpPort: number;
   periodSeconds: number;
+  /**
+   * The first interval, doubled up to the period (rsrv: 20 ms, so that clients waiting for the
+   * server reconnect at once); the period from the start when left out (pvxs).
+   */
+  firstIntervalMs?: number;
+  /** The protocol's beacon with this sequence number. */
+  encode(sequence: number): Buffer;
   logger: Logger;
 }
 
-/**
- * Announces the server with RSRV_IS_UP: fast at first so that clients waiting for it reconnect
- * at once, then backing off to the configured period. Sequence numbers count up.
- */
+/** Announces a server (CA or pvAccess) to the beacon destinations; sequence numbers count up. */
 export class BeaconEmitter {
   private readonly socket = dgram.createSocket('udp4');
   private readonly destinations: SocketAddress[];
   private timer: NodeJS.Timeout | undefined;
-  private interval = FIRST_BEACON_INTERVAL_MS;
+  private interval: number;
   private sequence = 0;
-  private readonly serverAddress: number;
 
   constructor(private readonly options: BeaconOptions) {
     this.destinations = [...options.destinations];
     if (options.autoDestinations) {
       const served = new Set(options.interfaces);
       for (const entry of ipv4Interfaces()) {
-        if (served.has(ANY_ADDRESS) || served.has(entry.address)) {
-          this.destinations.push({ host: entry.broadcast, port: options.beaconPort });
-        }
+        if (served.has(ANY_ADDRESS) || served.has(entry.address)) this.destinations.push({ host: entry.broadcast, port: options.autoPort });
       }
     }
-    const single = options.interfaces.length === 1 ? options.interfaces[0]! : ANY_ADDRESS;
-    this.serverAddress = single === ANY_ADDRESS ? 0 : ipv4ToNumber(single);
+    this.interval = options.firstIntervalMs ?? options.periodSeconds * 1000;
     this.socket.on('error', (error) => options.logger.debug({ err: error }, 'beacon socket error'));
-  }
-
-  get beaconsSent(): number {
-    return this.sequence;
   }
 
   start(): Promise<void> {
@@ -60,9 +50,7 @@ export class BeaconEmitter {
   }
 
   private beat(): void {
-    const writer = new MessageWriter(16);
-    writeBeacon(writer, this.options.tcpPort, this.sequence++, this.serverAddress);
-    const datagram = writer.take()!;
+    const datagram = this.options.encode(this.sequence++);
     for (const destination of this.destinations) {
       this.socket.send(datagram, destination.port, destination.host, (error) => {
         if (error) this.options.logger.debug({ err: error, destination }, 'beacon not sent');

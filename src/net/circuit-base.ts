@@ -1,0 +1,250 @@
+import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PvProvider, WriteResult } from '../database/pv';
+import type { Logger } from '../logger';
+import type { ServerLimits } from './limits';
+import { Liveness } from './liveness';
+import { LogLimiter } from './log-limiter';
+import { ProtocolError } from './protocol-error';
+import { SendQueue, type BatchWriter, type QueuedUpdate } from './send-queue';
+import type { CircuitTransport } from './socket-transport';
+import { loggedValue, logsWrites } from './write-audit';
+import { writeFailure } from '../database/guard';
+
+/** A protocol core's incoming side: bytes in, typed messages out; throws ProtocolError. */
+export interface MessageSource<Message> {
+  push(chunk: Buffer): void;
+  next(): Message | undefined;
+}
+
+/** What a circuit holds on a channel's behalf (a CA subscription, a pvAccess operation); stopped when it goes. */
+export interface ChannelOperation {
+  readonly id: number;
+  readonly channel: Channel<ChannelOperation>;
+  stop(): void;
+}
+
+export interface Channel<Operation extends ChannelOperation> {
+  readonly clientId: number;
+  readonly serverId: number;
+  readonly pv: ProcessVariable;
+  rights: AccessRights;
+  readonly operations: Set<Operation>;
+}
+
+export interface CircuitOptions {
+  provider: PvProvider;
+  limits: ServerLimits;
+  logger: Logger;
+  /** Called once, when the circuit has closed for whatever reason. */
+  onClose: () => void;
+}
+
+type LimitName = 'maxChannelsPerCircuit' | 'maxSubscriptionsPerCircuit';
+
+/**
+ * What a client's circuit is, whatever its protocol (pvxs's ConnBase plays this part): requests
+ * served while the socket takes the replies, a protocol error closing this circuit only, the
+ * channel and operation tables and their limits, liveness probes, client writes (guarded, logged,
+ * held to a number in flight), shutdown and release. A protocol adds its messages.
+ */
+export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation extends ChannelOperation, Update extends QueuedUpdate> {
+  readonly identity: ClientIdentity;
+  logger: Logger;
+  protected readonly channels = new Map<number, Channel<Operation>>();
+  protected readonly operations = new Map<number, Operation>();
+  protected readonly output: SendQueue<Update>;
+  protected readonly limits: ServerLimits;
+  private nextServerId = 1;
+  private requestsInFlight = 0;
+  private readonly liveness: Liveness;
+  private readonly limitWarnings: LogLimiter;
+
+  constructor(
+    protected readonly transport: CircuitTransport,
+    protected readonly options: CircuitOptions,
+    private readonly source: MessageSource<Message>,
+    protected readonly writer: Writer,
+  ) {
+    this.identity = { user: '', host: '', address: transport.remoteAddress };
+    this.limits = options.limits;
+    this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
+    this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
+    this.limitWarnings = new LogLimiter(this.logger);
+    this.output = new SendQueue(transport, writer, (update) => this.writeUpdate(update), options.limits.maxQueuedBytes);
+  }
+
+  get channelCount(): number {
+    return this.channels.size;
+  }
+
+  get subscriptionCount(): number {
+    return this.operations.size;
+  }
+
+  /** Serves one request. */
+  protected abstract dispatch(message: Message): void;
+  /** Encodes an update's newest value. */
+  protected abstract writeUpdate(update: Update): void;
+  /** Asks a silent client to show it is alive. */
+  protected abstract writeEchoProbe(): void;
+  /** Tells the client, at server shutdown, that a channel is gone. */
+  protected abstract writeChannelGone(channel: Channel<Operation>): void;
+  /** Access rights may have changed: the circuit re-checks its channels'. */
+  abstract refreshAccessRights(): void;
+
+  /** Bytes from the socket. A broken message closes this circuit only. */
+  receive(chunk: Buffer): void {
+    if (this.output.closed) return;
+    this.liveness.heard = true;
+    this.source.push(chunk);
+    this.serveRequests();
+  }
+
+  /**
+   * Serves the requests received so far while the socket takes the replies and handlers keep up;
+   * the rest wait in the source. A few bytes of reads of a large array ask for megabytes of
+   * replies: without this, one chunk of them would have all its replies built in memory at once.
+   */
+  private serveRequests(): void {
+    try {
+      while (!this.output.socketFull && this.requestsInFlight < this.limits.maxRequestsInFlight) {
+        const message = this.source.next();
+        if (message === undefined) break;
+        this.dispatch(message);
+        if (this.output.closed) return;
+        if (this.output.batchFull) this.output.flush();
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
+      this.close();
+      return;
+    }
+    // Handlers are behind: nothing more is read from this client until one answers.
+    if (this.requestsInFlight >= this.limits.maxRequestsInFlight) this.transport.pause();
+    this.output.flush();
+  }
+
+  /** The socket can take more: resume the requests and updates that waited. */
+  drained(): void {
+    if (this.output.drained()) this.serveRequests();
+  }
+
+  /** The socket closed (the client went away, or we closed it). */
+  transportClosed(): void {
+    this.release();
+  }
+
+  /** Called periodically by the server: probes a silent client, and closes the circuit of one that has gone. */
+  checkLiveness(now: number): void {
+    if (this.output.closed) return;
+    const verdict = this.liveness.check(now, this.output.fullSince);
+    if (verdict === 'probe') {
+      this.writeEchoProbe();
+      this.output.flush();
+    } else if (verdict === 'dead') {
+      this.logger.warn({ user: this.identity.user, host: this.identity.host }, 'client silent and not reading after an echo; closing circuit');
+      this.close();
+    }
+  }
+
+  /** Server shutdown: tell the client each channel is gone, then close. */
+  shutdown(): void {
+    if (this.output.closed) return;
+    for (const channel of this.channels.values()) this.writeChannelGone(channel);
+    this.output.end();
+    this.release();
+  }
+
+  private close(): void {
+    this.transport.destroy();
+    this.release();
+  }
+
+  private release(): void {
+    if (this.output.closed) return;
+    this.output.close();
+    for (const operation of this.operations.values()) operation.stop();
+    this.operations.clear();
+    this.channels.clear();
+    this.options.onClose();
+  }
+
+  /** False, with a warning, when the circuit holds as many as a limit allows; the protocol answers the client. */
+  protected mayAdd(limit: LimitName): boolean {
+    const held = limit === 'maxChannelsPerCircuit' ? this.channels.size : this.operations.size;
+    const max = this.limits[limit];
+    if (held < max) return true;
+    this.limitWarnings.warn({ user: this.identity.user, host: this.identity.host, limit, max }, 'client reached a limit; request refused');
+    return false;
+  }
+
+  protected addChannel(clientId: number, pv: ProcessVariable): Channel<Operation> {
+    const channel: Channel<Operation> = { clientId, serverId: this.nextServerId++, pv, rights: pv.accessRights(this.identity), operations: new Set() };
+    this.channels.set(channel.serverId, channel);
+    return channel;
+  }
+
+  protected removeChannel(channel: Channel<Operation>): void {
+    for (const operation of channel.operations) this.removeOperation(operation);
+    this.channels.delete(channel.serverId);
+  }
+
+  protected addOperation(operation: Operation): void {
+    (operation.channel as Channel<Operation>).operations.add(operation);
+    this.operations.set(operation.id, operation);
+  }
+
+  protected removeOperation(operation: Operation): void {
+    operation.stop();
+    (operation.channel as Channel<Operation>).operations.delete(operation);
+    this.operations.delete(operation.id);
+  }
+
+  /**
+   * A client's write: performed with a guard (a handler that throws or rejects gives the client an
+   * error, never the process), logged at INFO with who wrote what unless the PV opts out, and
+   * answered through `answer`, at once or when the handler settles. `value` is what the log shows.
+   */
+  protected performWrite(
+    pv: ProcessVariable,
+    value: FieldValue | string,
+    write: () => WriteResult | Promise<WriteResult>,
+    answer: (outcome: WriteResult) => void,
+  ): void {
+    const old = logsWrites(pv) && this.logger.isLevelEnabled('info') ? loggedValue(pv.value()) : undefined;
+    const settle = (outcome: WriteResult) => {
+      if (old !== undefined && outcome.ok) {
+        this.logger.info({ user: this.identity.user, host: this.identity.host, pv: pv.name, old, new: typeof value === 'string' ? value : loggedValue(value) }, 'client write');
+      }
+      answer(outcome);
+    };
+    let result: WriteResult | Promise<WriteResult>;
+    try {
+      result = write();
+    } catch (error) {
+      return settle(this.handlerFailed(pv, error));
+    }
+    if (!(result instanceof Promise)) return settle(result);
+    this.requestsInFlight++;
+    result
+      .then(settle, (error: unknown) => settle(this.handlerFailed(pv, error)))
+      .finally(() => this.requestSettled());
+  }
+
+  private handlerFailed(pv: ProcessVariable, error: unknown): WriteResult {
+    this.logger.error({ err: error, pv: pv.name, user: this.identity.user, host: this.identity.host }, 'write handler failed');
+    return writeFailure(pv.name, error);
+  }
+
+  private requestSettled(): void {
+    const wasHeld = this.requestsInFlight >= this.limits.maxRequestsInFlight;
+    this.requestsInFlight--;
+    if (this.output.closed) return;
+    if (wasHeld && !this.output.socketFull) {
+      this.transport.resume();
+      this.serveRequests();
+    } else {
+      this.output.flush();
+    }
+  }
+}

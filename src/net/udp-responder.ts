@@ -1,0 +1,124 @@
+import * as dgram from 'node:dgram';
+import type { Logger } from '../logger';
+import { ANY_ADDRESS, broadcastAddressOf, type SocketAddress } from './addresses';
+import { ProtocolError } from './protocol-error';
+import { RateLimiter } from './rate-limiter';
+
+/** One datagram to send in reply. */
+export interface UdpReply {
+  data: Buffer;
+  to: SocketAddress;
+}
+
+/**
+ * A protocol's search replies as a pure function: a datagram from `peer`, heard on the socket
+ * serving interface `served`, in; the replies out. Throws ProtocolError on a malformed datagram.
+ */
+export type AnswerDatagram = (datagram: Buffer, peer: SocketAddress, served: string) => UdpReply[];
+
+export interface UdpResponderOptions {
+  interfaces: string[];
+  port: number;
+  answer: AnswerDatagram;
+  ignoreAddresses: string[];
+  /** Replies sent per second at most; past it they are dropped, and the client searches again. */
+  maxRepliesPerSecond: number;
+  logger: Logger;
+}
+
+/**
+ * Replies handed to the kernel whose send has not completed. A burst beyond it has its replies
+ * dropped, as rsrv's are when its socket is full, so that neither pending sends nor their
+ * callbacks can pile up in memory.
+ */
+const MAX_REPLIES_IN_FLIGHT = 256;
+
+/**
+ * The UDP side of a server (CA or pvAccess): answers searches on every configured interface.
+ * Sockets share the port with other servers and clients on the host (SO_REUSEADDR, as rsrv and
+ * pvxs bind), so a search sent to a broadcast address reaches all of them; each interface also
+ * gets a socket bound to its broadcast address, because a socket bound to a unicast address does
+ * not see broadcasts on Linux.
+ */
+export class UdpResponder {
+  private readonly sockets: dgram.Socket[] = [];
+  private readonly ignored: Set<string>;
+  private readonly rate: RateLimiter;
+  private repliesInFlight = 0;
+  private dropped = 0;
+
+  private constructor(private readonly options: UdpResponderOptions) {
+    this.ignored = new Set(options.ignoreAddresses);
+    this.rate = new RateLimiter(options.maxRepliesPerSecond);
+  }
+
+  static async start(options: UdpResponderOptions): Promise<UdpResponder> {
+    const responder = new UdpResponder(options);
+    try {
+      for (const address of options.interfaces) {
+        const replySocket = await responder.bind(address, undefined, address);
+        if (address === ANY_ADDRESS) continue;
+        const broadcast = broadcastAddressOf(address);
+        if (broadcast && broadcast !== address) await responder.bind(broadcast, replySocket, address);
+      }
+    } catch (error) {
+      await responder.close();
+      throw error;
+    }
+    return responder;
+  }
+
+  /** Replies dropped by the rate cap or the in-flight cap since start. */
+  get droppedReplies(): number {
+    return this.dropped;
+  }
+
+  /** Binds one socket; replies to what it hears go out through `replyVia` (a broadcast-bound socket cannot send). */
+  private bind(address: string, replyVia: dgram.Socket | undefined, served: string): Promise<dgram.Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+      const onError = (error: Error) => {
+        socket.close();
+        reject(new Error(`cannot bind the UDP search port ${address}:${this.options.port}: ${error.message}`));
+      };
+      socket.once('error', onError);
+      socket.bind(this.options.port, address, () => {
+        socket.off('error', onError);
+        socket.on('error', (error) => this.options.logger.warn({ err: error, address }, 'UDP search socket error'));
+        socket.on('message', (datagram, peer) => this.onDatagram(datagram, peer, replyVia ?? socket, served));
+        this.sockets.push(socket);
+        resolve(socket);
+      });
+    });
+  }
+
+  private onDatagram(datagram: Buffer, peer: dgram.RemoteInfo, replySocket: dgram.Socket, served: string): void {
+    if (this.ignored.has(peer.address)) return;
+    let replies: UdpReply[];
+    try {
+      replies = this.options.answer(datagram, { host: peer.address, port: peer.port }, served);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.options.logger.debug({ peer: `${peer.address}:${peer.port}`, reason: error.message }, 'bad search datagram');
+      return;
+    }
+    for (const reply of replies) this.send(replySocket, reply);
+  }
+
+  private send(socket: dgram.Socket, reply: UdpReply): void {
+    if (this.repliesInFlight >= MAX_REPLIES_IN_FLIGHT || !this.rate.take()) {
+      this.dropped++;
+      return;
+    }
+    this.repliesInFlight++;
+    socket.send(reply.data, reply.to.port, reply.to.host, (error) => {
+      this.repliesInFlight--;
+      if (error) this.options.logger.debug({ err: error, peer: `${reply.to.host}:${reply.to.port}` }, 'search reply not sent');
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+    this.sockets.length = 0;
+  }
+}

@@ -1,0 +1,20 @@
+import type { ClientIdentity, FieldValue, ProcessVariable, WriteResult } from '../../../database/pv';
+import type { BitSet, PutRequest, PvaMessageWriter, PVStructure } from '../../protocol';
+import type { Monitor, Operation, PvaChannel } from './operation';
+
+/** What an operation's handlers use of the circuit they run on (pvxs's ServerConn, as its operations see it). */
+export interface OperationContext {
+  readonly writer: PvaMessageWriter;
+  readonly identity: ClientIdentity;
+  channel(serverId: number): PvaChannel | undefined;
+  operation(requestId: number): Operation | undefined;
+  /** False, with a warning, when the circuit holds as many operations as it may. */
+  mayAddOperation(): boolean;
+  add(operation: Operation): void;
+  remove(operation: Operation): void;
+  /** A guarded, logged client write; `answer` is called at once or when the handler settles. */
+  write(pv: ProcessVariable, value: FieldValue, answer: (outcome: WriteResult) => void): void;
+  decodePutData(request: PutRequest, into: PVStructure): BitSet;
+  /** A monitor has an update ready: encoded now if the client keeps up, else queued. */
+  deliver(monitor: Monitor): void;
+}
