@@ -5,6 +5,7 @@ import { aoRecordType } from './ao';
 import { biRecordType } from './bi';
 import { boRecordType } from './bo';
 import { calcRecordType } from './calc';
+import { dfanoutRecordType } from './dfanout';
 import { fanoutRecordType } from './fanout';
 import { int64inRecordType } from './int64in';
 import { int64outRecordType } from './int64out';
@@ -24,6 +25,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
-    fanoutRecordType,
+    fanoutRecordType, dfanoutRecordType,
   ].map((type) => [type.name, type]),
 );
