@@ -4,7 +4,7 @@
 // name this IOC does not serve, which stays unconnected and gives LINK/INVALID on every use.
 
 import type { SourceLocation } from '../db-file/location';
-import { AlarmSeverity, AlarmStatus, EventMask, type EpicsTimeStamp } from '../pv';
+import { AlarmSeverity, AlarmStatus, EventMask, type DisplayMetadata, type EpicsTimeStamp } from '../pv';
 import type { DbRecord } from '../record';
 import type { FieldSpec } from '../records/field-spec';
 import { convertField, type SourceField } from './convert';
@@ -119,6 +119,12 @@ export class RecordLink {
     } else if (record.number('SCAN') === 0) {
       record.process();
     }
+  }
+
+  /** dbGetUnits, dbGetPrecision, dbGetGraphicLimits, dbGetAlarmLimits: the target field's metadata; undefined when unconnected or not a PV. */
+  targetMetadata(): DisplayMetadata | undefined {
+    const target = this.target;
+    return target && target.record.type.metadata(target.record, target.spec);
   }
 
   /** The target's time stamp when the link names its TIME field (TSEL "REC.TIME"). */

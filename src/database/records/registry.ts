@@ -16,6 +16,7 @@ import { lsoRecordType } from './lso';
 import { mbbiRecordType } from './mbbi';
 import { mbboRecordType } from './mbbo';
 import type { RecordType } from './record-type';
+import { seqRecordType } from './seq';
 import { stringinRecordType } from './stringin';
 import { stringoutRecordType } from './stringout';
 import { waveformRecordType } from './waveform';
@@ -25,6 +26,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
-    fanoutRecordType, dfanoutRecordType,
+    fanoutRecordType, dfanoutRecordType, seqRecordType,
   ].map((type) => [type.name, type]),
 );
