@@ -16,6 +16,7 @@ import { lsoRecordType } from './lso';
 import { mbbiRecordType } from './mbbi';
 import { mbboRecordType } from './mbbo';
 import type { RecordType } from './record-type';
+import { selRecordType } from './sel';
 import { seqRecordType } from './seq';
 import { stringinRecordType } from './stringin';
 import { stringoutRecordType } from './stringout';
@@ -26,6 +27,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
-    fanoutRecordType, dfanoutRecordType, seqRecordType,
+    fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType,
   ].map((type) => [type.name, type]),
 );
