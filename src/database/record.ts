@@ -18,6 +18,7 @@ import {
   type WriteResult,
 } from './pv';
 import type { FieldSpec } from './records/field-spec';
+import type { Subroutine, SubroutineRegistry } from './subroutines';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /** A reason to refuse a client's write to VAL (given as the value it would store), or nothing to accept it. */
@@ -34,6 +35,8 @@ export interface RecordHost {
   scanOnce(record: DbRecord): void;
   /** post_event (calcout's OEVT). */
   postEvent(event: string): void;
+  /** The subroutines code registered, for the sub record's INAM and SNAM. */
+  readonly subroutines: SubroutineRegistry;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -311,6 +314,11 @@ export class DbRecord {
     this.host.postEvent(event);
   }
 
+  /** registryFunctionFind: the subroutine registered under `name`. */
+  subroutine(name: string): Subroutine | undefined {
+    return this.host.subroutines.find(name);
+  }
+
   /** get_ioint_info: the owner's I/O interrupt source (undefined: none); with SCAN "I/O Intr" its requests process the record. */
   attachIoScan(source: IoScanSource | undefined): void {
     this.ioScan = source;
@@ -357,7 +365,7 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
-    const invalid = this.type.validate?.(spec.name, data);
+    const invalid = this.type.validate?.(spec.name, data, this.host);
     if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);

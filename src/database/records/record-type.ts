@@ -5,7 +5,7 @@
 import { isLink, type DbfType } from '../dbf';
 import type { DisplayMetadata } from '../pv';
 import type { FieldData } from '../field-codec';
-import type { DbRecord, ProcessOutcome } from '../record';
+import type { DbRecord, ProcessOutcome, RecordHost } from '../record';
 import type { FieldSpec, FieldTable } from './field-spec';
 
 /** How a field is served: element type, string capacity and element capacity. */
@@ -52,7 +52,7 @@ export interface RecordType {
    * Why a value cannot go into a field (special() refusing it: a CALC that does not compile), or
    * undefined. `offset` points into the text at the offending character.
    */
-  validate?(field: string, data: FieldData): FieldRefusal | undefined;
+  validate?(field: string, data: FieldData, host: Pick<RecordHost, 'subroutines'>): FieldRefusal | undefined;
 }
 
 export interface FieldRefusal {

@@ -19,6 +19,7 @@ import type { RecordType } from './record-type';
 import { selRecordType } from './sel';
 import { seqRecordType } from './seq';
 import { stringinRecordType } from './stringin';
+import { subRecordType } from './sub';
 import { stringoutRecordType } from './stringout';
 import { waveformRecordType } from './waveform';
 
@@ -27,6 +28,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
-    fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType,
+    fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
   ].map((type) => [type.name, type]),
 );

@@ -6,13 +6,12 @@ import { selSELM } from '../menus';
 import { AlarmSeverity, AlarmStatus, EventMask } from '../pv';
 import type { DbRecord } from '../record';
 import { analogRecordType } from './analog';
+import { ARGUMENT_INPUTS, ARGUMENTS, argumentConstants, LAST_ARGUMENTS, postChangedArguments } from './arguments';
 import { COMMON_FIELDS, deadbandFields, displayFields, limitAlarmFields, precisionField } from './common-fields';
 import { field, fieldTable, menuField } from './field-spec';
 import { analogMetadata } from './metadata';
 
-const ARGUMENTS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'];
-const LAST_ARGUMENTS = ARGUMENTS.map((name) => `L${name}`);
-const INPUTS = ARGUMENTS.map((name) => `INP${name}`);
+const INPUTS = ARGUMENT_INPUTS;
 const LIMIT_FIELDS = ['VAL', 'HIHI', 'HIGH', 'LOW', 'LOLO', 'LALM', 'ALST', 'MLST', ...ARGUMENTS, ...LAST_ARGUMENTS];
 
 const SELM_SPECIFIED = 0;
@@ -24,7 +23,7 @@ export const selRecordType = analogRecordType({
   name: 'sel',
   role: 'calc',
   devices: [],
-  constantInputs: new Map([['NVL', 'SELN'], ...INPUTS.map((input, index): [string, string] => [input, ARGUMENTS[index]!])]),
+  constantInputs: new Map([['NVL', 'SELN'], ...argumentConstants()]),
   fields: fieldTable(COMMON_FIELDS, [
     field('VAL', 'DOUBLE', { readOnly: true }),
     menuField('SELM', selSELM),
@@ -106,10 +105,5 @@ function postSelectionAndInputs(record: DbRecord, valueMask: number): void {
     record.assign('NLST', record.number('SELN'));
     record.post('SELN', mask);
   }
-  ARGUMENTS.forEach((name, index) => {
-    const value = record.number(name);
-    if (value === record.number(LAST_ARGUMENTS[index]!)) return;
-    record.post(name, mask);
-    record.assign(LAST_ARGUMENTS[index]!, value);
-  });
+  postChangedArguments(record, valueMask);
 }
