@@ -45,3 +45,5 @@ export const fanoutSELM = menu('fanoutSELM', ['All', 'Specified', 'Mask']);
 export const dfanoutSELM = menu('dfanoutSELM', ['All', 'Specified', 'Mask']);
 export const seqSELM = menu('seqSELM', ['All', 'Specified', 'Mask']);
 export const selSELM = menu('selSELM', ['Specified', 'High Signal', 'Low Signal', 'Median Signal']);
+export const aaiPOST = menu('aaiPOST', ['Always', 'On Change']);
+export const aaoPOST = menu('aaoPOST', ['Always', 'On Change']);

@@ -21,7 +21,7 @@ import { seqRecordType } from './seq';
 import { stringinRecordType } from './stringin';
 import { subRecordType } from './sub';
 import { stringoutRecordType } from './stringout';
-import { waveformRecordType } from './waveform';
+import { aaiRecordType, aaoRecordType, waveformRecordType } from './waveform';
 
 export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
   [
@@ -29,5 +29,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
+    aaiRecordType, aaoRecordType,
   ].map((type) => [type.name, type]),
 );
