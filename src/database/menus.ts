@@ -47,3 +47,7 @@ export const seqSELM = menu('seqSELM', ['All', 'Specified', 'Mask']);
 export const selSELM = menu('selSELM', ['Specified', 'High Signal', 'Low Signal', 'Median Signal']);
 export const aaiPOST = menu('aaiPOST', ['Always', 'On Change']);
 export const aaoPOST = menu('aaoPOST', ['Always', 'On Change']);
+export const compressALG = menu('compressALG', [
+  'N to 1 Low Value', 'N to 1 High Value', 'N to 1 Average', 'Average', 'Circular Buffer', 'N to 1 Median',
+]);
+export const bufferingALG = menu('bufferingALG', ['FIFO Buffer', 'LIFO Buffer']);

@@ -51,7 +51,9 @@ export interface ProcessInput {
 
 /** What a record type's process() returns to keep PACT set until it calls completeAsync (calcout's ODLY). */
 export const ASYNC = 'async';
-export type ProcessOutcome = typeof ASYNC | void;
+/** What process() returns when the pass made nothing new, so that FLNK is not followed (compress collecting N samples). */
+export const NO_FORWARD_LINK = 'noForwardLink';
+export type ProcessOutcome = typeof ASYNC | typeof NO_FORWARD_LINK | void;
 
 const EPOCH: EpicsTimeStamp = Object.freeze({ secondsPastEpoch: 0, nanoseconds: 0 });
 /** dbAccess.c MAX_LOCK: attempts to process an active record before it takes a SCAN alarm. */
@@ -264,7 +266,7 @@ export class DbRecord {
     }
     if (outcome === ASYNC) return;
     try {
-      this.links.get('FLNK')?.scanForward();
+      if (outcome !== NO_FORWARD_LINK) this.links.get('FLNK')?.scanForward();
     } finally {
       this.finish();
     }

@@ -7,6 +7,8 @@ import type { SourceLocation } from '../db-file/location';
 import { AlarmSeverity, AlarmStatus, EventMask, type DisplayMetadata, type EpicsTimeStamp } from '../pv';
 import type { DbRecord } from '../record';
 import type { FieldSpec } from '../records/field-spec';
+import type { FieldShape } from '../records/record-type';
+import type { FieldData } from '../field-codec';
 import { convertField, type SourceField } from './convert';
 import type { LinkAddress, PvAddress, SeverityMode } from './link-address';
 
@@ -75,20 +77,30 @@ export class RecordLink {
 
   /** dbGetLink into a field of the owner: false (and LINK/INVALID) when there is nothing to read. */
   readInto(field: string): boolean {
+    if (!this.pv) return true;
+    const spec = this.owner.type.fields.get(field);
+    const data = spec && this.read(this.owner.shape(spec));
+    if (data === undefined) return false;
+    this.owner.assign(field, data);
+    return true;
+  }
+
+  /**
+   * dbGetLink into a buffer of `shape` rather than a field (compress reads its input's elements,
+   * however many); undefined (and LINK/INVALID) when the link is not connected or has no such value.
+   */
+  read(shape: FieldShape): FieldData | undefined {
     const pv = this.pv;
-    if (!pv) return true;
     const target = this.target;
-    if (!target) return this.fail();
+    if (!pv || !target) return void this.fail();
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
-    const spec = this.owner.type.fields.get(field);
-    const data = spec && convertField(sourceField(target), this.owner.shape(spec));
-    if (data === undefined) return this.fail();
-    this.owner.assign(field, data);
+    const data = convertField(sourceField(target), shape);
+    if (data === undefined) return void this.fail();
     if (source !== this.owner) {
       inheritSeverity(pv.severity, this.owner, source.number('STAT'), source.number('SEVR'), source.string('AMSG'));
     }
-    return true;
+    return data;
   }
 
   /** dbPutLink from a field of the owner: false (and LINK/INVALID) when it cannot be written. */

@@ -5,6 +5,7 @@ import { aoRecordType } from './ao';
 import { biRecordType } from './bi';
 import { boRecordType } from './bo';
 import { calcRecordType } from './calc';
+import { compressRecordType } from './compress';
 import { dfanoutRecordType } from './dfanout';
 import { fanoutRecordType } from './fanout';
 import { int64inRecordType } from './int64in';
@@ -29,6 +30,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
-    aaiRecordType, aaoRecordType,
+    aaiRecordType, aaoRecordType, compressRecordType,
   ].map((type) => [type.name, type]),
 );
