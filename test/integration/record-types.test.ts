@@ -115,6 +115,19 @@ emit({'value': hottest['value'], 'seln': epics.caget('RT:HOTTEST.SELN')})
   expect(result).toEqual({ value: 35, seln: 1 });
 });
 
+it('keeps a compress history of a CP-linked level, and the means of every two readings (compressRecord.c)', async () => {
+  const result = await py<{ history: number[]; means: number[]; inUse: number }>(`
+for value in [1, 2, 3, 4, 5, 6, 7]:
+    epics.caput('RT:LEVEL', value, wait=True, timeout=5)
+    wait_for('RT:LEVEL:HIST', lambda history, kw: history is not None and len(history) > 0 and history[-1] == value)
+means = wait_for('RT:LEVEL:MEANS.NUSE', lambda value, kw: value == 4)
+emit({'history': list(epics.caget('RT:LEVEL:HIST')), 'means': list(epics.caget('RT:LEVEL:MEANS')), 'inUse': epics.caget('RT:LEVEL:HIST.NUSE')})
+`);
+  // FIFO: oldest first, the last NSAM kept. The CP links process both records once at start (the
+  // first monitor), so the pairs are (0, 1), (2, 3)…: softIoc 7.0.8 gives the same on this database.
+  expect(result).toEqual({ history: [3, 4, 5, 6, 7], means: [0.5, 2.5, 4.5, 6.5], inUse: 5 });
+});
+
 it('re-reads the access security file when 1 is written to a READACF sub (asSubRecordFunctions.c), READ/BRSV when it fails', async () => {
   fs.writeFileSync(acfFile, OPEN_ACF.replace('ASG(LOCKED) { RULE(1, WRITE) }', 'ASG(LOCKED) { RULE(1, READ) }'));
   const result = await py<{ before: boolean; after: boolean; value: number; broken: { value: number; status: number; severity: number } }>(`
