@@ -35,6 +35,10 @@ export const longoutOOPT = menu('longoutOOPT', [
   'Every Time', 'On Change', 'When Zero', 'When Non-zero', 'Transition To Zero', 'Transition To Non-zero',
 ]);
 
+export const calcoutOOPT = menu('calcoutOOPT', longoutOOPT.choices);
+export const calcoutDOPT = menu('calcoutDOPT', ['Use CALC', 'Use OCAL']);
+export const calcoutINAV = menu('calcoutINAV', ['Ext PV NC', 'Ext PV OK', 'Local PV', 'Constant']);
+
 /** Menu values that are not choices but mean "not set" (SSCN's initial 65535). */
 export const MENU_UNSET = 0xffff;
 

@@ -19,6 +19,7 @@ import {
 } from './pv';
 import type { FieldSpec } from './records/field-spec';
 import type { Subroutine, SubroutineRegistry } from './subroutines';
+import { putScan, swapSimulationScan } from './records/soft-channel';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /** A reason to refuse a client's write to VAL (given as the value it would store), or nothing to accept it. */
@@ -242,28 +243,35 @@ export class DbRecord {
     this.active = true;
     this.assign('PACT', 1);
     this.pending = input;
-    this.run(() => {
+    let outcome: ProcessOutcome;
+    try {
       if (input?.value !== undefined) this.storeValue(input.value);
       if (input?.severity !== undefined && input.severity > AlarmSeverity.NO_ALARM) {
         this.raiseAlarm(input.status ?? AlarmStatus.SOFT, input.severity, input.message);
       }
-      return this.type.process(this);
-    });
-  }
-
-  /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
-  completeAsync(rest: () => ProcessOutcome): void {
-    if (this.active) this.run(rest);
-  }
-
-  private run(pass: () => ProcessOutcome): void {
-    let outcome: ProcessOutcome;
-    try {
-      outcome = pass();
+      outcome = this.type.process(this);
     } catch (error) {
       this.finish();
       throw error;
     }
+    this.conclude(outcome);
+  }
+
+  /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
+  completeAsync(rest: () => ProcessOutcome): void {
+    if (!this.active) return;
+    let outcome: ProcessOutcome;
+    try {
+      outcome = rest();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    this.conclude(outcome);
+  }
+
+  /** recGblFwdLink, unless record support keeps the record active (ASYNC). */
+  private conclude(outcome: ProcessOutcome): void {
     if (outcome === ASYNC) return;
     try {
       if (outcome !== NO_FORWARD_LINK) this.links.get('FLNK')?.scanForward();
@@ -373,7 +381,9 @@ export class DbRecord {
       const refused = this.host.relink(this, spec.name, data as string);
       if (refused !== undefined) return refused;
     }
+    const previous = this.data.get(spec.name);
     this.assign(spec.name, data);
+    if (spec.name === 'SIMM') swapSimulationScan(this, previous as number, putScan(this));
     this.type.afterPut(this, spec);
     const isValue = spec.name === 'VAL';
     if (isValue) this.assign('UDF', 0);

@@ -108,3 +108,21 @@ emit(wait_for('PROC:REMOTE', lambda value, kw: kw.get('severity') == ${INVALID})
 `);
   expect(result).toMatchObject({ status: LINK, severity: INVALID });
 });
+
+it('follows a CP-linked calc chain: 7 × 2 + 1 = 15 (calcRecord.c; dbCa.c CP monitors)', async () => {
+  const result = await py<{ value: number }>(`
+epics.caput('PROC:SRC', 7, wait=True, timeout=5)
+emit(wait_for('PROC:PLUS1', lambda value, kw: value == 15))
+`);
+  expect(result.value).toBe(15);
+});
+
+it('counts with the HEARTBEAT calcout, once a second (calcoutRecord.c)', async () => {
+  const result = await py<number[]>(`
+first = wait_for('PROC:HEARTBEAT', lambda value, kw: value is not None and value >= 1, timeout=3)['value']
+second = wait_for('PROC:HEARTBEAT', lambda value, kw: value is not None and value > first, timeout=3)['value']
+emit([first, second])
+`);
+  expect(result[0]).toBeGreaterThanOrEqual(1);
+  expect(result[1]).toBe(result[0]! + 1);
+});

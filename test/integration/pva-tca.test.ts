@@ -18,7 +18,7 @@ record(ai, "PVA:DESC") { field(DESC, "Heap used") }
 record(bo, "PVA:BO") { field(ZNAM, "Disable") field(ONAM, "Enable") }
 record(mbbo, "PVA:MBBO") { field(ZRST, "lineno") field(ONST, "filename") field(TWST, "traceback") }
 record(longin, "PVA:RO") { field(VAL, "3") field(DISP, "1") }
-record(calc, "PVA:HEARTBEAT") { field(CALC, "A+1") }
+record(calc, "PVA:HEARTBEAT") { field(CALC, "VAL") }
 record(waveform, "PVA:TEXT") { field(FTVL, "CHAR") field(NELM, "20000") info(Q:form, "String") }
 record(waveform, "PVA:WF") { field(FTVL, "DOUBLE") field(NELM, "8") }
 record(waveform, "PVA:UBYTES") { field(FTVL, "UCHAR") field(NELM, "8") }

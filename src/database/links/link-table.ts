@@ -70,6 +70,7 @@ export class LinkTable {
       this.unconnected.delete(previous);
       this.allLinks.delete(previous);
       record.links.delete(field);
+      record.type.linksChanged?.(record);
     }
     if (parsed.address.kind === 'empty') return undefined;
     const link = new RecordLink(record, field, parsed.address);
@@ -84,6 +85,7 @@ export class LinkTable {
     link.owner.links.set(link.field, link);
     this.allLinks.add(link);
     if (link.pv) this.unconnected.add(link);
+    link.owner.type.linksChanged?.(link.owner);
   }
 
   private connect(link: RecordLink): void {
@@ -93,6 +95,7 @@ export class LinkTable {
     if (!target || !spec) return;
     this.unconnected.delete(link);
     link.connect({ record: target, spec }, (owner) => this.options.scanOnce(owner));
+    link.owner.type.linksChanged?.(link.owner);
     if (this.started && link.processesOnChange) this.options.scanOnce(link.owner);
   }
 

@@ -1,15 +1,12 @@
 import { analogRecordType } from './analog';
+import { ARGUMENTS, argumentFields, checkExpression, compileExpression, evaluate, expressionField, fetchArguments, postArguments } from './calc-support';
 import { COMMON_FIELDS, deadbandFields, displayFields, limitAlarmFields, precisionField } from './common-fields';
-import { field, fieldTable, stringField } from './field-spec';
+import { field, fieldTable } from './field-spec';
 import { analogMetadata } from './metadata';
 
-const ARGUMENTS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'];
 const LIMIT_FIELDS = ['VAL', 'HIHI', 'HIGH', 'LOW', 'LOLO', 'LALM', 'ALST', 'MLST'];
 
-/**
- * calc without the calculation: CALC is kept as text and VAL is whatever code (or a client) last
- * wrote; the record still alarms on its limits and posts through its deadbands.
- */
+/** calc: VAL computed from A…L by CALC each pass (calcRecord.c), limit alarms with AFTC, deadband monitors. */
 export const calcRecordType = analogRecordType({
   name: 'calc',
   role: 'calc',
@@ -18,17 +15,24 @@ export const calcRecordType = analogRecordType({
   constantInputs: new Map(ARGUMENTS.map((name) => [`INP${name}`, name])),
   fields: fieldTable(COMMON_FIELDS, [
     field('VAL', 'DOUBLE'),
-    stringField('CALC', 80, { processPassive: true, initial: '0' }),
-    ...ARGUMENTS.map((name) => field(`INP${name}`, 'INLINK')),
+    expressionField('CALC'),
     ...displayFields('DOUBLE'),
     precisionField(),
     ...limitAlarmFields('DOUBLE', { severitiesAreProperties: true }),
     field('AFTC', 'DOUBLE'),
     field('AFVL', 'DOUBLE', { readOnly: true }),
     ...deadbandFields('DOUBLE'),
-    ...ARGUMENTS.map((name) => field(name, 'DOUBLE', { processPassive: true })),
-    ...ARGUMENTS.map((name) => field(`L${name}`, 'DOUBLE', { readOnly: true })),
+    ...argumentFields(),
   ]),
+  init: (record) => compileExpression(record, 'CALC'),
+  validate: (name, data) => (name === 'CALC' ? checkExpression(data as string) : undefined),
+  afterPut(record, spec) {
+    if (spec.name === 'CALC') compileExpression(record, 'CALC');
+  },
+  calculate(record) {
+    return fetchArguments(record) && evaluate(record, 'CALC');
+  },
+  afterPost: postArguments,
   metadata: analogMetadata({
     hasUnits: (spec) => spec.dbf === 'DOUBLE' && !ARGUMENTS.includes(spec.name),
     precisionFields: ['VAL'],

@@ -53,6 +53,8 @@ export interface RecordType {
    * undefined. `offset` points into the text at the offending character.
    */
   validate?(field: string, data: FieldData, host: Pick<RecordHost, 'subroutines'>): FieldRefusal | undefined;
+  /** A link of the record was attached, connected or replaced (calcout's checkLinks). */
+  linksChanged?(record: DbRecord): void;
 }
 
 export interface FieldRefusal {

@@ -5,6 +5,7 @@ import { aoRecordType } from './ao';
 import { biRecordType } from './bi';
 import { boRecordType } from './bo';
 import { calcRecordType } from './calc';
+import { calcoutRecordType } from './calcout';
 import { compressRecordType } from './compress';
 import { dfanoutRecordType } from './dfanout';
 import { fanoutRecordType } from './fanout';
@@ -28,7 +29,7 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
   [
     aiRecordType, aoRecordType, biRecordType, boRecordType, longinRecordType, longoutRecordType,
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
-    lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, waveformRecordType,
+    lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
     aaiRecordType, aaoRecordType, compressRecordType,
   ].map((type) => [type.name, type]),

@@ -4,6 +4,7 @@
 // IVOA what an output in INVALID alarm writes. "Async Soft Channel" is served as "Soft Channel"
 // (links here complete at once).
 
+import { MENU_UNSET } from '../menus';
 import { AlarmSeverity, AlarmStatus } from '../pv';
 import type { DbRecord } from '../record';
 import { loadConstant } from './constants';
@@ -27,14 +28,33 @@ export function isRawSoftChannel(record: DbRecord): boolean {
 /** recGblInitSimm and the constant SIOL: simulation settings given as constants load at init. */
 export function initSimulation(record: DbRecord, constants: LinkConstants): void {
   if (!record.type.fields.has('SIMM')) return;
-  loadConstant(record, 'SIML', 'SIMM', constants);
+  const previous = record.number('SIMM');
+  if (loadConstant(record, 'SIML', 'SIMM', constants)) swapSimulationScan(record, previous, (scan) => record.assign('SCAN', scan));
   if (record.type.fields.has('SVAL')) loadConstant(record, 'SIOL', 'SVAL', constants);
+}
+
+/**
+ * recGblCheckSimm: when SIMM changed and SSCN is set, SCAN and SSCN trade places, so that the
+ * record scans at SSCN while simulated and at its own SCAN again afterwards.
+ */
+export function swapSimulationScan(record: DbRecord, previousMode: number, setScan: (scan: number) => void): void {
+  const simulationScan = record.number('SSCN');
+  if (simulationScan === MENU_UNSET || record.number('SIMM') === previousMode) return;
+  record.assign('SSCN', record.number('SCAN'));
+  setScan(simulationScan);
+}
+
+/** The scan change of a running record: stored as a put to SCAN is, so that the scanner follows it. */
+export function putScan(record: DbRecord): (scan: number) => void {
+  return (scan) => record.store(record.type.fields.get('SCAN')!, scan);
 }
 
 /** recGblGetSimm: SIMM read through SIML; a simulated record takes its SIMS alarm (SIMM_ALARM). */
 function simulationMode(record: DbRecord): number {
   if (!record.type.fields.has('SIMM')) return 0;
+  const previous = record.number('SIMM');
   record.readLink('SIML', 'SIMM');
+  swapSimulationScan(record, previous, putScan(record));
   const mode = record.number('SIMM');
   if (mode !== 0) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
   return mode;

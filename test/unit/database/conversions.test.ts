@@ -106,6 +106,17 @@ describe('simulation mode', () => {
     expect(valueOf(pvOf(database, 'AI'))).toBe(70);
   });
 
+  it('scans at SSCN while simulated and at its own SCAN again afterwards (recGblCheckSimm)', () => {
+    const database = databaseOf(`
+      record(bo, "MODE") {}
+      record(ai, "AI") { field(SIML, "MODE") field(SSCN, "1 second") field(SCAN, "10 second") }`);
+    put(pvOf(database, 'MODE'), 1);
+    put(pvOf(database, 'AI.PROC'), 1);
+    expect([valueOf(pvOf(database, 'AI.SCAN')), valueOf(pvOf(database, 'AI.SSCN'))]).toEqual([6, 3]);
+    put(pvOf(database, 'AI.SIMM'), 0);
+    expect([valueOf(pvOf(database, 'AI.SCAN')), valueOf(pvOf(database, 'AI.SSCN'))]).toEqual([3, 6]);
+  });
+
   it('writes SIOL instead of OUT while simulated', () => {
     const database = databaseOf(`
       record(ao, "AO") { field(SIMM, "YES") field(SIOL, "SIM") field(OUT, "REAL") }

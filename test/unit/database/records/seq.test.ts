@@ -22,24 +22,26 @@ describe('seq', () => {
   it('writes each group in order after its delay, holding PACT until the last, then follows FLNK', async () => {
     const database = databaseOf(`
       record(seq, "S") {
-        field(DOL0, 1) field(LNK0, "T.A")
-        field(DLY1, 0.05) field(DOL1, "SRC") field(LNK1, "T.B")
-        field(DLY2, 0.02) field(DOL2, 3) field(LNK2, "T.C PP")
+        field(DOL0, 1) field(LNK0, "TA.HOPR")
+        field(DLY1, 0.05) field(DOL1, "SRC") field(LNK1, "TB.HOPR")
+        field(DLY2, 0.02) field(DOL2, 3) field(LNK2, "TC.HOPR")
         field(FLNK, "DONE")
       }
       record(ao, "SRC") { field(VAL, 2) }
-      record(calc, "T") {}
+      record(ai, "TA") {}
+      record(ai, "TB") {}
+      record(ai, "TC") {}
       record(ai, "DONE") { field(MDEL, -1) }`);
     const order: string[] = [];
-    for (const field of ['A', 'B', 'C']) pvOf(database, `T.${field}`).subscribe(() => order.push(field));
+    for (const name of ['TA', 'TB', 'TC']) pvOf(database, `${name}.HOPR`).subscribe((mask) => mask & EventMask.VALUE && order.push(name));
     const done = valueReached(database, 'DONE', () => true);
     put(pvOf(database, 'S.PROC'), 1);
     // Even the group without delay waits for the next turn (seqRecord.c processNextLink).
-    expect(valueOf(pvOf(database, 'T.A'))).toBe(0);
+    expect(valueOf(pvOf(database, 'TA.HOPR'))).toBe(0);
     expect(valueOf(pvOf(database, 'S.PACT'))).toBe(1);
     await done;
-    expect(order).toEqual(['A', 'B', 'C']);
-    expect(['A', 'B', 'C'].map((field) => valueOf(pvOf(database, `T.${field}`)))).toEqual([1, 2, 3]);
+    expect(order).toEqual(['TA', 'TB', 'TC']);
+    expect(['TA', 'TB', 'TC'].map((name) => valueOf(pvOf(database, `${name}.HOPR`)))).toEqual([1, 2, 3]);
     expect(valueOf(pvOf(database, 'S.DO1'))).toBe(2);
     expect(valueOf(pvOf(database, 'S.PACT'))).toBe(0);
     expect(pvOf(database, 'S').alarm()).toMatchObject({ status: AlarmStatus.NO_ALARM, severity: AlarmSeverity.NO_ALARM });
