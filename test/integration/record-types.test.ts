@@ -139,8 +139,9 @@ deadline = time.time() + 10
 while ca.write_access(chid) and time.time() < deadline:
     ca.poll(0.05)
 after = bool(ca.write_access(chid))
-value = wait_for('RT:READACF', lambda value, kw: value == 0)['value']
-open(${JSON.stringify(acfFile)}, 'w').write('ASG(DEFAULT) { RULE(1, WRITE)')
+value = wait_for('RT:READACF.PACT', lambda value, kw: value == 0) and epics.caget('RT:READACF')
+with open(${JSON.stringify(acfFile)}, 'w') as broken:
+    broken.write('ASG(DEFAULT) { RULE(1, WRITE)')
 epics.caput('RT:READACF', 1, wait=True, timeout=5)
 broken = wait_for('RT:READACF', lambda value, kw: kw.get('severity') == ${INVALID})
 emit({'before': before, 'after': after, 'value': value, 'broken': broken})
