@@ -8,6 +8,7 @@ import { calcRecordType } from './calc';
 import { calcoutRecordType } from './calcout';
 import { compressRecordType } from './compress';
 import { dfanoutRecordType } from './dfanout';
+import { eventRecordType } from './event';
 import { fanoutRecordType } from './fanout';
 import { int64inRecordType } from './int64in';
 import { int64outRecordType } from './int64out';
@@ -31,6 +32,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
-    aaiRecordType, aaoRecordType, compressRecordType,
+    aaiRecordType, aaoRecordType, compressRecordType, eventRecordType,
   ].map((type) => [type.name, type]),
 );
