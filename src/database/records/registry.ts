@@ -23,6 +23,7 @@ import { selRecordType } from './sel';
 import { seqRecordType } from './seq';
 import { stringinRecordType } from './stringin';
 import { subRecordType } from './sub';
+import { subArrayRecordType } from './sub-array';
 import { stringoutRecordType } from './stringout';
 import { aaiRecordType, aaoRecordType, waveformRecordType } from './waveform';
 
@@ -32,6 +33,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     int64inRecordType, int64outRecordType, stringinRecordType, stringoutRecordType, lsiRecordType,
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
-    aaiRecordType, aaoRecordType, compressRecordType, eventRecordType,
+    aaiRecordType, aaoRecordType, compressRecordType, eventRecordType, subArrayRecordType,
   ].map((type) => [type.name, type]),
 );

@@ -18,7 +18,7 @@ import { scalarShape, type RecordType } from './record-type';
 import { initSimulation, readInput } from './soft-channel';
 
 /** FTVL's default and fallback: UCHAR. */
-const DEFAULT_FTVL = 2;
+export const DEFAULT_FTVL = 2;
 /** "Always" in waveformPOST, aaiPOST and aaoPOST (their choices are the other way round from menuPost). */
 const POST_ALWAYS = 0;
 const OMSL_CLOSED_LOOP = 1;
@@ -44,7 +44,7 @@ function arrayFields(role: 'input' | 'output', post: Menu, extra: { afterValue?:
   ]);
 }
 
-function elementType(record: DbRecord): DbfType {
+export function elementType(record: DbRecord): DbfType {
   return FTVL_TYPES[record.number('FTVL')] ?? 'UCHAR';
 }
 
@@ -168,7 +168,7 @@ function updateCount(record: DbRecord): void {
  * A constant INP as elements, at most NELM of them. A CHAR/UCHAR waveform given one non-numeric
  * text takes the text's bytes and a NUL, as a long string.
  */
-function constantArray(dbf: DbfType, texts: readonly string[], capacity: number): FieldValue {
+export function constantArray(dbf: DbfType, texts: readonly string[], capacity: number): FieldValue {
   const [first] = texts;
   if ((dbf === 'CHAR' || dbf === 'UCHAR') && texts.length === 1 && first !== undefined && !parseDbNumber('DOUBLE', first).ok) {
     const chars = textToChars(first);
