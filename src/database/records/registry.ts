@@ -17,6 +17,7 @@ import { longoutRecordType } from './longout';
 import { lsiRecordType } from './lsi';
 import { lsoRecordType } from './lso';
 import { mbbiRecordType } from './mbbi';
+import { mbbiDirectRecordType } from './mbbi-direct';
 import { mbboRecordType } from './mbbo';
 import type { RecordType } from './record-type';
 import { selRecordType } from './sel';
@@ -34,5 +35,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
     aaiRecordType, aaoRecordType, compressRecordType, eventRecordType, subArrayRecordType,
+    mbbiDirectRecordType,
   ].map((type) => [type.name, type]),
 );
