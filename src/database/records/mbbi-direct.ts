@@ -12,7 +12,8 @@ import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
 import { initSimulation, isRawSoftChannel, readInput } from './soft-channel';
 
-const BITS = Array.from({ length: 32 }, (_, index) => `B${index.toString(16).toUpperCase()}`);
+/** B0 … B9, BA … BF, B10 … B1F: one field per bit of the 32-bit word. */
+export const BITS = Array.from({ length: 32 }, (_, index) => `B${index.toString(16).toUpperCase()}`);
 const simulation = simulationFields('input', menuSimm);
 
 const fields = fieldTable(COMMON_FIELDS, [

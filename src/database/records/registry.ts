@@ -18,6 +18,7 @@ import { lsiRecordType } from './lsi';
 import { lsoRecordType } from './lso';
 import { mbbiRecordType } from './mbbi';
 import { mbbiDirectRecordType } from './mbbi-direct';
+import { mbboDirectRecordType } from './mbbo-direct';
 import { mbboRecordType } from './mbbo';
 import type { RecordType } from './record-type';
 import { selRecordType } from './sel';
@@ -35,6 +36,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
     aaiRecordType, aaoRecordType, compressRecordType, eventRecordType, subArrayRecordType,
-    mbbiDirectRecordType,
+    mbbiDirectRecordType, mbboDirectRecordType,
   ].map((type) => [type.name, type]),
 );
