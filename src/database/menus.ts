@@ -55,3 +55,4 @@ export const compressALG = menu('compressALG', [
   'N to 1 Low Value', 'N to 1 High Value', 'N to 1 Average', 'Average', 'Circular Buffer', 'N to 1 Median',
 ]);
 export const bufferingALG = menu('bufferingALG', ['FIFO Buffer', 'LIFO Buffer']);
+export const histogramCMD = menu('histogramCMD', ['Read', 'Clear', 'Start', 'Stop']);

@@ -10,6 +10,7 @@ import { compressRecordType } from './compress';
 import { dfanoutRecordType } from './dfanout';
 import { eventRecordType } from './event';
 import { fanoutRecordType } from './fanout';
+import { histogramRecordType } from './histogram';
 import { int64inRecordType } from './int64in';
 import { int64outRecordType } from './int64out';
 import { longinRecordType } from './longin';
@@ -36,6 +37,6 @@ export const RECORD_TYPES: ReadonlyMap<string, RecordType> = new Map(
     lsoRecordType, mbbiRecordType, mbboRecordType, calcRecordType, calcoutRecordType, waveformRecordType,
     fanoutRecordType, dfanoutRecordType, seqRecordType, selRecordType, subRecordType,
     aaiRecordType, aaoRecordType, compressRecordType, eventRecordType, subArrayRecordType,
-    mbbiDirectRecordType, mbboDirectRecordType,
+    mbbiDirectRecordType, mbboDirectRecordType, histogramRecordType,
   ].map((type) => [type.name, type]),
 );
