@@ -147,6 +147,9 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   record.constants.delete(spec.name);
   record.links.delete(spec.name);
   const { address } = link;
+  if (address.kind === 'parameter') {
+    throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: "@${address.text}" is a device parameter, and the soft device supports of ${record.type.name} read none`);
+  }
   if (address.kind === 'constant') record.constants.set(spec.name, address.value);
   if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
 }

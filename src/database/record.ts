@@ -136,6 +136,11 @@ export class DbRecord {
     return this.links.get(link)?.readInto(into) ?? true;
   }
 
+  /** dbTryGetLink: as readLink, but a failure only notes LINK as the status (no severity). */
+  tryReadLink(link: string, into: string): boolean {
+    return this.links.get(link)?.readInto(into, true) ?? true;
+  }
+
   /** dbPutLink: writes field `from` through link field `link`; false when the link failed. */
   writeLink(link: string, from: string): boolean {
     return this.links.get(link)?.writeFrom(from) ?? true;

@@ -15,14 +15,18 @@ export interface SourceField {
   readonly labels: readonly string[];
 }
 
-/** `source` as data of `shape`; undefined when it has no such value (text that is not a number, no elements). */
-export function convertField(source: SourceField, shape: FieldShape): FieldData | undefined {
+/**
+ * `source` as data of `shape`; undefined when it has no such value (text that is neither a number
+ * nor one of the destination's `labels`, no elements).
+ */
+export function convertField(source: SourceField, shape: FieldShape, labels: readonly string[] = []): FieldData | undefined {
   if (shape.array) return toArray(source, shape);
   const first = firstElement(source);
   if (first === undefined) return undefined;
   if (isText(shape.dbf)) return truncateUtf8(toText(first, source), (shape.size > 0 ? shape.size : LINK_STRING_SIZE) - 1);
   if (typeof first === 'number') return narrow(shape.dbf, first);
-  return numberOfText(first, shape);
+  const state = labels.indexOf(first);
+  return state >= 0 ? state : numberOfText(first, shape);
 }
 
 function firstElement(source: SourceField): number | string | undefined {

@@ -75,11 +75,15 @@ export class RecordLink {
     return process === 'CP' || process === 'CPP';
   }
 
-  /** dbGetLink into a field of the owner: false (and LINK/INVALID) when there is nothing to read. */
-  readInto(field: string): boolean {
+  /**
+   * dbGetLink into a field of the owner: false (and LINK/INVALID) when there is nothing to read.
+   * `tryOnly` is dbTryGetLink's failure (recGblGetSimm): only LINK as the status, if none is set.
+   */
+  readInto(field: string, tryOnly = false): boolean {
     if (!this.pv) return true;
     const spec = this.owner.type.fields.get(field);
-    const data = spec && this.read(this.owner.shape(spec));
+    if (!spec) return this.fail();
+    const data = this.read(this.owner.shape(spec), labelsOf(this.owner, spec), tryOnly);
     if (data === undefined) return false;
     this.owner.assign(field, data);
     return true;
@@ -89,13 +93,14 @@ export class RecordLink {
    * dbGetLink into a buffer of `shape` rather than a field (compress reads its input's elements,
    * however many); undefined (and LINK/INVALID) when the link is not connected or has no such value.
    */
-  read(shape: FieldShape): FieldData | undefined {
+  read(shape: FieldShape, labels: readonly string[] = [], tryOnly = false): FieldData | undefined {
     const pv = this.pv;
     const target = this.target;
-    if (!pv || !target) return void this.fail();
+    if (!pv) return void this.fail();
+    if (!target) return void (tryOnly ? this.noteFailure() : this.fail());
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
-    const data = convertField(sourceField(target), shape);
+    const data = convertField(sourceField(target), shape, labels);
     if (data === undefined) return void this.fail();
     if (source !== this.owner) {
       inheritSeverity(pv.severity, this.owner, source.number('STAT'), source.number('SEVR'), source.string('AMSG'));
@@ -110,10 +115,15 @@ export class RecordLink {
     const target = this.target;
     if (!target || target.spec.readOnly) return this.fail();
     const spec = this.owner.type.fields.get(field)!;
-    const data = convertField({ data: this.owner.get(field), shape: this.owner.shape(spec), labels: labelsOf(this.owner, spec) }, target.record.shape(target.spec));
+    const source = { data: this.owner.get(field), shape: this.owner.shape(spec), labels: labelsOf(this.owner, spec) };
+    const data = convertField(source, target.record.shape(target.spec), labelsOf(target.record, target.spec));
     if (data === undefined) return this.fail();
     const destination = target.record;
-    if (viaChannelAccess(pv)) return destination.put(target.spec, data) === undefined || this.fail();
+    if (viaChannelAccess(pv)) {
+      // dbPutField through CA: refused while the target has DISP set (but for DISP itself).
+      if (destination.number('DISP') !== 0 && target.spec.name !== 'DISP') return this.fail();
+      return destination.put(target.spec, data) === undefined || this.fail();
+    }
     if (destination.store(target.spec, data) !== undefined) return this.fail();
     inheritSeverity(pv.severity, destination, this.owner.number('NSTA'), this.owner.number('NSEV'), this.owner.string('NAMSG'));
     if (target.spec.name === 'PROC' || (pv.process === 'PP' && destination.number('SCAN') === 0)) destination.process();
@@ -142,6 +152,11 @@ export class RecordLink {
   /** The target's time stamp when the link names its TIME field (TSEL "REC.TIME"). */
   timeStamp(): EpicsTimeStamp | undefined {
     return this.target?.spec.name === 'TIME' ? this.target.record.time : undefined;
+  }
+
+  private noteFailure(): false {
+    if (this.owner.number('NSEV') === AlarmSeverity.NO_ALARM) this.owner.assign('NSTA', AlarmStatus.LINK);
+    return false;
   }
 
   private fail(): false {

@@ -53,7 +53,7 @@ export function putScan(record: DbRecord): (scan: number) => void {
 function simulationMode(record: DbRecord): number {
   if (!record.type.fields.has('SIMM')) return 0;
   const previous = record.number('SIMM');
-  record.readLink('SIML', 'SIMM');
+  record.tryReadLink('SIML', 'SIMM');
   swapSimulationScan(record, previous, putScan(record));
   const mode = record.number('SIMM');
   if (mode !== 0) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));

@@ -117,6 +117,11 @@ describe('simulation mode', () => {
     expect([valueOf(pvOf(database, 'AI.SCAN')), valueOf(pvOf(database, 'AI.SSCN'))]).toEqual([3, 6]);
   });
 
+  it('notes an unconnected SIML as LINK status without a severity (recGblGetSimm: dbTryGetLink, nsta only)', () => {
+    const database = processed('record(ai, "AI") { field(SIML, "ABSENT") }', 'AI');
+    expect(pvOf(database, 'AI').alarm()).toMatchObject({ status: AlarmStatus.LINK, severity: AlarmSeverity.NO_ALARM });
+  });
+
   it('writes SIOL instead of OUT while simulated', () => {
     const database = databaseOf(`
       record(ao, "AO") { field(SIMM, "YES") field(SIOL, "SIM") field(OUT, "REAL") }

@@ -79,6 +79,23 @@ describe('output links', () => {
     expect(valueOf(pvOf(database, 'S'))).toBe(7);
   });
 
+  it('writes text to an enum as the state of that label (dbPut DBR_STRING to DBF_ENUM)', () => {
+    const database = databaseOf(`
+      record(stringout, "S") { field(OUT, "B PP") }
+      record(bo, "B") { field(ZNAM, "Off") field(ONAM, "On") }`);
+    put(pvOf(database, 'S'), 'On');
+    expect(valueOf(pvOf(database, 'B'))).toBe(1);
+  });
+
+  it('is refused by a target with DISP set when it goes through CA, as dbPutField refuses it', () => {
+    const database = databaseOf(`
+      record(ao, "W") { field(OUT, "T CA") }
+      record(ao, "T") { field(DISP, 1) }`);
+    put(pvOf(database, 'W'), 4);
+    expect(valueOf(pvOf(database, 'T'))).toBe(0);
+    expect(pvOf(database, 'W').alarm()).toMatchObject({ status: AlarmStatus.LINK, severity: AlarmSeverity.INVALID });
+  });
+
   it('passes the severity on with MS (recGblInheritSevr: LINK status, the source severity)', () => {
     const database = databaseOf(`
       record(ao, "W") { field(OUT, "T PP MS") field(HIHI, 10) field(HHSV, MAJOR) }
@@ -201,10 +218,11 @@ describe('link errors at load', () => {
     throw new Error('expected the load to fail');
   }
 
-  it('refuses a modifier that is not one, a JSON link type not supported and a field the target lacks', () => {
+  it('refuses a modifier that is not one, a JSON link type not supported, a field the target lacks and a device parameter no soft support reads', () => {
     expect(loadError('record(ai, "A") {\n  field(INP, "B NPP XX")\n}')).toBe('bad.db:2:14: cannot set A.INP: "XX" is not a link modifier (NPP, PP, CA, CP, CPP, NMS, MS, MSI, MSS)');
     expect(loadError('record(ai, "A") { field(INP, {calc: {expr: "1"}}) }')).toMatch(/^bad\.db:1:30: cannot set A\.INP: JSON link type "calc" is not supported/);
     expect(loadError('record(ai, "B") {}\nrecord(ai, "A") { field(INP, "B.NOPE") }')).toBe('bad.db:2:30: A.INP: record "B" (ai) has no field NOPE');
+    expect(loadError('record(ai, "A") { field(INP, "@heap") }')).toBe('bad.db:1:30: cannot set A.INP: "@heap" is a device parameter, and the soft device supports of ai read none');
   });
 });
 
