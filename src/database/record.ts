@@ -380,7 +380,7 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
-    const invalid = this.type.validate?.(spec.name, data, this.host);
+    const invalid = this.type.validate?.(spec.name, data, this.host, this);
     if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);

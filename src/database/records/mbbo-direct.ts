@@ -77,6 +77,11 @@ export const mbboDirectRecordType: RecordType = {
   },
   metadata: (record, spec) => fieldMetadata({}, record, spec),
   enumStrings: () => [],
+  validate(field, _data, _host, record) {
+    // special() before the put: bits are not written while DOL sets VAL, to avoid confusion.
+    if (!record || !BITS.includes(field) || record.number('OMSL') !== OMSL_CLOSED_LOOP) return undefined;
+    return { reason: `${field} cannot be written while OMSL is closed_loop` };
+  },
   afterPut(record, spec) {
     const index = BITS.indexOf(spec.name);
     if (index < 0) return;

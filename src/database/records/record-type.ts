@@ -50,9 +50,10 @@ export interface RecordType {
   afterPut(record: DbRecord, spec: FieldSpec): void;
   /**
    * Why a value cannot go into a field (special() refusing it: a CALC that does not compile), or
-   * undefined. `offset` points into the text at the offending character.
+   * undefined. `offset` points into the text at the offending character. `record` is the record
+   * written to, absent while a .db file is loaded.
    */
-  validate?(field: string, data: FieldData, host: Pick<RecordHost, 'subroutines'>): FieldRefusal | undefined;
+  validate?(field: string, data: FieldData, host: Pick<RecordHost, 'subroutines'>, record?: DbRecord): FieldRefusal | undefined;
   /** A link of the record was attached, connected or replaced (calcout's checkLinks). */
   linksChanged?(record: DbRecord): void;
 }

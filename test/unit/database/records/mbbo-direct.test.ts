@@ -49,6 +49,12 @@ describe('mbboDirect', () => {
     expect(pvOf(database, 'U').alarm()).toMatchObject({ status: AlarmStatus.UDF, severity: AlarmSeverity.MAJOR });
   });
 
+  it('refuses a bit put while OMSL is closed_loop (special() returning S_db_noMod)', () => {
+    const database = databaseOf('record(mbboDirect, "W") { field(OMSL, "closed_loop") field(DOL, "SRC") }\nrecord(longout, "SRC") {}');
+    expect(put(pvOf(database, 'W.B0'), 1)).toMatchObject({ ok: false, message: 'W.B0: B0 cannot be written while OMSL is closed_loop' });
+    expect(valueOf(pvOf(database, 'W.B0'))).toBe(0);
+  });
+
   it('takes VAL from bits set in the .db file', () => {
     const database = databaseOf('record(mbboDirect, "W") { field(B1, 1) field(B4, 1) }');
     expect(valueOf(pvOf(database, 'W'))).toBe(18);
