@@ -21,6 +21,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue } from './scan/scan-once';
+import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
 
 export interface DatabaseOptions {
@@ -57,6 +58,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly links: LinkTable;
   private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
+  private readonly subroutines = new SubroutineRegistry();
   private rules: AccessRules | undefined;
   private started = false;
 
@@ -78,6 +80,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       relink: (record, field, text) => this.links.relink(record, field, text),
       scanOnce: (record) => this.once.request(record),
       postEvent: (event) => this.postEvent(event),
+      subroutines: this.subroutines,
     };
   }
 
@@ -92,6 +95,14 @@ export class Database implements PvProvider, AccessSecurityHost {
     const file = options.file ?? '<text>';
     const includePaths = this.includePaths(options, options.file ? path.dirname(options.file) : '.');
     return this.add(parseDatabaseText(text, file, { macros: macrosOf(options.macros), includePaths }));
+  }
+
+  /**
+   * Registers a subroutine that sub records name in INAM or SNAM (registryFunctionAdd); register
+   * before loading the .db files that name it, which are refused otherwise.
+   */
+  registerSubroutine(name: string, subroutine: Subroutine): void {
+    this.subroutines.register(name, subroutine);
   }
 
   /** Processes the PINI records and starts the periodic scans. */

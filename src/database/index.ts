@@ -8,4 +8,5 @@ export { parseMacroDefinitions } from './db-file/macros';
 export type { ValueKind } from './records/record-type';
 export { RECORD_TYPES } from './records/registry';
 export { IoScanSource } from './scan/io-scan';
+export type { Subroutine, SubroutineRecord, SubroutineStatus } from './subroutines';
 export * from './pv';

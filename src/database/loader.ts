@@ -81,7 +81,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
       continue;
     }
     const record = pendingRecordFor(item, pending, registry, claim);
-    for (const setting of item.fields) applySetting(record, setting);
+    for (const setting of item.fields) applySetting(record, setting, host);
     for (const info of item.infos) record.infos.set(info.name, info.value.text);
     for (const alias of item.aliases) {
       claim(alias.name, alias.location);
@@ -128,7 +128,7 @@ function pendingRecordFor(
   return record;
 }
 
-function applySetting(record: PendingRecord, setting: Setting): void {
+function applySetting(record: PendingRecord, setting: Setting, host: RecordHost): void {
   const spec = record.type.fields.get(setting.name);
   if (!spec) throw new DbFileError(setting.location, unknownField(record.type, setting.name));
   if (spec.name === 'NAME') throw new DbFileError(setting.location, `the NAME field of record "${record.name}" cannot be set`);
@@ -136,7 +136,7 @@ function applySetting(record: PendingRecord, setting: Setting): void {
   if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
   const parsed = parseFieldText(spec, text, record.type.devices);
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
-  const invalid = record.type.validate?.(spec.name, parsed.data);
+  const invalid = record.type.validate?.(spec.name, parsed.data, host);
   if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
   const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
   if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);

@@ -44,3 +44,15 @@ export const MENU_UNSET = 0xffff;
 
 /** SCAN periods in seconds, by menuScan index; 0 for the scans that are not periodic. */
 export const SCAN_PERIOD_SECONDS: readonly number[] = [0, 0, 0, 10, 5, 2, 1, 0.5, 0.2, 0.1];
+/** SELM of fanout, dfanout and seq: which links a pass uses. */
+export const fanoutSELM = menu('fanoutSELM', ['All', 'Specified', 'Mask']);
+export const dfanoutSELM = menu('dfanoutSELM', ['All', 'Specified', 'Mask']);
+export const seqSELM = menu('seqSELM', ['All', 'Specified', 'Mask']);
+export const selSELM = menu('selSELM', ['Specified', 'High Signal', 'Low Signal', 'Median Signal']);
+export const aaiPOST = menu('aaiPOST', ['Always', 'On Change']);
+export const aaoPOST = menu('aaoPOST', ['Always', 'On Change']);
+export const compressALG = menu('compressALG', [
+  'N to 1 Low Value', 'N to 1 High Value', 'N to 1 Average', 'Average', 'Circular Buffer', 'N to 1 Median',
+]);
+export const bufferingALG = menu('bufferingALG', ['FIFO Buffer', 'LIFO Buffer']);
+export const histogramCMD = menu('histogramCMD', ['Read', 'Clear', 'Start', 'Stop']);

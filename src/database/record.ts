@@ -18,6 +18,7 @@ import {
   type WriteResult,
 } from './pv';
 import type { FieldSpec } from './records/field-spec';
+import type { Subroutine, SubroutineRegistry } from './subroutines';
 import { putScan, swapSimulationScan } from './records/soft-channel';
 import type { FieldShape, RecordType } from './records/record-type';
 
@@ -40,6 +41,8 @@ export interface RecordHost {
   scanOnce(record: DbRecord): void;
   /** post_event (calcout's OEVT). */
   postEvent(event: string): void;
+  /** The subroutines code registered, for the sub record's INAM and SNAM. */
+  readonly subroutines: SubroutineRegistry;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -54,7 +57,9 @@ export interface ProcessInput {
 
 /** What a record type's process() returns to keep PACT set until it calls completeAsync (calcout's ODLY). */
 export const ASYNC = 'async';
-export type ProcessOutcome = typeof ASYNC | void;
+/** What process() returns when the pass made nothing new, so that FLNK is not followed (compress collecting N samples). */
+export const NO_FORWARD_LINK = 'noForwardLink';
+export type ProcessOutcome = typeof ASYNC | typeof NO_FORWARD_LINK | void;
 
 const EPOCH: EpicsTimeStamp = Object.freeze({ secondsPastEpoch: 0, nanoseconds: 0 });
 /** dbAccess.c MAX_LOCK: attempts to process an active record before it takes a SCAN alarm. */
@@ -279,7 +284,7 @@ export class DbRecord {
   private conclude(outcome: ProcessOutcome): void {
     if (outcome === ASYNC) return;
     try {
-      this.links.get('FLNK')?.scanForward();
+      if (outcome !== NO_FORWARD_LINK) this.links.get('FLNK')?.scanForward();
     } finally {
       this.finish();
     }
@@ -329,6 +334,11 @@ export class DbRecord {
     this.host.postEvent(event);
   }
 
+  /** registryFunctionFind: the subroutine registered under `name`. */
+  subroutine(name: string): Subroutine | undefined {
+    return this.host.subroutines.find(name);
+  }
+
   /** get_ioint_info: the owner's I/O interrupt source (undefined: none); with SCAN "I/O Intr" its requests process the record. */
   attachIoScan(source: IoScanSource | undefined): void {
     this.ioScan = source;
@@ -374,7 +384,7 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
-    const invalid = this.type.validate?.(spec.name, data);
+    const invalid = this.type.validate?.(spec.name, data, this.host, this);
     if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);

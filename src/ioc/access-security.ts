@@ -29,7 +29,9 @@ export async function startAccessSecurity(options: AccessSecurityOptions): Promi
   const handle = <K extends 'number' | 'string'>(name: string, kind: K) =>
     database.hasRecord(prefix + name) ? database.record(prefix + name, kind) : undefined;
   const status: RecordHandle<'string'> | undefined = handle('ACF_STATUS', 'string');
-  const trigger: RecordHandle<'number'> | undefined = handle('READACF', 'number');
+  // A READACF sub record (devIocStats' own, SNAM asSubProcess) reloads through its subroutine.
+  const readacf: RecordHandle<'number'> | undefined = handle('READACF', 'number');
+  const trigger = readacf?.recordType === 'sub' ? undefined : readacf;
   const { file } = settings;
 
   if (file === undefined) {

@@ -6,6 +6,7 @@ import { Database } from '../database';
 import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
+import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
@@ -15,9 +16,15 @@ import { WorkerTraceReporter } from './tracing/worker-reporter';
 import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './stats';
 
 
-/** What the CA server serves: the groups' records with the prefix, then the configured databases. */
-export function loadDatabase(config: IocConfig, logger: Logger): Database {
+const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
+
+/**
+ * What the CA server serves: the groups' records with the prefix, then the configured databases.
+ * `reloadAccessSecurity` serves the asSubProcess subroutine (READACF as devIocStats defines it).
+ */
+export function loadDatabase(config: IocConfig, logger: Logger, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED): Database {
   const database = new Database({ logger });
+  registerAccessSecuritySubroutines(database, reloadAccessSecurity);
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
@@ -110,11 +117,11 @@ function traceReporter(observedThread: ObservedThread): TraceReporter {
 export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
-  const database = loadDatabase(config, logger);
+  let accessSecurity: AccessSecurity | undefined;
+  const database = loadDatabase(config, logger, () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload());
   database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
-  let accessSecurity: AccessSecurity;
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });

@@ -4,9 +4,11 @@
 // name this IOC does not serve, which stays unconnected and gives LINK/INVALID on every use.
 
 import type { SourceLocation } from '../db-file/location';
-import { AlarmSeverity, AlarmStatus, EventMask, type EpicsTimeStamp } from '../pv';
+import { AlarmSeverity, AlarmStatus, EventMask, type DisplayMetadata, type EpicsTimeStamp } from '../pv';
 import type { DbRecord } from '../record';
 import type { FieldSpec } from '../records/field-spec';
+import type { FieldShape } from '../records/record-type';
+import type { FieldData } from '../field-codec';
 import { convertField, type SourceField } from './convert';
 import type { LinkAddress, PvAddress, SeverityMode } from './link-address';
 
@@ -78,20 +80,32 @@ export class RecordLink {
    * `tryOnly` is dbTryGetLink's failure (recGblGetSimm): only LINK as the status, if none is set.
    */
   readInto(field: string, tryOnly = false): boolean {
+    if (!this.pv) return true;
+    const spec = this.owner.type.fields.get(field);
+    if (!spec) return this.fail();
+    const data = this.read(this.owner.shape(spec), labelsOf(this.owner, spec), tryOnly);
+    if (data === undefined) return false;
+    this.owner.assign(field, data);
+    return true;
+  }
+
+  /**
+   * dbGetLink into a buffer of `shape` rather than a field (compress reads its input's elements,
+   * however many); undefined (and LINK/INVALID) when the link is not connected or has no such value.
+   */
+  read(shape: FieldShape, labels: readonly string[] = [], tryOnly = false): FieldData | undefined {
     const pv = this.pv;
-    if (!pv) return true;
     const target = this.target;
-    if (!target) return tryOnly ? this.noteFailure() : this.fail();
+    if (!pv) return void this.fail();
+    if (!target) return void (tryOnly ? this.noteFailure() : this.fail());
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
-    const spec = this.owner.type.fields.get(field);
-    const data = spec && convertField(sourceField(target), this.owner.shape(spec), labelsOf(this.owner, spec));
-    if (data === undefined) return this.fail();
-    this.owner.assign(field, data);
+    const data = convertField(sourceField(target), shape, labels);
+    if (data === undefined) return void this.fail();
     if (source !== this.owner) {
       inheritSeverity(pv.severity, this.owner, source.number('STAT'), source.number('SEVR'), source.string('AMSG'));
     }
-    return true;
+    return data;
   }
 
   /** dbPutLink from a field of the owner: false (and LINK/INVALID) when it cannot be written. */
@@ -127,6 +141,12 @@ export class RecordLink {
     } else if (record.number('SCAN') === 0) {
       record.process();
     }
+  }
+
+  /** dbGetUnits, dbGetPrecision, dbGetGraphicLimits, dbGetAlarmLimits: the target field's metadata; undefined when unconnected or not a PV. */
+  targetMetadata(): DisplayMetadata | undefined {
+    const target = this.target;
+    return target && target.record.type.metadata(target.record, target.spec);
   }
 
   /** The target's time stamp when the link names its TIME field (TSEL "REC.TIME"). */

@@ -5,7 +5,7 @@
 import { isLink, type DbfType } from '../dbf';
 import type { DisplayMetadata } from '../pv';
 import type { FieldData } from '../field-codec';
-import type { DbRecord, ProcessOutcome } from '../record';
+import type { DbRecord, ProcessOutcome, RecordHost } from '../record';
 import type { FieldSpec, FieldTable } from './field-spec';
 
 /** How a field is served: element type, string capacity and element capacity. */
@@ -50,9 +50,10 @@ export interface RecordType {
   afterPut(record: DbRecord, spec: FieldSpec): void;
   /**
    * Why a value cannot go into a field (special() refusing it: a CALC that does not compile), or
-   * undefined. `offset` points into the text at the offending character.
+   * undefined. `offset` points into the text at the offending character. `record` is the record
+   * written to, absent while a .db file is loaded.
    */
-  validate?(field: string, data: FieldData): FieldRefusal | undefined;
+  validate?(field: string, data: FieldData, host: Pick<RecordHost, 'subroutines'>, record?: DbRecord): FieldRefusal | undefined;
   /** A link of the record was attached, connected or replaced (calcout's checkLinks). */
   linksChanged?(record: DbRecord): void;
 }

@@ -1,3 +1,4 @@
+import { RECORD_TYPES } from '../../../src/database/records/registry';
 import * as path from 'node:path';
 import { Database, DbFileError } from '../../../src/database';
 import { capturingLogger, pvOf, valueOf } from './helpers';
@@ -112,7 +113,7 @@ describe('values are converted as dbPutString converts them', () => {
 
 describe('errors name the file, line, column and the problem', () => {
   const cases: [string, string, string][] = [
-    ['an unknown record type', 'record(aai, "X")', 'bad.db:1:8: record type "aai" is not supported (supported: ai, ao, bi, bo, longin, longout, int64in, int64out, stringin, stringout, lsi, lso, mbbi, mbbo, calc, calcout, waveform)'],
+    ['an unknown record type', 'record(motor, "X")', `bad.db:1:8: record type "motor" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`],
     ['an unknown field, with a suggestion', 'record(ai, "X") {\n  field(HOPX, 1)\n}', 'bad.db:2:9: record type ai has no field "HOPX"; did you mean "HOPR"?'],
     ['a field of another record type', 'record(bi, "X") { field(EGU, "V") }', 'bad.db:1:25: record type bi has no field "EGU"'],
     ['an attribute', 'record(ai, "X") { field(RTYP, "ao") }', 'bad.db:1:25: record type ai has no field "RTYP" (RTYP is a record attribute and cannot be set)'],
