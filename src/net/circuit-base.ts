@@ -114,8 +114,13 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
         if (this.output.batchFull) this.output.flush();
       }
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
+      if (error instanceof ProtocolError) {
+        this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
+      } else {
+        // A PV's own code failed while serving this client (its value or metadata threw): this
+        // circuit goes, with the reason logged; the process and every other client stay.
+        this.logger.error({ err: error, user: this.identity.user, host: this.identity.host }, 'serving a request failed; closing circuit');
+      }
       this.close();
       return;
     }

@@ -68,6 +68,9 @@ class GuardedPv implements ProcessVariable {
   get unsignedChar(): boolean | undefined {
     return this.pv.unsignedChar;
   }
+  get logClientWrites(): boolean | undefined {
+    return this.pv.logClientWrites;
+  }
   value(): FieldValue {
     return this.pv.value();
   }
