@@ -26,7 +26,7 @@ export {
 } from './engine';
 export type { SnapshotOptions, StartOptions, TracedMemory } from './engine';
 export { TracingConflictError, TracingError } from './errors';
-export { DEFAULT_FILTERS, Filter, FrameFilter } from './filters';
+export { DEFAULT_FILTERS, Filter, FrameFilter, HIDDEN_FRAMES, OWN_CODE } from './filters';
 export type { FilterDescriptor, TraceFilter } from './filters';
 export { formatKey, formatSize, formatStatistic, formatStatisticDiff, formatTopLines, formatTopStatistics, formatTopTotals, topTitle } from './format';
 export type { FormatOptions, TopLinesOptions, TopOptions } from './format';
@@ -39,3 +39,5 @@ export { Snapshot } from './snapshot';
 export type { HeapTotals, SamplerPosition, TracingMode } from './snapshot';
 export { KEY_TYPES } from './statistics';
 export type { GroupOptions, KeyType, Statistic, StatisticDiff } from './statistics';
+export { DEFAULT_SUSPECT_RULES, GrowthHistory, leastSquares } from './suspects';
+export type { Suspect, SuspectRules } from './suspects';
