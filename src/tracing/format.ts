@@ -11,7 +11,7 @@ export interface FormatOptions {
 export interface TopLinesOptions extends FormatOptions {
   /** How many statistics to list (default 10). */
   limit?: number;
-  /** Show a lineno entry's source line where the file is readable, else its function name (default true). */
+  /** Show a lineno entry's source line after its function name where the file is readable (default true). */
   sourceLines?: boolean;
 }
 
@@ -119,12 +119,16 @@ function marks(statistic: Statistic & Marks): string {
   return parts.length > 0 ? `[${parts.join(', ')}]` : '';
 }
 
-/** The free text under an entry: the function's first source line (caproto prints only that), a stack, or nothing. */
+/**
+ * The free text under an entry: the function and its first source line (caproto prints only the
+ * source line; the name stays readable where a source map is off by a few lines), a stack, or nothing.
+ */
 function describe(statistic: Statistic, root: string, showSource: boolean): string {
   const frames = statistic.traceback;
   if (statistic.keyType === 'lineno') {
     const frame = frames[0];
-    return (showSource ? sharedSourceLines.line(frame.file, frame.line) : undefined) ?? functionName(frame);
+    const source = showSource ? sharedSourceLines.line(frame.file, frame.line) : undefined;
+    return source ? `${functionName(frame)}: ${source}` : functionName(frame);
   }
   if (statistic.keyType === 'traceback') {
     return frames
@@ -138,18 +142,23 @@ function describe(statistic: Statistic, root: string, showSource: boolean): stri
 /**
  * The top statistics line for line as caproto's MemoryTracingHelper writes TraceTopAllocations
  * (its `get_top_allocation_info`): `#1: src/app.ts:42: 1234.5 KiB`, then, when there is something
- * to say, one line indented by four spaces. caproto puts the source line there; we do too, or
- * the function name, a traceback's stack, and the marks of external memory and uncertainty.
+ * to say, one line indented by four spaces. caproto puts the source line there; we put the
+ * function and its source line, a traceback's stack, and the marks of external memory and uncertainty.
  */
 export function formatTopLines(statistics: readonly Statistic[], options: TopLinesOptions = {}): string[] {
   const root = options.root ?? process.cwd();
   const lines: string[] = [];
   statistics.slice(0, options.limit ?? 10).forEach((statistic, index) => {
-    lines.push(`#${index + 1}: ${formatKey(statistic, { root })}: ${fixed(statistic.size / 1024, 1)} KiB`);
+    lines.push(formatEntry(statistic, index + 1, { root }));
     const detail = [describe(statistic, root, options.sourceLines ?? true), marks(statistic)].filter(Boolean).join('  ');
     if (detail) lines.push(`    ${detail}`);
   });
   return lines;
+}
+
+/** An entry's first line as caproto writes it: `#1: src/app.ts:42: 1234.5 KiB`. */
+export function formatEntry(statistic: Statistic, rank: number, options: FormatOptions = {}): string {
+  return `#${rank}: ${formatKey(statistic, options)}: ${fixed(statistic.size / 1024, 1)} KiB`;
 }
 
 /** The title of a top list of `limit` entries, saying what a location means for the key type. */
@@ -172,7 +181,7 @@ export function formatTopTotals(statistics: readonly Statistic[], limit = 10): s
  *
  *     Top 10 functions (file:line is where the allocating function starts)
  *     #1: src/app.ts:42: 1234.5 KiB
- *         function retainA(bytes: number) {
+ *         retainA: function retainA(bytes: number) {
  *     …
  *     12 other: 80.1 KiB
  *     Total: 5303.1 KiB

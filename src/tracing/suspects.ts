@@ -26,12 +26,17 @@ export interface SuspectRules {
 
 export const DEFAULT_SUSPECT_RULES: SuspectRules = Object.freeze({ snapshots: 12, periods: 6, grewIn: 5, minimumGrowthIntervals: 8, minimumGrowthDeviations: 4 });
 
-export function checkSuspectRules(rules: SuspectRules): SuspectRules {
-  const { snapshots, periods, grewIn, minimumGrowthIntervals, minimumGrowthDeviations } = rules;
+/** Throws a RangeError unless N, M and K fit together. */
+export function checkSuspectWindow({ snapshots, periods, grewIn }: Pick<SuspectRules, 'snapshots' | 'periods' | 'grewIn'>): void {
   const whole = (value: number, low: number, high: number) => Number.isInteger(value) && value >= low && value <= high;
   if (!whole(snapshots, 3, 1000)) throw new RangeError(`snapshots must be an integer from 3 to 1000, not ${snapshots}`);
   if (!whole(periods, 1, snapshots - 1)) throw new RangeError(`periods must be an integer from 1 to snapshots − 1 (${snapshots - 1}), not ${periods}`);
   if (!whole(grewIn, 1, periods)) throw new RangeError(`grewIn must be an integer from 1 to periods (${periods}), not ${grewIn}`);
+}
+
+function checkSuspectRules(rules: SuspectRules): SuspectRules {
+  checkSuspectWindow(rules);
+  const { minimumGrowthIntervals, minimumGrowthDeviations } = rules;
   if (!(minimumGrowthIntervals >= 0)) throw new RangeError(`minimumGrowthIntervals must be 0 or more, not ${minimumGrowthIntervals}`);
   if (!(minimumGrowthDeviations >= 0)) throw new RangeError(`minimumGrowthDeviations must be 0 or more, not ${minimumGrowthDeviations}`);
   return rules;
@@ -47,13 +52,16 @@ export interface Suspect {
   /** Periods of the last `periods` in which it grew. */
   readonly grewIn: number;
   readonly periods: number;
+  /** Bytes and objects gained since the oldest kept snapshot. */
+  readonly sizeDiff: number;
+  readonly countDiff: number;
 }
 
 interface Point {
   /** Minutes since the first kept snapshot. */
   minute: number;
   total: number;
-  sizes: Map<string, number>;
+  statistics: Map<string, Statistic>;
 }
 
 /** Student's t, one-sided 99%, by degrees of freedom 1…30; beyond that the normal's 2.33 is near enough. */
@@ -109,7 +117,6 @@ export class GrowthHistory {
   private readonly samplingInterval: number;
   private readonly points: Point[] = [];
   private firstAt = 0;
-  private latest = new Map<string, Statistic>();
 
   constructor(samplingInterval: number, rules: SuspectRules = DEFAULT_SUSPECT_RULES) {
     this.rules = checkSuspectRules(rules);
@@ -128,13 +135,9 @@ export class GrowthHistory {
   /** `total`: the bytes the growth rate follows (all traced memory, which may include what the statistics leave out). */
   add(takenAt: Date, statistics: readonly Statistic[], total: number): void {
     if (this.points.length === 0) this.firstAt = takenAt.getTime();
-    const sizes = new Map<string, number>();
-    this.latest = new Map();
-    for (const statistic of statistics) {
-      sizes.set(statistic.key, statistic.size);
-      this.latest.set(statistic.key, statistic);
-    }
-    this.points.push({ minute: (takenAt.getTime() - this.firstAt) / 60000, total, sizes });
+    const byKey = new Map<string, Statistic>();
+    for (const statistic of statistics) byKey.set(statistic.key, statistic);
+    this.points.push({ minute: (takenAt.getTime() - this.firstAt) / 60000, total, statistics: byKey });
     if (this.points.length > this.rules.snapshots) this.points.shift();
   }
 
@@ -154,8 +157,9 @@ export class GrowthHistory {
     const { minimumGrowthIntervals, minimumGrowthDeviations } = this.rules;
     const found: Omit<Suspect, 'share'>[] = [];
     let growing = 0;
-    for (const [key, statistic] of this.latest) {
-      const sizes = this.points.map((point) => point.sizes.get(key) ?? 0);
+    const oldest = this.points[0].statistics;
+    for (const [key, statistic] of this.points[this.points.length - 1].statistics) {
+      const sizes = this.points.map((point) => point.statistics.get(key)?.size ?? 0);
       const fit = leastSquares(minutes, sizes);
       if (fit.slope <= 0) continue;
       growing += fit.slope;
@@ -164,7 +168,9 @@ export class GrowthHistory {
       const mean = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
       const minimumGrowth = Math.max(minimumGrowthIntervals * this.samplingInterval, minimumGrowthDeviations * Math.sqrt(mean * this.samplingInterval));
       if (grewIn >= this.rules.grewIn && growth >= minimumGrowth && growsSurely(fit)) {
-        found.push({ statistic, rate: fit.slope, grewIn, periods: this.rules.periods });
+        const before = oldest.get(key);
+        const sizeDiff = statistic.size - (before?.size ?? 0);
+        found.push({ statistic, rate: fit.slope, grewIn, periods: this.rules.periods, sizeDiff, countDiff: statistic.count - (before?.count ?? 0) });
       }
     }
     return found.sort((a, b) => b.rate - a.rate).map((suspect) => ({ ...suspect, share: suspect.rate / growing }));

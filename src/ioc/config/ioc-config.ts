@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CA_LIMITS, type CaLimits } from '../../ca/server/limits';
+import { checkSuspectWindow } from '../../tracing/suspects';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
 
 export const KEY_TYPES = ['lineno', 'filename', 'traceback', 'package'] as const;
@@ -60,6 +61,14 @@ export interface IocConfig {
     mode: (typeof TRACE_MODES)[number];
     /** TraceDump writes here and nowhere else. */
     dumpDirectory: string;
+    /**
+     * Turn V8's inlining off (--no-turbo-inlining, --no-maglev-inlining) at start, so allocations
+     * are credited to the function that makes them, not to the one it was inlined into; hot code
+     * gets slower (see README: Inlining).
+     */
+    exactFrames: boolean;
+    /** Leak suspects: the last `snapshots` kept; a suspect grew in `grewIn` of the last `periods`. */
+    suspects: { snapshots: number; periods: number; grewIn: number };
   };
   status: { period: number };
   /** EPICS access security: no file, everyone may read and write every PV (as an IOC without asSetFilename). */
@@ -85,13 +94,15 @@ export const DEFAULT_CONFIG: IocConfig = {
   pva: { maxPayloadSize: 64 * 1024 * 1024 },
   tracing: {
     enabled: false,
-    samplingInterval: 32768,
+    samplingInterval: 65536,
     period: 10,
     count: 10,
     keyType: 'lineno',
     cumulative: false,
     mode: 'live',
     dumpDirectory: 'dumps',
+    exactFrames: false,
+    suspects: { snapshots: 12, periods: 6, grewIn: 5 },
   },
   status: { period: 1 },
   accessSecurity: { macros: '', useClientIpAddress: false },
@@ -142,6 +153,12 @@ const configCheck = object({
     cumulative: boolean(),
     mode: oneOf(TRACE_MODES),
     dumpDirectory: string({ nonEmpty: true }),
+    exactFrames: boolean(),
+    suspects: object({
+      snapshots: number(3, 1000, { integer: true }),
+      periods: number(1, 999, { integer: true }),
+      grewIn: number(1, 999, { integer: true }),
+    }),
   }),
   status: object({ period: number(0.1, 3600) }),
   accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
@@ -179,7 +196,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     ca: { ...DEFAULT_CONFIG.ca, ...checked.ca, limits: { ...DEFAULT_CONFIG.ca.limits, ...checked.ca?.limits } },
     protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
     pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
-    tracing: { ...DEFAULT_CONFIG.tracing, ...checked.tracing },
+    tracing: resolveTracing(checked.tracing, source),
     status: { ...DEFAULT_CONFIG.status, ...checked.status },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
@@ -187,6 +204,17 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
   };
   config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
   return config;
+}
+
+/** The tracing settings, with the leak-suspect rules checked against each other. */
+function resolveTracing(checked: Partial<IocConfig['tracing']> | undefined, source: string): IocConfig['tracing'] {
+  const tracing = { ...DEFAULT_CONFIG.tracing, ...checked, suspects: { ...DEFAULT_CONFIG.tracing.suspects, ...checked?.suspects } };
+  try {
+    checkSuspectWindow(tracing.suspects);
+  } catch (error) {
+    throw new ConfigError(`${source}: $.tracing.suspects: ${(error as Error).message}`);
+  }
+  return tracing;
 }
 
 function resolveAccessSecurity(checked: Partial<IocConfig['accessSecurity']> | undefined, baseDirectory: string): IocConfig['accessSecurity'] {

@@ -5,8 +5,16 @@ import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
+import { DEFAULT_SUSPECT_RULES } from '../../tracing/suspects';
 import type { TraceReporter } from '../tracing/trace-reporter';
-import { fitText } from './text-waveform';
+import { inliningNote } from '../exact-frames';
+import { TraceResults } from './trace-results';
+
+/** The noise rules of leak suspects, which the configuration does not expose. */
+const SUSPECT_NOISE_RULES = {
+  minimumGrowthIntervals: DEFAULT_SUSPECT_RULES.minimumGrowthIntervals,
+  minimumGrowthDeviations: DEFAULT_SUSPECT_RULES.minimumGrowthDeviations,
+};
 
 export interface MemoryTracingGroupOptions {
   database: Database;
@@ -24,9 +32,6 @@ export interface MemoryTracingGroup {
 
 interface Records {
   enable: RecordHandle<'number'>;
-  top: RecordHandle<'array'>;
-  diff: RecordHandle<'array'>;
-  peakTop: RecordHandle<'array'>;
   count: RecordHandle<'number'>;
   period: RecordHandle<'number'>;
   keyType: RecordHandle<'number'>;
@@ -53,9 +58,6 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   const number = (name: string) => database.record(prefix + name, 'number');
   const records: Records = {
     enable: number('EnableTracing'),
-    top: database.record(prefix + 'TraceTopAllocations', 'array'),
-    diff: database.record(prefix + 'TraceDiffResults', 'array'),
-    peakTop: database.record(prefix + 'TracePeakAllocations', 'array'),
     count: number('TraceCount'),
     period: number('TracePeriod'),
     keyType: number('TraceKeyType'),
@@ -70,7 +72,10 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     status: database.record(prefix + 'TraceStatus', 'string'),
     duration: number('TraceDuration'),
   };
-  const capacity = (handle: RecordHandle) => Number(handle.field('NELM'));
+  const results = new TraceResults(database, prefix);
+  const note = inliningNote(settings.exactFrames);
+  /** What TraceStatus says while sampling: which process, and whether inlining is off. */
+  const tracingStatus = `tracing this process (pid ${process.pid})${settings.exactFrames ? ', exact frames' : ''}`;
 
   // Settings from the configuration become the records' initial values; clients change them from there.
   records.count.set(settings.count);
@@ -109,9 +114,9 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
 
   const startSampling = async () => {
-    await reporter.start({ samplingInterval: records.samplingInterval.get(), mode: mode() });
+    await reporter.start({ samplingInterval: records.samplingInterval.get(), mode: mode(), suspects: { ...settings.suspects, ...SUSPECT_NOISE_RULES } });
     peakBytes = 0;
-    records.status.set('tracing');
+    records.status.set(tracingStatus);
     log.info({ samplingInterval: records.samplingInterval.get(), mode: mode() }, 'heap tracing started');
     await takeSnapshot();
     schedule();
@@ -128,13 +133,9 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     if (!reporter.tracing) return;
     const report = await reporter.report({ count: records.count.get(), keyType: keyType(), cumulative: records.cumulative.get() === 1 });
     const stamp = { timeStamp: report.takenAt };
-    records.top.set(fitText(report.top, capacity(records.top)), stamp);
-    const diff = report.diff ?? 'no previous snapshot: the next one is compared with this one';
-    records.diff.set(fitText(diff, capacity(records.diff)), stamp);
-    if (report.traced >= peakBytes) {
-      peakBytes = report.traced;
-      records.peakTop.set(fitText(report.top, capacity(records.peakTop)), stamp);
-    }
+    const peak = report.traced >= peakBytes;
+    if (peak) peakBytes = report.traced;
+    results.publish(report, peak, note);
     records.tracedMemory.set(report.traced, stamp);
     records.tracedMemoryPeak.set(peakBytes, stamp);
     records.duration.set(report.durationMs, stamp);

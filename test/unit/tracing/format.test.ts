@@ -82,7 +82,7 @@ describe('formatTopStatistics', () => {
       [
         'Top 2 functions (file:line is where the allocating function starts)',
         '#1: app.js:2: 1234.5 KiB',
-        '    function retainA(bytes) {',
+        '    retainA: function retainA(bytes) {',
         '#2: gone.js:7: 2.0 KiB',
         '    (anonymous)',
         '2 other: 1.5 KiB',

@@ -41,6 +41,6 @@ describe('source maps', () => {
     const tsLine = lineOf(original, 'export function retainReadings(');
     expect(result.top[0]).toMatchObject({ functionName: 'retainReadings', file: original, line: tsLine });
     expect(result.text).toContain(`retain.ts:${tsLine}: `);
-    expect(result.text).toContain('    export function retainReadings(count: number): number {');
+    expect(result.text).toContain('    retainReadings: export function retainReadings(count: number): number {');
   });
 });

@@ -13,7 +13,7 @@ describe('a worker observing the main thread', () => {
     expect(result.top[0].size).toBeGreaterThan(8 * 1024 * 1024);
     // Heap totals are the observed (main) isolate's, which holds the retained items.
     expect(result.heap.heapUsed).toBeGreaterThan(result.top[0].size / 2);
-    expect(result.text).toMatch(/#1: worker\.js:\d+: \d+\.\d KiB\n {4}function retainOnMain\(items\) \{/);
+    expect(result.text).toMatch(/#1: worker\.js:\d+: \d+\.\d KiB\n {4}retainOnMain: function retainOnMain\(items\) \{/);
   });
 });
 
