@@ -3,6 +3,7 @@ import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
 import { resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
 import { compiledModule } from './compiled-module';
+import { turnInliningOff } from './exact-frames';
 import { startIocCore } from './ioc-core';
 import { ProcessMetricsCollector } from './stats/metrics';
 import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
@@ -43,6 +44,8 @@ export async function startIoc(options: StartIocOptions = {}): Promise<Ioc> {
 
 /** Starts an IOC from a resolved configuration (the CLI's path). */
 export async function startConfiguredIoc(config: IocConfig, logger: Logger): Promise<Ioc> {
+  // Before anything else runs hot: only code optimised from now on keeps its own frames.
+  if (config.tracing.exactFrames) turnInliningOff();
   const collector = new ProcessMetricsCollector({ periodSeconds: config.status.period });
   try {
     return config.thread === 'main' ? await startInThisThread(config, logger, collector) : await startInWorker(config, logger, collector);

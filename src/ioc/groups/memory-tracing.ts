@@ -74,8 +74,11 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   };
   const results = new TraceResults(database, prefix);
   const note = inliningNote(settings.exactFrames);
-  /** What TraceStatus says while sampling: which process, and whether inlining is off. */
-  const tracingStatus = `tracing this process (pid ${process.pid})${settings.exactFrames ? ', exact frames' : ''}`;
+  /**
+   * What TraceStatus says while sampling: the process the IOC runs in (the host service, or the
+   * standalone IOC itself), and whether inlining is off; within the 39 characters caget shows.
+   */
+  const tracingStatus = `tracing this process${settings.exactFrames ? ', exact frames' : ''}`;
 
   // Settings from the configuration become the records' initial values; clients change them from there.
   records.count.set(settings.count);
