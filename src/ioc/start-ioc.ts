@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
-import { resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
+import { ConfigError, resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
 import { compiledModule } from './compiled-module';
 import { turnInliningOff } from './exact-frames';
 import { startIocCore } from './ioc-core';
@@ -29,6 +29,11 @@ export interface Ioc {
 export type StartIocOptions = IocOptions & {
   /** The host's logger, in main-thread mode; a worker logs through a logger of its own made from `logging`. */
   logger?: Logger;
+  /**
+   * `tracing.exactFrames`, where a host looks for it first: V8's inlining is turned off as this
+   * call starts, so call startIoc before the service's code warms up (see README: Inlining).
+   */
+  exactFrames?: boolean;
 };
 
 /**
@@ -37,8 +42,10 @@ export type StartIocOptions = IocOptions & {
  * event loop is blocked; `thread: 'main'` serves it from the calling thread.
  */
 export async function startIoc(options: StartIocOptions = {}): Promise<Ioc> {
-  const { logger, ...settings } = options;
+  const { logger, exactFrames, ...settings } = options;
   const config = resolveIocConfig(settings, process.cwd(), 'startIoc options');
+  if (exactFrames !== undefined && typeof exactFrames !== 'boolean') throw new ConfigError(`startIoc options: $.exactFrames: must be a boolean`);
+  if (exactFrames !== undefined) config.tracing.exactFrames = exactFrames;
   return startConfiguredIoc(config, logger ?? createLogger(config.logging));
 }
 

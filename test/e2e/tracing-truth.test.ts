@@ -80,7 +80,7 @@ interface Inlined {
 
 async function traceInlinedLeak(exactFrames: boolean): Promise<{ result: Inlined; retained: number }> {
   const prefix = exactFrames ? 'EXACT:' : 'INLINED:';
-  const service = await startService({ prefix, tracing: { samplingInterval: 16384, period: 600, exactFrames } });
+  const service = await startService({ prefix, exactFrames, tracing: { samplingInterval: 16384, period: 600 } });
   try {
     await command(service, 'warm', /^warm$/);
     await runPyepics(`${ENABLE(prefix)}emit({})`, service.env, 40_000);
