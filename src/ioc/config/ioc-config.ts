@@ -172,8 +172,9 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'tracing'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
+  tracing?: Partial<Omit<IocConfig['tracing'], 'suspects'>> & { suspects?: Partial<IocConfig['tracing']['suspects']> };
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
   ca?: Partial<Omit<IocConfig['ca'], 'limits'>> & { limits?: Partial<CaLimits> };
 };
@@ -207,7 +208,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
 }
 
 /** The tracing settings, with the leak-suspect rules checked against each other. */
-function resolveTracing(checked: Partial<IocConfig['tracing']> | undefined, source: string): IocConfig['tracing'] {
+function resolveTracing(checked: IocOptions['tracing'], source: string): IocConfig['tracing'] {
   const tracing = { ...DEFAULT_CONFIG.tracing, ...checked, suspects: { ...DEFAULT_CONFIG.tracing.suspects, ...checked?.suspects } };
   try {
     checkSuspectWindow(tracing.suspects);
