@@ -86,7 +86,7 @@ emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
     for (const line of entries) expect(line).toMatch(/^#\d+: .+:\d+: [\d.]+ KiB$/);
 
     // Snapshots only on request from here, so the diff spans exactly the leak.
-    const baseline = startPyepics<{ top: string; diff: string }>(
+    const baseline = startPyepics<{ top: string; diff: string; topBytes: number[]; diffBytes: number[]; summary: string; growth: number }>(
       `
 epics.caput('MT:TracePeriod', 60, wait=True)
 epics.caput('MT:TraceCount', 3, wait=True)
@@ -96,7 +96,9 @@ say('baseline')
 sys.stdin.readline()
 epics.caput('MT:TraceSnapshot', 1, wait=True)
 time.sleep(0.5)
-emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epics.caget('MT:TraceDiffResults', as_string=True)})
+emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epics.caget('MT:TraceDiffResults', as_string=True),
+      'topBytes': list(epics.caget('MT:TraceTopBytes')), 'diffBytes': list(epics.caget('MT:TraceDiffBytes')),
+      'summary': epics.caget('MT:TraceSummary', as_string=True), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
 `,
       env,
     );
@@ -107,6 +109,12 @@ emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epic
     const top = second.top.split('\n').filter((line) => line.startsWith('#'));
     expect(top).toHaveLength(3);
     expect(second.top).toMatch(/leakInKnownFunction/);
+    // The waveforms hold the lists' figures in rank order; the summary holds what the texts leave out.
+    top.forEach((line, index) => expect(line).toContain(`: ${(second.topBytes[index]! / 1024).toFixed(1)} KiB`));
+    expect(second.diffBytes).toHaveLength(3);
+    expect(second.summary).toMatch(/^Top 3 functions \(file:line is where the allocating function starts\)\n(\d+ other: [\d.]+ KiB\n)?Total: [\d.]+ KiB\n/);
+    // 24 MB within seconds is far beyond TraceGrowthRate's HIHI (100 MiB/min): MAJOR, not INVALID.
+    expect(second.growth).toBe(2);
     const diffLines = second.diff.split('\n');
     expect(diffLines).toHaveLength(3);
     expect(diffLines[0]).toMatch(/memory-tracing\.test\.ts:\d+: size=[\d.]+ [KM]iB \(\+[\d.]+ [KM]iB\), count=\d+ \(\+\d+\), average=[\d.]+ (B|KiB)$/);

@@ -1,4 +1,5 @@
 import type { Database, RecordHandle } from '../../database';
+import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import { MAX_DBR_STRING_BYTES } from '../../database/text';
 import type { ResultRow } from '../../tracing';
 import type { TraceList, TraceReport } from '../tracing/trace-reporter';
@@ -15,6 +16,8 @@ interface ListRecords {
 type Stamp = { timeStamp: Date };
 
 const ELLIPSIS = '...';
+const NO_DIFF: TraceList = { text: 'no previous snapshot: the next one is compared with this one', rows: [] };
+const NO_GROWTH_RATE = 'no growth rate: it needs two snapshots in live mode';
 
 /**
  * A location in a DBR_STRING element (39 bytes and its NUL): the end of a long path is the part
@@ -67,14 +70,14 @@ export class TraceResults {
     const stamp = { timeStamp: report.takenAt };
     this.postList(this.lists.top, report.top, stamp);
     // The diff list's numbers are its changes, the figures it is ranked by.
-    if (report.diff) this.postList(this.lists.diff, report.diff, stamp, (row) => [row.deltaBytes, row.deltaCount]);
-    else this.lists.diff.text.set(fitText('no previous snapshot: the next one is compared with this one', capacity(this.lists.diff.text)), stamp);
+    this.postList(this.lists.diff, report.diff ?? NO_DIFF, stamp, (row) => [row.deltaBytes, row.deltaCount]);
     if (peak) this.postList(this.lists.peak, report.top, stamp);
     this.postList(this.lists.suspects, report.suspects, stamp);
     this.suspectRates.set(report.suspects.rates.slice(0, capacity(this.suspectRates)), stamp);
     this.summary.set(fitText(`${report.summary}\n${note}`, capacity(this.summary)), stamp);
     this.selfMemory.set(report.ownCode, stamp);
     if (report.growthRate !== null) this.growthRate.set(report.growthRate, stamp);
+    else this.growthRate.set(0, { ...stamp, severity: AlarmSeverity.INVALID, status: AlarmStatus.UDF, message: NO_GROWTH_RATE });
     this.topSuspectRate.set(report.topSuspectRate, stamp);
   }
 

@@ -48,7 +48,8 @@ export class TraceReportBuilder {
     }
     this.history.add(raw.takenAt, statistics, raw.size);
     const suspects = this.settings.mode === 'live' ? this.history.suspects() : [];
-    const growthRate = this.history.growthRate();
+    // What allocated mode traces is each period's allocations: their trend is no growth.
+    const growthRate = this.settings.mode === 'live' ? this.history.growthRate() : null;
     const ownCode = raw.ownCodeSize();
     const top = statistics.slice(0, count);
     return {
@@ -72,8 +73,8 @@ export class TraceReportBuilder {
 
   private growthLine(growthRate: number | null, suspects: number): string {
     const { kept, needed } = this.history;
+    if (this.settings.mode !== 'live') return 'Growth rate and leak suspects: in live mode only';
     const rate = growthRate === null ? 'Traced memory growth: after 2 snapshots' : `Traced memory grows ${engine.formatSize(growthRate, true)}/min over ${kept} snapshots`;
-    if (this.settings.mode !== 'live') return `${rate}; leak suspects: in live mode only`;
     if (kept < needed) return `${rate}; leak suspects: after ${needed} snapshots (${kept} so far)`;
     return `${rate}; leak suspects: ${suspects}`;
   }
