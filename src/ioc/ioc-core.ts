@@ -1,6 +1,6 @@
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../net/addresses';
-import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
+import { createPvaServer, readPvaServerEnvironment, TableProvider, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';
 import type { ObservedThread } from '../tracing';
@@ -105,6 +105,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
+  const tables = new TableProvider(database);
   let accessSecurity: AccessSecurity;
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
@@ -119,7 +120,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
       });
     }
     if (config.protocols.pva) {
-      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config, env), maxPayloadSize: config.pva.maxPayloadSize });
+      pvaServer = await createPvaServer({ provider: tables, logger, env, config: pvaServerSettings(config, env), maxPayloadSize: config.pva.maxPayloadSize });
     }
   } catch (error) {
     await server?.close();
@@ -127,7 +128,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     throw error;
   }
   const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
-    ? createMemoryTracingGroup({ database, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
+    ? createMemoryTracingGroup({ database, tables, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
     : undefined;
   const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
     ? createIocStatsGroup({

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
+import type { TableProvider } from '../../pva/server';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import { DEFAULT_SUSPECT_RULES } from '../../tracing/suspects';
@@ -18,6 +19,8 @@ const SUSPECT_NOISE_RULES = {
 
 export interface MemoryTracingGroupOptions {
   database: Database;
+  /** Where the lists' NTTables are served (pvAccess only). */
+  tables: TableProvider;
   prefix: string;
   settings: IocConfig['tracing'];
   /** The engine, in this thread or in a worker of its own; the group closes it. */
@@ -53,7 +56,7 @@ interface Records {
  * published as tracemalloc-style text with the snapshot's time stamp.
  */
 export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): MemoryTracingGroup {
-  const { database, prefix, settings, reporter, logger } = options;
+  const { database, tables, prefix, settings, reporter, logger } = options;
   const log = logger.child({ group: 'memoryTracing' });
   const number = (name: string) => database.record(prefix + name, 'number');
   const records: Records = {
@@ -72,7 +75,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     status: database.record(prefix + 'TraceStatus', 'string'),
     duration: number('TraceDuration'),
   };
-  const results = new TraceResults(database, prefix);
+  const results = new TraceResults(database, prefix, tables);
   const note = inliningNote(settings.exactFrames);
   /**
    * What TraceStatus says while sampling: the process the IOC runs in (the host service, or the

@@ -1,6 +1,7 @@
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import { MAX_DBR_STRING_BYTES } from '../../database/text';
+import { TablePv, type TableColumn, type TableProvider } from '../../pva/server';
 import type { ResultRow } from '../../tracing';
 import type { TraceList, TraceReport } from '../tracing/trace-reporter';
 import { fitText } from './text-waveform';
@@ -11,6 +12,25 @@ interface ListRecords {
   bytes: RecordHandle<'array'>;
   counts: RecordHandle<'array'>;
   locations: RecordHandle<'array'>;
+  /** The NTTable the text record names with info(Q:table, NAME), if it names one. */
+  table: TablePv | undefined;
+}
+
+/** The NTTable columns of a list, in ResultRow's terms. */
+const TABLE_COLUMNS: readonly (TableColumn & { name: keyof ResultRow })[] = [
+  { name: 'rank', label: 'rank', type: 'int' },
+  { name: 'location', label: 'location', type: 'string' },
+  { name: 'functionName', label: 'function', type: 'string' },
+  { name: 'package', label: 'package', type: 'string' },
+  { name: 'bytes', label: 'bytes', type: 'double' },
+  { name: 'count', label: 'count', type: 'double' },
+  { name: 'deltaBytes', label: 'delta bytes', type: 'double' },
+  { name: 'deltaCount', label: 'delta count', type: 'double' },
+  { name: 'external', label: 'external', type: 'boolean' },
+];
+
+function tableRows(rows: readonly ResultRow[]): Record<string, unknown[]> {
+  return Object.fromEntries(TABLE_COLUMNS.map((column) => [column.name, rows.map((row) => row[column.name])]));
 }
 
 type Stamp = { timeStamp: Date };
@@ -32,7 +52,7 @@ export function fitLocation(location: string): string {
 
 /**
  * The records of memoryTracing.db that carry results: the lists (top, diff, peak, leak suspects)
- * as text and as numeric and string waveforms, the summary, and the figures an alarm server or an
+ * as text, as numeric and string waveforms and as NTTables over pvAccess, the summary, and the figures an alarm server or an
  * archiver follows (own memory, growth rate, fastest suspect).
  */
 export class TraceResults {
@@ -43,14 +63,22 @@ export class TraceResults {
   private readonly growthRate: RecordHandle<'number'>;
   private readonly topSuspectRate: RecordHandle<'number'>;
 
-  constructor(database: Database, prefix: string) {
+  constructor(database: Database, prefix: string, tables: TableProvider) {
     const array = (name: string) => database.record(prefix + name, 'array');
     const number = (name: string) => database.record(prefix + name, 'number');
+    const tableBeside = (record: RecordHandle) => {
+      const name = record.info('Q:table');
+      if (!name) return undefined;
+      const table = new TablePv(name, TABLE_COLUMNS);
+      tables.add(table);
+      return table;
+    };
     const list = (text: string, data: string): ListRecords => ({
       text: array(text),
       bytes: array(`Trace${data}Bytes`),
       counts: array(`Trace${data}Counts`),
       locations: array(`Trace${data}Locations`),
+      table: tableBeside(array(text)),
     });
     this.lists = {
       top: list('TraceTopAllocations', 'Top'),
@@ -87,6 +115,7 @@ export class TraceResults {
     records.bytes.set(rows.map((row) => figures(row)[0]), stamp);
     records.counts.set(rows.map((row) => figures(row)[1]), stamp);
     records.locations.set(rows.map((row) => fitLocation(row.location)), stamp);
+    records.table?.update(tableRows(list.rows), stamp.timeStamp);
   }
 }
 
