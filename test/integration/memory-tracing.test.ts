@@ -110,11 +110,15 @@ emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epic
     expect(top).toHaveLength(3);
     expect(second.top).toMatch(/leakInKnownFunction/);
     // The waveforms hold the lists' figures in rank order; the summary holds what the texts leave out.
-    top.forEach((line, index) => expect(line).toContain(`: ${(second.topBytes[index]! / 1024).toFixed(1)} KiB`));
+    top.forEach((line, index) => {
+      const kib = Number(/: ([\d.]+) KiB$/.exec(line)![1]);
+      // Rounded as Python's %.1f (ties to even).
+      expect(Math.abs(second.topBytes[index]! / 1024 - kib)).toBeLessThanOrEqual(0.05);
+    });
     expect(second.diffBytes).toHaveLength(3);
     expect(second.summary).toMatch(/^Top 3 functions \(file:line is where the allocating function starts\)\n(\d+ other: [\d.]+ KiB\n)?Total: [\d.]+ KiB\n/);
-    // 24 MB within seconds is far beyond TraceGrowthRate's HIHI (100 MiB/min): MAJOR, not INVALID.
-    expect(second.growth).toBe(2);
+    // 24 MB within seconds is beyond TraceGrowthRate's HIGH (10 MiB/min), however slow the machine: in alarm, not INVALID.
+    expect([1, 2]).toContain(second.growth);
     const diffLines = second.diff.split('\n');
     expect(diffLines).toHaveLength(3);
     expect(diffLines[0]).toMatch(/memory-tracing\.test\.ts:\d+: size=[\d.]+ [KM]iB \(\+[\d.]+ [KM]iB\), count=\d+ \(\+\d+\), average=[\d.]+ (B|KiB)$/);
