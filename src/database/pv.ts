@@ -151,6 +151,11 @@ export interface ProcessVariable {
    * tagged info(logClientWrites, "NO") asks; every other write is logged at INFO.
    */
   readonly logClientWrites?: boolean;
+  /**
+   * True for a PV built by memtrace-ioc itself that runs no user code (an NTTable of results): the
+   * servers call it without the guard, which would also hide what kind of PV it is.
+   */
+  readonly runsNoUserCode?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
   alarm(): AlarmState;

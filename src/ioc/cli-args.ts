@@ -12,6 +12,7 @@ export type CliCommand =
       accessSecurity?: Required<Pick<IocConfig['accessSecurity'], 'file' | 'macros'>>;
       listPvs: boolean;
       pretty: boolean;
+      exactFrames: boolean;
       prefix?: string;
     };
 
@@ -22,6 +23,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: memtrace-ioc [options]
 
 Serves this process's memory (heap tracing and process statistics) over EPICS Channel Access.
+The standalone IOC traces its own process; to trace a Node service, embed it with startIoc().
 Takes softIoc's database options, so it can stand in where softIoc is started.
 
   -d FILE           load an EPICS database (.db) file; repeatable
@@ -31,6 +33,8 @@ Takes softIoc's database options, so it can stand in where softIoc is started.
   -S                softIoc's "no interactive shell": accepted (there is none)
   --config FILE     an ioc.config.json (default: built-in defaults)
   --prefix P        the prefix of the memoryTracing and iocStats PVs (default MEMTRACE:)
+  --exact-frames    turn V8's inlining off, so allocations are credited to the function
+                    that makes them (slower hot code; see README: Inlining)
   --list-pvs        print the PV names that would be served, and exit
   --pretty          human-readable logs instead of JSON lines
   --version         print the version and exit
@@ -48,6 +52,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
   let prefix: string | undefined;
   let listPvs = false;
   let pretty = false;
+  let exactFrames = false;
   for (let index = 0; index < argv.length; index++) {
     const option = argv[index]!;
     const value = (): string => {
@@ -84,6 +89,9 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       case '--pretty':
         pretty = true;
         break;
+      case '--exact-frames':
+        exactFrames = true;
+        break;
       case '-a':
         accessSecurity = { file: value(), macros };
         break;
@@ -97,6 +105,7 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     databases,
     listPvs,
     pretty,
+    exactFrames,
     ...(prefix !== undefined ? { prefix } : {}),
     ...(accessSecurity ? { accessSecurity } : {}),
   };

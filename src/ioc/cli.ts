@@ -30,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     prefix: command.prefix ?? base.prefix,
     databases: [...base.databases, ...command.databases.map((entry) => ({ ...entry, file: path.resolve(entry.file) }))],
     logging: { ...base.logging, pretty: base.logging.pretty || command.pretty },
+    tracing: { ...base.tracing, exactFrames: base.tracing.exactFrames || command.exactFrames },
     accessSecurity: command.accessSecurity
       ? { ...base.accessSecurity, ...command.accessSecurity, file: path.resolve(command.accessSecurity.file) }
       : base.accessSecurity,

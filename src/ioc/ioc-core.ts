@@ -1,7 +1,7 @@
 import type { ServerLimits } from '../net/limits';
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../net/addresses';
-import { createPvaServer, readPvaServerEnvironment, type PvaServer, type PvaServerEnvironment } from '../pva/server';
+import { createPvaServer, readPvaServerEnvironment, TableProvider, type PvaServer, type PvaServerEnvironment } from '../pva/server';
 import { Database } from '../database';
 import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
@@ -122,6 +122,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
+  // pvAccess serves the tracing lists as NTTables besides the records.
+  const tables = new TableProvider(database);
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
@@ -135,7 +137,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
       });
     }
     if (config.protocols.pva) {
-      pvaServer = await createPvaServer({ provider: database, logger, env, config: pvaServerSettings(config, env), limits: protocolLimits(config, 'pva') });
+      pvaServer = await createPvaServer({ provider: tables, logger, env, config: pvaServerSettings(config, env), limits: protocolLimits(config, 'pva') });
     }
   } catch (error) {
     await server?.close();
@@ -143,7 +145,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     throw error;
   }
   const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
-    ? createMemoryTracingGroup({ database, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
+    ? createMemoryTracingGroup({ database, tables, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
     : undefined;
   const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
     ? createIocStatsGroup({

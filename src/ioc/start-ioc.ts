@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
 import { registerExternalSampler } from '../tracing';
-import { resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
+import { ConfigError, resolveIocConfig, type IocConfig, type IocOptions } from './config/ioc-config';
 import { compiledModule } from './compiled-module';
+import { turnInliningOff } from './exact-frames';
 import { startIocCore } from './ioc-core';
 import { ProcessMetricsCollector } from './stats/metrics';
 import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
@@ -29,6 +30,11 @@ export interface Ioc {
 export type StartIocOptions = IocOptions & {
   /** The host's logger, in main-thread mode; a worker logs through a logger of its own made from `logging`. */
   logger?: Logger;
+  /**
+   * `tracing.exactFrames`, where a host looks for it first: V8's inlining is turned off as this
+   * call starts, so call startIoc before the service's code warms up (see README: Inlining).
+   */
+  exactFrames?: boolean;
 };
 
 /**
@@ -37,8 +43,10 @@ export type StartIocOptions = IocOptions & {
  * event loop is blocked; `thread: 'main'` serves it from the calling thread.
  */
 export async function startIoc(options: StartIocOptions = {}): Promise<Ioc> {
-  const { logger, ...settings } = options;
+  const { logger, exactFrames, ...settings } = options;
   const config = resolveIocConfig(settings, process.cwd(), 'startIoc options');
+  if (exactFrames !== undefined && typeof exactFrames !== 'boolean') throw new ConfigError(`startIoc options: $.exactFrames: must be a boolean`);
+  if (exactFrames !== undefined) config.tracing.exactFrames = exactFrames;
   return startConfiguredIoc(config, logger ?? createLogger(config.logging));
 }
 
@@ -62,6 +70,8 @@ function prepareExternalSampling(config: IocConfig, logger: Logger): () => void 
 
 /** Starts an IOC from a resolved configuration (the CLI's path). */
 export async function startConfiguredIoc(config: IocConfig, logger: Logger): Promise<Ioc> {
+  // Before anything else runs hot: only code optimised from now on keeps its own frames.
+  if (config.tracing.exactFrames) turnInliningOff();
   const stopEarlySampling = prepareExternalSampling(config, logger);
   const collector = new ProcessMetricsCollector({ periodSeconds: config.status.period });
   try {

@@ -39,7 +39,7 @@ export function guardProvider(provider: PvProvider, logger: Logger): PvProvider 
         logs.lookups.error({ err: error, pv: name }, 'PV provider failed');
         return undefined;
       }
-      return pv && new GuardedPv(pv, logs.handlers);
+      return pv && (pv.runsNoUserCode ? pv : new GuardedPv(pv, logs.handlers));
     },
   };
   if (provider.subscribeAccessChanges) guarded.subscribeAccessChanges = (listener) => provider.subscribeAccessChanges!(listener);

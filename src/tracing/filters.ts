@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { type Frame, type StackNode, stackNode, type Trace } from './frames';
-import { ENGINE_DIRECTORY } from './frame-resolver';
+import { type Frame, type StackNode, stackNode, Trace } from './frames';
+import { ENGINE_DIRECTORY, OWN_DIRECTORY } from './frame-resolver';
 import { escapeGlob, globToRegExp } from './glob';
 
 export type FilterDescriptor =
@@ -76,16 +76,21 @@ export class FrameFilter {
 
 export type TraceFilter = Filter | FrameFilter;
 
+/** Node's internals (`node:*`) and V8's pseudo-frames (`(V8 API)`, `(deopt)`…): their allocations count for the code that called them. */
+export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([new FrameFilter('node:*'), new FrameFilter('(*)')]);
+
 /**
- * What `snapshot.filterTraces()` applies when given no filters: drop the engine's own allocations
- * (its snapshots are live memory too), and hide Node's internals (`node:*`) and V8's pseudo-frames
- * (`(V8 API)`, `(deopt)`…) so their allocations count for the code that called them.
+ * memtrace-ioc's own allocations: whatever the engine allocates (its snapshots are live memory
+ * too), called from anywhere, and whatever the IOC's code allocates itself, i.e. where the newest
+ * frame (after HIDDEN_FRAMES) is ours. A user's callback that the IOC calls stays the user's.
  */
-export const DEFAULT_FILTERS: readonly TraceFilter[] = Object.freeze([
+export const OWN_CODE: readonly TraceFilter[] = Object.freeze([
   new Filter(false, `${escapeGlob(ENGINE_DIRECTORY + path.sep)}*`, { allFrames: true }),
-  new FrameFilter('node:*'),
-  new FrameFilter('(*)'),
+  new Filter(false, `${escapeGlob(OWN_DIRECTORY + path.sep)}*`),
 ]);
+
+/** What `snapshot.filterTraces()` applies when given no filters: the user's code only. */
+export const DEFAULT_FILTERS: readonly TraceFilter[] = Object.freeze([...OWN_CODE, ...HIDDEN_FRAMES]);
 
 /** Two filters are the same when they would select the same traces. */
 export function filterKey(filter: TraceFilter): string {

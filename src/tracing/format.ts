@@ -8,13 +8,16 @@ export interface FormatOptions {
   root?: string;
 }
 
-export interface TopOptions extends FormatOptions {
-  /** How many statistics to list before summing the rest (default 10). */
+export interface TopLinesOptions extends FormatOptions {
+  /** How many statistics to list (default 10). */
   limit?: number;
-  /** First line; default names the key type and says what a `lineno` location means. */
-  title?: string;
-  /** Show each function's source line where the file is readable (default true). */
+  /** Show a lineno entry's source line after its function name where the file is readable (default true). */
   sourceLines?: boolean;
+}
+
+export interface TopOptions extends TopLinesOptions {
+  /** First line; default names the key type and says what a location means. */
+  title?: string;
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -56,15 +59,20 @@ export function displayPath(file: string, root: string): string {
 }
 
 function frameLocation(frame: Frame, root: string): string {
-  return frame.line > 0 ? `${displayPath(frame.file, root)}:${frame.line}` : displayPath(frame.file, root);
+  return `${displayPath(frame.file, root)}:${frame.line}`;
 }
 
-/** The key as a person reads it: `src/app.ts:42`, `src/app.ts`, the newest frame of a traceback, or the package. */
+/**
+ * The key as tracemalloc's `str(Traceback)` prints it, i.e. its oldest frame's `file:line`:
+ * `src/app.ts:42` for lineno (where the allocating function starts), `src/app.ts:0` for filename
+ * (tracemalloc's filename statistics carry line 0), the stack's oldest frame for traceback, and
+ * the package name for package statistics (tracemalloc has no such key).
+ */
 export function formatKey(statistic: Statistic, options: FormatOptions = {}): string {
   const root = options.root ?? process.cwd();
   const frames = statistic.traceback;
   if (frames.length === 0) return statistic.key;
-  return frameLocation(frames[frames.length - 1], root);
+  return frameLocation(frames[0], root);
 }
 
 function average(size: number, count: number): string {
@@ -89,7 +97,7 @@ export function formatStatisticDiff(diff: StatisticDiff, options: FormatOptions 
 const TITLES: Record<KeyType, (limit: number) => string> = {
   lineno: (limit) => `Top ${limit} functions (file:line is where the allocating function starts)`,
   filename: (limit) => `Top ${limit} files`,
-  traceback: (limit) => `Top ${limit} stacks (file:line is where each function starts)`,
+  traceback: (limit) => `Top ${limit} stacks (file:line is the oldest frame, where its function starts)`,
   package: (limit) => `Top ${limit} packages`,
 };
 
@@ -97,22 +105,73 @@ function functionName(frame: Frame): string {
   return frame.functionName || '(anonymous)';
 }
 
-/** The indented lines under one entry: the function and its first source line, or the whole stack. */
-function detailLines(statistic: Statistic, root: string, showSource: boolean): string[] {
+/** `[external, ± 6.1 MiB]`; nothing for a V8-heap statistic whose uncertainty is not known (a dump of another tool). */
+function marks(statistic: Statistic): string {
+  const parts: string[] = [];
+  if (statistic.external) parts.push('external');
+  if (statistic.uncertainty > 0) parts.push(`± ${formatSize(statistic.uncertainty)}`);
+  return parts.length > 0 ? `[${parts.join(', ')}]` : '';
+}
+
+/**
+ * The free text under an entry: the function and its first source line (caproto prints only the
+ * source line; the name stays readable where a source map is off by a few lines), a stack, or nothing.
+ */
+function describe(statistic: Statistic, root: string, showSource: boolean): string {
   const frames = statistic.traceback;
   if (statistic.keyType === 'lineno') {
     const frame = frames[0];
     const source = showSource ? sharedSourceLines.line(frame.file, frame.line) : undefined;
-    return [`    ${functionName(frame)}${source ? `: ${source}` : ''}`];
+    return source ? `${functionName(frame)}: ${source}` : functionName(frame);
   }
   if (statistic.keyType === 'traceback') {
-    return frames.map((frame) => `    ${frameLocation(frame, root)}: ${functionName(frame)}`);
+    return frames
+      .map((frame) => `${functionName(frame)} (${frameLocation(frame, root)})`)
+      .reverse()
+      .join(' <- ');
   }
-  return [];
+  return '';
 }
 
 /**
- * Top statistics as tracemalloc's documentation prints them (its `display_top`):
+ * The top statistics line for line as caproto's MemoryTracingHelper writes TraceTopAllocations
+ * (its `get_top_allocation_info`): `#1: src/app.ts:42: 1234.5 KiB`, then, when there is something
+ * to say, one line indented by four spaces. caproto puts the source line there; we put the
+ * function and its source line, a traceback's stack, and the marks of external memory and uncertainty.
+ */
+export function formatTopLines(statistics: readonly Statistic[], options: TopLinesOptions = {}): string[] {
+  const root = options.root ?? process.cwd();
+  const lines: string[] = [];
+  statistics.slice(0, options.limit ?? 10).forEach((statistic, index) => {
+    lines.push(formatEntry(statistic, index + 1, { root }));
+    const detail = [describe(statistic, root, options.sourceLines ?? true), marks(statistic)].filter(Boolean).join('  ');
+    if (detail) lines.push(`    ${detail}`);
+  });
+  return lines;
+}
+
+/** An entry's first line as caproto writes it: `#1: src/app.ts:42: 1234.5 KiB`. */
+export function formatEntry(statistic: Statistic, rank: number, options: FormatOptions = {}): string {
+  return `#${rank}: ${formatKey(statistic, options)}: ${fixed(statistic.size / 1024, 1)} KiB`;
+}
+
+/** The title of a top list of `limit` entries, saying what a location means for the key type. */
+export function topTitle(keyType: KeyType, limit: number): string {
+  return TITLES[keyType](limit);
+}
+
+/** The lines display_top ends with: `12 other: 80.1 KiB` (when there are others) and `Total: 5303.1 KiB`. */
+export function formatTopTotals(statistics: readonly Statistic[], limit = 10): string[] {
+  const lines: string[] = [];
+  const other = statistics.slice(limit);
+  if (other.length > 0) lines.push(`${other.length} other: ${fixed(other.reduce((sum, s) => sum + s.size, 0) / 1024, 1)} KiB`);
+  lines.push(`Total: ${fixed(statistics.reduce((sum, s) => sum + s.size, 0) / 1024, 1)} KiB`);
+  return lines;
+}
+
+/**
+ * Top statistics as tracemalloc's documentation prints them (its `display_top`): a title, the
+ * entries of formatTopLines, then the others and the total.
  *
  *     Top 10 functions (file:line is where the allocating function starts)
  *     #1: src/app.ts:42: 1234.5 KiB
@@ -122,20 +181,7 @@ function detailLines(statistic: Statistic, root: string, showSource: boolean): s
  *     Total: 5303.1 KiB
  */
 export function formatTopStatistics(statistics: readonly Statistic[], options: TopOptions = {}): string {
-  const root = options.root ?? process.cwd();
   const limit = options.limit ?? 10;
   const keyType = statistics[0]?.keyType ?? 'lineno';
-  const lines = [options.title ?? TITLES[keyType](limit)];
-  statistics.slice(0, limit).forEach((statistic, index) => {
-    lines.push(`#${index + 1}: ${formatKey(statistic, { root })}: ${fixed(statistic.size / 1024, 1)} KiB`);
-    lines.push(...detailLines(statistic, root, options.sourceLines ?? true));
-    // ASCII: CA text waveforms carry UTF-8, which pyepics decodes byte by byte (± would show as Â±).
-    if (statistic.external) lines.push(`    external, +/- ${formatSize(statistic.uncertainty)}`);
-  });
-  const other = statistics.slice(limit);
-  if (other.length > 0) {
-    lines.push(`${other.length} other: ${fixed(other.reduce((sum, s) => sum + s.size, 0) / 1024, 1)} KiB`);
-  }
-  lines.push(`Total: ${fixed(statistics.reduce((sum, s) => sum + s.size, 0) / 1024, 1)} KiB`);
-  return lines.join('\n');
+  return [options.title ?? topTitle(keyType, limit), ...formatTopLines(statistics, options), ...formatTopTotals(statistics, limit)].join('\n');
 }

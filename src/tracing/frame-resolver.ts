@@ -7,6 +7,11 @@ import { SourceMapResolver } from './sourcemaps';
 
 /** The engine's own files (src/tracing or dist/tracing): default filters drop their allocations. */
 export const ENGINE_DIRECTORY = __dirname;
+/**
+ * All of memtrace-ioc's code (src or dist): the IOC's servers and records run in the traced
+ * thread in main-thread mode, and default filters drop what they allocate.
+ */
+export const OWN_DIRECTORY = path.dirname(__dirname);
 
 /** The file of frames V8 knows no script url for. */
 export const NO_SCRIPT = '(no script)';
@@ -63,7 +68,7 @@ export class FrameResolver {
     let file = url === '' ? NO_SCRIPT : url.startsWith('file:') ? fileURLToPath(url) : url;
     let line = Math.max(0, lineNumber + 1);
     let column = Math.max(0, columnNumber + 1);
-    if (this.sourceMaps && path.isAbsolute(file) && !file.startsWith(ENGINE_DIRECTORY + path.sep)) {
+    if (this.sourceMaps && path.isAbsolute(file) && !file.startsWith(OWN_DIRECTORY + path.sep)) {
       const original = this.sourceMaps.resolve(file, line, column);
       if (original) ({ file, line, column } = original);
     }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { heapProfileToSnapshot, snapshotToHeapProfile, type LoadOptions } from './dump';
 import type { Trace } from './frames';
-import { applyFilters, DEFAULT_FILTERS, filterKey, type TraceFilter } from './filters';
+import { applyFilters, DEFAULT_FILTERS, filterKey, HIDDEN_FRAMES, type TraceFilter } from './filters';
 import { diffGroups, groupTraces, type GroupOptions, type KeyType, sortStatistics, type Statistic, type StatisticDiff } from './statistics';
 import type { ExternalTotals, SamplingHeapProfile } from './protocol';
 
@@ -110,6 +110,14 @@ export class Snapshot {
   /** A new snapshot with only the traces the filters keep; no argument means DEFAULT_FILTERS, `[]` a copy. */
   filterTraces(filters: readonly TraceFilter[] = DEFAULT_FILTERS): Snapshot {
     return new Snapshot({ ...this, traces: applyFilters(this.traces, filters), filters: [...this.filters, ...filters] });
+  }
+
+  /**
+   * Estimated bytes of memtrace-ioc's own allocations (OWN_CODE in filters.ts), which the default
+   * filters leave out of the user's statistics.
+   */
+  ownCodeSize(): number {
+    return this.filterTraces(HIDDEN_FRAMES).size - this.filterTraces().size;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ReportOptions } from '../../src/ioc/tracing/trace-reporter';
 import { WorkerTraceReporter } from '../../src/ioc/tracing/worker-reporter';
+import { DEFAULT_SUSPECT_RULES } from '../../src/tracing/suspects';
 
 // The engine in a worker of its own that observes this (the main) thread, as an IOC serving CA
 // from the main thread runs it. Its worker is the compiled one in dist/.
@@ -23,20 +24,21 @@ describe('WorkerTraceReporter', () => {
   });
 
   it('reports the main thread\'s allocations from its worker, then the difference since the last report', async () => {
-    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
     expect(reporter.tracing).toBe(true);
     const first = await reporter.report(OPTIONS);
     expect(first.diff).toBeNull();
     keepArrays(1000);
     const second = await reporter.report(OPTIONS);
-    expect(second.top).toMatch(/keepArrays/);
-    expect(second.diff!.split('\n')[0]).toMatch(/trace-worker\.test\.ts:\d+: size=[\d.]+ [KM]iB \(\+[\d.]+ [KM]iB\)/);
+    expect(second.top.text).toMatch(/keepArrays/);
+    expect(second.top.rows[0]).toMatchObject({ rank: 1, functionName: 'keepArrays' });
+    expect(second.diff!.text.split('\n')[0]).toMatch(/trace-worker\.test\.ts:\d+: size=[\d.]+ [KM]iB \(\+[\d.]+ [KM]iB\)/);
     expect(second.traced).toBeGreaterThan(first.traced);
     expect(second.takenAt.getTime()).toBeGreaterThanOrEqual(first.takenAt.getTime());
   });
 
   it('fails reports with the reason once its worker has died while sampling, and starts afresh', async () => {
-    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
     await (reporter as unknown as { worker: Worker }).worker.terminate();
     await new Promise((resolve) => setImmediate(resolve));
     expect(reporter.tracing).toBe(true);
@@ -45,8 +47,8 @@ describe('WorkerTraceReporter', () => {
 
     await reporter.stop();
     expect(reporter.tracing).toBe(false);
-    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live' });
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
     keepArrays(500);
-    expect((await reporter.report(OPTIONS)).top).toMatch(/^#1: /m);
+    expect((await reporter.report(OPTIONS)).top.text).toMatch(/^#1: /m);
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServerLimits } from '../../net/limits';
+import { checkSuspectWindow } from '../../tracing/suspects';
 import { arrayOf, boolean, number, object, oneOf, string, type Check } from './schema-check';
 import { SETTING_RANGES, rangeRefusal, tracingRanges, withMin, type SettingRange } from './setting-ranges';
 
@@ -94,6 +95,14 @@ export interface IocConfig {
     heapSnapshot: HeapSnapshotConfig;
     /** Lower bounds set on purpose below (or above) the declared ones: see setting-ranges.ts. */
     limits: TracingLimits;
+    /**
+     * Turn V8's inlining off (--no-turbo-inlining, --no-maglev-inlining) at start, so allocations
+     * are credited to the function that makes them, not to the one it was inlined into; hot code
+     * gets slower (see README: Inlining).
+     */
+    exactFrames: boolean;
+    /** Leak suspects: the last `snapshots` kept; a suspect grew in `grewIn` of the last `periods`. */
+    suspects: { snapshots: number; periods: number; grewIn: number };
   };
   status: { period: number; limits: { minPeriod: number } };
   /** EPICS access security: no file, everyone may read and write every PV (as an IOC without asSetFilename). */
@@ -137,6 +146,8 @@ export const DEFAULT_CONFIG: IocConfig = {
       force: false,
     },
     limits: { minPeriod: SETTING_RANGES.tracePeriod.min, minSamplingInterval: SETTING_RANGES.traceSamplingInterval.min },
+    exactFrames: false,
+    suspects: { snapshots: 12, periods: 6, grewIn: 5 },
   },
   status: { period: SETTING_RANGES.statusPeriod.default, limits: { minPeriod: SETTING_RANGES.statusPeriod.min } },
   accessSecurity: { macros: '', useClientIpAddress: false },
@@ -205,6 +216,12 @@ const configCheck = object({
       force: boolean(),
     }),
     limits: object({ minPeriod: setting(SETTING_RANGES.tracePeriod), minSamplingInterval: setting(SETTING_RANGES.traceSamplingInterval) }),
+    exactFrames: boolean(),
+    suspects: object({
+      snapshots: number(3, 1000, { integer: true }),
+      periods: number(1, 999, { integer: true }),
+      grewIn: number(1, 999, { integer: true }),
+    }),
   }),
   status: object({ period: setting(SETTING_RANGES.statusPeriod), limits: object({ minPeriod: setting(SETTING_RANGES.statusPeriod) }) }),
   accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
@@ -220,7 +237,11 @@ export class ConfigError extends Error {
 export type IocOptions = {
   [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
-  tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits'>> & { heapSnapshot?: Partial<HeapSnapshotConfig>; limits?: Partial<TracingLimits> };
+  tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits' | 'suspects'>> & {
+    heapSnapshot?: Partial<HeapSnapshotConfig>;
+    limits?: Partial<TracingLimits>;
+    suspects?: Partial<IocConfig['tracing']['suspects']>;
+  };
   status?: Partial<Omit<IocConfig['status'], 'limits'>> & { limits?: Partial<IocConfig['status']['limits']> };
   groups?: { memoryTracing?: Partial<GroupConfig>; iocStats?: Partial<GroupConfig> };
   ca?: Partial<IocConfig['ca']>;
@@ -245,12 +266,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     ca: { ...DEFAULT_CONFIG.ca, ...checked.ca },
     protocols: { ...DEFAULT_CONFIG.protocols, ...checked.protocols },
     pva: { ...DEFAULT_CONFIG.pva, ...checked.pva },
-    tracing: {
-      ...DEFAULT_CONFIG.tracing,
-      ...checked.tracing,
-      heapSnapshot: { ...DEFAULT_CONFIG.tracing.heapSnapshot, ...checked.tracing?.heapSnapshot },
-      limits: { ...DEFAULT_CONFIG.tracing.limits, ...checked.tracing?.limits },
-    },
+    tracing: resolveTracing(checked.tracing, source),
     status: { ...DEFAULT_CONFIG.status, ...checked.status, limits: { ...DEFAULT_CONFIG.status.limits, ...checked.status?.limits } },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
@@ -278,6 +294,22 @@ function settingRefusals(config: IocConfig): string[] {
   });
 }
 
+/** The tracing settings, with the leak-suspect rules checked against each other. */
+function resolveTracing(checked: IocOptions['tracing'], source: string): IocConfig['tracing'] {
+  const tracing = {
+    ...DEFAULT_CONFIG.tracing,
+    ...checked,
+    heapSnapshot: { ...DEFAULT_CONFIG.tracing.heapSnapshot, ...checked?.heapSnapshot },
+    limits: { ...DEFAULT_CONFIG.tracing.limits, ...checked?.limits },
+    suspects: { ...DEFAULT_CONFIG.tracing.suspects, ...checked?.suspects },
+  };
+  try {
+    checkSuspectWindow(tracing.suspects);
+  } catch (error) {
+    throw new ConfigError(`${source}: $.tracing.suspects: ${(error as Error).message}`);
+  }
+  return tracing;
+}
 
 function resolveAccessSecurity(checked: Partial<IocConfig['accessSecurity']> | undefined, baseDirectory: string): IocConfig['accessSecurity'] {
   const { file, ...rest } = { ...DEFAULT_CONFIG.accessSecurity, ...checked };

@@ -24,7 +24,7 @@ export interface SettingRange {
  */
 export const SETTING_RANGES = {
   tracePeriod: { name: 'TracePeriod', default: 10, min: 1, max: 86400, floor: 0.1, integer: false, units: 's' },
-  traceSamplingInterval: { name: 'TraceSamplingInterval', default: 32768, min: 1024, max: 2 ** 30, floor: 1, integer: true, units: 'bytes' },
+  traceSamplingInterval: { name: 'TraceSamplingInterval', default: 65536, min: 1024, max: 2 ** 30, floor: 1, integer: true, units: 'bytes' },
   traceExternalSamplingInterval: {
     name: 'TraceExternalSamplingInterval',
     default: 524288,

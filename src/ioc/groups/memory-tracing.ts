@@ -1,19 +1,30 @@
 import type { Database, RecordHandle } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
+import type { TableProvider } from '../../pva/server';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import { rangeRefusal, tracingRanges, type SettingRange } from '../config/setting-ranges';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { createHeapSnapshotGroup } from './heap-snapshot';
 import { ContainedDirectory } from '../../files/contained-directory';
-import { fitText } from './text-waveform';
+import { DEFAULT_SUSPECT_RULES } from '../../tracing/suspects';
+import { inliningNote } from '../exact-frames';
+import { TraceResults } from './trace-results';
+
+/** The noise rules of leak suspects, which the configuration does not expose. */
+const SUSPECT_NOISE_RULES = {
+  minimumGrowthIntervals: DEFAULT_SUSPECT_RULES.minimumGrowthIntervals,
+  minimumGrowthDeviations: DEFAULT_SUSPECT_RULES.minimumGrowthDeviations,
+};
 
 /** What the result texts say until the first snapshot. */
 const NO_SNAPSHOT = 'no snapshot yet: write Enable to EnableTracing';
 
 export interface MemoryTracingGroupOptions {
   database: Database;
+  /** Where the lists' NTTables are served (pvAccess only). */
+  tables: TableProvider;
   prefix: string;
   settings: IocConfig['tracing'];
   /** The engine, in this thread or in a worker of its own; the group closes it. */
@@ -28,9 +39,6 @@ export interface MemoryTracingGroup {
 
 interface Records {
   enable: RecordHandle<'number'>;
-  top: RecordHandle<'array'>;
-  diff: RecordHandle<'array'>;
-  peakTop: RecordHandle<'array'>;
   count: RecordHandle<'number'>;
   period: RecordHandle<'number'>;
   keyType: RecordHandle<'number'>;
@@ -53,14 +61,11 @@ interface Records {
  * published as tracemalloc-style text with the snapshot's time stamp.
  */
 export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): MemoryTracingGroup {
-  const { database, prefix, settings, reporter, logger } = options;
+  const { database, tables, prefix, settings, reporter, logger } = options;
   const log = logger.child({ group: 'memoryTracing' });
   const number = (name: string) => database.record(prefix + name, 'number');
   const records: Records = {
     enable: number('EnableTracing'),
-    top: database.record(prefix + 'TraceTopAllocations', 'array'),
-    diff: database.record(prefix + 'TraceDiffResults', 'array'),
-    peakTop: database.record(prefix + 'TracePeakAllocations', 'array'),
     count: number('TraceCount'),
     period: number('TracePeriod'),
     keyType: number('TraceKeyType'),
@@ -76,7 +81,13 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     status: database.record(prefix + 'TraceStatus', 'string'),
     duration: number('TraceDuration'),
   };
-  const capacity = (handle: RecordHandle) => Number(handle.field('NELM'));
+  const results = new TraceResults(database, prefix, tables);
+  const note = inliningNote(settings.exactFrames);
+  /**
+   * What TraceStatus says while sampling: the process the IOC runs in (the host service, or the
+   * standalone IOC itself), and whether inlining is off; within the 39 characters caget shows.
+   */
+  const tracingStatus = `tracing this process${settings.exactFrames ? ', exact frames' : ''}`;
 
   // Each setting's range in force shows in its limits, and bounds clients' writes (below).
   const ranges = tracingRanges(settings.limits);
@@ -94,7 +105,7 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   records.externalSamplingInterval.set(settings.externalSamplingInterval);
   records.status.set('disabled');
   // Results before the first snapshot: defined values with NO_ALARM (nothing traced yet), not UDF.
-  for (const text of [records.top, records.diff, records.peakTop]) text.set(NO_SNAPSHOT);
+  results.showNoSnapshot(NO_SNAPSHOT);
   for (const figure of [records.tracedMemory, records.tracedMemoryPeak, records.duration]) figure.set(0);
 
   let peakBytes = 0;
@@ -130,9 +141,9 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
       externalSamplingInterval: records.externalSamplingInterval.get(),
       mode: mode(),
     };
-    await reporter.start(sampling);
+    await reporter.start({ ...sampling, suspects: { ...settings.suspects, ...SUSPECT_NOISE_RULES } });
     peakBytes = 0;
-    records.status.set('tracing');
+    records.status.set(tracingStatus);
     log.info(sampling, 'heap tracing started');
     await takeSnapshot();
     schedule();
@@ -149,13 +160,9 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
     if (!reporter.tracing) return;
     const report = await reporter.report({ count: records.count.get(), keyType: keyType(), cumulative: records.cumulative.get() === 1 });
     const stamp = { timeStamp: report.takenAt };
-    records.top.set(fitText(report.top, capacity(records.top)), stamp);
-    const diff = report.diff ?? 'no previous snapshot: the next one is compared with this one';
-    records.diff.set(fitText(diff, capacity(records.diff)), stamp);
-    if (report.traced >= peakBytes) {
-      peakBytes = report.traced;
-      records.peakTop.set(fitText(report.top, capacity(records.peakTop)), stamp);
-    }
+    const peak = report.traced >= peakBytes;
+    if (peak) peakBytes = report.traced;
+    results.publish(report, peak, note);
     records.tracedMemory.set(report.traced, stamp);
     records.tracedMemoryPeak.set(peakBytes, stamp);
     records.duration.set(report.durationMs, stamp);

@@ -1,13 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import * as engine from '../../tracing';
+import { TraceReportBuilder } from './report-builder';
 import type { ReportOptions, SamplingSettings, TraceReport, TraceReporter } from './trace-reporter';
 
 /** The engine driven from this thread, sampling `thread`'s heap. */
 export class EngineTraceReporter implements TraceReporter {
   private readonly thread: engine.ObservedThread;
   private mode: engine.TracingMode = 'live';
-  /** Filtered, for the diff; and as taken, the position `since` of allocated mode starts from. */
-  private previous: { filtered: engine.Snapshot; raw: engine.Snapshot } | undefined;
+  private builder: TraceReportBuilder | undefined;
+  /** The last snapshot as taken: the position `since` of allocated mode starts from. */
+  private previous: engine.Snapshot | undefined;
 
   constructor(thread: engine.ObservedThread) {
     this.thread = thread;
@@ -17,32 +19,27 @@ export class EngineTraceReporter implements TraceReporter {
     return engine.isTracing();
   }
 
-  async start({ samplingInterval, externalSamplingInterval, mode }: SamplingSettings): Promise<void> {
+  async start(settings: SamplingSettings): Promise<void> {
+    const { samplingInterval, externalSamplingInterval, mode } = settings;
     await engine.start({ samplingInterval, externalSamplingInterval, includeCollected: mode === 'allocated', thread: this.thread });
     this.mode = mode;
+    this.builder = new TraceReportBuilder(settings);
     this.previous = undefined;
   }
 
   async stop(): Promise<void> {
+    this.builder = undefined;
     this.previous = undefined;
     await engine.stop();
   }
 
-  async report({ count, keyType, cumulative }: ReportOptions): Promise<TraceReport> {
+  async report(options: ReportOptions): Promise<TraceReport> {
     const began = performance.now();
-    const raw = await engine.takeSnapshot(this.mode === 'allocated' && this.previous ? { since: this.previous.raw } : {});
+    const raw = await engine.takeSnapshot(this.mode === 'allocated' && this.previous ? { since: this.previous } : {});
     const durationMs = performance.now() - began;
-    const filtered = raw.filterTraces();
-    const top = engine.formatTopStatistics(filtered.statistics(keyType, { cumulative }), { limit: count });
-    const diff = this.previous
-      ? filtered
-          .compareTo(this.previous.filtered, keyType, { cumulative })
-          .slice(0, count)
-          .map((statistic) => engine.formatStatisticDiff(statistic))
-          .join('\n')
-      : null;
-    this.previous = { filtered, raw };
-    return { top, diff, traced: raw.size, external: raw.external, durationMs, takenAt: raw.takenAt };
+    this.previous = raw;
+    if (!this.builder) throw new engine.TracingError('heap tracing must be started to report: call start() first');
+    return this.builder.build(raw, options, durationMs);
   }
 
   async dump(fd: number): Promise<Date> {

@@ -1,4 +1,4 @@
-import type { ExternalTotals, KeyType, TracingMode } from '../../tracing';
+import type { ExternalTotals, KeyType, ResultRow, SuspectRules, TracingMode } from '../../tracing';
 
 // What the memoryTracing group asks of the tracing engine, wherever the engine runs: in the thread
 // that serves CA when that is a worker observing the host's main thread, or in a worker of its own
@@ -10,6 +10,8 @@ export interface SamplingSettings {
   /** 0: V8's heap only. */
   externalSamplingInterval: number;
   mode: TracingMode;
+  /** Which sites are leak suspects; the history restarts with every start. */
+  suspects: SuspectRules;
 }
 
 export interface ReportOptions {
@@ -18,15 +20,36 @@ export interface ReportOptions {
   cumulative: boolean;
 }
 
+/** A result list as caproto-shaped text and as the same entries in data form. */
+export interface TraceList {
+  text: string;
+  rows: ResultRow[];
+}
+
+export interface SuspectList extends TraceList {
+  /** Each suspect's least-squares growth, bytes per minute, in rank order. */
+  rates: number[];
+}
+
 export interface TraceReport {
-  /** The top `count` statistics, tracemalloc-style. */
-  top: string;
+  /** The top `count` statistics, as caproto's TraceTopAllocations. */
+  top: TraceList;
   /** The top `count` differences from the previous report's snapshot; null for the first since start. */
-  diff: string | null;
+  diff: TraceList | null;
+  /** Up to `count` leak suspects, fastest growing first; rows' deltas are since the oldest kept snapshot. */
+  suspects: SuspectList;
+  /** What the lists leave out: the title, the others and the total, own memory, growth. */
+  summary: string;
   /** Estimated bytes traced (external included): live now, or allocated during the period in allocated mode. */
   traced: number;
   /** The observed isolate's ArrayBuffer memory and what sampled sites explain of it; null when not sampled. */
   external: ExternalTotals | null;
+  /** Estimated bytes of memtrace-ioc's own allocations, left out of the lists. */
+  ownCode: number;
+  /** Least-squares bytes per minute of `traced` over the kept snapshots; null before two. */
+  growthRate: number | null;
+  /** Bytes per minute of the fastest-growing leak suspect; 0 when there is none. */
+  topSuspectRate: number;
   /** ms from asking V8 for the profile to having it aggregated (V8's forced GC is most of it). */
   durationMs: number;
   takenAt: Date;

@@ -23,6 +23,7 @@ import {
   type ScalarType,
   type StructureDesc,
 } from '../protocol';
+import { TablePv, tableMapping } from './nt-table';
 
 /** QSRV's element types: DBF_CHAR is epicsInt8, so a CHAR waveform is byte[] (ubyte[] for DBF_UCHAR). */
 const SCALAR_TYPES: Record<FieldType, ScalarType> = {
@@ -54,6 +55,7 @@ export interface NtMapping {
 }
 
 export function ntMappingOf(pv: ProcessVariable): NtMapping {
+  if (pv instanceof TablePv) return tableMapping(pv);
   if (pv.type === FieldType.ENUM) return enumMapping(pv);
   if (pv.isText) return textMapping(pv);
   const elementType = pv.unsignedChar ? 'ubyte' : SCALAR_TYPES[pv.type];

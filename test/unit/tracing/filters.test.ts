@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { ENGINE_DIRECTORY } from '../../../src/tracing/frame-resolver';
+import { ENGINE_DIRECTORY, OWN_DIRECTORY } from '../../../src/tracing/frame-resolver';
+import { Snapshot } from '../../../src/tracing/snapshot';
 import { applyFilters, DEFAULT_FILTERS, Filter, FrameFilter } from '../../../src/tracing/filters';
 import { globToRegExp } from '../../../src/tracing/glob';
 import { trace } from './synthetic';
@@ -78,5 +79,28 @@ describe('DEFAULT_FILTERS', () => {
       [4, 'handler'],
       [8, 'parse'],
     ]);
+  });
+});
+
+describe("memtrace-ioc's own code", () => {
+  const circuit = ['onData', path.join(OWN_DIRECTORY, 'ca', 'server', 'ca-circuit.ts'), 12] as [string, string, number];
+  const userHandler = ['onWrite', '/app/src/handler.ts', 7] as [string, string, number];
+  const traces = [
+    // The CA server's own buffers, through Node's stream code: ours.
+    trace(16, 1, [circuit, ['push', 'node:internal/streams/readable', 300]]),
+    // A user's write handler that the IOC calls: the user's.
+    trace(32, 1, [circuit, userHandler]),
+    // A user's call into the IOC that allocates inside it: ours.
+    trace(64, 1, [userHandler, circuit]),
+    trace(128, 1, [app(10)]),
+  ];
+  const snapshot = new Snapshot({ traces, tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
+
+  it('is left out of the default statistics whenever its frame is the newest, and summed apart', () => {
+    expect(snapshot.filterTraces().statistics('lineno').map((s) => [s.key, s.size])).toEqual([
+      ['/app/src/app.ts:10', 128],
+      ['/app/src/handler.ts:7', 32],
+    ]);
+    expect(snapshot.ownCodeSize()).toBe(80);
   });
 });

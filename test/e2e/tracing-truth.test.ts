@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ChildProcess } from '../helpers/child';
+import { freePort, loopbackEnv } from '../helpers/ports';
+import { runPyepics } from '../helpers/pyepics';
+
+// Node services that embed the IOC (test/fixtures/ioc/traced-service.js), read through libca:
+// inlined helpers, leak suspects beside a churn, and memtrace-ioc's own allocations kept out of
+// the user's lists.
+
+const SERVICE = path.join(__dirname, '..', 'fixtures', 'ioc', 'traced-service.js');
+const SERVICE_SOURCE = fs.readFileSync(SERVICE, 'utf8').split('\n');
+
+/** The line where a function of the service starts: the lineno location V8 gives its allocations. */
+function lineOf(functionName: string): number {
+  return SERVICE_SOURCE.findIndex((line) => line.startsWith(`function ${functionName}(`)) + 1;
+}
+
+interface Service {
+  child: ChildProcess;
+  env: Record<string, string>;
+}
+
+async function startService(options: object): Promise<Service> {
+  const env = loopbackEnv(await freePort(), await freePort());
+  const child = new ChildProcess(process.execPath, ['--expose-gc', SERVICE, JSON.stringify({ logging: { level: 'warn' }, protocols: { ca: true, pva: false }, ...options })], env);
+  await child.waitForLine(/^ready \d+$/);
+  return { child, env };
+}
+
+async function stopService({ child }: Service): Promise<void> {
+  child.send('close');
+  await child.waitForExit(5000).catch(() => undefined);
+  await child.stop();
+}
+
+/** Sends a command and waits for its answer (each command is sent once per service). */
+function command(service: Service, line: string, answer: RegExp): Promise<string> {
+  service.child.send(line);
+  return service.child.waitForLine(answer, 60_000);
+}
+
+/** Python: enable tracing, then take one more snapshot and read `names` once it is published. */
+const SNAPSHOT_AND_READ = (prefix: string, names: string[]) => `
+def snapshot():
+    epics.caput('${prefix}TraceSnapshot', 1, wait=True)
+    deadline = time.time() + 30
+    while epics.caget('${prefix}TraceSnapshot') != 0 and time.time() < deadline:
+        time.sleep(0.1)
+snapshot()
+out = {}
+for name in ${JSON.stringify(names)}:
+    chid = ca.create_channel('${prefix}' + name)
+    ca.connect_channel(chid, timeout=5)
+    if ca.field_type(chid) == dbr.CHAR or ca.element_count(chid) == 1:
+        out[name] = epics.caget('${prefix}' + name, as_string=ca.field_type(chid) == dbr.CHAR)
+    else:
+        # A waveform in use for one element comes back as a scalar: keep it an array.
+        value = ca.get(chid)
+        out[name] = list(value) if hasattr(value, '__len__') and not isinstance(value, str) else [value]
+emit(out)
+`;
+
+const ENABLE = (prefix: string) => `
+epics.caput('${prefix}EnableTracing', 'Enable', wait=True)
+deadline = time.time() + 30
+while not (epics.caget('${prefix}TraceStatus', as_string=True) or '').startswith('tracing') and time.time() < deadline:
+    time.sleep(0.1)
+say('enabled')
+`;
+
+interface Inlined {
+  TraceTopAllocations: string;
+  TraceSummary: string;
+  TraceStatus: string;
+  TraceTopBytes: number[];
+  TraceTopCounts: number[];
+  TraceTopLocations: string[];
+}
+
+async function traceInlinedLeak(exactFrames: boolean): Promise<{ result: Inlined; retained: number }> {
+  const prefix = exactFrames ? 'EXACT:' : 'INLINED:';
+  const service = await startService({ prefix, exactFrames, tracing: { samplingInterval: 16384, period: 600 } });
+  try {
+    await command(service, 'warm', /^warm$/);
+    await runPyepics(`${ENABLE(prefix)}emit({})`, service.env, 40_000);
+    const retained = Number((await command(service, 'fill 300000', /^retained \d+$/)).split(' ')[1]);
+    const names = ['TraceTopAllocations', 'TraceSummary', 'TraceStatus', 'TraceTopBytes', 'TraceTopCounts', 'TraceTopLocations'];
+    const result = await runPyepics<Inlined>(SNAPSHOT_AND_READ(prefix, names), service.env, 40_000);
+    return { result, retained };
+  } finally {
+    await stopService(service);
+  }
+}
+
+/** caproto's TraceTopAllocations grammar (caproto/server/stats.py, get_top_allocation_info). */
+const ENTRY = /^#(\d+): (.+:\d+): (\d+\.\d) KiB$/;
+
+describe('a leak in a small helper that TurboFan inlines', () => {
+  it('without exact frames: TraceSummary says V8 credits inlined callees to the function shown', async () => {
+    const { result } = await traceInlinedLeak(false);
+    expect(result.TraceStatus).toBe('tracing this process');
+    expect(result.TraceSummary).toMatch(/^Inlining: V8 credits what an inlined function allocates to the function it was inlined into/m);
+    expect(result.TraceSummary).toMatch(/A file:line is where the allocating function starts/);
+  }, 90_000);
+
+  it('with exact frames: the helper comes first within ±10% of what it retained, and the waveforms agree with the text', async () => {
+    const { result, retained } = await traceInlinedLeak(true);
+    expect(result.TraceStatus).toMatch(/^tracing this process, exact frames$/);
+    const lines = result.TraceTopAllocations.split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^#1: test/fixtures/ioc/traced-service\\.js:${lineOf('makeItem')}: `));
+    expect(lines[1]).toMatch(/^ {4}makeItem: function makeItem\(i\) \{$/);
+    expect(Math.abs(result.TraceTopBytes[0] - retained) / retained).toBeLessThan(0.1);
+    // The numeric and string waveforms are the text's entries, in its order.
+    const entries = lines.filter((line) => line.startsWith('#')).map((line) => ENTRY.exec(line)!);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(result.TraceTopBytes).toHaveLength(entries.length);
+    expect(result.TraceTopCounts).toHaveLength(entries.length);
+    entries.forEach((entry, index) => {
+      expect(entry[1]).toBe(String(index + 1));
+      // The text rounds KiB as Python's %.1f does (ties to even).
+      expect(Math.abs(result.TraceTopBytes[index] / 1024 - Number(entry[3]))).toBeLessThanOrEqual(0.05);
+      expect(entry[2].endsWith(result.TraceTopLocations[index].replace(/^\.\.\./, ''))).toBe(true);
+    });
+    expect(result.TraceSummary).toMatch(/^Exact frames: on/m);
+  }, 90_000);
+});
+
+interface Suspects {
+  TraceLeakSuspects: string;
+  TraceSuspectLocations: string[];
+  TraceSuspectRates: number[];
+  TraceTopSuspectRate: number;
+  TraceGrowthRate: number;
+  TraceSummary: string;
+}
+
+describe('a leak beside a steady churn', () => {
+  it('is the only leak suspect, with a growth rate within ±20% of the truth', async () => {
+    const prefix = 'LEAK:';
+    const service = await startService({ prefix, tracing: { period: 1 } });
+    try {
+      await command(service, 'leak', /^leaking$/);
+      const result = await runPyepics<Suspects>(
+        `${ENABLE(prefix)}
+# Twelve snapshots fill the history (tracing.suspects.snapshots).
+deadline = time.time() + 60
+while 'over 12 snapshots' not in (epics.caget('${prefix}TraceSummary', as_string=True) or '') and time.time() < deadline:
+    time.sleep(0.25)
+${SNAPSHOT_AND_READ(prefix, ['TraceLeakSuspects', 'TraceSuspectLocations', 'TraceSuspectRates', 'TraceTopSuspectRate', 'TraceGrowthRate', 'TraceSummary'])}`,
+        service.env,
+        90_000,
+      );
+      const [, items, ms, bytesPerItem] = (await command(service, 'leaked', /^leaked /)).split(' ').map(Number);
+      const truth = ((items * bytesPerItem) / ms) * 60_000;
+      const entries = result.TraceLeakSuspects.split('\n').filter((line) => line.startsWith('#'));
+      expect(entries).toEqual([expect.stringMatching(new RegExp(`^#1: test/fixtures/ioc/traced-service\\.js:${lineOf('leakSome')}: \\d+\\.\\d KiB$`))]);
+      expect(result.TraceLeakSuspects.split('\n')[1]).toMatch(/^ {4}\+[\d.]+ [KM]iB\/min, \d+% of growth, grew in [56] of 6 periods$/);
+      expect(result.TraceSuspectLocations).toEqual([expect.stringMatching(new RegExp(`traced-service\\.js:${lineOf('leakSome')}$`))]);
+      expect(result.TraceSuspectRates[0]).toBe(result.TraceTopSuspectRate);
+      expect(Math.abs(result.TraceTopSuspectRate - truth) / truth).toBeLessThan(0.2);
+      expect(result.TraceSummary).toMatch(/leak suspects: 1$/m);
+    } finally {
+      await stopService(service);
+    }
+  }, 120_000);
+});
+
+describe('memtrace-ioc serving CA from the traced thread (main-thread mode)', () => {
+  it("keeps its own allocations out of every list and sums them in TraceSelfMemory", async () => {
+    const prefix = 'OWN:';
+    const service = await startService({ prefix, thread: 'main', status: { period: 0.2 }, tracing: { period: 0.5, samplingInterval: 4096 } });
+    try {
+      await command(service, 'leak', /^leaking$/);
+      const lists = ['TraceTopAllocations', 'TraceDiffResults', 'TracePeakAllocations', 'TraceLeakSuspects'];
+      const locations = ['TraceTopLocations', 'TraceDiffLocations', 'TracePeakLocations', 'TraceSuspectLocations'];
+      const result = await runPyepics<Record<string, string | string[] | number>>(
+        `${ENABLE(prefix)}
+# CA work for the IOC while it traces: monitors of every record, and reads.
+names = [n for n in ('HEARTBEAT', 'HEAP_USED', 'RSS', 'EVENT_LOOP_LAG', 'TraceStatus', 'TracedMemory', 'TraceSummary', 'TraceTopAllocations')]
+pvs = [epics.PV('${prefix}' + n, auto_monitor=True) for n in names]
+end = time.time() + 6
+while time.time() < end:
+    for n in names:
+        epics.caget('${prefix}' + n, as_string=True)
+${SNAPSHOT_AND_READ(prefix, [...lists, ...locations, 'TraceSelfMemory', 'TraceSummary'])}`,
+        service.env,
+        90_000,
+      );
+      // The IOC runs from dist/ here; a location in it would read dist/… or src/… from the repository root.
+      const own = /(^|[\s(/])(dist|src)\/(ca|pva|net|ioc|database|tracing|access)\//m;
+      for (const name of [...lists, ...locations]) {
+        const value = result[name];
+        const text = Array.isArray(value) ? value.join('\n') : String(value);
+        expect([name, own.exec(text)?.[0]]).toEqual([name, undefined]);
+      }
+      expect(String(result.TraceTopAllocations)).toMatch(/traced-service\.js/);
+      expect(result.TraceSelfMemory).toBeGreaterThan(0);
+      expect(String(result.TraceSummary)).toMatch(/^memtrace-ioc's own allocations, left out of the lists: \d/m);
+    } finally {
+      await stopService(service);
+    }
+  }, 120_000);
+});
