@@ -72,12 +72,26 @@ export const WIDGETS: Readonly<Record<string, WidgetSchema>> = {
       'show_legend', 'start', 'end', 'y_axes', 'traces',
     ],
   },
+  xyplot: {
+    version: '3.0.0',
+    properties: [
+      ...VISIBLE, 'foreground_color', 'background_color', 'title', 'title_font', 'show_toolbar', 'show_legend', 'x_axis', 'y_axes',
+      'traces', 'marker',
+    ],
+  },
 };
 
-/** The members of the structured properties our displays use: StripchartWidget's axes and traces, a write_pv action. */
+const AXIS = ['title', 'autoscale', 'log_scale', 'minimum', 'maximum', 'show_grid', 'title_font', 'scale_font', 'visible'];
+
+/**
+ * The members of the structured properties our displays use: plots' axes and traces, a write_pv
+ * action. A trace is the XY plot's (PlotWidgetProperties.TraceWidgetProperty); the strip chart's
+ * own trace has a subset of those members.
+ */
 export const STRUCTURES: Readonly<Record<string, readonly string[]>> = {
-  y_axis: ['title', 'autoscale', 'log_scale', 'minimum', 'maximum', 'show_grid', 'visible', 'color'],
-  trace: ['name', 'y_pv', 'axis', 'trace_type', 'color', 'line_width', 'point_type', 'point_size', 'visible'],
+  x_axis: AXIS,
+  y_axis: [...AXIS, 'on_right', 'color'],
+  trace: ['name', 'x_pv', 'y_pv', 'err_pv', 'axis', 'trace_type', 'color', 'line_width', 'line_style', 'point_type', 'point_size', 'visible'],
   write_pv: ['pv_name', 'value', 'description'],
 };
 
