@@ -105,11 +105,15 @@ function functionName(frame: Frame): string {
   return frame.functionName || '(anonymous)';
 }
 
-/** `[external, ± 6.1 MiB]`; nothing for a V8-heap statistic whose uncertainty is not known (a dump of another tool). */
+/**
+ * `[external, +/- 6.1 MiB]`; nothing for a V8-heap statistic whose uncertainty is not known (a dump
+ * of another tool). ASCII: CA text waveforms carry bytes, which pyepics decodes as Latin-1 (a UTF-8
+ * `±` would read `Â±`), and caproto's texts are ASCII too.
+ */
 function marks(statistic: Statistic): string {
   const parts: string[] = [];
   if (statistic.external) parts.push('external');
-  if (statistic.uncertainty > 0) parts.push(`± ${formatSize(statistic.uncertainty)}`);
+  if (statistic.uncertainty > 0) parts.push(`+/- ${formatSize(statistic.uncertainty)}`);
   return parts.length > 0 ? `[${parts.join(', ')}]` : '';
 }
 

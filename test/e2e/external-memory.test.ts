@@ -64,7 +64,7 @@ emit({'top': epics.caget('EXT:TraceTopAllocations', as_string=True), 'traced': e
       const name = entry.details[0]!.split(':')[0]!;
       expect(entry.location).toMatch(/external-leak-service\.js:\d+$/);
       expect(Math.abs(entry.kib * 1024 - kept[name]!) / kept[name]!).toBeLessThan(0.2);
-      expect(entry.details).toContainEqual(expect.stringMatching(/^external, \+\/- [\d.]+ (KiB|MiB)$/));
+      expect(entry.details).toContainEqual(expect.stringMatching(/\[external, \+\/- [\d.]+ (KiB|MiB)\]$/));
     }
     expect(result.top).not.toMatch(/churn/);
     // TracedMemory includes the external bytes.

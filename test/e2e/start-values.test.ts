@@ -65,8 +65,11 @@ emit(out)
       expect(reading.status).not.toBe(UDF);
     }
     // Settings, commands and the tracing results before any snapshot: NO_ALARM and a stated value.
-    const tracing = Object.entries(readings).filter(([name]) => /^START:(Trace|EnableTracing|READACF|ACF_STATUS)/.test(name));
-    expect(tracing.length).toBe(19);
+    const settingsAndResults = /^START:(Trace|EnableTracing|READACF|ACF_STATUS)/;
+    const tracing = Object.entries(readings).filter(([name]) => settingsAndResults.test(name));
+    // Every one the IOC lists (the --list-pvs names read above), none missed by the filter.
+    expect(tracing.map(([name]) => name).sort()).toEqual(names.filter((name) => settingsAndResults.test(name)).sort());
+    expect(tracing.length).toBeGreaterThan(19);
     for (const [name, reading] of tracing) expect({ name, status: reading.status, severity: reading.severity }).toEqual({ name, status: 0, severity: 0 });
     // Enumerated values as their index (a DBR_TIME_ENUM carries no state strings).
     for (const name of ['EnableTracing', 'TraceSnapshot', 'TraceDump', 'READACF', 'TraceKeyType', 'TraceMode']) {

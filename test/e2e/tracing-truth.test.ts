@@ -109,7 +109,7 @@ describe('a leak in a small helper that TurboFan inlines', () => {
     expect(result.TraceStatus).toMatch(/^tracing this process, exact frames$/);
     const lines = result.TraceTopAllocations.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^#1: test/fixtures/ioc/traced-service\\.js:${lineOf('makeItem')}: `));
-    expect(lines[1]).toMatch(/^ {4}makeItem: function makeItem\(i\) \{$/);
+    expect(lines[1]).toMatch(/^ {4}makeItem: function makeItem\(i\) \{  \[\+\/- [\d.]+ [KM]iB\]$/);
     expect(Math.abs(result.TraceTopBytes[0] - retained) / retained).toBeLessThan(0.1);
     // The numeric and string waveforms are the text's entries, in its order.
     const entries = lines.filter((line) => line.startsWith('#')).map((line) => ENTRY.exec(line)!);
@@ -169,7 +169,7 @@ ${SNAPSHOT_AND_READ(prefix, ['TraceLeakSuspects', 'TraceSuspectLocations', 'Trac
 describe('memtrace-ioc serving CA from the traced thread (main-thread mode)', () => {
   it("keeps its own allocations out of every list and sums them in TraceSelfMemory", async () => {
     const prefix = 'OWN:';
-    const service = await startService({ prefix, thread: 'main', status: { period: 0.2 }, tracing: { period: 0.5, samplingInterval: 4096 } });
+    const service = await startService({ prefix, thread: 'main', status: { period: 0.2, limits: { minPeriod: 0.2 } }, tracing: { period: 0.5, samplingInterval: 4096, limits: { minPeriod: 0.5 } } });
     try {
       await command(service, 'leak', /^leaking$/);
       const lists = ['TraceTopAllocations', 'TraceDiffResults', 'TracePeakAllocations', 'TraceLeakSuspects'];

@@ -15,6 +15,11 @@ export class Random {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
+  /** A uniform number in [0, 1). */
+  uniform(): number {
+    return this.uint32() / 0x100000000;
+  }
+
   /** An integer in [0, bound). */
   below(bound: number): number {
     return this.uint32() % bound;

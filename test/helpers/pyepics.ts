@@ -2,6 +2,19 @@ import { spawn } from 'node:child_process';
 
 export const PYTHON = '/usr/bin/python3';
 
+/** A Python helper: waits for a PV to satisfy `predicate`, via its monitors rather than by sleeping. */
+export const PY_WAIT_FOR = `
+def wait_for(name, predicate, timeout=5):
+    done = threading.Event()
+    pv = epics.PV(name, form='time', auto_monitor=True)
+    pv.add_callback(lambda value=None, **kw: done.set() if predicate(value, kw) else None)
+    pv.wait_for_connection(timeout=5)
+    if pv.get() is not None and predicate(pv.value, {'severity': pv.severity, 'status': pv.status}):
+        done.set()
+    done.wait(timeout)
+    return {'value': pv.get(use_monitor=False), 'status': pv.status, 'severity': pv.severity}
+`;
+
 /**
  * Runs a Python script that uses pyepics (libca, the library `caget` uses) with the given EPICS
  * environment, and returns the JSON it emitted last. Scripts get `emit(obj)` and `say(line)`.

@@ -77,7 +77,7 @@ describe('the dump directory', () => {
 refused = {name: put_status('DD:TraceDumpFile', name) for name in ${JSON.stringify(REFUSED)}}
 # Tracing starts with the IOC; TraceDump waits for it.
 t0 = time.time()
-while epics.caget('DD:TraceStatus', as_string=True) != 'tracing' and time.time() - t0 < 20: time.sleep(0.1)
+while epics.caget('DD:TraceStatus', as_string=True) != 'tracing this process' and time.time() - t0 < 20: time.sleep(0.1)
 named = put_status('DD:TraceDumpFile', 'good.heapprofile')
 dumped = put_status('DD:TraceDump', 1)
 t0 = time.time()
@@ -90,7 +90,7 @@ emit({'status': epics.caget('DD:TraceStatus', as_string=True), 'refused': refuse
       env,
       60000,
     );
-    expect(result).toHaveProperty('status', 'tracing');
+    expect(result).toHaveProperty('status', 'tracing this process');
     expect(result.refused).toEqual(Object.fromEntries(REFUSED.map((name) => [name, ECA_PUTFAIL])));
     expect([result.named, result.dumped]).toEqual([ECA_NORMAL, ECA_NORMAL]);
     expect(result.file).toBe(path.join(fs.realpathSync(dumps), 'good.heapprofile'));

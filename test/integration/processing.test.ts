@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Database } from '../../src/database';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
-import { runPyepics } from '../helpers/pyepics';
+import { runPyepics, PY_WAIT_FOR as WAIT_FOR } from '../helpers/pyepics';
 
 // Record processing as CA clients see it through pyepics (libca), on a .db file of the shape
 // sites write. Expected values are what softIoc (EPICS base 7.0) gives; each test names the
@@ -15,18 +15,6 @@ const HIHI = 3;
 const LINK = 14;
 const SIMM = 19;
 
-/** A Python helper: waits for a PV to satisfy `predicate`, via its monitors rather than by sleeping. */
-const WAIT_FOR = `
-def wait_for(name, predicate, timeout=5):
-    done = threading.Event()
-    pv = epics.PV(name, form='time', auto_monitor=True)
-    pv.add_callback(lambda value=None, **kw: done.set() if predicate(value, kw) else None)
-    pv.wait_for_connection(timeout=5)
-    if pv.get() is not None and predicate(pv.value, {'severity': pv.severity, 'status': pv.status}):
-        done.set()
-    done.wait(timeout)
-    return {'value': pv.get(use_monitor=False), 'status': pv.status, 'severity': pv.severity}
-`;
 
 let database: Database;
 let server: TestServer;

@@ -6,7 +6,7 @@ import { silentLogger } from '../../src/logger';
 import { startAccessSecurity, type AccessSecurity } from '../../src/ioc/access-security';
 import { registerAccessSecuritySubroutines } from '../../src/ioc/as-subroutines';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
-import { runPyepics } from '../helpers/pyepics';
+import { runPyepics, PY_WAIT_FOR as WAIT_FOR } from '../helpers/pyepics';
 
 // fanout, dfanout, seq, sel and sub records as CA clients see them through pyepics (libca), on a
 // .db file of the shape sites write. Expected values are what softIoc (EPICS base 7.0) gives;
@@ -17,17 +17,6 @@ const READ = 1;
 const INVALID = 3;
 const OPEN_ACF = 'ASG(DEFAULT) { RULE(1, WRITE) }\nASG(LOCKED) { RULE(1, WRITE) }\n';
 
-const WAIT_FOR = `
-def wait_for(name, predicate, timeout=5):
-    done = threading.Event()
-    pv = epics.PV(name, form='time', auto_monitor=True)
-    pv.add_callback(lambda value=None, **kw: done.set() if predicate(value, kw) else None)
-    pv.wait_for_connection(timeout=5)
-    if pv.get() is not None and predicate(pv.value, {'severity': pv.severity, 'status': pv.status}):
-        done.set()
-    done.wait(timeout)
-    return {'value': pv.get(use_monitor=False), 'status': pv.status, 'severity': pv.severity}
-`;
 
 let directory: string;
 let acfFile: string;

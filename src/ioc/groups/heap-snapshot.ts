@@ -50,7 +50,13 @@ export function createHeapSnapshotGroup(options: HeapSnapshotGroupOptions): Heap
     growthBytes: array('TraceRetainerGrowthBytes'),
   };
   const capacity = (handle: RecordHandle) => Number(handle.field('NELM'));
-  records.status.set('idle: no heap snapshot taken yet');
+  // Defined values with NO_ALARM before the first snapshot, as every other PV of the group has.
+  const NONE_YET = 'no heap snapshot taken yet';
+  records.status.set(`idle: ${NONE_YET}`);
+  records.take.set(0);
+  records.file.set('');
+  for (const text of [records.top, records.summary, records.growth]) text.set(NONE_YET);
+  for (const bytes of [records.topBytes, records.summaryBytes, records.growthBytes]) bytes.set([]);
 
   const history: heap.RetainerColumns[] = [];
   /** Heap bytes per snapshot node in this process's last snapshot: sharpens the next estimate. */

@@ -4,20 +4,15 @@ import { ByteCountdown } from '../../../src/tracing/external/countdown';
 import { sampleEstimate, sampleProbability, sampleVariance, uncertaintyOf } from '../../../src/tracing/external/estimator';
 import { ExternalSampler } from '../../../src/tracing/external/external-sampler';
 import type { ExternalReport } from '../../../src/tracing/external/sample-store';
+import { Random } from '../../fuzz/random';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 /** A seeded generator (mulberry32), so the statistical checks give the same answer on every run. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.uniform();
 }
 
 /** Every allocation sampled: the first gap is 0 and so is every next one. */

@@ -1,5 +1,6 @@
 import { GrowthHistory, leastSquares } from '../../../src/tracing/suspects';
 import type { Statistic } from '../../../src/tracing/statistics';
+import { Random } from '../../fuzz/random';
 
 // Leak suspects against the sampling noise. V8 samples a live object with probability
 // 1 − e^(−size/interval), so a site's sampled bytes are about interval × Poisson(live / interval);
@@ -7,14 +8,8 @@ import type { Statistic } from '../../../src/tracing/statistics';
 
 /** mulberry32: a seeded generator, so the simulation is the same on every run. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.uniform();
 }
 
 function poisson(mean: number, uniform: () => number): number {
