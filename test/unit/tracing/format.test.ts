@@ -159,6 +159,6 @@ describe("caproto's line grammar", () => {
     expect(topTitle('lineno', 1)).toBe('Top 1 functions (file:line is where the allocating function starts)');
     expect(formatTopTotals(statistics, 1)).toEqual(['2 other: 8.1 KiB', 'Total: 1242.6 KiB']);
     const external = { ...statistics[0], external: true, uncertainty: 12.5 * 1024 * 1024 };
-    expect(formatTopLines([external], { root })).toEqual(['#1: src/fill.ts:20: 1234.5 KiB', '    (anonymous)  [external, ± 12.5 MiB]']);
+    expect(formatTopLines([external], { root })).toEqual(['#1: src/fill.ts:20: 1234.5 KiB', '    (anonymous)  [external, +/- 12.5 MiB]']);
   });
 });
