@@ -48,8 +48,7 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
     init(record, constants) {
       if (multiBit) {
         updateStatesDefined(record);
-        const bits = record.number('NOBT');
-        if (record.number('MASK') === 0 && bits <= 32) record.assign('MASK', bits >= 32 ? 0xffffffff : 2 ** bits - 1);
+        initBitMask(record);
       }
       if (loadConstant(record, options.role === 'input' ? 'INP' : 'DOL', 'VAL', constants)) {
         if (!multiBit && options.role === 'output') record.assign('VAL', record.number('VAL') ? 1 : 0);
@@ -213,4 +212,10 @@ function rawValueFields(): FieldSpec[] {
     field('MLST', 'USHORT', { readOnly: true }),
     field('LALM', 'USHORT', { readOnly: true }),
   ];
+}
+
+/** MASK from NOBT at init, as the mbb record supports compute it: the low NOBT bits, unless the .db set one. */
+export function initBitMask(record: DbRecord): void {
+  const bits = record.number('NOBT');
+  if (record.number('MASK') === 0 && bits <= 32) record.assign('MASK', bits >= 32 ? 0xffffffff : 2 ** bits - 1);
 }

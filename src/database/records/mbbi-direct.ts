@@ -11,6 +11,7 @@ import { field, fieldTable } from './field-spec';
 import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
 import { initSimulation, isRawSoftChannel, readInput } from './soft-channel';
+import { initBitMask } from './discrete';
 
 /** B0 … B9, BA … BF, B10 … B1F: one field per bit of the 32-bit word. */
 export const BITS = Array.from({ length: 32 }, (_, index) => `B${index.toString(16).toUpperCase()}`);
@@ -39,12 +40,11 @@ export const mbbiDirectRecordType: RecordType = {
   shape: (_record, spec) => scalarShape(spec),
   init(record, constants) {
     initSimulation(record, constants);
-    const bits = record.number('NOBT');
-    if (record.number('MASK') === 0 && bits <= 32) record.assign('MASK', bits >= 32 ? 0xffffffff : 2 ** bits - 1);
+    initBitMask(record);
     if (isRawSoftChannel(record)) {
       loadConstant(record, 'INP', 'RVAL', constants);
       // devMbbiDirectSoftRaw: without NOBT every bit counts; the mask moves with SHFT.
-      if (bits === 0) record.assign('MASK', 0xffffffff);
+      if (record.number('NOBT') === 0) record.assign('MASK', 0xffffffff);
       record.assign('MASK', (record.number('MASK') << record.number('SHFT')) >>> 0);
     } else if (loadConstant(record, 'INP', 'VAL', constants)) {
       record.assign('UDF', 0);

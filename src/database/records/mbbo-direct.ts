@@ -12,6 +12,7 @@ import { BITS } from './mbbi-direct';
 import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
 import { initSimulation, isRawSoftChannel, writeOutput } from './soft-channel';
+import { initBitMask } from './discrete';
 
 const OMSL_CLOSED_LOOP = 1;
 const VALUE_AND_LOG = EventMask.VALUE | EventMask.LOG;
@@ -45,10 +46,9 @@ export const mbboDirectRecordType: RecordType = {
   init(record, constants) {
     initSimulation(record, constants);
     if (loadConstant(record, 'DOL', 'VAL', constants)) record.assign('UDF', 0);
-    const bits = record.number('NOBT');
-    if (record.number('MASK') === 0 && bits <= 32) record.assign('MASK', bits >= 32 ? 0xffffffff : 2 ** bits - 1);
+    initBitMask(record);
     if (isRawSoftChannel(record)) {
-      if (bits === 0) record.assign('MASK', 0xffffffff);
+      if (record.number('NOBT') === 0) record.assign('MASK', 0xffffffff);
       record.assign('MASK', (record.number('MASK') << record.number('SHFT')) >>> 0);
     }
     if (!record.number('UDF')) bitsFromValue(record);
