@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ChildProcess } from '../helpers/child';
+import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { RawPvaClient } from '../helpers/pva-raw-client';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
@@ -18,14 +18,9 @@ describe('an IOC embedded in a Node service', () => {
     pvaPort = await freePort();
     const pva = { serverPort: pvaPort, broadcastPort: await freePort(), interfaces: ['127.0.0.1'], autoBeaconAddresses: false };
     const options = { prefix: 'HOST:', status: { period: 0.5, limits: { minPeriod: 0.5 } }, tracing: { period: 1 }, logging: { level: 'warn' }, pva };
-    host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
-    await host.waitForLine(/^ready \d+$/);
+    host = await startEmbeddingService(HOST, options, env);
   });
-  afterAll(async () => {
-    host.send('close');
-    await host.waitForExit(5000);
-    await host.stop();
-  });
+  afterAll(() => stopEmbeddingService(host));
 
   it('tells the host both ports from the worker, and serves pvAccess on its own', async () => {
     host.send('ports');

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ChildProcess } from '../helpers/child';
+import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 
@@ -34,14 +34,9 @@ describe.each(['worker', 'main'] as const)('external memory of an embedding serv
     env = loopbackEnv(await freePort(), await freePort());
     const tracing = { enabled: true, externalSamplingInterval: 65536, period: 3600, count: 10 };
     const options = { prefix: 'EXT:', thread, tracing, logging: { level: 'warn' } };
-    host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
-    await host.waitForLine(/^ready \d+$/);
+    host = await startEmbeddingService(HOST, options, env);
   });
-  afterAll(async () => {
-    host.send('close');
-    await host.waitForExit(5000);
-    await host.stop();
-  });
+  afterAll(() => stopEmbeddingService(host));
 
   it('shows the three leaking sites first, each within ±20% of its bytes and marked external; the churn not at all', async () => {
     host.send('leak');

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChildProcess } from '../helpers/child';
+import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 
@@ -61,16 +61,12 @@ function row(list: string, pattern: RegExp): { index: number; text: string } {
   return { index, text: lines[index]! };
 }
 
-async function startHost(options: object, env: Record<string, string>): Promise<ChildProcess> {
-  const host = new ChildProcess(process.execPath, [HOST, JSON.stringify(options)], env);
-  await host.waitForLine(/^ready \d+$/, 30000);
-  return host;
+function startHost(options: object, env: Record<string, string>): Promise<ChildProcess> {
+  return startEmbeddingService(HOST, options, env, { readyMs: 30000 });
 }
 
-async function stopHost(host: ChildProcess): Promise<void> {
-  host.send('close');
-  await host.waitForExit(10000);
-  await host.stop();
+function stopHost(host: ChildProcess): Promise<void> {
+  return stopEmbeddingService(host, 10000);
 }
 
 describe('heap snapshots of an embedding service, through libca', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ChildProcess } from '../helpers/child';
+import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 
@@ -23,15 +23,12 @@ interface Service {
 
 async function startService(options: object): Promise<Service> {
   const env = loopbackEnv(await freePort(), await freePort());
-  const child = new ChildProcess(process.execPath, ['--expose-gc', SERVICE, JSON.stringify({ logging: { level: 'warn' }, protocols: { ca: true, pva: false }, ...options })], env);
-  await child.waitForLine(/^ready \d+$/);
+  const child = await startEmbeddingService(SERVICE, { logging: { level: 'warn' }, protocols: { ca: true, pva: false }, ...options }, env, { nodeArgs: ['--expose-gc'] });
   return { child, env };
 }
 
 async function stopService({ child }: Service): Promise<void> {
-  child.send('close');
-  await child.waitForExit(5000).catch(() => undefined);
-  await child.stop();
+  await stopEmbeddingService(child);
 }
 
 /** Sends a command and waits for its answer (each command is sent once per service). */

@@ -53,3 +53,25 @@ export class ChildProcess {
     await this.exited;
   }
 }
+
+/**
+ * A Node service that embeds the IOC (a test fixture script taking its startIoc options as JSON in
+ * argv), once it says `ready <port>`.
+ */
+export async function startEmbeddingService(
+  script: string,
+  options: object,
+  env: Record<string, string>,
+  { nodeArgs = [], readyMs = 15000 }: { nodeArgs?: string[]; readyMs?: number } = {},
+): Promise<ChildProcess> {
+  const service = new ChildProcess(process.execPath, [...nodeArgs, script, JSON.stringify(options)], env);
+  await service.waitForLine(/^ready \d+$/, readyMs);
+  return service;
+}
+
+/** Asks the service to close its IOC and exit, killing it if it has not within `timeoutMs`. */
+export async function stopEmbeddingService(service: ChildProcess, timeoutMs = 5000): Promise<void> {
+  service.send('close');
+  await service.waitForExit(timeoutMs);
+  await service.stop();
+}
