@@ -13,11 +13,9 @@ import { analogMetadata, fieldMetadata } from './metadata';
 import { postWithDeadbands } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
 import { fetchDesiredOutput } from './soft-channel';
+import { SELM_ALL, SELM_MASK, SELM_SPECIFIED } from './link-selection';
 
 const OUTPUTS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((letter) => `OUT${letter}`);
-const SELM_ALL = 0;
-const SELM_SPECIFIED = 1;
-const SELM_MASK = 2;
 const OMSL_CLOSED_LOOP = 1;
 
 const fields = fieldTable(COMMON_FIELDS, [

@@ -4,9 +4,10 @@
 import { AlarmSeverity, AlarmStatus } from '../pv';
 import type { DbRecord } from '../record';
 
-const SELM_ALL = 0;
-const SELM_SPECIFIED = 1;
-const SELM_MASK = 2;
+/** The choices of fanoutSELM, seqSELM and dfanoutSELM, which share their order. */
+export const SELM_ALL = 0;
+export const SELM_SPECIFIED = 1;
+export const SELM_MASK = 2;
 /** A shift beyond the width of SELN is undefined in C: the records refuse it with SOFT/INVALID. */
 const MAX_SHIFT = 15;
 
