@@ -16,6 +16,14 @@ function leakInKnownFunction(megabytes: number): void {
   for (let i = 0; i < megabytes * 64; i++) retained.push(new Array(2048).fill(i));
 }
 
+/** Two more sites that keep memory, so that a list of three always has three entries to show. */
+function keepInSecondSite(): void {
+  for (let i = 0; i < 128; i++) retained.push(new Array(2048).fill(i));
+}
+function keepInThirdSite(): void {
+  for (let i = 0; i < 128; i++) retained.push(new Array(2048).fill(i));
+}
+
 describe('memoryTracing PVs through libca', () => {
   let core: IocCore;
   let env: Record<string, string>;
@@ -104,6 +112,8 @@ emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epic
     );
     await baseline.waitForLine('baseline');
     leakInKnownFunction(24);
+    keepInSecondSite();
+    keepInThirdSite();
     baseline.send('go');
     const second = await baseline.result;
     const top = second.top.split('\n').filter((line) => line.startsWith('#'));
