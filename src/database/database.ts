@@ -185,6 +185,11 @@ export class Database implements PvProvider, AccessSecurityHost {
     return this.recordList.map((record) => record.name);
   }
 
+  /** The records themselves, in load order, for the database's own services (autosave walks them as dbStatic would). */
+  loadedRecords(): readonly DbRecord[] {
+    return this.recordList;
+  }
+
   private fieldSpec(record: DbRecord, name: string): FieldSpec | undefined {
     return record.type.fields.get(name) ?? RECORD_ATTRIBUTES.find((spec) => spec.name === name);
   }

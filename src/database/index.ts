@@ -1,6 +1,7 @@
 // The IOC database: records and fields from .db files, served to protocol servers through the
 // PV interface and to code through record handles.
 
+export { Autosave, saveFilesIn, type AutosaveOptions, type SaveFiles } from './autosave';
 export { Database, type DatabaseOptions, type LoadOptions } from './database';
 export type { ArrayInput, RecordAlarm, RecordHandle, RecordValues, SetOptions, WriteListener } from './binding';
 export { DbFileError, formatLocation, type SourceLocation } from './db-file/location';

@@ -1,5 +1,5 @@
-// A directory the IOC writes files into on clients' behalf (heap profile dumps; autosave files
-// later), which no client-supplied name may lead out of. The directory is resolved once, with
+// A directory the IOC writes files into on clients' behalf (heap profile dumps, autosave files),
+// which no client-supplied name may lead out of. The directory is resolved once, with
 // realpath; a name is one path segment from a safe alphabet; a file is created new under a
 // temporary name with O_NOFOLLOW | O_CREAT | O_EXCL, written through its descriptor, then linked
 // to its name, which fails if anything (a file, a symlink, dangling or not) holds the name already.
@@ -12,6 +12,7 @@ import * as path from 'node:path';
 /** One path segment of at most 200 characters (room for the temporary name): letters, digits, `.`, `_`, `-`; not starting with `.`, so neither `..` nor a hidden file. */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
 const CREATE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const READ_NO_SYMLINK = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 
 /** A name or a file refused: nothing was written. The message says why. */
 export class FileRefusedError extends Error {
@@ -29,9 +30,7 @@ export class ContainedDirectory {
 
   /** Why a new file `name` cannot be made here, or undefined when it can (as far as can be told now). */
   refusal(name: string): string | undefined {
-    if (!SAFE_NAME.test(name)) {
-      return `${JSON.stringify(name)} is not a plain file name (one path segment of letters, digits, '.', '_' and '-', not starting with '.')`;
-    }
+    if (!SAFE_NAME.test(name)) return plainNameRefusal(name);
     try {
       fs.lstatSync(path.join(this.path, name));
       return `${name} exists already in ${this.path}; files are never replaced`;
@@ -49,11 +48,9 @@ export class ContainedDirectory {
   async create<T>(name: string, write: (fd: number) => Promise<T>): Promise<{ file: string; result: T }> {
     const reason = this.refusal(name);
     if (reason !== undefined) throw new FileRefusedError(reason);
-    if ((await fs.promises.realpath(this.path).catch(() => '')) !== this.path) {
-      throw new FileRefusedError(`${this.path} has been moved or replaced since start-up`);
-    }
+    await this.expectInPlace();
     const file = path.join(this.path, name);
-    const temporary = path.join(this.path, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const temporary = this.temporaryPath(name);
     const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
     try {
       const result = await write(handle.fd);
@@ -73,6 +70,87 @@ export class ContainedDirectory {
       await fs.promises.unlink(temporary).catch(() => undefined);
     }
   }
+
+  /**
+   * The content of the file `name`, or undefined when there is none. A symlink in its place is
+   * refused (FileRefusedError), never followed: what is read comes from this directory.
+   */
+  async read(name: string): Promise<Buffer | undefined> {
+    const file = await this.pathOf(name);
+    const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error.code === 'ELOOP' ? new FileRefusedError(`${file} is a symlink; not followed`) : error;
+    });
+    if (!handle) return undefined;
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * Puts `data` in the file `name`, replacing what held the name (rename(2) replaces a symlink
+   * itself, never what it points to): written to a new temporary file, fsynced, renamed, and the
+   * directory fsynced, so that after a crash the name holds the old content or the new, whole.
+   */
+  async replace(name: string, data: string | Uint8Array): Promise<string> {
+    const file = await this.pathOf(name);
+    const temporary = this.temporaryPath(name);
+    const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await fs.promises.unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    await fs.promises.rename(temporary, file).catch(async (error: unknown) => {
+      await fs.promises.unlink(temporary).catch(() => undefined);
+      throw error;
+    });
+    await this.sync();
+    return file;
+  }
+
+  /** Renames the file `from` to `to` in this directory, replacing `to`; made durable by the next replace() (or sync()). */
+  async rename(from: string, to: string): Promise<void> {
+    await fs.promises.rename(await this.pathOf(from), await this.pathOf(to));
+  }
+
+  /** fsync of the directory: its renames and new names survive a crash. */
+  async sync(): Promise<void> {
+    const handle = await fs.promises.open(this.path, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The path of `name` here, once the name is a plain one and the directory is still where it was resolved. */
+  private async pathOf(name: string): Promise<string> {
+    if (!SAFE_NAME.test(name)) throw new FileRefusedError(plainNameRefusal(name));
+    await this.expectInPlace();
+    return path.join(this.path, name);
+  }
+
+  /** A new hidden name beside `name`, for writing before the file takes its name. */
+  private temporaryPath(name: string): string {
+    return path.join(this.path, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  }
+
+  private async expectInPlace(): Promise<void> {
+    if ((await fs.promises.realpath(this.path).catch(() => '')) !== this.path) {
+      throw new FileRefusedError(`${this.path} has been moved or replaced since start-up`);
+    }
+  }
+}
+
+function plainNameRefusal(name: string): string {
+  return `${JSON.stringify(name)} is not a plain file name (one path segment of letters, digits, '.', '_' and '-', not starting with '.')`;
 }
 
 async function expectSameFile(file: string, written: fs.Stats, why: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
+import { restoreAutosave } from './autosave';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
@@ -119,6 +120,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const env = options.env ?? process.env;
   let accessSecurity: AccessSecurity | undefined;
   const database = loadDatabase(config, logger, () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload());
+  // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
+  const autosave = await restoreAutosave(database, config.autosave, logger);
   database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
@@ -159,6 +162,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
         env,
       })
     : undefined;
+  autosave?.start();
   return {
     server,
     pvaServer,
@@ -168,6 +172,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
       statsGroup?.stop();
       await tracingGroup?.close();
       await Promise.all([server?.close(), pvaServer?.close()]);
+      // Once no client can write any more: the last values are saved.
+      await autosave?.stop();
       database.close();
     },
   };
