@@ -12,6 +12,8 @@ import { parseMacroDefinitions, type Macros } from './db-file/macros';
 import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
+import type { DeviceSupport } from './devices/device-support';
+import { DeviceTable } from './devices/device-table';
 import { FieldPv, type AccessSecurityHost } from './field-pv';
 import { LinkTable } from './links/link-table';
 import { buildRecords, type BuildResult } from './loader';
@@ -59,8 +61,10 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
   private readonly subroutines = new SubroutineRegistry();
+  private readonly devices = new DeviceTable();
   private rules: AccessRules | undefined;
   private started = false;
+  private devicesReleased = false;
 
   constructor(options: DatabaseOptions = {}) {
     this.logger = options.logger ?? silentLogger();
@@ -81,6 +85,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       scanOnce: (record) => this.once.request(record),
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
+      devices: this.devices,
     };
   }
 
@@ -105,6 +110,15 @@ export class Database implements PvProvider, AccessSecurityHost {
     this.subroutines.register(name, subroutine);
   }
 
+  /**
+   * Adds a device support (a .dbd's device() line): records of its types choose it by DTYP and
+   * address it with INP/OUT "@parameter". Register before the first .db file is loaded; a DTYP a
+   * record type already has is refused.
+   */
+  registerDevice(support: DeviceSupport): void {
+    this.devices.register(support);
+  }
+
   /** Processes the PINI records and starts the periodic scans. */
   start(): void {
     if (this.started) return;
@@ -119,11 +133,14 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (this.started) this.scanner.postEvent(event);
   }
 
-  /** Stops the scans. */
+  /** Stops the scans and releases the records' device bindings. */
   close(): void {
     this.started = false;
     this.scanner.stop();
     this.once.clear();
+    if (this.devicesReleased) return;
+    this.devicesReleased = true;
+    for (const record of this.recordList) record.device?.release?.();
   }
 
   find(name: string): ProcessVariable | undefined {
@@ -201,6 +218,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   private add(parsed: ParseResult): string[] {
+    this.devices.seal();
     for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
     const built = buildRecords(parsed.items, {
       definitionOf: (name) => this.names.get(name)?.location,

@@ -107,6 +107,8 @@ export interface ClientIdentity {
 export interface AccessRights {
   read: boolean;
   write: boolean;
+  /** Why there is no write access when it is not the access rules' doing (a value its device support owns): the text a refused put carries. */
+  readonly noWriteReason?: string;
 }
 
 /**

@@ -4,6 +4,9 @@
 import { isLink } from './dbf';
 import { decodeWrite, type FieldData } from './field-codec';
 import { firstRefusal, settleWrite, type MaybeLater, type Verdict } from './guard';
+import type { DeviceBinding } from './devices/device-support';
+import type { DeviceTable } from './devices/device-table';
+import { deviceFieldRefusal } from './devices/device-fields';
 import type { RecordLink } from './links/record-link';
 import type { IoScanSource } from './scan/io-scan';
 import {
@@ -43,6 +46,8 @@ export interface RecordHost {
   postEvent(event: string): void;
   /** The subroutines code registered, for the sub record's INAM and SNAM. */
   readonly subroutines: SubroutineRegistry;
+  /** The database's device table: DTYP choices and the supports they name. */
+  readonly devices: DeviceTable;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -77,6 +82,8 @@ export class DbRecord {
   readonly infos = new Map<string, string>();
   /** The I/O interrupt source its owner attached: with SCAN "I/O Intr", its requests process the record. */
   ioScan: IoScanSource | undefined;
+  /** What the record is to the device support its DTYP names (dpvt); undefined for base's soft supports. */
+  device: DeviceBinding | undefined;
   /** Link fields naming something (constants, PVs, device parameters), by field name. */
   readonly links = new Map<string, RecordLink>();
   private readonly data = new Map<string, FieldData>();
@@ -117,6 +124,16 @@ export class DbRecord {
 
   shape(spec: FieldSpec): FieldShape {
     return this.type.shape(this, spec);
+  }
+
+  /** The DTYP choices of this record's type in its database. */
+  get deviceChoices(): readonly string[] {
+    return this.host.devices.choices(this.type);
+  }
+
+  /** The DTYP's label ("Soft Channel", "IOC stats"…); empty when unset. */
+  get deviceName(): string {
+    return this.deviceChoices[this.number('DTYP')] ?? '';
   }
 
   subscribe(field: string, listener: PvListener): () => void {
@@ -384,7 +401,7 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
-    const invalid = this.type.validate?.(spec.name, data, this.host, this);
+    const invalid = this.type.validate?.(spec.name, data, this.host, this) ?? deviceFieldRefusal(this, spec, data, this.host.devices);
     if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);
@@ -409,7 +426,7 @@ export class DbRecord {
       case 'MENU':
         return spec.menu?.choices.length ?? 0;
       case 'DEVICE':
-        return this.type.devices.length;
+        return this.deviceChoices.length;
       case 'ENUM':
         return spec.name === 'VAL' ? this.type.enumStrings(this).length : 0;
       default:

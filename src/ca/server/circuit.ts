@@ -215,7 +215,7 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     };
     const { pv } = channel;
     if (!isWritableDbrType(request.dataType)) return fail(Eca.BADTYPE, `DBR type ${request.dataType} cannot be written`);
-    if (!channel.rights.write) return fail(Eca.NOWTACCESS, `${pv.name}: no write access`);
+    if (!channel.rights.write) return fail(Eca.NOWTACCESS, channel.rights.noWriteReason ?? `${pv.name}: no write access`);
     const answer = (outcome: WriteResult) => {
       if (outcome.ok) {
         if (request.command === Command.WRITE_NOTIFY) writeWriteNotify(this.writer, request.header, Eca.NORMAL);
