@@ -67,7 +67,7 @@ export function savedValue({ record, spec }: AutosavedField): string | string[] 
   const data = record.get(spec.name);
   if (typeof data === 'object') return Array.from(data as ArrayLike<number | string>, String);
   if (spec.dbf === 'MENU') return spec.menu?.choices[data as number] ?? String(data);
-  if (spec.dbf === 'DEVICE') return record.type.devices[data as number] ?? String(data);
+  if (spec.dbf === 'DEVICE') return record.deviceChoices[data as number] ?? String(data);
   return String(data);
 }
 
@@ -86,7 +86,7 @@ export function restoreValue({ record, spec }: AutosavedField, value: string | r
     data = decoded;
   } else {
     if (typeof value !== 'string') return `an array was saved, and ${spec.name} is a scalar`;
-    const parsed = parseFieldText(spec, value, record.type.devices);
+    const parsed = parseFieldText(spec, value, record.deviceChoices);
     if (!parsed.ok) return parsed.reason;
     data = parsed.data;
   }

@@ -1,6 +1,7 @@
 import { Database } from '../../../../src/database';
 import { Autosave, type SaveFiles } from '../../../../src/database/autosave';
 import { saveFileText } from '../../../../src/database/autosave/save-file';
+import { testDevice } from '../../../helpers/test-device';
 import { capturingLogger, put, pvOf, valueOf, type LogLine } from '../helpers';
 
 // Restore and save of the fields named in info(autosaveFields…) tags, with the save files held in
@@ -104,6 +105,25 @@ describe('autosave restore', () => {
     expect(second.warnings()).toEqual([]);
     for (const name of ['T:TEMP.HIHI', 'T:TEMP.DESC', 'T:TEMP.HHSV']) expect(value(second.database, name)).toEqual(value(first.database, name));
     expect(pvOf(second.database, 'T:WAVE').value()).toEqual(Float64Array.of(-1.5, 1e-300));
+  });
+
+  it("writes DTYP by its label in the record's database, registered supports included, and reads it back", async () => {
+    const files = new MemoryFiles();
+    const devicesDatabase = () => {
+      const database = new Database();
+      database.registerDevice(testDevice().support);
+      database.loadText('record(ai, "T:DEV") { field(DTYP, "Test device") field(INP, "@level") info(autosaveFields, "DTYP HIHI") }');
+      return database;
+    };
+    const { logger, lines } = capturingLogger();
+    const first = devicesDatabase();
+    await put(pvOf(first, 'T:DEV.HIHI'), 7);
+    await new Autosave({ records: first.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).saveIfChanged();
+    expect(files.files.get('ioc.sav')).toContain('\nT:DEV.DTYP Test device\nT:DEV.HIHI 7\n');
+    const second = devicesDatabase();
+    await new Autosave({ records: second.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).restore();
+    expect(lines.filter((line) => line.level >= 40)).toEqual([]);
+    expect(value(second, 'T:DEV.HIHI')).toBe(7);
   });
 
   it('with no save file (nor backup), leaves the defaults with one warning naming the file', async () => {
