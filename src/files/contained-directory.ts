@@ -93,24 +93,23 @@ export class ContainedDirectory {
    * Puts `data` in the file `name`, replacing what held the name (rename(2) replaces a symlink
    * itself, never what it points to): written to a new temporary file, fsynced, renamed, and the
    * directory fsynced, so that after a crash the name holds the old content or the new, whole.
+   * `beforeRename` runs once the new content is safely written (to keep the old file as a backup).
    */
-  async replace(name: string, data: string | Uint8Array): Promise<string> {
+  async replace(name: string, data: string | Uint8Array, beforeRename?: () => Promise<void>): Promise<string> {
     const file = await this.pathOf(name);
     const temporary = this.temporaryPath(name);
     const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
     try {
       await handle.writeFile(data);
       await handle.sync();
-    } catch (error) {
       await handle.close();
+      await beforeRename?.();
+      await fs.promises.rename(temporary, file);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
       await fs.promises.unlink(temporary).catch(() => undefined);
       throw error;
     }
-    await handle.close();
-    await fs.promises.rename(temporary, file).catch(async (error: unknown) => {
-      await fs.promises.unlink(temporary).catch(() => undefined);
-      throw error;
-    });
     await this.sync();
     return file;
   }

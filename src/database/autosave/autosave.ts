@@ -15,8 +15,11 @@ export interface SaveFiles {
   readonly directory: string;
   /** The file's text, or undefined when there is none. */
   read(name: string): Promise<string | undefined>;
-  /** Puts `text` in the file `name` atomically: after a crash it holds the old text or the new, whole. */
-  replace(name: string, text: string): Promise<void>;
+  /**
+   * Puts `text` in the file `name` atomically: after a crash it holds the old text or the new,
+   * whole. `beforeRename` runs once the new text is written, before it takes the name.
+   */
+  replace(name: string, text: string, beforeRename: () => Promise<void>): Promise<void>;
   /** Renames `from` to `to`, replacing `to`. */
   rename(from: string, to: string): Promise<void>;
 }
@@ -26,7 +29,7 @@ export function saveFilesIn(directory: ContainedDirectory): SaveFiles {
   return {
     directory: directory.path,
     read: async (name) => (await directory.read(name))?.toString('utf8'),
-    replace: async (name, text) => void (await directory.replace(name, text)),
+    replace: async (name, text, beforeRename) => void (await directory.replace(name, text, beforeRename)),
     rename: (from, to) => directory.rename(from, to),
   };
 }
@@ -125,11 +128,11 @@ export class Autosave {
   }
 
   private async save(): Promise<void> {
-    const lines = this.currentLines();
-    if (lines === this.lastSaved) return;
     try {
-      await this.keepPreviousAsBackup();
-      await this.files.replace(this.fileName, saveFileText(lines, this.now()));
+      const lines = this.currentLines();
+      if (lines === this.lastSaved) return;
+      // The backup is taken only once the new file is written: a failed write (a full disk) leaves the save file as it was.
+      await this.files.replace(this.fileName, saveFileText(lines, this.now()), () => this.keepPreviousAsBackup());
       this.lastSaved = lines;
       if (this.failing) this.logger.info({ file: this.where(this.fileName) }, 'autosave writes its file again');
       this.failing = false;

@@ -110,6 +110,20 @@ describe('ContainedDirectory', () => {
       expect(entries()).toEqual(['ioc.sav']);
     });
 
+    it('runs beforeRename with the new content written and the old still in place; when it fails, nothing changes', async () => {
+      await directory.replace('ioc.sav', 'old');
+      let seen: string[] = [];
+      await directory.replace('ioc.sav', 'new', async () => {
+        seen = entries().map((name) => fs.readFileSync(path.join(directory.path, name), 'utf8'));
+        fs.renameSync(path.join(directory.path, 'ioc.sav'), path.join(directory.path, 'ioc.savB'));
+      });
+      expect(seen.sort()).toEqual(['new', 'old']);
+      expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
+      await expect(directory.replace('ioc.sav', 'newer', () => Promise.reject(new Error('no backup')))).rejects.toThrow('no backup');
+      expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
+      expect(fs.readFileSync(path.join(directory.path, 'ioc.sav'), 'utf8')).toBe('new');
+    });
+
     it('reads a missing file as undefined', async () => {
       expect(await directory.read('none.sav')).toBeUndefined();
     });

@@ -42,8 +42,9 @@ class MemoryFiles implements SaveFiles {
     return this.files.get(name);
   }
 
-  async replace(name: string, text: string): Promise<void> {
+  async replace(name: string, text: string, beforeRename: () => Promise<void>): Promise<void> {
     if (this.failing) throw new Error('ENOSPC: no space left on device');
+    await beforeRename();
     this.files.set(name, text);
     this.writes++;
   }
@@ -105,6 +106,20 @@ describe('autosave restore', () => {
     expect(second.warnings()).toEqual([]);
     for (const name of ['T:TEMP.HIHI', 'T:TEMP.DESC', 'T:TEMP.HHSV']) expect(value(second.database, name)).toEqual(value(first.database, name));
     expect(pvOf(second.database, 'T:WAVE').value()).toEqual(Float64Array.of(-1.5, 1e-300));
+  });
+
+  it('restores a link field before the links connect, and the record writes through it once started', async () => {
+    const files = new MemoryFiles();
+    files.files.set('ioc.sav', saveFile('T:OUT.OUT T:TEMP.LOW NPP\n'));
+    const { logger, lines } = capturingLogger();
+    const database = new Database();
+    database.loadText(`${DB}record(ao, "T:OUT") { field(OUT, "T:TEMP.HIGH") info(autosaveFields, "OUT") }`);
+    await new Autosave({ records: database.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).restore();
+    database.start();
+    database.record('T:OUT', 'number').set(-5);
+    expect(lines.filter((line) => line.level >= 40)).toEqual([]);
+    expect(value(database, 'T:TEMP.LOW')).toBe(-5);
+    expect(value(database, 'T:TEMP.HIGH')).toBe(80);
   });
 
   it("writes DTYP by its label in the record's database, registered supports included, and reads it back", async () => {
@@ -234,11 +249,14 @@ describe('autosave saves', () => {
 
   it('logs a failed write once, keeps the values, and writes them when it can again', async () => {
     const { database, autosave, files, lines } = setUp();
+    await autosave.saveIfChanged();
+    const before = files.files.get('ioc.sav');
     files.failing = true;
     await put(pvOf(database, 'T:TEMP.HIHI'), 95);
     await autosave.saveIfChanged();
     await autosave.saveIfChanged();
     expect(lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual([expect.stringMatching(/^autosave cannot write \/saves\/ioc\.sav/)]);
+    expect(files.files.get('ioc.sav')).toBe(before);
     files.failing = false;
     await autosave.saveIfChanged();
     expect(files.files.get('ioc.sav')).toContain('\nT:TEMP.HIHI 95\n');
