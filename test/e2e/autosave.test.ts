@@ -45,8 +45,8 @@ describe('autosave across restarts', () => {
     return ioc;
   }
 
-  async function stopCli(ioc: ChildProcess): Promise<void> {
-    ioc.signal('SIGTERM');
+  async function stopCli(ioc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    ioc.signal(signal);
     expect(await ioc.waitForExit(5000)).toBe(0);
     await ioc.stop();
   }
@@ -68,7 +68,7 @@ describe('autosave across restarts', () => {
     }
   }
 
-  it('saves a HIHI tuned with caput within the period, in the .sav format, and restores it at the next start', async () => {
+  it('saves a HIHI tuned with caput within the period and at stop (SIGINT), in the .sav format, and restores it at the next start', async () => {
     const first = await startCli(1);
     try {
       expect(await first.waitForLine(/lab\.sav does not exist/)).toMatch(/nothing restored/);
@@ -79,12 +79,12 @@ describe('autosave across restarts', () => {
       await stopCli(first);
     }
 
-    // A period far longer than the test: only the save at stop (SIGTERM) can write the new value.
+    // A period far longer than the test: only the save at stop (here SIGINT, Ctrl-C) can write the new value.
     const second = await startCli(3600);
     try {
       expect(await tune(96)).toEqual({ before: 95, status: 1, after: 96 });
     } finally {
-      await stopCli(second);
+      await stopCli(second, 'SIGINT');
     }
     expect(fs.readFileSync(path.join(saves, 'lab.sav'), 'utf8')).toContain('\nAS:TEMP.HIHI 96\n');
     expect(fs.readFileSync(path.join(saves, 'lab.savB'), 'utf8')).toContain('\nAS:TEMP.HIHI 95\n');
