@@ -108,6 +108,17 @@ describe('autosave restore', () => {
     expect(pvOf(second.database, 'T:WAVE').value()).toEqual(Float64Array.of(-1.5, 1e-300));
   });
 
+  it("restores before PINI: devIocStats' START_CNT (iocAdmin/Db/ioc.template) counts the IOC's starts", async () => {
+    const files = new MemoryFiles();
+    files.files.set('ioc.sav', saveFile('IOC:START_CNT.VAL 4\n'));
+    const { logger } = capturingLogger();
+    const database = new Database();
+    database.loadText('record(calcout, "IOC:START_CNT") { field(CALC, "A+1") field(PINI, "YES") field(INPA, "IOC:START_CNT") info(autosaveFields_pass0, "VAL") }');
+    await new Autosave({ records: database.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).restore();
+    database.start();
+    expect(value(database, 'IOC:START_CNT')).toBe(5);
+  });
+
   it('restores a link field before the links connect, and the record writes through it once started', async () => {
     const files = new MemoryFiles();
     files.files.set('ioc.sav', saveFile('T:OUT.OUT T:TEMP.LOW NPP\n'));
