@@ -3,7 +3,9 @@
 // realpath; a name is one path segment from a safe alphabet; a file is created new under a
 // temporary name with O_NOFOLLOW | O_CREAT | O_EXCL, written through its descriptor, then linked
 // to its name, which fails if anything (a file, a symlink, dangling or not) holds the name already.
-// It depends on nothing else in this project, so that any layer may use it.
+// A file the IOC itself keeps up to date (the autosave file) is replaced instead: renamed over its
+// name from a fsynced temporary file, so that a symlink there is replaced, never followed; reads
+// refuse symlinks too. It depends on nothing else in this project, so that any layer may use it.
 
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
