@@ -164,25 +164,14 @@ function offsetInValue(setting: Setting, offset: number | undefined): SourceLoca
 
 function materialize(definition: PendingRecord, host: RecordHost): DbRecord {
   const record = new DbRecord(definition.name, definition.type, host);
-  for (const spec of definition.type.fields.values()) record.assign(spec.name, initialData(definition.type, spec));
-  record.assign('NAME', definition.name);
-  record.assign('RTYP', definition.type.name);
-  record.assign('VERS', 'none specified');
   for (const { spec, data } of definition.settings) {
     record.assign(spec.name, data);
     if (spec.name === 'VAL') record.assign('UDF', 0);
   }
-  for (const [name, value] of definition.infos) record.infos.set(name, value);
+  for (const [name, value] of definition.infos) record.setInfo(name, value);
   definition.type.init(record, definition.constants);
   if (record.number('UDF') && record.number('STAT') === AlarmStatus.UDF) record.assign('SEVR', record.number('UDFS'));
   return record;
-}
-
-function initialData(type: RecordType, spec: FieldSpec): FieldData {
-  if (spec.initial === undefined) return spec.dbf === 'STRING' || spec.dbf === 'NOACCESS' || isLink(spec.dbf) ? '' : 0;
-  const parsed = parseFieldText(spec, spec.initial, type.devices);
-  if (!parsed.ok) throw new Error(`${type.name}.${spec.name}: bad initial value: ${parsed.reason}`);
-  return parsed.data;
 }
 
 function unknownField(type: RecordType, name: string): string {
