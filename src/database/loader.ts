@@ -13,7 +13,7 @@ import { AlarmStatus } from './pv';
 import { DbRecord, type RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
-import type { LinkConstant, RecordType } from './records/record-type';
+import type { LinkConstant, LinkConstants, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
 import { unsupportedSetting } from './records/unsupported';
 
@@ -51,11 +51,14 @@ interface PendingRecord {
   readonly name: string;
   readonly type: RecordType;
   readonly location: SourceLocation;
-  readonly settings: FieldValueSetting[];
-  readonly constants: Map<string, LinkConstant>;
-  readonly links: Map<string, { address: LinkAddress; location: SourceLocation }>;
-  readonly infos: Map<string, string>;
+  // A large load holds every pending record at once, beside its records: tables made on first use.
+  settings?: FieldValueSetting[];
+  constants?: Map<string, LinkConstant>;
+  links?: Map<string, { address: LinkAddress; location: SourceLocation }>;
+  infos?: Map<string, string>;
 }
+
+const NO_CONSTANTS: LinkConstants = new Map();
 
 /** Builds the records of one load; nothing is created unless the whole load is valid. */
 export function buildRecords(items: readonly DatabaseItem[], registry: NameRegistry, host: RecordHost): BuildResult {
@@ -82,7 +85,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
     }
     const record = pendingRecordFor(item, pending, registry, claim);
     for (const setting of item.fields) applySetting(record, setting, host);
-    for (const info of item.infos) record.infos.set(info.name, info.value.text);
+    for (const info of item.infos) (record.infos ??= new Map()).set(info.name, info.value.text);
     for (const alias of item.aliases) {
       claim(alias.name, alias.location);
       aliases.push({ alias: alias.name, target: record.name, location: alias.location });
@@ -95,7 +98,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
   const byName = new Map(records.map(({ record }) => [record.name, record]));
   const links = definitions.flatMap((definition) => {
     const record = byName.get(definition.name)!;
-    return [...definition.links].map(([field, { address, location }]) => ({ record, field, address, location }));
+    return [...(definition.links ?? [])].map(([field, { address, location }]) => ({ record, field, address, location }));
   });
   return {
     records,
@@ -123,7 +126,7 @@ function pendingRecordFor(
     throw new DbFileError(item.typeLocation, `record type "${item.recordType}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
   }
   claim(item.name, item.location);
-  const record: PendingRecord = { name: item.name, type, location: item.location, settings: [], constants: new Map(), links: new Map(), infos: new Map() };
+  const record: PendingRecord = { name: item.name, type, location: item.location, };
   pending.set(item.name, record);
   return record;
 }
@@ -140,18 +143,18 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
   const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
   if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
-  record.settings.push({ spec, data: parsed.data });
+  (record.settings ??= []).push({ spec, data: parsed.data });
   if (!isLink(spec.dbf)) return;
   const link = parseLinkValue(setting.value);
   if (!link.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${link.reason}`);
-  record.constants.delete(spec.name);
-  record.links.delete(spec.name);
+  record.constants?.delete(spec.name);
+  record.links?.delete(spec.name);
   const { address } = link;
   if (address.kind === 'parameter') {
     throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: "@${address.text}" is a device parameter, and the soft device supports of ${record.type.name} read none`);
   }
-  if (address.kind === 'constant') record.constants.set(spec.name, address.value);
-  if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
+  if (address.kind === 'constant') (record.constants ??= new Map()).set(spec.name, address.value);
+  if (address.kind !== 'empty') (record.links ??= new Map()).set(spec.name, { address, location: setting.valueLocation });
 }
 
 /** Where the character `offset` of a setting's value is (past its opening quote), when the value fits one line. */
@@ -164,12 +167,12 @@ function offsetInValue(setting: Setting, offset: number | undefined): SourceLoca
 
 function materialize(definition: PendingRecord, host: RecordHost): DbRecord {
   const record = new DbRecord(definition.name, definition.type, host);
-  for (const { spec, data } of definition.settings) {
+  for (const { spec, data } of definition.settings ?? []) {
     record.assign(spec.name, data);
     if (spec.name === 'VAL') record.assign('UDF', 0);
   }
-  for (const [name, value] of definition.infos) record.setInfo(name, value);
-  definition.type.init(record, definition.constants);
+  for (const [name, value] of definition.infos ?? []) record.setInfo(name, value);
+  definition.type.init(record, definition.constants ?? NO_CONSTANTS);
   if (record.number('UDF') && record.number('STAT') === AlarmStatus.UDF) record.assign('SEVR', record.number('UDFS'));
   return record;
 }
