@@ -33,7 +33,10 @@ function buildLayout(type: RecordType): FieldLayout {
   };
 }
 
-/** dbStatic's initial value: the .dbd initial(), the record attributes' values, else 0 or empty text. */
+/**
+ * dbStatic's initial value: the .dbd initial(), the record attributes' values, else 0 or empty
+ * text. DTYP has no initial(), so the device supports a database registers do not change these.
+ */
 function initialData(type: RecordType, spec: FieldSpec): FieldData {
   if (spec.name === 'RTYP') return type.name;
   if (spec.name === 'VERS') return 'none specified';
