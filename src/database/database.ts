@@ -46,6 +46,13 @@ export interface LoadOptions {
 const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+interface ChannelAddress {
+  readonly record: DbRecord;
+  readonly spec: FieldSpec;
+  /** `$`: a text field served as a CHAR array. */
+  readonly longString: boolean;
+}
+
 interface NameEntry {
   readonly record: DbRecord;
   readonly location: SourceLocation;
@@ -144,11 +151,21 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   find(name: string): ProcessVariable | undefined {
+    const address = this.addressOf(name);
+    return address && new FieldPv(name, address.record, address.spec, address.longString, this);
+  }
+
+  serves(name: string): boolean {
+    return this.addressOf(name) !== undefined;
+  }
+
+  /** dbNameToAddr: the record and field a channel name designates, when this database serves it. */
+  private addressOf(name: string): ChannelAddress | undefined {
     const dot = name.indexOf('.');
     const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
     if (!entry) return undefined;
     const rest = dot < 0 ? '' : name.slice(dot + 1);
-    const fieldName = FIELD_NAME.exec(rest)?.[0] ?? '';
+    const fieldName = rest === '' ? '' : (FIELD_NAME.exec(rest)?.[0] ?? '');
     const modifier = rest.slice(fieldName.length);
     if (modifier !== '' && modifier !== '$') return undefined;
     const spec = this.fieldSpec(entry.record, fieldName || 'VAL');
@@ -157,7 +174,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    return new FieldPv(name, entry.record, spec, longString, this);
+    return { record: entry.record, spec, longString };
   }
 
   /** The access security rules in force; undefined (no file) lets everyone read and write. */

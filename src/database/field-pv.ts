@@ -53,7 +53,8 @@ export class FieldPv implements ProcessVariable {
     this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
     this.unsignedChar = !longString && shape.dbf === 'UCHAR';
     // Every field of the record: a high-rate setpoint is written through VAL and through its other fields alike.
-    this.logClientWrites = !/^\s*no\s*$/i.test(record.infos.get('logClientWrites') ?? '');
+    const logClientWrites = record.infos.get('logClientWrites');
+    this.logClientWrites = logClientWrites === undefined || !/^\s*no\s*$/i.test(logClientWrites);
   }
 
   value(): FieldValue {

@@ -16,7 +16,7 @@ import type { DeviceSupport } from './devices/device-support';
 import { DbRecord, type RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
-import type { LinkConstant, RecordType } from './records/record-type';
+import type { LinkConstant, LinkConstants, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
 import { unsupportedSetting } from './records/unsupported';
 
@@ -54,15 +54,19 @@ interface PendingRecord {
   readonly name: string;
   readonly type: RecordType;
   readonly location: SourceLocation;
-  readonly settings: FieldValueSetting[];
-  readonly constants: Map<string, LinkConstant>;
-  readonly links: Map<string, { address: LinkAddress; location: SourceLocation }>;
-  readonly infos: Map<string, string>;
+  // A large load holds every pending record at once, beside its records: tables made on first use.
+  settings?: FieldValueSetting[];
+  constants?: Map<string, LinkConstant>;
+  links?: Map<string, { address: LinkAddress; location: SourceLocation }>;
+  infos?: Map<string, string>;
   /** Where each field's value was last given. */
-  readonly valueLocations: Map<string, SourceLocation>;
+  valueLocations?: Map<string, SourceLocation>;
   /** Link fields given as "@parameter", with where the parameter starts. */
-  readonly parameters: Map<string, { text: string; location: SourceLocation }>;
+  parameters?: Map<string, { text: string; location: SourceLocation }>;
 }
+
+const NO_CONSTANTS: LinkConstants = new Map();
+const NO_PARAMETERS: ReadonlyMap<string, { text: string; location: SourceLocation }> = new Map();
 
 /** Builds the records of one load; nothing is created unless the whole load is valid. */
 export function buildRecords(items: readonly DatabaseItem[], registry: NameRegistry, host: RecordHost): BuildResult {
@@ -89,7 +93,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
     }
     const record = pendingRecordFor(item, pending, registry, claim);
     for (const setting of item.fields) applySetting(record, setting, host);
-    for (const info of item.infos) record.infos.set(info.name, info.value.text);
+    for (const info of item.infos) (record.infos ??= new Map()).set(info.name, info.value.text);
     for (const alias of item.aliases) {
       claim(alias.name, alias.location);
       aliases.push({ alias: alias.name, target: record.name, location: alias.location });
@@ -103,7 +107,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
   const byName = new Map(records.map(({ record }) => [record.name, record]));
   const links = definitions.flatMap((definition) => {
     const record = byName.get(definition.name)!;
-    return [...definition.links].map(([field, { address, location }]) => ({ record, field, address, location }));
+    return [...(definition.links ?? [])].map(([field, { address, location }]) => ({ record, field, address, location }));
   });
   return {
     records,
@@ -131,9 +135,7 @@ function pendingRecordFor(
     throw new DbFileError(item.typeLocation, `record type "${item.recordType}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
   }
   claim(item.name, item.location);
-  const record: PendingRecord = {
-    name: item.name, type, location: item.location, settings: [], constants: new Map(), links: new Map(), infos: new Map(), valueLocations: new Map(), parameters: new Map(),
-  };
+  const record: PendingRecord = { name: item.name, type, location: item.location };
   pending.set(item.name, record);
   return record;
 }
@@ -150,18 +152,18 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
   const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
   if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
-  record.settings.push({ spec, data: parsed.data });
-  record.valueLocations.set(spec.name, setting.valueLocation);
+  (record.settings ??= []).push({ spec, data: parsed.data });
+  (record.valueLocations ??= new Map()).set(spec.name, setting.valueLocation);
   if (!isLink(spec.dbf)) return;
   const link = parseLinkValue(setting.value);
   if (!link.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${link.reason}`);
-  record.constants.delete(spec.name);
-  record.links.delete(spec.name);
-  record.parameters.delete(spec.name);
+  record.constants?.delete(spec.name);
+  record.links?.delete(spec.name);
+  record.parameters?.delete(spec.name);
   const { address } = link;
-  if (address.kind === 'parameter') record.parameters.set(spec.name, { text: address.text, location: offsetInValue(setting, text.indexOf('@') + 1) });
-  if (address.kind === 'constant') record.constants.set(spec.name, address.value);
-  if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
+  if (address.kind === 'parameter') (record.parameters ??= new Map()).set(spec.name, { text: address.text, location: offsetInValue(setting, text.indexOf('@') + 1) });
+  if (address.kind === 'constant') (record.constants ??= new Map()).set(spec.name, address.value);
+  if (address.kind !== 'empty') (record.links ??= new Map()).set(spec.name, { address, location: setting.valueLocation });
 }
 
 /** Where the character `offset` of a setting's value is (past its opening quote), when the value fits one line. */
@@ -194,17 +196,17 @@ interface PendingDevice {
 function deviceOf(definition: PendingRecord, host: RecordHost): PendingDevice {
   let dtyp = 0;
   const linkTexts = new Map<string, { text: string; location: SourceLocation }>();
-  for (const { spec, data } of definition.settings) {
+  for (const { spec, data } of definition.settings ?? []) {
     if (spec.dbf === 'DEVICE') dtyp = data as number;
-    else if (isLink(spec.dbf)) linkTexts.set(spec.name, { text: data as string, location: definition.valueLocations.get(spec.name)! });
+    else if (isLink(spec.dbf)) linkTexts.set(spec.name, { text: data as string, location: definition.valueLocations!.get(spec.name)! });
   }
   const settings: DeviceSettings = {
     name: definition.name,
     type: definition.type,
     dtypName: host.devices.choices(definition.type)[dtyp] ?? '',
-    dtypLocation: definition.valueLocations.get('DTYP'),
+    dtypLocation: definition.valueLocations?.get('DTYP'),
     linkTexts,
-    parameters: definition.parameters,
+    parameters: definition.parameters ?? NO_PARAMETERS,
   };
   const support = host.devices.support(definition.type, dtyp);
   checkDeviceAddress(settings, support);
@@ -213,29 +215,18 @@ function deviceOf(definition: PendingRecord, host: RecordHost): PendingDevice {
 
 function materialize(definition: PendingRecord, device: PendingDevice, host: RecordHost): DbRecord {
   const record = new DbRecord(definition.name, definition.type, host);
-  for (const spec of definition.type.fields.values()) record.assign(spec.name, initialData(definition.type, spec, host));
-  record.assign('NAME', definition.name);
-  record.assign('RTYP', definition.type.name);
-  record.assign('VERS', 'none specified');
-  for (const { spec, data } of definition.settings) {
+  for (const { spec, data } of definition.settings ?? []) {
     record.assign(spec.name, data);
     if (spec.name === 'VAL') record.assign('UDF', 0);
   }
-  for (const [name, value] of definition.infos) record.infos.set(name, value);
+  for (const [name, value] of definition.infos ?? []) record.setInfo(name, value);
   if (device.support) {
     record.device = bindDevice(record, device.support, device.settings);
     record.ioScan = record.device.ioScan;
   }
-  definition.type.init(record, definition.constants);
+  definition.type.init(record, definition.constants ?? NO_CONSTANTS);
   if (record.number('UDF') && record.number('STAT') === AlarmStatus.UDF) record.assign('SEVR', record.number('UDFS'));
   return record;
-}
-
-function initialData(type: RecordType, spec: FieldSpec, host: RecordHost): FieldData {
-  if (spec.initial === undefined) return spec.dbf === 'STRING' || spec.dbf === 'NOACCESS' || isLink(spec.dbf) ? '' : 0;
-  const parsed = parseFieldText(spec, spec.initial, host.devices.choices(type));
-  if (!parsed.ok) throw new Error(`${type.name}.${spec.name}: bad initial value: ${parsed.reason}`);
-  return parsed.data;
 }
 
 function unknownField(type: RecordType, name: string): string {

@@ -4,6 +4,7 @@
 // naming the PV and the client, rate-limited; every other client keeps being served.
 
 import { guardWrite, writeFailure } from '../database/guard';
+import { providerServes } from '../database/pv';
 import type {
   AccessRights,
   AlarmState,
@@ -40,6 +41,14 @@ export function guardProvider(provider: PvProvider, logger: Logger): PvProvider 
         return undefined;
       }
       return pv && (pv.runsNoUserCode ? pv : new GuardedPv(pv, logs.handlers));
+    },
+    serves(name) {
+      try {
+        return providerServes(provider, name);
+      } catch (error) {
+        logs.lookups.error({ err: error, pv: name }, 'PV provider failed');
+        return false;
+      }
     },
   };
   if (provider.subscribeAccessChanges) guarded.subscribeAccessChanges = (listener) => provider.subscribeAccessChanges!(listener);
