@@ -44,6 +44,14 @@ export interface LoadOptions {
 const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+/** A field of a record, as a name designates it. */
+export interface FieldAddress {
+  readonly record: DbRecord;
+  readonly spec: FieldSpec;
+  /** The `$` suffix: a text field read and written as a CHAR array. */
+  readonly longString: boolean;
+}
+
 interface NameEntry {
   readonly record: DbRecord;
   readonly location: SourceLocation;
@@ -127,6 +135,12 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   find(name: string): ProcessVariable | undefined {
+    const address = this.fieldAddress(name);
+    return address && new FieldPv(name, address.record, address.spec, address.longString, this);
+  }
+
+  /** dbNameToAddr: the record and field that `REC`, `REC.FIELD` or `REC.FIELD$` names, if any is served. */
+  fieldAddress(name: string): FieldAddress | undefined {
     const dot = name.indexOf('.');
     const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
     if (!entry) return undefined;
@@ -140,7 +154,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    return new FieldPv(name, entry.record, spec, longString, this);
+    return { record: entry.record, spec, longString };
   }
 
   /** The access security rules in force; undefined (no file) lets everyone read and write. */
@@ -183,6 +197,11 @@ export class Database implements PvProvider, AccessSecurityHost {
   /** Names of the records, in load order (aliases not included). */
   recordNames(): string[] {
     return this.recordList.map((record) => record.name);
+  }
+
+  /** The records, in load order (aliases not included), for the iocsh commands that list them. */
+  records(): readonly DbRecord[] {
+    return this.recordList;
   }
 
   private fieldSpec(record: DbRecord, name: string): FieldSpec | undefined {
