@@ -1,0 +1,21 @@
+// softIoc's "exit" subroutine (softMain.cpp, exitSubroutine), named by the $(IOC):exit sub record
+// of softIocExit.db (`-x prefix`): processing the record stops the IOC, with exit status 0 when
+// its field A is 0 and 1 otherwise (EXIT_SUCCESS, EXIT_FAILURE), after the pass that asked.
+
+import type { Database } from '../database';
+
+/** Stops the IOC and its process with this status. */
+export type ExitRequest = (status: number) => void;
+
+/**
+ * Registers "exit" as softIoc does for every database. Without `requestExit` (an IOC embedded in a
+ * service, which does not own its process) the subroutine fails, and the record shows it (BRSV).
+ */
+export function registerExitSubroutine(database: Database, requestExit: ExitRequest | undefined): void {
+  database.registerSubroutine('exit', (record) => {
+    if (!requestExit) return -1;
+    const status = record.number('A') === 0 ? 0 : 1;
+    setImmediate(() => requestExit(status));
+    return 0;
+  });
+}
