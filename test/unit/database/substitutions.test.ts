@@ -1,21 +1,14 @@
 import { DbFileError } from '../../../src/database/db-file/location';
 import { parseMacroDefinitions } from '../../../src/database/db-file/macros';
 import { parseSubstitutions } from '../../../src/database/db-file/substitutions';
+import { refusalOf } from '../../helpers/refusal';
 
 // The grammar and the macro strings follow EPICS base's dbLoadTemplate.y and dbLoadTemplate_lex.l (R7.0.8.1).
 
 const loads = (text: string, macros?: string) =>
   parseSubstitutions(text, 'x.substitutions', macros).map(({ file, macros: defs, location }) => ({ file, macros: defs, line: location.line }));
 
-function refusal(text: string): string {
-  try {
-    parseSubstitutions(text, 'x.substitutions');
-  } catch (error) {
-    expect(error).toBeInstanceOf(DbFileError);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-}
+const refusal = (text: string) => refusalOf(() => parseSubstitutions(text, 'x.substitutions'), DbFileError);
 
 describe('parseSubstitutions (dbLoadTemplate)', () => {
   it('makes one load per brace group of a file block, with its definitions', () => {

@@ -1,4 +1,5 @@
 import { callsIocInit, parseStartupScript, StartupScriptError, type ScriptLine } from '../../../src/ioc/startup-script';
+import { refusalOf } from '../../helpers/refusal';
 
 // Splitting, quoting, comments, echo and environment expansion follow EPICS base's iocsh.cpp
 // (R7.0.8.1: Tokenize::split, iocshBody) and macEnv.c (macDefExpand with the environment).
@@ -7,15 +8,7 @@ const parse = (text: string, env: Record<string, string> = {}) => parseStartupSc
 const commands = (lines: readonly ScriptLine[]) =>
   lines.flatMap((line) => (line.command ? [[line.command.name, ...line.command.args.map((arg) => arg.text)]] : []));
 
-function refusal(text: string, env: Record<string, string> = {}): string {
-  try {
-    parse(text, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(StartupScriptError);
-    return (error as Error).message;
-  }
-  throw new Error('not refused');
-}
+const refusal = (text: string, env: Record<string, string> = {}) => refusalOf(() => parse(text, env), StartupScriptError);
 
 describe('parseStartupScript', () => {
   it('splits the parenthesised and the space-separated forms alike', () => {
