@@ -19,8 +19,7 @@ import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './
 
 const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
 
-/** What the subroutines a database registers do, where the IOC around it does it. */
-export interface DatabaseHooks {
+export interface LoadDatabaseOptions {
   /** Serves the asSubProcess subroutine (READACF as devIocStats defines it). */
   reloadAccessSecurity?: AccessSecurityReload;
   /** Serves softIoc's "exit" subroutine (`-x prefix`); without it, an IOC embedded in a service refuses to exit. */
@@ -28,10 +27,10 @@ export interface DatabaseHooks {
 }
 
 /** What the CA server serves: the groups' records with the prefix, then the configured databases. */
-export function loadDatabase(config: IocConfig, logger: Logger, hooks: DatabaseHooks = {}): Database {
+export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): Database {
   const database = new Database({ logger });
-  registerAccessSecuritySubroutines(database, hooks.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
-  registerExitSubroutine(database, hooks.requestExit);
+  registerAccessSecuritySubroutines(database, options.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
+  registerExitSubroutine(database, options.requestExit);
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
