@@ -199,8 +199,8 @@ export class Database implements PvProvider, AccessSecurityHost {
     return this.recordList.map((record) => record.name);
   }
 
-  /** The records, in load order (aliases not included), for the iocsh commands that list them. */
-  records(): readonly DbRecord[] {
+  /** The records themselves, in load order, for the database's own services (autosave walks them as dbStatic would). */
+  loadedRecords(): readonly DbRecord[] {
     return this.recordList;
   }
 

@@ -15,7 +15,7 @@ import { charsToText, textToChars } from './text';
 /** dbl: the records of one type ("" or "*": all, types in alphabetical order), each with the fields named in `fields` (blank-separated). */
 export function dbl(database: Database, recordType = '', fields = ''): string {
   const all = recordType === '' || recordType === '*';
-  const records = database.records();
+  const records = database.loadedRecords();
   const types = [...new Set(records.map((record) => record.type.name))].sort();
   if (!all && !RECORD_TYPES.has(recordType)) return 'No record type\n';
   const names = fields.split(' ').filter(Boolean);
