@@ -59,19 +59,12 @@ async function main(argv: readonly string[]): Promise<number> {
   return stop.status;
 }
 
-/**
- * The configuration file (or the defaults) with the command line over it. A startup script says
- * what the IOC serves, as on softIoc: the groups' shipped files load only where it (or -d) loads them.
- */
+/** The configuration file (or the defaults) with the command line over it. */
 function commandConfig(command: Extract<CliCommand, { kind: 'run' }>): IocConfig {
   const base: IocConfig = command.configFile ? loadIocConfig(command.configFile) : resolveIocConfig({}, process.cwd());
-  const groups = command.script
-    ? { memoryTracing: { ...base.groups.memoryTracing, enabled: false }, iocStats: { ...base.groups.iocStats, enabled: false } }
-    : base.groups;
   return {
     ...base,
     prefix: command.prefix ?? base.prefix,
-    groups,
     databases: [...base.databases, ...command.databases.map((entry) => ({ ...entry, file: path.resolve(entry.file) }))],
     logging: { ...base.logging, pretty: base.logging.pretty || command.pretty },
     tracing: { ...base.tracing, exactFrames: base.tracing.exactFrames || command.exactFrames },

@@ -64,7 +64,11 @@ function readScript(file: string): string {
   }
 }
 
-/** What the commands before iocInit configure: files relative to the working directory, as softIoc opens them. */
+/**
+ * What the commands before iocInit configure: files relative to the working directory, as softIoc
+ * opens them. The script says what the IOC serves, as on softIoc: the groups' shipped files load
+ * only where it (or -d) loads them, not by default.
+ */
 class StartupConfiguration {
   private readonly databases: DatabaseEntry[];
   private accessSecurity: IocConfig['accessSecurity'];
@@ -75,7 +79,9 @@ class StartupConfiguration {
   }
 
   config(): IocConfig {
-    return { ...this.base, databases: [...this.databases], accessSecurity: this.accessSecurity };
+    const { memoryTracing, iocStats } = this.base.groups;
+    const groups = { memoryTracing: { ...memoryTracing, enabled: false }, iocStats: { ...iocStats, enabled: false } };
+    return { ...this.base, groups, databases: [...this.databases], accessSecurity: this.accessSecurity };
   }
 
   apply(command: ScriptCommand): void {
