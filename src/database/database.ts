@@ -46,10 +46,11 @@ export interface LoadOptions {
 const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
-interface ChannelAddress {
+/** A field of a record, as a name designates it. */
+export interface FieldAddress {
   readonly record: DbRecord;
   readonly spec: FieldSpec;
-  /** `$`: a text field served as a CHAR array. */
+  /** The `$` suffix: a text field read and written as a CHAR array. */
   readonly longString: boolean;
 }
 
@@ -151,16 +152,16 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   find(name: string): ProcessVariable | undefined {
-    const address = this.addressOf(name);
+    const address = this.fieldAddress(name);
     return address && new FieldPv(name, address.record, address.spec, address.longString, this);
   }
 
   serves(name: string): boolean {
-    return this.addressOf(name) !== undefined;
+    return this.fieldAddress(name) !== undefined;
   }
 
-  /** dbNameToAddr: the record and field a channel name designates, when this database serves it. */
-  private addressOf(name: string): ChannelAddress | undefined {
+  /** dbNameToAddr: the record and field that `REC`, `REC.FIELD` or `REC.FIELD$` names, if any is served. */
+  fieldAddress(name: string): FieldAddress | undefined {
     const dot = name.indexOf('.');
     const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
     if (!entry) return undefined;

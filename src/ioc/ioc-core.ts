@@ -9,6 +9,7 @@ import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
 import { restoreAutosave } from './autosave';
 import { ConfigError, type IocConfig } from './config/ioc-config';
+import { registerExitSubroutine, type ExitRequest } from './exit-subroutine';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
 import { EngineTraceReporter } from './tracing/engine-reporter';
@@ -19,13 +20,18 @@ import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './
 
 const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
 
-/**
- * What the CA server serves: the groups' records with the prefix, then the configured databases.
- * `reloadAccessSecurity` serves the asSubProcess subroutine (READACF as devIocStats defines it).
- */
-export function loadDatabase(config: IocConfig, logger: Logger, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED): Database {
+export interface LoadDatabaseOptions {
+  /** Serves the asSubProcess subroutine (READACF as devIocStats defines it). */
+  reloadAccessSecurity?: AccessSecurityReload;
+  /** Serves softIoc's "exit" subroutine (`-x prefix`); without it, an IOC embedded in a service refuses to exit. */
+  requestExit?: ExitRequest;
+}
+
+/** What the CA server serves: the groups' records with the prefix, then the configured databases. */
+export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): Database {
   const database = new Database({ logger });
-  registerAccessSecuritySubroutines(database, reloadAccessSecurity);
+  registerAccessSecuritySubroutines(database, options.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
+  registerExitSubroutine(database, options.requestExit);
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
@@ -95,6 +101,8 @@ export interface IocCoreOptions {
   /** The observed thread's figures for the iocStats group: the last period's snapshot. */
   metrics: () => ProcessMetrics | undefined;
   env?: Record<string, string | undefined>;
+  /** What the "exit" subroutine does: the memtrace-ioc command stops; an embedded IOC leaves it out. */
+  requestExit?: ExitRequest;
 }
 
 export interface IocCore {
@@ -119,7 +127,10 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   let accessSecurity: AccessSecurity | undefined;
-  const database = loadDatabase(config, logger, () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload());
+  const database = loadDatabase(config, logger, {
+    reloadAccessSecurity: () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload(),
+    requestExit: options.requestExit,
+  });
   // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
   const autosave = await restoreAutosave(database, config.autosave, logger);
   database.start();
