@@ -68,7 +68,7 @@ emit({'top': epics.caget('EXT:TraceTopAllocations', as_string=True), 'traced': e
     // Node's Buffer.alloc path (again after the external sampler's wrappers replace Buffer.alloc,
     // which deoptimizes code that had the original inlined): bytecode arrays, feedback vectors,
     // baseline and optimized code, deoptimization data, IC handlers. They live as long as the
-    // functions, so their samples survive every GC. Measured (/work/shared/README.md's Node 20):
+    // functions, so their samples survive every GC. Measured on Node 20.20 (V8 11.3):
     // allocation tracking (heap snapshot trace_node_id) finds only such code objects alive among
     // what was allocated under `churn`, with no sampler's bookkeeping and no Buffer among them once
     // our frames are left out; at a 256-byte interval they are 0.5–14 KB per run, so at 64 KiB the
