@@ -66,8 +66,16 @@ describe('records/iocStats.db loaded under another prefix with -m/-d', () => {
     const config = made.file;
     env = loopbackEnv(await freePort(), await freePort());
     // The groups' periods shortened through the ao records' macros (devIocStats' *_UPD_TIME), not by waiting.
-    args = ['--config', config, '-m', 'P=SITE:,CA_UPD_TIME=1,FD_UPD_TIME=1,LOAD_UPD_TIME=1,MEM_UPD_TIME=1', '-d', IOC_STATS_DB];
-    ioc = new ChildProcess(process.execPath, [CLI, ...args], { ...env, ENGINEER: 'Ada Lovelace', LOCATION: 'Bay 3' });
+    // devIocStats' iocEnvVar.template records, for a variable of the site's and for EPICS parameters.
+    const envVars = path.join(directory, 'envVars.db');
+    fs.writeFileSync(
+      envVars,
+      [['SITE_NAME', 'env', 'SITE_NAME'], ['CAS_PORT', 'epics', 'EPICS_CAS_SERVER_PORT'], ['CAS_BEACONS', 'epics', 'EPICS_CAS_BEACON_ADDR_LIST']]
+        .map(([name, type, variable]) => `record(stringin, "$(P)${name}") {\n  field(DTYP, "IOC ${type} var")\n  field(INP, "@${variable}")\n  field(PINI, "YES")\n}\n`)
+        .join(''),
+    );
+    args = ['--config', config, '-m', 'P=SITE:,CA_UPD_TIME=1,FD_UPD_TIME=1,LOAD_UPD_TIME=1,MEM_UPD_TIME=1', '-d', IOC_STATS_DB, '-d', envVars];
+    ioc = new ChildProcess(process.execPath, [CLI, ...args], { ...env, ENGINEER: 'Ada Lovelace', LOCATION: 'Bay 3', SITE_NAME: 'north' });
     await ioc.waitForLine(/CA server listening/);
   });
   afterAll(async () => {
@@ -90,7 +98,7 @@ for attempt in range(5):
         break
 pvs = {n: read('SITE:' + n) for n in ('PROCESS_ID', 'PARENT_ID', 'CPU_CNT', 'HOSTNAME', 'KERNEL_VERS', 'EPICS_VERS', 'ENGINEER', 'LOCATION',
     'APP_DIR', 'UPTIME', 'MEM_MAX', 'MEM_USED', 'MEM_FREE', 'IOC_CPU_LOAD', 'SYS_CPU_LOAD', 'RECORD_CNT', 'HEAP_USED', 'HEAP_LIMIT',
-    'NODE_VERS', 'CA_UPD_TIME', 'IOC_CPU_LOAD.HIHI', 'MEM_USED.HOPR', 'STARTTOD', 'TOD')}
+    'NODE_VERS', 'CA_UPD_TIME', 'IOC_CPU_LOAD.HIHI', 'MEM_USED.HOPR', 'STARTTOD', 'TOD', 'SITE_NAME', 'CAS_PORT', 'CAS_BEACONS')}
 emit({'clients': clients, 'beats': [first, second], 'pvs': pvs, 'fdConsistent': fd_consistent})
 `,
       env,
@@ -132,6 +140,11 @@ emit({'clients': clients, 'beats': [first, second], 'pvs': pvs, 'fdConsistent': 
       expect(number(name)).toBeGreaterThanOrEqual(0);
       expect(number(name)).toBeLessThanOrEqual(100);
     }
+    // "IOC env var" and "IOC epics var" (devIocStatsString.c envvar_read, epics_read): the EPICS
+    // parameters as the CA server uses them, beacon entries with the port it sends them to.
+    expect(pv.SITE_NAME!.value).toBe('north');
+    expect(pv.CAS_PORT!.value).toBe(env.EPICS_CAS_SERVER_PORT);
+    expect(pv.CAS_BEACONS!.value).toBe(`127.0.0.1:${env.EPICS_CAS_BEACON_PORT}`);
     expect(number('CA_UPD_TIME')).toBe(1);
     expect(pv.CA_UPD_TIME!.units).toBe('sec');
   }, 60000);
