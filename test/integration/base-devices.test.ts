@@ -4,7 +4,7 @@ import { runPyepics } from '../helpers/pyepics';
 
 // EPICS base's INST_IO soft supports (devSoft.dbd) read through pyepics, each against its source
 // and what softIoc 7.0.8.1 showed for the same records: "Soft Timestamp" (devTimestamp.c),
-// "General Time" (devGeneralTime.c over epicsGeneralTime.c), "Db State" (devBiDbState.c,
+// "General Time" (devGeneralTime.c over epicsGeneralTime.c), "getenv" (devEnviron.c), "Db State" (devBiDbState.c,
 // devBoDbState.c), and "Async Soft Channel" (devAiSoftCallback.c), whose links complete at once here.
 
 const RECORDS = `
@@ -19,6 +19,9 @@ record(stringin, "B:TOPTCP") { field(DTYP, "General Time") field(INP, "@TOPTCP")
 record(stringin, "B:BESTTEP") { field(DTYP, "General Time") field(INP, "@BESTTEP") field(PINI, "YES") }
 record(bi, "B:STATE") { field(DTYP, "Db State") field(INP, "@mystate") field(PINI, "YES") field(ZNAM, "off") field(ONAM, "on") }
 record(bo, "B:SETSTATE") { field(DTYP, "Db State") field(OUT, "@mystate") field(ZNAM, "off") field(ONAM, "on") }
+record(stringin, "B:ENV") { field(DTYP, "getenv") field(INP, "@DEVSUP_TEST_HOME") field(PINI, "YES") }
+record(lsi, "B:LONGENV") { field(DTYP, "getenv") field(INP, "@DEVSUP_TEST_PATH") field(SIZV, "100") field(PINI, "YES") }
+record(stringin, "B:NOENV") { field(DTYP, "getenv") field(INP, "@DEVSUP_TEST_UNSET") field(PINI, "YES") }
 record(ai, "B:ASYNC") { field(DTYP, "Async Soft Channel") field(INP, "B:SRC") }
 record(ai, "B:SRC") { field(VAL, "3") }
 `;
@@ -38,6 +41,9 @@ describe("base's INST_IO soft device supports through pyepics", () => {
   let server: TestServer;
 
   beforeAll(async () => {
+    process.env.DEVSUP_TEST_HOME = '/home/ioc';
+    process.env.DEVSUP_TEST_PATH = `/opt/epics/${'long/'.repeat(15)}bin`;
+    delete process.env.DEVSUP_TEST_UNSET;
     database = new Database();
     database.loadText(RECORDS, { file: 'base.db' });
     database.start();
@@ -46,6 +52,8 @@ describe("base's INST_IO soft device supports through pyepics", () => {
   afterAll(async () => {
     await server.close();
     database.close();
+    delete process.env.DEVSUP_TEST_HOME;
+    delete process.env.DEVSUP_TEST_PATH;
   });
 
   it('serves each support as softIoc does', async () => {
@@ -56,8 +64,9 @@ def read(name):
     value = pv.get(timeout=5, use_monitor=False)
     return {'value': value, 'status': pv.status, 'severity': pv.severity, 'stamp': pv.timestamp}
 out = {}
-for n in ['B:TOD', 'B:EMPTY', 'B:TS', 'B:GTIME', 'B:GERR', 'B:BESTTCP', 'B:TOPTCP', 'B:BESTTEP', 'B:STATE']:
+for n in ['B:TOD', 'B:EMPTY', 'B:TS', 'B:GTIME', 'B:GERR', 'B:BESTTCP', 'B:TOPTCP', 'B:BESTTEP', 'B:STATE', 'B:ENV', 'B:NOENV']:
     out[n] = read(n)
+out['longEnv'] = epics.caget('B:LONGENV.VAL$', as_string=True)
 out['stateBefore'] = out['B:STATE']['value']
 out['setState'] = put_status('B:SETSTATE', 1)
 out['processState'] = put_status('B:STATE.PROC', 1)
@@ -101,6 +110,11 @@ emit(out)
     // No time-event provider: READ/MAJOR, as softIoc.
     expect(reading('B:BESTTEP')).toMatchObject({ value: 'No working providers', status: 1, severity: 2 });
 
+    // devEnviron.c: the variable, or an empty VAL in a UDF alarm (UDFS INVALID) when it is not set.
+    expect(reading('B:ENV')).toMatchObject({ value: '/home/ioc', severity: 0 });
+    expect(result.longEnv).toBe(process.env.DEVSUP_TEST_PATH);
+    expect(reading('B:NOENV')).toMatchObject({ value: '', status: 17, severity: 3 });
+
     // devBoDbState.c sets the state, devBiDbState.c reads it.
     expect(result.stateBefore).toBe(0);
     expect(result).toMatchObject({ setState: 1, processState: 1, stateAfter: 1 });
@@ -112,6 +126,7 @@ emit(out)
     // DTYP choices in devSoft.dbd's order; the value the device support owns takes no client write.
     expect(result.dtyp).toBe('Soft Timestamp');
     expect(result.dtypChoices).toEqual(['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel', 'Soft Timestamp', 'General Time']);
+    expect(database.find('B:ENV.DTYP')?.metadata().enumStrings).toEqual(['Soft Channel', 'Async Soft Channel', 'Soft Timestamp', 'General Time', 'getenv']);
     expect(result.tsWrite).toBe(false);
   });
 });

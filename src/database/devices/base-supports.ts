@@ -5,8 +5,9 @@
 import { dbState } from './db-state';
 import type { DeviceSupport } from './device-support';
 import { generalTime } from './general-time';
+import { getenvSupport } from './getenv';
 import { softTimestamp } from './soft-timestamp';
 
 export function baseDeviceSupports(): DeviceSupport[] {
-  return [softTimestamp, generalTime(), dbState()];
+  return [softTimestamp, generalTime(), getenvSupport(), dbState()];
 }

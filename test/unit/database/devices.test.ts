@@ -67,6 +67,7 @@ describe('binding at load', () => {
       'dev.db:3:14: A: DTYP "Test device" is addressed by INP "@parameter"; INP is "B"',
     );
     expect(loadError(device, 'record(ai, "A") {\n  field(DTYP, "Test device")\n}')).toBe('dev.db:2:15: A: DTYP "Test device" is addressed by INP "@parameter"; INP is not set');
+    expect(loadError(device, 'record(calc, "C") { field(INPA, "@level") }')).toBe('dev.db:1:34: cannot set C.INPA: "@level" is a device parameter, and calc records have no device support');
     expect(loadError(device, 'record(ao, "O") { field(DTYP, "Test device") field(OUT, "@setpoint") field(DOL, "@level") }')).toBe(
       'dev.db:1:82: cannot set O.DOL: "@level" is a device parameter, and device support "Test device" reads its parameter from OUT',
     );
