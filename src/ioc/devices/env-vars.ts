@@ -3,7 +3,7 @@
 // shows the environment variable, or the EPICS parameter, that INP names, read when the record
 // processes (PINI in iocEnvVar.template).
 
-import { DeviceBindError, type DeviceSupport } from '../../database/devices/device-support';
+import { DeviceBindError, type DeviceSupport } from '../../database';
 import { NOT_AVAILABLE } from '../stats/identity';
 import { requireCharWaveform, textBinding, unknownParameter } from './figures';
 

@@ -2,7 +2,7 @@
 // read returns 2: no conversion), a text into a stringin, lsi or CHAR waveform, or, when the
 // figure cannot be known, an INVALID alarm that says why while VAL keeps its last value.
 
-import { DeviceBindError, type DeviceBinding } from '../../database/devices/device-support';
+import { DeviceBindError, type DeviceBinding } from '../../database';
 import { FTVL_TYPES } from '../../database/dbf';
 import { AlarmSeverity, AlarmStatus, EventMask } from '../../database/pv';
 import type { DbRecord } from '../../database/record';

@@ -1,7 +1,7 @@
 // The device supports that need the IOC (its servers, its host thread, its machine): registered
 // with the database by ioc-core before any .db file is loaded, as a .dbd's device() lines are.
 
-import type { DeviceSupport } from '../../database/devices/device-support';
+import type { DeviceSupport } from '../../database';
 import { envVarSupport, epicsVarSupport } from './env-vars';
 import { iocStatsSupport } from './ioc-stats';
 import { nodeStatsSupport } from './node-stats';

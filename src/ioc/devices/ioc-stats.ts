@@ -6,7 +6,7 @@
 // "1 second"). What a Node process has no counterpart for gives the value devIocStats gives on
 // Linux, where that part of it is not implemented either (README: iocStats).
 
-import type { DeviceBinding, DeviceSupport } from '../../database/devices/device-support';
+import type { DeviceBinding, DeviceSupport } from '../../database';
 import type { DbRecord } from '../../database/record';
 import { formatUptime } from '../stats/format';
 import { NOT_AVAILABLE } from '../stats/identity';

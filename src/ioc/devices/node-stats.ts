@@ -4,7 +4,7 @@
 // three of its periods means the host thread has stopped answering, which the records show as a
 // TIMEOUT alarm rather than as its last numbers. The pvAccess counts update with the CA group.
 
-import type { DeviceSupport } from '../../database/devices/device-support';
+import type { DeviceSupport } from '../../database';
 import { AlarmStatus } from '../../database/pv';
 import type { ProcessMetrics } from '../stats/metrics';
 import { measured, textBinding, textPart, unknownParameter, type Figure, type Unknown } from './figures';
