@@ -23,7 +23,7 @@ import type { DbRecord, RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
-import { ScanOnceQueue } from './scan/scan-once';
+import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
 import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
 
@@ -215,6 +215,11 @@ export class Database implements PvProvider, AccessSecurityHost {
 
   hasRecord(name: string): boolean {
     return this.names.has(name);
+  }
+
+  /** devIocStats' scanOnce queue figures (scanOnceQueueStatus). */
+  scanOnceQueueStatus(): ScanOnceQueueStatus {
+    return this.once.status();
   }
 
   /** Names of the records, in load order (aliases not included). */

@@ -123,7 +123,7 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
     worker.on('message', onMessage);
     worker.once('exit', (code) => reject(new Error(`CA worker exited with code ${code} before it was ready`)));
   });
-  // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's iocStats group.
+  // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's Node stats device support.
   const forward = setInterval(() => {
     post({ type: 'metrics', metrics: collector.latest() });
   }, config.status.period * 1000).unref();

@@ -6,7 +6,7 @@ import type { ProcessMetrics } from './stats/metrics';
 
 export interface WorkerStart {
   config: IocConfig;
-  /** The host thread's first snapshot, so that the worker's iocStats group has one at start. */
+  /** The host thread's first snapshot, so that the worker's Node stats records have one at start. */
   metrics: ProcessMetrics;
   /** Whether the host stops when the "exit" subroutine asks (the worker then posts exitRequested). */
   exitOnRequest: boolean;
