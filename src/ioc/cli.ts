@@ -36,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
       : base.accessSecurity,
   };
   if (command.listPvs) {
-    const database = loadDatabase(config, silentLogger());
+    const { database } = loadDatabase(config, silentLogger());
     process.stdout.write(database.recordNames().join('\n') + '\n');
     return 0;
   }

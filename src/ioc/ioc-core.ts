@@ -2,14 +2,16 @@ import type { ServerLimits } from '../net/limits';
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../net/addresses';
 import { createPvaServer, readPvaServerEnvironment, TableProvider, type PvaServer, type PvaServerEnvironment } from '../pva/server';
-import { Database } from '../database';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Database, DbFileError } from '../database';
 import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
-import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
+import { MemoryTracingDevice } from './devices/memory-tracing/memory-tracing-device';
 import { EngineTraceReporter } from './tracing/engine-reporter';
 import type { TraceReporter } from './tracing/trace-reporter';
 import { WorkerTraceReporter } from './tracing/worker-reporter';
@@ -18,24 +20,74 @@ import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './
 
 const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
 
+export interface LoadDatabaseOptions {
+  /** Serves the asSubProcess subroutine (READACF as devIocStats defines it). */
+  reloadAccessSecurity?: AccessSecurityReload;
+  /** The thread whose heap the memory tracing device support samples (see IocCoreOptions). */
+  observedThread?: ObservedThread;
+}
+
+/** The loaded database and what its device supports serve besides it. */
+export interface IocDatabase {
+  readonly database: Database;
+  /** What pvAccess serves: the records, and the tracing lists' NTTables that records name. */
+  readonly tables: TableProvider;
+  /** The "Memory tracing" device support, to start once the database runs and to close with it. */
+  readonly memoryTracing: MemoryTracingDevice;
+}
+
 /**
- * What the CA server serves: the groups' records with the prefix, then the configured databases.
- * `reloadAccessSecurity` serves the asSubProcess subroutine (READACF as devIocStats defines it).
+ * What the servers serve: the device supports registered (as a .dbd's device() lines), then the
+ * groups' records with the prefix (the default set-up), then the configured databases. A group's
+ * shipped file named among the databases replaces its default load, so that `-m P=LAB: -d
+ * records/memoryTracing.db` serves LAB:* alone and `-m P=MEMTRACE: -d …` does not clash.
  */
-export function loadDatabase(config: IocConfig, logger: Logger, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED): Database {
+export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): IocDatabase {
   const database = new Database({ logger });
-  registerAccessSecuritySubroutines(database, reloadAccessSecurity);
+  const tables = new TableProvider(database);
+  registerAccessSecuritySubroutines(database, options.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
+  const memoryTracing = new MemoryTracingDevice({ settings: config.tracing, reporter: () => traceReporter(options.observedThread ?? 'current'), tables, logger });
+  database.registerDevice(memoryTracing);
+  const named = new Set(config.databases.map((entry) => realPath(entry.file)));
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
   ];
+  const byDefault = new Map<string, string>();
   for (const [file, group] of groups) {
-    if (!group.enabled) continue;
+    if (!group.enabled || (file === MEMORY_TRACING_DB && named.has(realPath(file)))) continue;
     const macros = [`P=${config.prefix}`, group.macros].filter(Boolean).join(',');
-    database.loadFile(file, { macros });
+    for (const name of database.loadFile(file, { macros })) byDefault.set(name, file);
   }
-  for (const entry of config.databases) database.loadFile(entry.file, { macros: entry.macros });
-  return database;
+  for (const entry of config.databases) {
+    try {
+      database.loadFile(entry.file, { macros: entry.macros });
+    } catch (error) {
+      throw explainDefaultClash(error, byDefault, config.prefix);
+    }
+  }
+  return { database, tables, memoryTracing };
+}
+
+/** A record the default set-up defined, defined again: the error says how to have only the site's. */
+function explainDefaultClash(error: unknown, byDefault: ReadonlyMap<string, string>, prefix: string): unknown {
+  if (!(error instanceof DbFileError)) return error;
+  const clash = /^"([^"]+)" is already defined/.exec(error.reason)?.[1];
+  const file = clash === undefined ? undefined : byDefault.get(clash);
+  if (file === undefined) return error;
+  const group = file === MEMORY_TRACING_DB ? 'memoryTracing' : 'iocStats';
+  return new DbFileError(
+    error.location,
+    `${error.reason}, by the default set-up, which loads ${file} with P=${prefix}: load this file under another prefix (-m P=…), or set groups.${group}.enabled: false in the configuration to serve this one alone`,
+  );
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
@@ -118,12 +170,13 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   let accessSecurity: AccessSecurity | undefined;
-  const database = loadDatabase(config, logger, () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload());
+  const { database, tables, memoryTracing } = loadDatabase(config, logger, {
+    reloadAccessSecurity: () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload(),
+    observedThread: options.observedThread,
+  });
   database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
-  // pvAccess serves the tracing lists as NTTables besides the records.
-  const tables = new TableProvider(database);
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
@@ -144,9 +197,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     database.close();
     throw error;
   }
-  const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
-    ? createMemoryTracingGroup({ database, tables, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
-    : undefined;
+  memoryTracing.start();
   const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
     ? createIocStatsGroup({
         database,
@@ -166,7 +217,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     accessSecurity,
     async close() {
       statsGroup?.stop();
-      await tracingGroup?.close();
+      await memoryTracing.close();
       await Promise.all([server?.close(), pvaServer?.close()]);
       database.close();
     },

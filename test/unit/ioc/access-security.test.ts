@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcfError, loadAcfFile } from '../../../src/access';
-import { Database } from '../../../src/database';
+import { iocDatabase } from '../../helpers/ioc-database';
 import { AlarmSeverity } from '../../../src/database/pv';
 import { startAccessSecurity } from '../../../src/ioc/access-security';
 import { parseCommandLine, UsageError } from '../../../src/ioc/cli-args';
@@ -57,7 +57,7 @@ describe('startAccessSecurity', () => {
     return file;
   };
   const load = () => {
-    const database = new Database();
+    const database = iocDatabase();
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     database.loadFile(IOC_STATS_DB, { macros: 'P=T:' });
     return database;
@@ -137,7 +137,7 @@ describe('startAccessSecurity', () => {
   });
 
   it('serves without READACF and ACF_STATUS when the iocStats group is not loaded', async () => {
-    const database = new Database();
+    const database = iocDatabase();
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     const file = write('ASG(MEMTRACE) { RULE(1, READ) }\n');
     const security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
@@ -147,7 +147,7 @@ describe('startAccessSecurity', () => {
 });
 
 describe('the shipped records', () => {
-  const database = new Database();
+  const database = iocDatabase();
   database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
   database.loadFile(IOC_STATS_DB, { macros: 'P=T:' });
   database.loadText('record(ao, "SITE:SETPOINT")');

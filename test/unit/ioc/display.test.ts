@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Database } from '../../../src/database';
+import { iocDatabase } from '../../helpers/ioc-database';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from '../../../src/ioc/records-files';
 import { descendants, parseXml, type XmlElement } from '../../helpers/xml';
 import { DISPLAY_PROPERTIES, STRUCTURES, WIDGETS } from './phoebus-widgets';
@@ -31,13 +31,13 @@ function pvNames(display: XmlElement): string[] {
 }
 
 function groupRecords(file: string): string[] {
-  const database = new Database();
+  const database = iocDatabase();
   database.loadFile(file, { macros: `P=${PREFIX}` });
   return database.recordNames();
 }
 
 const files = fs.readdirSync(DISPLAYS).filter((file) => file.endsWith('.bob'));
-const database = new Database();
+const database = iocDatabase();
 database.loadFile(MEMORY_TRACING_DB, { macros: `P=${PREFIX}` });
 database.loadFile(IOC_STATS_DB, { macros: `P=${PREFIX}` });
 
