@@ -156,7 +156,7 @@ describe('the shipped records', () => {
   it('put the writable tracing PVs and READACF in ASG MEMTRACE, and nothing else', () => {
     const inMemtrace = database.recordNames().filter((name) => database.record(name).field('ASG') === 'MEMTRACE');
     expect(inMemtrace.sort()).toEqual(
-      ['EnableTracing', 'TraceCount', 'TracePeriod', 'TraceKeyType', 'TraceCumulative', 'TraceMode', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceSnapshot', 'TraceDump', 'TraceDumpFile', 'TraceHeapSnapshot', 'READACF']
+      ['EnableTracing', 'TraceCount', 'TracePeriod', 'TraceKeyType', 'TraceCumulative', 'TraceMode', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceSnapshot', 'TraceDump', 'TraceDumpFormat', 'TraceDumpFile', 'TraceHeapSnapshot', 'READACF']
         .map((name) => `T:${name}`)
         .sort(),
     );

@@ -52,7 +52,13 @@ export class MemoryTracingDevice implements DeviceSupport {
     }
     const binding = entry.direction === 'output' ? this.bindOutput(record, entry) : this.bindInput(record, parameter, entry);
     this.bound++;
-    return binding;
+    return {
+      ...binding,
+      release: () => {
+        this.bound--;
+        binding.release?.();
+      },
+    };
   }
 
   /** The database runs: settings act from here, and tracing starts if the configuration enables it and a record is bound. */
@@ -91,17 +97,12 @@ export class MemoryTracingDevice implements DeviceSupport {
       throw new DeviceBindError(`${MEMORY_TRACING_DTYP}: "@${parameter}" needs a waveform with FTVL ${wanted}`, 'INP');
     }
     const reading = entry.reading(this.drivers);
+    const binding: DeviceBinding = { ownsValue: true, ioScan: reading.ioScan, read: (read) => reading.read(read) };
     const table = entry.list && this.tableBeside(record);
-    const tables = entry.list && this.drivers.tracing.results.lists[entry.list].tables;
-    if (table) tables?.add(table);
-    return {
-      ownsValue: true,
-      ioScan: reading.ioScan,
-      read: (read) => reading.read(read),
-      release: () => {
-        if (table) tables?.delete(table);
-      },
-    };
+    if (!entry.list || !table) return binding;
+    const { tables } = this.drivers.tracing.results.lists[entry.list];
+    tables.add(table);
+    return { ...binding, release: () => tables.delete(table) };
   }
 
   /** The NTTable a list's text record names with info(Q:table, NAME), served beside it. */

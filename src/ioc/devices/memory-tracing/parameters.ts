@@ -75,6 +75,7 @@ export const PARAMETERS: ReadonlyMap<string, Parameter> = new Map<string, Parame
   ['external_sampling_interval', output(NUMERIC_SETTING, ({ tracing }) => tracing.externalSamplingInterval, 'externalSamplingInterval')],
   ['snapshot', output(['bo'], ({ tracing }) => tracing.snapshot)],
   ['dump', output(['bo'], ({ tracing }) => tracing.dump)],
+  ['dump_format', output(['mbbo'], ({ tracing }) => tracing.dumpFormat)],
   ['dump_file', output(['lso', 'stringout'], ({ tracing }) => tracing.dumpFile as DriverSetting<SettingValue>)],
   ['status', input('text', ({ tracing }) => tracing.status)],
   ['traced', input('number', ({ tracing }) => tracing.traced)],

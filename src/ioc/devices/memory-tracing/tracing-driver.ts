@@ -6,7 +6,8 @@ import type { IocConfig } from '../../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../../config/ioc-config';
 import { rangeRefusal, tracingRanges, type SettingRange } from '../../config/setting-ranges';
 import { inliningNote } from '../../exact-frames';
-import type { TraceReporter } from '../../tracing/trace-reporter';
+import { dumpRefusal as dumpFilesRefusal, writeDump } from '../../tracing/dump-files';
+import { DUMP_FORMATS, type TraceReporter } from '../../tracing/trace-reporter';
 import { Reading } from './reading';
 import { DriverSetting, type SettingRule } from './setting';
 import { TraceResults } from './trace-results';
@@ -54,6 +55,8 @@ export class TracingDriver {
   readonly snapshot: DriverSetting<number>;
   readonly dump: DriverSetting<number>;
   readonly dumpFile: DriverSetting<string>;
+  /** TraceDumpFormat: the index of DUMP_FORMATS that TraceDump writes. */
+  readonly dumpFormat = new DriverSetting<number>(0, { apply: () => undefined });
 
   private readonly settings: IocConfig['tracing'];
   private readonly makeReporter: () => TraceReporter;
@@ -222,8 +225,12 @@ export class TracingDriver {
     return this.nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
   }
 
+  private get format() {
+    return DUMP_FORMATS[this.dumpFormat.get()] ?? 'heapprofile';
+  }
+
   private dumpRefusal(name: string, setting?: string): string | undefined {
-    const reason = typeof this.dumps === 'string' ? this.dumps : this.dumps.refusal(name);
+    const reason = typeof this.dumps === 'string' ? this.dumps : dumpFilesRefusal(this.dumps, name, this.format);
     return reason === undefined || setting === undefined ? reason : `${setting}: ${reason}`;
   }
 
@@ -232,11 +239,11 @@ export class TracingDriver {
     const name = this.dumpName();
     this.nextDumpName = '';
     if (typeof this.dumps === 'string') throw new Error(`TraceDump: ${this.dumps}`);
-    const reporter = this.reporter;
-    const { file } = await this.dumps.create(name, (fd) => reporter.dump(fd));
-    this.lastDumpFile = file;
-    this.dumpFile.show(file);
-    this.log.info({ file }, 'heap profile dumped');
+    const { files } = await writeDump(this.dumps, name, this.format, this.reporter);
+    // Both formats make two files; the name shown is the first's, the .heapprofile.
+    this.lastDumpFile = files[0]!;
+    this.dumpFile.show(this.lastDumpFile);
+    this.log.info({ files }, 'heap profile dumped');
   }
 }
 
