@@ -54,7 +54,8 @@ epics.caput('LAB:EnableTracing', 'Enable', wait=True)
 out['status'] = wait_for('LAB2:TraceStatus', lambda v, kw: v == 'tracing this process', timeout=20)['value']
 out['own'] = epics.caget('LAB:TraceStatus', as_string=True)
 out['enable2'] = epics.caget('LAB2:EnableTracing', as_string=True)
-out['top'] = wait_for('LAB2:TraceTopAllocations', lambda v, kw: '#1' in str(v), timeout=20)['value'] is not None
+# TracedMemory follows the lists in each snapshot: once it is posted, the first list is there.
+wait_for('LAB2:TracedMemory', lambda v, kw: v > 0, timeout=20)
 out['topText'] = epics.caget('LAB:TraceTopAllocations', as_string=True)
 epics.caput('LAB2:TraceCount', 3, wait=True)
 out['count'] = wait_for('LAB:TraceCount', lambda v, kw: v == 3)['value']
@@ -128,4 +129,35 @@ emit({'access': access, 'put': put, 'status': epics.caget('LAB:TraceStatus', as_
       expect(value.labels[0]).toBe('rank');
     }
   });
+});
+
+describe('memoryTracing.db loaded while the database runs', () => {
+  let core: IocCore;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    env = loopbackEnv(await freePort(), await freePort());
+    const config: IocConfig = {
+      ...DEFAULT_CONFIG,
+      groups: { memoryTracing: { enabled: false, macros: '' }, iocStats: { enabled: false, macros: '' } },
+      protocols: { ...DEFAULT_CONFIG.protocols, pva: false },
+      thread: 'main',
+    };
+    core = await startIocCore({ config, logger: silentLogger(), observedThread: 'current', metrics: () => undefined, env });
+  });
+  afterAll(() => core.close());
+
+  it('binds to a working engine, as dbLoadRecords after iocInit does', async () => {
+    core.database.loadFile(MEMORY_TRACING_DB, { macros: 'P=LATE:' });
+    const result = await runPyepics<{ before: string; status: string }>(
+      `${PY_WAIT_FOR}
+before = epics.caget('LATE:TraceStatus', as_string=True)
+epics.caput('LATE:EnableTracing', 1, wait=True)
+emit({'before': before, 'status': wait_for('LATE:TraceStatus', lambda v, kw: v == 'tracing this process', timeout=20)['value']})
+`,
+      env,
+      40_000,
+    );
+    expect(result).toEqual({ before: 'disabled', status: 'tracing this process' });
+  }, 50_000);
 });

@@ -34,6 +34,7 @@ export class MemoryTracingDevice implements DeviceSupport {
   private readonly tables: MemoryTracingDeviceOptions['tables'];
   private readonly log: Logger;
   private bound = 0;
+  private databaseRuns = false;
 
   constructor(options: MemoryTracingDeviceOptions) {
     this.log = options.logger.child({ group: 'memoryTracing' });
@@ -52,6 +53,8 @@ export class MemoryTracingDevice implements DeviceSupport {
     }
     const binding = entry.direction === 'output' ? this.bindOutput(record, entry) : this.bindInput(record, parameter, entry);
     this.bound++;
+    // A file loaded while the database runs (dbLoadRecords after iocInit) gets a working engine too.
+    if (this.databaseRuns) this.drivers.tracing.start();
     return {
       ...binding,
       release: () => {
@@ -63,6 +66,7 @@ export class MemoryTracingDevice implements DeviceSupport {
 
   /** The database runs: settings act from here, and tracing starts if the configuration enables it and a record is bound. */
   start(): void {
+    this.databaseRuns = true;
     if (this.bound > 0) this.drivers.tracing.start();
   }
 
