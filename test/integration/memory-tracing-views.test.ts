@@ -4,13 +4,18 @@ import { startIocCore, type IocCore } from '../../src/ioc/ioc-core';
 import { MEMORY_TRACING_DB } from '../../src/ioc/records-files';
 import { silentLogger } from '../../src/logger';
 import { freePort, loopbackEnv } from '../helpers/ports';
-import { PY_WAIT_FOR, runPyepics } from '../helpers/pyepics';
+import { PY_WAIT_FOR, runPyepics, startPyepics } from '../helpers/pyepics';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
 
 // The shipped memoryTracing.db loaded by a site under prefixes of its own, as `memtrace-ioc
 // -m P=LAB: -d records/memoryTracing.db -m P=LAB2: -d records/memoryTracing.db` loads it: two
 // views of the one tracing engine, wired by DTYP "Memory tracing" and "@parameter", read and
 // driven by libca (pyepics) and epics-tca (pvAccess).
+
+const kept: unknown[] = [];
+function keepArrays(count: number): void {
+  for (let i = 0; i < count; i++) kept.push(new Array(2048).fill(i));
+}
 
 describe('memoryTracing.db loaded under other prefixes', () => {
   let core: IocCore;
@@ -38,6 +43,7 @@ describe('memoryTracing.db loaded under other prefixes', () => {
   afterAll(async () => {
     await stopTcaContext(context);
     await core.close();
+    kept.length = 0;
   });
 
   it('replaces the default load: the named file serves its prefixes, the default prefix none', () => {
@@ -47,15 +53,18 @@ describe('memoryTracing.db loaded under other prefixes', () => {
   });
 
   it('acts on the one engine from either view, and both views follow', async () => {
-    const result = await runPyepics<Record<string, unknown>>(
+    const session = startPyepics<Record<string, unknown>>(
       `${PY_WAIT_FOR}
 out = {'before': epics.caget('LAB2:TraceStatus', as_string=True)}
 epics.caput('LAB:EnableTracing', 'Enable', wait=True)
 out['status'] = wait_for('LAB2:TraceStatus', lambda v, kw: v == 'tracing this process', timeout=20)['value']
 out['own'] = epics.caget('LAB:TraceStatus', as_string=True)
 out['enable2'] = epics.caget('LAB2:EnableTracing', as_string=True)
-# TracedMemory follows the lists in each snapshot: once it is posted, the first list is there.
-wait_for('LAB2:TracedMemory', lambda v, kw: v > 0, timeout=20)
+say('tracing')
+sys.stdin.readline()
+# A snapshot asked through one view; its list read through the other.
+epics.caput('LAB2:TraceSnapshot', 1, wait=True)
+wait_for('LAB2:TraceSnapshot', lambda v, kw: v == 0, timeout=20)
 out['topText'] = epics.caget('LAB:TraceTopAllocations', as_string=True)
 epics.caput('LAB2:TraceCount', 3, wait=True)
 out['count'] = wait_for('LAB:TraceCount', lambda v, kw: v == 3)['value']
@@ -67,6 +76,11 @@ emit(out)
       env,
       60_000,
     );
+    await session.waitForLine('tracing', 30_000);
+    // Memory this (the traced) process keeps from now on, so that the list has an entry to show.
+    keepArrays(400);
+    session.send('go');
+    const result = await session.result;
     expect(result).toMatchObject({
       before: 'disabled',
       status: 'tracing this process',
@@ -76,7 +90,8 @@ emit(out)
       disabled: 'disabled',
       enable: 'Disable',
     });
-    expect(result.topText).toMatch(/^#1: /);
+    expect(result.topText).toMatch(/^#1: .*\n/);
+    expect(result.topText).toMatch(/keepArrays/);
   }, 70_000);
 
   it('gives clients no write access to the results, and keeps their alarm limits and the settings writable', async () => {
