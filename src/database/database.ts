@@ -12,6 +12,7 @@ import { parseMacroDefinitions, type Macros } from './db-file/macros';
 import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
+import { baseDeviceSupports } from './devices/base-supports';
 import type { DeviceSupport } from './devices/device-support';
 import { DeviceTable } from './devices/device-table';
 import { FieldPv, type AccessSecurityHost } from './field-pv';
@@ -87,6 +88,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       subroutines: this.subroutines,
       devices: this.devices,
     };
+    for (const support of baseDeviceSupports()) this.devices.register(support);
   }
 
   /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */

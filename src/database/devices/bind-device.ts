@@ -28,7 +28,9 @@ export function checkDeviceAddress(settings: DeviceSettings, support: DeviceSupp
   const deviceLink = type.deviceLink;
   for (const [field, parameter] of settings.parameters) {
     if (support && field === deviceLink) continue;
-    const reader = support ? `device support "${support.name}" reads its parameter from ${deviceLink}` : `the device support of ${name} (DTYP "${settings.dtypName}") reads none`;
+    const reader = support
+      ? `device support "${support.name}" reads its parameter from ${deviceLink}`
+      : settings.dtypName === '' ? `${type.name} records have no device support` : `the device support of ${name} (DTYP "${settings.dtypName}") reads none`;
     throw new DbFileError(before(parameter.location), `cannot set ${name}.${field}: "@${parameter.text}" is a device parameter, and ${reader}`);
   }
   if (!support || !deviceLink || settings.parameters.has(deviceLink)) return;

@@ -1,5 +1,6 @@
 import { AccessRules, parseAcf } from '../../../src/access';
 import { Database, DbFileError } from '../../../src/database';
+import { GeneralTimeClock, generalTime } from '../../../src/database/devices/general-time';
 import { AlarmStatus } from '../../../src/database/pv';
 import { TEST_DTYP, testDevice, type TestDevice } from '../../helpers/test-device';
 import { CLIENT, pvOf, put, valueOf } from './helpers';
@@ -31,8 +32,9 @@ function loadError(device: TestDevice, text: string): string {
 describe('the device table', () => {
   it('adds a registered DTYP after base soft supports, to the record types it names only', () => {
     const database = databaseWith(testDevice(), 'record(ai, "A") {}\nrecord(longin, "L") {}');
-    expect(pvOf(database, 'A.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel', TEST_DTYP]);
-    expect(pvOf(database, 'L.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Async Soft Channel']);
+    // devSoft.dbd's order: the soft supports, then Soft Timestamp and General Time, then what code registered.
+    expect(pvOf(database, 'A.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel', 'Soft Timestamp', 'General Time', TEST_DTYP]);
+    expect(pvOf(database, 'L.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Async Soft Channel', 'General Time']);
     // Another database has its own table.
     const plain = new Database();
     plain.loadText('record(ai, "A") {}');
@@ -55,7 +57,7 @@ describe('the device table', () => {
 describe('binding at load', () => {
   it('names the choices of the record type for an unknown DTYP, at its file:line:col', () => {
     expect(loadError(testDevice(), 'record(ai, "A") {\n  field(DTYP, "IOC stats")\n}')).toBe(
-      'dev.db:2:15: cannot set A.DTYP: "IOC stats" is not a choice of the device supports of this record type ("Soft Channel", "Raw Soft Channel", "Async Soft Channel", "Test device")',
+      'dev.db:2:15: cannot set A.DTYP: "IOC stats" is not a choice of the device supports of this record type ("Soft Channel", "Raw Soft Channel", "Async Soft Channel", "Soft Timestamp", "General Time", "Test device")',
     );
   });
 
@@ -65,6 +67,7 @@ describe('binding at load', () => {
       'dev.db:3:14: A: DTYP "Test device" is addressed by INP "@parameter"; INP is "B"',
     );
     expect(loadError(device, 'record(ai, "A") {\n  field(DTYP, "Test device")\n}')).toBe('dev.db:2:15: A: DTYP "Test device" is addressed by INP "@parameter"; INP is not set');
+    expect(loadError(device, 'record(calc, "C") { field(INPA, "@level") }')).toBe('dev.db:1:34: cannot set C.INPA: "@level" is a device parameter, and calc records have no device support');
     expect(loadError(device, 'record(ao, "O") { field(DTYP, "Test device") field(OUT, "@setpoint") field(DOL, "@level") }')).toBe(
       'dev.db:1:82: cannot set O.DOL: "@level" is a device parameter, and device support "Test device" reads its parameter from OUT',
     );
@@ -153,10 +156,44 @@ describe('device fields at run time', () => {
       ok: false,
       message: 'A.INP: INP addresses device support "Test device", bound when the database loaded; it cannot be changed at run time',
     });
-    await expect(Promise.resolve(put(pvOf(database, 'S.DTYP'), 3))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('binds a record when the database loads') });
+    await expect(Promise.resolve(put(pvOf(database, 'S.DTYP'), 5))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('binds a record when the database loads') });
     await expect(Promise.resolve(put(pvOf(database, 'S.INP'), '@level'))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('is a device parameter') });
     await expect(Promise.resolve(put(pvOf(database, 'S.DTYP'), 1))).resolves.toEqual({ ok: true });
     expect(pvOf(database, 'S.DTYP').value()).toEqual(Uint16Array.of(1));
     expect(() => database.record('A').setField('DTYP', 'Soft Channel')).toThrow('cannot be changed at run time');
+  });
+});
+
+describe("base's INST_IO supports at load", () => {
+  it('name their parameters when one is unknown, and Db State needs a name', () => {
+    const database = new Database();
+    expect(() => database.loadText('record(stringin, "G") { field(DTYP, "General Time") field(INP, "@TOPTEP") }', { file: 'gt.db' })).toThrow(
+      'gt.db:1:66: G: "@TOPTEP" is not a parameter of device support "General Time" for stringin records (choices: "@BESTTCP", "@TOPTCP", "@BESTTEP")',
+    );
+    expect(() => database.loadText('record(bo, "S") { field(DTYP, "Db State") field(OUT, "@") }', { file: 'st.db' })).toThrow('st.db:1:56: S: "Db State" needs the name of a state after "@"');
+  });
+});
+
+describe('the General Time clock (epicsGeneralTime.c epicsTimeGetCurrent)', () => {
+  it('gives the last time again when its provider steps back, counting the step; RSTERRCNT clears the count', () => {
+    const times = [{ secondsPastEpoch: 10, nanoseconds: 5 }, { secondsPastEpoch: 10, nanoseconds: 4 }, { secondsPastEpoch: 11, nanoseconds: 0 }];
+    const clock = new GeneralTimeClock(() => times.shift()!);
+    const database = new Database();
+    database.registerDevice({ ...generalTime(clock), name: 'Clock under test' });
+    database.loadText(`
+      record(ai, "T") { field(DTYP, "Clock under test") field(INP, "@TIME") field(PREC, "9") }
+      record(longin, "E") { field(DTYP, "Clock under test") field(INP, "@GETERRCNT") }
+      record(bo, "R") { field(DTYP, "Clock under test") field(OUT, "@RSTERRCNT") }`);
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      put(pvOf(database, 'T.PROC'), 1);
+      seen.push(database.record('T', 'number').get());
+    }
+    expect(seen).toEqual([10.000000005, 10.000000005, 11]);
+    put(pvOf(database, 'E.PROC'), 1);
+    expect(valueOf(pvOf(database, 'E'))).toBe(1);
+    put(pvOf(database, 'R'), 1);
+    put(pvOf(database, 'E.PROC'), 1);
+    expect(valueOf(pvOf(database, 'E'))).toBe(0);
   });
 });
