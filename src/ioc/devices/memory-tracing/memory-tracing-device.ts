@@ -1,4 +1,4 @@
-import { DeviceBindError, type DeviceBinding, type DeviceSupport } from '../../../database/devices/device-support';
+import { DeviceBindError, type DeviceBinding, type DeviceSupport } from '../../../database';
 import type { DbRecord } from '../../../database/record';
 import type { TablePv } from '../../../pva/server';
 import type { Logger } from '../../../logger';
