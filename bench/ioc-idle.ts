@@ -67,7 +67,7 @@ interface Figures {
 
 /** Every record the groups serve, named as the IOC names them. */
 function everyPv(): string[] {
-  return loadDatabase(resolveIocConfig({ prefix: PREFIX }, process.cwd()), silentLogger()).recordNames();
+  return loadDatabase(resolveIocConfig({ prefix: PREFIX }, process.cwd()), silentLogger()).database.recordNames();
 }
 
 /** Subscribes to every PV and resolves once each has sent its first update. */

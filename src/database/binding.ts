@@ -119,6 +119,11 @@ function copyOut(data: FieldData): FieldData {
   return typeof data === 'object' ? (data.slice() as FieldValue) : data;
 }
 
+/** A value as `set` takes it, in the form the record keeps in VAL: what device support's read stores. */
+export function valueData(record: DbRecord, value: ArrayInput | number | string): FieldData {
+  return toFieldData(record, record.type.fields.get('VAL')!, value);
+}
+
 function toFieldData(record: DbRecord, spec: FieldSpec, value: Input<ValueKind>): FieldData {
   const shape = record.shape(spec);
   if (shape.array) {

@@ -28,8 +28,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = commandConfig(command);
   if (command.listPvs) {
     if (command.script) throw new UsageError('--list-pvs does not run a startup script; put dbl in the script to list its records');
-    const database = loadDatabase(config, silentLogger());
+    const { database, drivers } = loadDatabase(config, silentLogger());
     process.stdout.write(database.recordNames().join('\n') + '\n');
+    drivers.stop();
+    database.close();
     return 0;
   }
   const logger = createLogger(config.logging);

@@ -2,7 +2,9 @@ import type { ServerLimits } from '../net/limits';
 import { createCaServer, readServerEnvironment, type CaServer, type CaServerEnvironment } from '../ca/server';
 import { parseAddressList } from '../net/addresses';
 import { createPvaServer, readPvaServerEnvironment, TableProvider, type PvaServer, type PvaServerEnvironment } from '../pva/server';
-import { Database } from '../database';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Database, DbFileError } from '../database';
 import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
@@ -11,7 +13,7 @@ import { restoreAutosave } from './autosave';
 import { ConfigError, type IocConfig } from './config/ioc-config';
 import { registerExitSubroutine, type ExitRequest } from './exit-subroutine';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
-import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
+import { MemoryTracingDevice } from './devices/memory-tracing/memory-tracing-device';
 import { EngineTraceReporter } from './tracing/engine-reporter';
 import type { TraceReporter } from './tracing/trace-reporter';
 import { WorkerTraceReporter } from './tracing/worker-reporter';
@@ -29,6 +31,19 @@ export interface LoadDatabaseOptions {
   requestExit?: ExitRequest;
   /** The drivers of the IOC's device supports; default: ones that only answer a load (no server, no host thread). */
   drivers?: IocStatsDrivers;
+  /** The thread whose heap the memory tracing device support samples (see IocCoreOptions). */
+  observedThread?: ObservedThread;
+}
+
+/** The loaded database and what its device supports serve besides it. */
+export interface IocDatabase {
+  readonly database: Database;
+  /** What pvAccess serves: the records, and the tracing lists' NTTables that records name. */
+  readonly tables: TableProvider;
+  /** The "Memory tracing" device support, to start once the database runs and to close with it. */
+  readonly memoryTracing: MemoryTracingDevice;
+  /** The iocStats drivers the supports read through (the ones given, or made for this load): stop them with the database. */
+  readonly drivers: IocStatsDrivers;
 }
 
 /**
@@ -44,22 +59,59 @@ export function iocDatabase(logger: Logger, drivers: IocStatsDrivers, reloadAcce
   return database;
 }
 
-/** What the CA server serves: the groups' records with the prefix, then the configured databases. */
-export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): Database {
+/**
+ * What the servers serve: the device supports registered (as a .dbd's device() lines), then the
+ * groups' records with the prefix (the default set-up), then the configured databases. A group's
+ * shipped file named among the databases replaces its default load, so that `-m P=LAB: -d
+ * records/memoryTracing.db` serves LAB:* alone and `-m P=MEMTRACE: -d …` does not clash.
+ */
+export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): IocDatabase {
   let loaded: Database | undefined;
   const drivers = options.drivers ?? new IocStatsDrivers(statsSources(config, logger, process.env, databaseFigures(() => loaded)));
   const database = (loaded = iocDatabase(logger, drivers, options.reloadAccessSecurity, options.requestExit));
+  const tables = new TableProvider(database);
+  const memoryTracing = new MemoryTracingDevice({ settings: config.tracing, reporter: () => traceReporter(options.observedThread ?? 'current'), tables, logger });
+  database.registerDevice(memoryTracing);
+  const named = new Set(config.databases.map((entry) => realPath(entry.file)));
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
   ];
+  const byDefault = new Map<string, string>();
   for (const [file, group] of groups) {
-    if (!group.enabled) continue;
+    if (!group.enabled || (file === MEMORY_TRACING_DB && named.has(realPath(file)))) continue;
     const macros = [`P=${config.prefix}`, group.macros].filter(Boolean).join(',');
-    database.loadFile(file, { macros });
+    for (const name of database.loadFile(file, { macros })) byDefault.set(name, file);
   }
-  for (const entry of config.databases) database.loadFile(entry.file, { macros: entry.macros });
-  return database;
+  for (const entry of config.databases) {
+    try {
+      database.loadFile(entry.file, { macros: entry.macros });
+    } catch (error) {
+      throw explainDefaultClash(error, byDefault, config.prefix);
+    }
+  }
+  return { database, tables, memoryTracing, drivers };
+}
+
+/** A record the default set-up defined, defined again: the error says how to have only the site's. */
+function explainDefaultClash(error: unknown, byDefault: ReadonlyMap<string, string>, prefix: string): unknown {
+  if (!(error instanceof DbFileError)) return error;
+  const clash = /^"([^"]+)" is already defined/.exec(error.reason)?.[1];
+  const file = clash === undefined ? undefined : byDefault.get(clash);
+  if (file === undefined) return error;
+  const group = file === MEMORY_TRACING_DB ? 'memoryTracing' : 'iocStats';
+  return new DbFileError(
+    error.location,
+    `${error.reason}, by the default set-up, which loads ${file} with P=${prefix}: load this file under another prefix (-m P=…), or set groups.${group}.enabled: false in the configuration to serve this one alone`,
+  );
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 /** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
@@ -171,7 +223,7 @@ function traceReporter(observedThread: ObservedThread): TraceReporter {
   return new WorkerTraceReporter();
 }
 
-/** Database, CA and pvAccess servers and the groups, in the thread that serves them. */
+/** Database, CA and pvAccess servers and the device supports' drivers, in the thread that serves them. */
 export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
@@ -179,6 +231,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
   let loaded: Database | undefined;
+  let tables: TableProvider;
+  let memoryTracing: MemoryTracingDevice;
   const drivers = new IocStatsDrivers(
     statsSources(config, logger, env, {
       ca: () => server?.statistics() ?? NO_CLIENTS,
@@ -191,7 +245,12 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   await drivers.prime();
   const reloadAccessSecurity = () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload();
   try {
-    loaded = loadDatabase(config, logger, { reloadAccessSecurity, drivers, requestExit: options.requestExit });
+    ({ database: loaded, tables, memoryTracing } = loadDatabase(config, logger, {
+      reloadAccessSecurity,
+      drivers,
+      requestExit: options.requestExit,
+      observedThread: options.observedThread,
+    }));
   } catch (error) {
     drivers.stop();
     throw error;
@@ -200,8 +259,6 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
   const autosave = await restoreAutosave(database, config.autosave, logger);
   database.start();
-  // pvAccess serves the tracing lists as NTTables besides the records.
-  const tables = new TableProvider(database);
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
@@ -223,9 +280,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     database.close();
     throw error;
   }
-  const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
-    ? createMemoryTracingGroup({ database, tables, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
-    : undefined;
+  memoryTracing.start();
   autosave?.start();
   return {
     server,
@@ -234,7 +289,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     accessSecurity,
     async close() {
       drivers.stop();
-      await tracingGroup?.close();
+      await memoryTracing.close();
       await Promise.all([server?.close(), pvaServer?.close()]);
       // Once no client can write any more: the last values are saved.
       await autosave?.stop();

@@ -45,7 +45,7 @@ export async function runStartupScript(file: string, config: IocConfig, options:
     if (!command) continue;
     if (command.name === 'iocInit') ioc = await host.start(setup.config());
     else if (ioc && isDbCommand(command.name)) host.print(await ioc.runDbCommand({ name: command.name, args: command.args.map((arg) => arg.text) }));
-    else if (command.name === 'dbl') host.print(dbl(loadDatabase(setup.config(), silentLogger()), ...command.args.map((arg) => arg.text)));
+    else if (command.name === 'dbl') host.print(listBeforeInit(setup.config(), command.args.map((arg) => arg.text)));
     else if (command.name === 'epicsEnvSet') host.env[command.args[0]!.text] = command.args[1]!.text;
     else setup.apply(command);
   }
@@ -118,4 +118,15 @@ function existing(file: string, location: SourceLocation): string {
   const resolved = path.resolve(file);
   if (!fs.statSync(resolved, { throwIfNoEntry: false })?.isFile()) throw new DbFileError(location, `cannot open "${file}": no such file`);
   return resolved;
+}
+
+/** dbl before iocInit: the records the script has loaded so far, from a database made for the listing alone. */
+function listBeforeInit(config: IocConfig, args: string[]): string {
+  const { database, drivers } = loadDatabase(config, silentLogger());
+  try {
+    return dbl(database, ...args);
+  } finally {
+    drivers.stop();
+    database.close();
+  }
 }

@@ -1,15 +1,17 @@
 import type { Database } from '../../src/database';
 import { IocStatsDrivers, type IocStatsSources } from '../../src/ioc/devices';
 import type { AccessSecurityReload } from '../../src/ioc/as-subroutines';
-import { iocDatabase as createIocDatabase } from '../../src/ioc/ioc-core';
+import { DEFAULT_CONFIG } from '../../src/ioc/config/ioc-config';
+import { loadDatabase } from '../../src/ioc/ioc-core';
 import { readIocIdentity } from '../../src/ioc/stats';
 import { silentLogger } from '../../src/logger';
 
 const NO_CLIENTS = { clients: 0, channels: 0 };
 
 /**
- * A database as the IOC prepares it (its device supports "IOC stats", "Node stats", "IOC env var",
- * "IOC epics var", and its subroutines), reading from `sources` where given (what ioc-core injects:
+ * A database as the IOC prepares it before it loads any file (its device supports "IOC stats",
+ * "Node stats", "IOC env var", "IOC epics var", "Memory tracing", and its subroutines; never
+ * started, so no tracing engine runs), reading from `sources` where given (what ioc-core injects:
  * server counts, the host thread's snapshot, the environment); READACF's asSubProcess calls
  * `reloadAccessSecurity`. Stop `drivers` when done.
  */
@@ -29,6 +31,7 @@ export function iocDatabase(sources: Partial<IocStatsSources> = {}, reloadAccess
     ...sources,
     env,
   });
-  database = createIocDatabase(silentLogger(), drivers, reloadAccessSecurity);
+  const groups = { memoryTracing: { enabled: false, macros: '' }, iocStats: { enabled: false, macros: '' } };
+  database = loadDatabase({ ...DEFAULT_CONFIG, groups, databases: [] }, silentLogger(), { drivers, reloadAccessSecurity }).database;
   return { database, drivers };
 }

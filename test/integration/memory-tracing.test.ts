@@ -6,7 +6,7 @@ import { startIocCore, type IocCore } from '../../src/ioc/ioc-core';
 import { silentLogger } from '../../src/logger';
 import * as tracing from '../../src/tracing';
 import { freePort, loopbackEnv } from '../helpers/ports';
-import { runPyepics, startPyepics } from '../helpers/pyepics';
+import { PY_WAIT_FOR, runPyepics, startPyepics } from '../helpers/pyepics';
 
 // The memoryTracing group in the thread that serves CA (here the main thread, so the engine runs in a
 // worker of its own that observes it), read and driven by libca.
@@ -169,6 +169,32 @@ emit({'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
     expect(profile).toHaveProperty('head');
     expect(profile).toHaveProperty('samples');
   });
+  it('dumps in the format TraceDumpFormat names: both gives a .heapprofile and a .pb.gz of one snapshot', async () => {
+    const result = await runPyepics<{ choices: string[]; file: string }>(
+      `
+${PY_WAIT_FOR}
+pv = epics.PV('MT:TraceDumpFormat')
+pv.wait_for_connection(timeout=5)
+choices = list(pv.get_ctrlvars()['enum_strs'])
+epics.caput('MT:EnableTracing', 'Enable', wait=True)
+wait_for('MT:TraceStatus', lambda v, kw: v == 'tracing this process', timeout=15)
+epics.caput('MT:TraceDumpFormat', 'both', wait=True)
+epics.caput('MT:TraceDumpFile', 'two.heapprofile', wait=True)
+epics.caput('MT:TraceDump', 1, wait=True)
+# TraceDump goes back to 0 once the files are written and TraceDumpFile shows the path.
+wait_for('MT:TraceDump', lambda v, kw: v == 0, timeout=15)
+epics.caput('MT:TraceDumpFormat', 'heapprofile', wait=True)
+emit({'choices': choices, 'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
+`,
+      env,
+    );
+    expect(result.choices).toEqual(['heapprofile', 'pprof', 'both']);
+    expect(result.file).toBe(path.join(dumpDirectory, 'two.heapprofile'));
+    expect(JSON.parse(fs.readFileSync(result.file, 'utf8'))).toHaveProperty('samples');
+    // gzip's magic number: the pprof profile beside it (its contents are checked in test/unit/tracing/pprof.test.ts).
+    expect([...fs.readFileSync(path.join(dumpDirectory, 'two.pb.gz')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+  });
+
   it('shows another tracer holding V8\'s sampler in TraceStatus with a MAJOR alarm, and recovers once it stops', async () => {
     const enable = `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)

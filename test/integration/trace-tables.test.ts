@@ -1,6 +1,6 @@
 import type { Context } from 'epics-tca';
 import { DEFAULT_CONFIG, type IocConfig } from '../../src/ioc/config/ioc-config';
-import { fitLocation } from '../../src/ioc/groups/trace-results';
+import { fitLocation } from '../../src/ioc/devices/memory-tracing/trace-results';
 import { startIocCore, type IocCore } from '../../src/ioc/ioc-core';
 import { silentLogger } from '../../src/logger';
 import { freePort, loopbackEnv } from '../helpers/ports';

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcfError, loadAcfFile } from '../../../src/access';
-import { Database } from '../../../src/database';
 import { AlarmSeverity, AlarmStatus } from '../../../src/database/pv';
 import { startAccessSecurity, type AccessSecurity } from '../../../src/ioc/access-security';
 import { parseCommandLine, UsageError } from '../../../src/ioc/cli-args';
@@ -148,7 +147,7 @@ describe('startAccessSecurity', () => {
   });
 
   it('serves without READACF and ACF_STATUS when the iocStats group is not loaded', async () => {
-    const database = new Database();
+    const { database } = iocDatabase();
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     const file = write('ASG(MEMTRACE) { RULE(1, READ) }\n');
     const security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
@@ -168,7 +167,7 @@ describe('the shipped records', () => {
   it('put the writable tracing PVs and READACF in ASG MEMTRACE, and nothing else', () => {
     const inMemtrace = database.recordNames().filter((name) => database.record(name).field('ASG') === 'MEMTRACE');
     expect(inMemtrace.sort()).toEqual(
-      ['EnableTracing', 'TraceCount', 'TracePeriod', 'TraceKeyType', 'TraceCumulative', 'TraceMode', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceSnapshot', 'TraceDump', 'TraceDumpFile', 'TraceHeapSnapshot', 'READACF']
+      ['EnableTracing', 'TraceCount', 'TracePeriod', 'TraceKeyType', 'TraceCumulative', 'TraceMode', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceSnapshot', 'TraceDump', 'TraceDumpFormat', 'TraceDumpFile', 'TraceHeapSnapshot', 'READACF']
         .map((name) => `T:${name}`)
         .sort(),
     );

@@ -1,6 +1,6 @@
 import { parseCommandLine } from '../../../src/ioc/cli-args';
 import { ConfigError, resolveIocConfig } from '../../../src/ioc/config/ioc-config';
-import { fitLocation } from '../../../src/ioc/groups/trace-results';
+import { fitLocation } from '../../../src/ioc/devices/memory-tracing/trace-results';
 
 describe('tracing settings', () => {
   it('samples every 64 KiB, with exact frames off and leak suspects 5 of 6 over 12 snapshots, by default', () => {
