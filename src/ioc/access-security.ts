@@ -1,19 +1,20 @@
 // The IOC's access security: the .acf file read at start (an error stops start-up), re-read on
-// request (SIGHUP, the API, or 1 written to $(P)READACF, devIocStats' name); a file that fails to
-// re-read leaves the rules in force, and says why in the log and in $(P)ACF_STATUS.
+// request (SIGHUP, the API, or 1 written to a READACF sub record, devIocStats' asSubProcess); a
+// file that fails to re-read leaves the rules in force, and says why in the log and through the
+// "Access security" device support (ACF_STATUS in iocStats.db).
 
 import { formatAcfLocation, loadAcfFile, type LineExpander } from '../access';
-import type { Database, RecordHandle } from '../database';
+import type { Database } from '../database';
 import { expandLine, parseMacroDefinitions } from '../database/db-file/macros';
-import { AlarmSeverity, AlarmStatus } from '../database/pv';
 import type { Logger } from '../logger';
 import type { IocConfig } from './config/ioc-config';
+import type { AccessSecurityStatus } from './devices';
 
 export interface AccessSecurityOptions {
   database: Database;
   settings: IocConfig['accessSecurity'];
-  /** The prefix of READACF and ACF_STATUS, served when the iocStats group is loaded. */
-  prefix: string;
+  /** The driver of the "Access security" device support; none when no record shows the status. */
+  status?: AccessSecurityStatus;
   logger: Logger;
 }
 
@@ -22,22 +23,15 @@ export interface AccessSecurity {
   reload(): Promise<void>;
 }
 
-/** Loads the configured file (rejecting with an AcfError if it is wrong) and serves the reload PV. */
+/** Loads the configured file (rejecting with an AcfError if it is wrong); `reload` serves SIGHUP, the API and asSubProcess. */
 export async function startAccessSecurity(options: AccessSecurityOptions): Promise<AccessSecurity> {
-  const { database, settings, prefix } = options;
+  const { database, settings, status } = options;
   const log = options.logger.child({ component: 'accessSecurity' });
-  const handle = <K extends 'number' | 'string'>(name: string, kind: K) =>
-    database.hasRecord(prefix + name) ? database.record(prefix + name, kind) : undefined;
-  const status: RecordHandle<'string'> | undefined = handle('ACF_STATUS', 'string');
-  // A READACF sub record (devIocStats' own, SNAM asSubProcess) reloads through its subroutine.
-  const readacf: RecordHandle<'number'> | undefined = handle('READACF', 'number');
-  const trigger = readacf?.recordType === 'sub' ? undefined : readacf;
   const { file } = settings;
 
   if (file === undefined) {
     const reason = 'no access security file is configured (-a FILE, or accessSecurity.file)';
     status?.set('disabled: no access security file');
-    trigger?.onWrite(() => `READACF: ${reason}`);
     return { reload: () => Promise.reject(new Error(reason)) };
   }
 
@@ -57,17 +51,12 @@ export async function startAccessSecurity(options: AccessSecurityOptions): Promi
     const done = busy.then(load).catch((error: unknown) => {
       const message = (error as Error).message;
       log.error({ err: error }, 'access security file not reloaded; the rules loaded before stay in force');
-      status?.set(message, { severity: AlarmSeverity.MAJOR, status: AlarmStatus.SOFT, message });
+      status?.set(message, true);
       throw error;
     });
     busy = done.catch(() => undefined);
     return done;
   };
-  trigger?.onWrite((value) => {
-    if (value !== 1) return undefined;
-    setImmediate(() => void reload().catch(() => undefined).finally(() => trigger.set(0)));
-    return undefined;
-  });
   return { reload };
 }
 

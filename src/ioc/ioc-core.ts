@@ -261,7 +261,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   database.start();
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
-    accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, prefix: config.prefix, logger });
+    accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, status: drivers.accessSecurity, logger });
     if (config.protocols.ca) {
       server = await createCaServer({
         provider: database,

@@ -145,10 +145,12 @@ describe('access security with libca clients of different users and hosts', () =
     database.loadText(RECORDS);
     database.loadFile(IOC_STATS_DB, { macros: 'P=AS:' });
     database.record('AS:WHO', 'number').onWrite((_value, client) => void writers.push({ ...client }));
+    // Running, as in the IOC when access security starts: ACF_STATUS is an I/O Intr record.
+    database.start();
     security = await startAccessSecurity({
       database,
       settings: { file: acfFile, macros: '', useClientIpAddress: false },
-      prefix: 'AS:',
+      status: drivers.accessSecurity,
       logger: silentLogger(),
     });
     server = await startTestServer(database);

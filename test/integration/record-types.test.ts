@@ -40,7 +40,6 @@ beforeAll(async () => {
   security = await startAccessSecurity({
     database,
     settings: { file: acfFile, macros: '', useClientIpAddress: false },
-    prefix: 'RT:',
     logger: silentLogger(),
   });
   server = await startTestServer(database);

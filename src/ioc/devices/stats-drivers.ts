@@ -3,6 +3,7 @@
 // queues 1 s), and the group of the host thread's figures, which follows the collector's period.
 // The sources are injected: the servers' statistics, the host thread's snapshot, the system.
 
+import { AccessSecurityStatus } from './access-security-status';
 import type { Logger } from 'pino';
 import type { ScanOnceQueueStatus } from '../../database/scan/scan-once';
 import type { IocIdentity } from '../stats/identity';
@@ -70,10 +71,13 @@ export class IocStatsDrivers {
   readonly ca: PeriodicGroup<CaSample>;
   readonly queue: PeriodicGroup<ScanOnceQueueStatus>;
   readonly node: PeriodicGroup<NodeSample>;
+  /** Not a figure of devIocStats, but the IOC's too: what the access security file did last (ACF_STATUS). */
+  readonly accessSecurity: AccessSecurityStatus;
 
   constructor(readonly sources: IocStatsSources) {
     const { logger, identity } = sources;
     const system = new SystemSampler(identity.cpuCount, logger);
+    this.accessSecurity = new AccessSecurityStatus(logger.child({ component: 'accessSecurity' }));
     const group = <T>(name: GroupName | 'node', period: number, sample: () => T | Promise<T>) =>
       new PeriodicGroup<T>(name, period, sample, logger.child({ component: 'iocStats', group: name }));
     this.memory = group('memory', DEFAULT_PERIODS.memory, () => system.memory());

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcfError, loadAcfFile } from '../../../src/access';
+import type { Database } from '../../../src/database';
 import { AlarmSeverity, AlarmStatus } from '../../../src/database/pv';
 import { startAccessSecurity, type AccessSecurity } from '../../../src/ioc/access-security';
 import { parseCommandLine, UsageError } from '../../../src/ioc/cli-args';
@@ -58,15 +59,24 @@ describe('startAccessSecurity', () => {
     return file;
   };
   const drivers: IocStatsDrivers[] = [];
-  afterEach(() => drivers.splice(0).forEach((driver) => driver.stop()));
+  const databases: Database[] = [];
+  afterEach(() => {
+    drivers.splice(0).forEach((driver) => driver.stop());
+    databases.splice(0).forEach((database) => database.close());
+  });
   /** The shipped records; READACF's asSubProcess reloads through `reload`, as ioc-core wires it. */
   const load = (reload?: () => Promise<void>) => {
     const { database, drivers: driver } = iocDatabase({}, reload);
     drivers.push(driver);
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     database.loadFile(IOC_STATS_DB, { macros: 'P=T:' });
+    // Running, as in the IOC when access security starts: ACF_STATUS is an I/O Intr record.
+    database.start();
+    databases.push(database);
     return database;
   };
+  /** The "Access security" driver of the database `load` made last (ACF_STATUS reads it). */
+  const latestStatus = () => drivers[drivers.length - 1]!.accessSecurity;
   const settings = (file?: string, macros = '') => ({ ...(file ? { file } : {}), macros, useClientIpAddress: false });
   const idle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
@@ -79,7 +89,7 @@ describe('startAccessSecurity', () => {
     let security: AccessSecurity | undefined;
     const database = load(() => security!.reload());
     const { logger } = capturingLogger();
-    security = await startAccessSecurity({ database, settings: settings(), prefix: 'T:', logger });
+    security = await startAccessSecurity({ database, settings: settings(), status: latestStatus(), logger });
     expect(database.accessSecurity).toBeUndefined();
     expect(database.record('T:ACF_STATUS', 'string').get()).toBe('disabled: no access security file');
     expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({ ok: true });
@@ -97,7 +107,7 @@ describe('startAccessSecurity', () => {
     const database = load();
     const { logger, lines } = capturingLogger();
     const file = write('UAG(ops) { $(OPERATOR) }\nASG(MEMTRACE) { INPA(X:Y) RULE(1, READ) RULE(1, WRITE) { UAG(ops) } }\n');
-    await startAccessSecurity({ database, settings: settings(file, 'OPERATOR=alice'), prefix: 'T:', logger });
+    await startAccessSecurity({ database, settings: settings(file, 'OPERATOR=alice'), status: latestStatus(), logger });
     expect(database.find('T:EnableTracing')!.accessRights(CLIENT)).toEqual({ read: true, write: false });
     expect(database.find('T:EnableTracing')!.accessRights({ ...CLIENT, user: 'alice' })).toEqual({ read: true, write: true });
     expect(database.record('T:ACF_STATUS', 'string').get()).toBe(`loaded ${file}`);
@@ -107,7 +117,7 @@ describe('startAccessSecurity', () => {
 
   it('stops start-up on a file with an error, naming file, line, column and reason', async () => {
     const file = write('ASG(MEMTRACE) {\n  RULE(1, WRITE) { UAG(ops) }\n}\n');
-    const started = startAccessSecurity({ database: load(), settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
+    const started = startAccessSecurity({ database: load(), settings: settings(file), status: latestStatus(), logger: capturingLogger().logger });
     await expect(started).rejects.toThrow(AcfError);
     await expect(started).rejects.toThrow(`${file}:2:24: No User Access Group named 'ops' defined`);
   });
@@ -116,7 +126,7 @@ describe('startAccessSecurity', () => {
     let security: AccessSecurity | undefined;
     const database = load(() => security!.reload());
     const file = write('ASG(MEMTRACE) { RULE(1, WRITE) }\n');
-    security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
+    security = await startAccessSecurity({ database, settings: settings(file), status: latestStatus(), logger: capturingLogger().logger });
     expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(true);
     fs.writeFileSync(file, 'ASG(MEMTRACE) { RULE(1, READ) }\n');
     expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({ ok: true });
@@ -130,7 +140,7 @@ describe('startAccessSecurity', () => {
     const database = load();
     const { logger, lines } = capturingLogger();
     const file = write('ASG(MEMTRACE) { RULE(1, READ) }\n');
-    const security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger });
+    const security = await startAccessSecurity({ database, settings: settings(file), status: latestStatus(), logger });
     const rules = database.accessSecurity;
     fs.writeFileSync(file, 'ASG(MEMTRACE) { RULE(1, WRITABLE) }\n');
     await expect(security.reload()).rejects.toThrow(`${file}:1:25: Access rights must be NONE, READ or WRITE, not 'WRITABLE'`);
@@ -146,11 +156,11 @@ describe('startAccessSecurity', () => {
     expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(true);
   });
 
-  it('serves without READACF and ACF_STATUS when the iocStats group is not loaded', async () => {
+  it('serves without READACF and ACF_STATUS (no status driver) when the iocStats group is not loaded', async () => {
     const { database } = iocDatabase();
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     const file = write('ASG(MEMTRACE) { RULE(1, READ) }\n');
-    const security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
+    const security = await startAccessSecurity({ database, settings: settings(file), logger: capturingLogger().logger });
     await security.reload();
     expect(database.find('T:EnableTracing')!.accessRights(CLIENT)).toEqual({ read: true, write: false });
   });
