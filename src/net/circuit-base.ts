@@ -3,17 +3,12 @@ import type { Logger } from '../logger';
 import type { ServerLimits } from './limits';
 import { Liveness } from './liveness';
 import { LogLimiter } from './log-limiter';
+import type { MessageSource } from './framed-reader';
 import { ProtocolError } from './protocol-error';
 import { SendQueue, type BatchWriter, type QueuedUpdate } from './send-queue';
 import type { CircuitTransport } from './socket-transport';
 import { loggedValue, logsWrites } from './write-audit';
 import { failureMessage, writeFailure } from '../database/guard';
-
-/** A protocol core's incoming side: bytes in, typed messages out; throws ProtocolError. */
-export interface MessageSource<Message> {
-  push(chunk: Buffer): void;
-  next(): Message | undefined;
-}
 
 /** What a circuit holds on a channel's behalf (a CA subscription, a pvAccess operation); stopped when it goes. */
 export interface ChannelOperation {
