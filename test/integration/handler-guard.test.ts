@@ -9,6 +9,9 @@ import { createPvaServer, type PvaServer } from '../../src/pva/server';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
+import { RawCircuit, request } from '../helpers/raw-client';
+import { Command } from '../../src/ca/protocol/constants';
+import { DbrType } from '../../src/ca/protocol/dbr';
 
 // Code the servers call on a client's behalf (SimplePv validate, RecordHandle.onWrite listeners,
 // a PV's own write, a provider's find) throws or rejects: that client gets an error (ECA_PUTFAIL
@@ -262,6 +265,25 @@ emit({'flaky': flaky, 'subscribe': events})
     ]);
     expect(subscribe).toEqual([[ECA_ADDFAIL, null]]);
     expect(logs.some((line) => line.msg === 'subscription failed' && line.pv === 'G:SUBSCRIBE')).toBe(true);
+  });
+
+  // READ, the request before READ_NOTIFY, is one libca no longer sends: a raw client of ours.
+  it('over CA, a plain READ that throws gets ECA_GETFAIL as an error message with the reason, and the circuit reads on', async () => {
+    const circuit = await RawCircuit.connect(Number(env.EPICS_CA_SERVER_PORT));
+    try {
+      const failing = await circuit.createChannel('G:READ', 1);
+      circuit.send(request(Command.READ, DbrType.DOUBLE, 1, failing, 77));
+      const error = await circuit.waitFor((message) => message.command === Command.ERROR);
+      // rsrv's read_action: send_err(ECA_GETFAIL); the echoed request (16 bytes), then the text.
+      expect([error.parameter1, error.parameter2]).toEqual([1, ECA_GETFAIL]);
+      expect(error.payload.subarray(16).toString('utf8')).toMatch(/^G:READ: read failed: value threw\0/);
+      const ok = await circuit.createChannel('G:OK', 2);
+      circuit.send(request(Command.READ_NOTIFY, DbrType.DOUBLE, 1, ok, 78));
+      const reply = await circuit.waitFor((message) => message.command === Command.READ_NOTIFY && message.parameter2 === 78);
+      expect([reply.parameter1, reply.payload.readDoubleBE(0)]).toEqual([ECA_NORMAL, okPv.value()[0]]);
+    } finally {
+      circuit.close();
+    }
   });
 
   describe('over pvAccess (epics-tca)', () => {
