@@ -62,6 +62,31 @@ describe('limits per server and per circuit', () => {
     expect(server.server.statistics().subscriptions).toBe(2);
     client.close();
   });
+
+  // What a libca user sees of the same limits (the raw tests above show the exact replies).
+  it('over libca: a channel past maxChannelsPerCircuit never connects, a subscription past maxSubscriptionsPerCircuit gets ECA_ALLOCMEM, the rest work', async () => {
+    const result = await runPyepics<{ connected: boolean[]; values: Array<number | null>; statuses: number[] }>(
+      `
+import ctypes
+chids = [ca.create_channel('L:PV%d' % i) for i in range(3)]
+connected = [ca.connect_channel(chid, timeout=2) for chid in chids]
+values = [ca.get(chid, timeout=5) if ok else None for chid, ok in zip(chids, connected)]
+statuses = []
+callback = dbr.make_callback(lambda args: statuses.append(args.status), dbr.event_handler_args)
+evids = []
+for i in range(3):
+    evid = ctypes.c_void_p()
+    ca.libca.ca_create_subscription(dbr.LONG, 0, chids[0], 1, callback, None, ctypes.byref(evid))
+    evids.append(evid)
+ca.flush_io()
+t0 = time.time()
+while len(statuses) < 3 and time.time() - t0 < 5: time.sleep(0.01)
+emit({'connected': connected, 'values': values, 'statuses': sorted(statuses)})
+`,
+      server.clientEnv,
+    );
+    expect(result).toEqual({ connected: [true, true, false], values: [0, 1, null], statuses: [Eca.NORMAL, Eca.NORMAL, Eca.ALLOCMEM] });
+  });
 });
 
 describe('clients that have gone without closing', () => {
