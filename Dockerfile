@@ -26,7 +26,7 @@ COPY --from=build /home/node/app/node_modules ./node_modules
 COPY --from=build /home/node/app/dist ./dist
 COPY records ./records
 COPY docker/ioc.config.json ./docker/
-# Dumps (and, later, autosave files) go to /data: the only place the non-root user may write.
+# Dumps (/data/dumps) and autosave files (/data/autosave, made at start) go to /data: the only place the non-root user may write.
 RUN mkdir -p /data/dumps && chown -R node:node /data
 USER node
 VOLUME ["/data"]

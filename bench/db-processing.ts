@@ -7,15 +7,24 @@
  *   node /tmp/bench-out/bench/db-processing.js --softioc /path/to/softIoc
  *   node /tmp/bench-out/bench/db-processing.js --only memory --runs 3 --json
  *
- * - `memory`: RSS of the idle server with 1 and with 10 000 `ao` records; the difference per record.
+ * - `memory`: RSS of the idle server with 1 and with `--memory-records` (10 000) `ao` records; the
+ *   difference per record. Node's part holds a fixed cost beside the records: V8 grows its young
+ *   generation (up to 2 × 16 MiB of semi-spaces) while a large load's objects survive, and keeps it
+ *   while idle, so 100 000 records tell the cost per record better than 10 000.
  * - `process`: 10 000 records, 2 000 of them calc records in 100 CP-linked chains of 20 behind 100
  *   `ao` sources. A writer puts to the sources at `--rate` (10 kHz) over one circuit for
  *   `--seconds`; each calc counts its own passes (`CALC "B+1"`, INPB its own VAL), so the sum of
  *   the calc values read back is the number of calc passes whatever the server coalesced. Reported:
  *   the writes the server took, records processed per second (sources + calc passes), and the
  *   server's CPU time per processed record.
+ * - `connect`: libca (through pyepics' binding, as caget uses it) on a freshly started server with
+ *   `--connect-channels` (10 000) `ao` records: the time from the first ca_create_channel until
+ *   every channel is connected, then until a first get of each is answered, and the server's CPU
+ *   time for both.
+ *
+ * `--node-option` (repeatable) goes to our server's node, e.g. `--node-option=--cpu-prof`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,11 +38,11 @@ import { BenchCircuit, type BenchChannel } from './ca-client';
 import { processCpuSeconds, withDeadline } from './ca-measure';
 import { searchNames } from './ca-search';
 import { machine, median } from './figures';
+import { PYTHON } from '../test/helpers/pyepics';
 
 const CHAINS = 100;
 const CHAIN_LENGTH = 20;
 const TOTAL_RECORDS = 10_000;
-const MEMORY_RECORDS = 10_000;
 const IDLE_MS = 3000;
 
 const sourceName = (chain: number) => `BENCH:SRC:${chain}`;
@@ -61,6 +70,8 @@ export function aoDatabase(count: number): string {
 interface Server {
   readonly child: ChildProcess;
   readonly port: number;
+  /** The EPICS environment of a client of this server. */
+  readonly env: Record<string, string>;
 }
 
 interface ServerKind {
@@ -69,7 +80,7 @@ interface ServerKind {
 }
 
 /** Our IOC as shipped: the built CLI (`npm run build` first), with only the benchmark's database. */
-function ours(cli: string): ServerKind {
+function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
   return {
     label: `memtrace-ioc (${cli})`,
     command(dbFile, workDir) {
@@ -83,7 +94,7 @@ function ours(cli: string): ServerKind {
           thread: 'main',
         }),
       );
-      return [process.execPath, [cli, '--config', config, '-d', dbFile]];
+      return [process.execPath, [...nodeOptions, cli, '--config', config, '-d', dbFile]];
     },
   };
 }
@@ -99,9 +110,12 @@ async function startServer(kind: ServerKind, database: string, probeName: string
   const port = await freePort();
   const beaconPort = await freePort();
   const [command, args] = kind.command(dbFile, workDir);
-  const child = spawn(command, args, { env: { ...process.env, ...loopbackEnv(port, beaconPort) }, stdio: ['pipe', 'ignore', 'inherit'] });
+  const env = loopbackEnv(port, beaconPort);
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'inherit'] });
   const dispose = () => {
-    child.kill('SIGKILL');
+    // SIGINT lets a node server write its --cpu-prof profile; SIGKILL whatever is left.
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
@@ -110,7 +124,7 @@ async function startServer(kind: ServerKind, database: string, probeName: string
     dispose();
     throw error;
   }
-  return { child, port, dispose };
+  return { child, port, env, dispose };
 }
 
 async function waitForSearchReply(port: number, name: string, child: ChildProcess): Promise<void> {
@@ -143,10 +157,10 @@ interface MemoryFigures {
   perRecord: number;
 }
 
-async function memory(kind: ServerKind): Promise<MemoryFigures> {
+async function memory(kind: ServerKind, records: number): Promise<MemoryFigures> {
   const rssOne = await idleRss(kind, 1);
-  const rssMany = await idleRss(kind, MEMORY_RECORDS);
-  return { rssOne, rssMany, perRecord: (rssMany - rssOne) / (MEMORY_RECORDS - 1) };
+  const rssMany = await idleRss(kind, records);
+  return { rssOne, rssMany, perRecord: (rssMany - rssOne) / (records - 1) };
 }
 
 /** Resolves when the server has handled everything sent before: a circuit is served in order. */
@@ -245,6 +259,58 @@ async function processing(kind: ServerKind, rate: number, seconds: number): Prom
   }
 }
 
+/**
+ * libca through pyepics' binding, as caget asks for many names: every channel created without a
+ * connection callback, then ca_pend_io until all are connected; then a DBR_DOUBLE ca_array_get
+ * of each and ca_pend_io until all are answered. Prints {connectSeconds, firstGetSeconds}.
+ */
+const LIBCA_CONNECT = `
+import ctypes, json, sys, time
+from epics import ca, dbr
+count = int(sys.argv[1])
+ca.initialize_libca()
+libca = ca.libca
+names = [('BENCH:AO:%d' % index).encode() for index in range(count)]
+channels = [dbr.chid_t() for _ in names]
+began = time.perf_counter()
+for name, channel in zip(names, channels):
+    if libca.ca_create_channel(ctypes.c_char_p(name), None, None, 0, ctypes.byref(channel)) != 1:
+        sys.exit('ca_create_channel failed')
+if libca.ca_pend_io(ctypes.c_double(60)) != 1:
+    sys.exit('not every channel connected')
+connected = time.perf_counter()
+values = [ctypes.c_double() for _ in names]
+for channel, value in zip(channels, values):
+    if libca.ca_array_get(6, 1, channel, ctypes.byref(value)) != 1:
+        sys.exit('ca_array_get failed')
+if libca.ca_pend_io(ctypes.c_double(60)) != 1:
+    sys.exit('not every get was answered')
+got = time.perf_counter()
+print(json.dumps({'connectSeconds': connected - began, 'firstGetSeconds': got - connected}))
+`;
+
+interface ConnectFigures {
+  connectSeconds: number;
+  firstGetSeconds: number;
+  serverCpuSeconds: number;
+}
+
+async function coldConnect(kind: ServerKind, channels: number): Promise<ConnectFigures> {
+  const server = await startServer(kind, aoDatabase(channels), 'BENCH:AO:0');
+  try {
+    const cpuBefore = processCpuSeconds(server.child.pid!);
+    const output = await new Promise<string>((resolve, reject) => {
+      execFile(PYTHON, ['-c', LIBCA_CONNECT, String(channels)], { env: { ...process.env, ...server.env }, timeout: 120_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`pyepics failed: ${stderr || error.message}`)) : resolve(stdout),
+      );
+    });
+    const figures = JSON.parse(output.trim().split('\n').pop()!) as Omit<ConnectFigures, 'serverCpuSeconds'>;
+    return { ...figures, serverCpuSeconds: processCpuSeconds(server.child.pid!) - cpuBefore };
+  } finally {
+    server.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -252,19 +318,23 @@ async function main(): Promise<void> {
       cli: { type: 'string', default: path.resolve('dist/ioc/cli.js') },
       only: { type: 'string', default: 'memory,process' },
       runs: { type: 'string', default: '3' },
+      'memory-records': { type: 'string', default: '10000' },
+      'connect-channels': { type: 'string', default: '10000' },
+      'node-option': { type: 'string', multiple: true, default: [] },
       rate: { type: 'string', default: '10000' },
       seconds: { type: 'string', default: '10' },
       json: { type: 'boolean', default: false },
     },
   });
-  const kind = values.softioc ? softIoc(values.softioc) : ours(values.cli);
+  const kind = values.softioc ? softIoc(values.softioc) : ours(values.cli, values['node-option']);
   const only = new Set(values.only.split(','));
   const runs = Number(values.runs);
   const results: Record<string, unknown> = { server: kind.label, machine: machine(), date: new Date().toISOString() };
   if (only.has('memory')) {
     const samples: MemoryFigures[] = [];
-    for (let run = 0; run < runs; run++) samples.push(await memory(kind));
+    for (let run = 0; run < runs; run++) samples.push(await memory(kind, Number(values['memory-records'])));
     results.memory = {
+      records: Number(values['memory-records']),
       rssOneMiB: median(samples.map((s) => s.rssOne)) / 1048576,
       rssManyMiB: median(samples.map((s) => s.rssMany)) / 1048576,
       bytesPerRecord: median(samples.map((s) => s.perRecord)),
@@ -278,6 +348,17 @@ async function main(): Promise<void> {
       recordsPerSecond: median(samples.map((s) => s.recordsPerSecond)),
       serverCpuPerRecordUs: median(samples.map((s) => s.serverCpuPerRecordUs)),
       calcPassesPerRun: samples.map((s) => s.calcPasses),
+    };
+  }
+  if (only.has('connect')) {
+    const samples: ConnectFigures[] = [];
+    for (let run = 0; run < runs; run++) samples.push(await coldConnect(kind, Number(values['connect-channels'])));
+    results.connect = {
+      channels: Number(values['connect-channels']),
+      connectSeconds: median(samples.map((s) => s.connectSeconds)),
+      firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
+      serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
+      connectSecondsPerRun: samples.map((s) => s.connectSeconds),
     };
   }
   process.stdout.write(values.json ? JSON.stringify(results) + '\n' : `${JSON.stringify(results, null, 2)}\n`);

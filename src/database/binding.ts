@@ -94,7 +94,7 @@ export function recordHandle<K extends ValueKind>(record: DbRecord, kind: K): Re
       const spec = scalarSpec(record, name);
       if (spec.readOnly) throw new Error(`${record.name}.${name} is read-only`);
       const numeric = typeof value === 'number' && !isText(spec.dbf) && !isEnumLike(spec.dbf);
-      const parsed = numeric ? { ok: true as const, data: narrow(spec.dbf, value) } : parseFieldText(spec, String(value), record.type.devices);
+      const parsed = numeric ? { ok: true as const, data: narrow(spec.dbf, value) } : parseFieldText(spec, String(value), record.deviceChoices);
       if (!parsed.ok) throw new Error(`cannot set ${record.name}.${name}: ${parsed.reason}`);
       const refused = record.put(spec, parsed.data);
       if (refused !== undefined) throw new Error(`cannot set ${record.name}.${name}: ${refused}`);

@@ -12,6 +12,9 @@ import { parseMacroDefinitions, type Macros } from './db-file/macros';
 import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
+import { baseDeviceSupports } from './devices/base-supports';
+import type { DeviceSupport } from './devices/device-support';
+import { DeviceTable } from './devices/device-table';
 import { FieldPv, type AccessSecurityHost } from './field-pv';
 import { LinkTable } from './links/link-table';
 import { buildRecords, type BuildResult } from './loader';
@@ -20,7 +23,7 @@ import type { DbRecord, RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
-import { ScanOnceQueue } from './scan/scan-once';
+import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
 import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
 
@@ -44,6 +47,14 @@ export interface LoadOptions {
 const PINI_AT_START = [1, 2, 3];
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+/** A field of a record, as a name designates it. */
+export interface FieldAddress {
+  readonly record: DbRecord;
+  readonly spec: FieldSpec;
+  /** The `$` suffix: a text field read and written as a CHAR array. */
+  readonly longString: boolean;
+}
+
 interface NameEntry {
   readonly record: DbRecord;
   readonly location: SourceLocation;
@@ -59,8 +70,10 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
   private readonly subroutines = new SubroutineRegistry();
+  private readonly devices = new DeviceTable();
   private rules: AccessRules | undefined;
   private started = false;
+  private devicesReleased = false;
 
   constructor(options: DatabaseOptions = {}) {
     this.logger = options.logger ?? silentLogger();
@@ -81,7 +94,9 @@ export class Database implements PvProvider, AccessSecurityHost {
       scanOnce: (record) => this.once.request(record),
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
+      devices: this.devices,
     };
+    for (const support of baseDeviceSupports()) this.devices.register(support);
   }
 
   /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */
@@ -105,6 +120,15 @@ export class Database implements PvProvider, AccessSecurityHost {
     this.subroutines.register(name, subroutine);
   }
 
+  /**
+   * Adds a device support (a .dbd's device() line): records of its types choose it by DTYP and
+   * address it with INP/OUT "@parameter". Register before the first .db file is loaded; a DTYP a
+   * record type already has is refused.
+   */
+  registerDevice(support: DeviceSupport): void {
+    this.devices.register(support);
+  }
+
   /** Processes the PINI records and starts the periodic scans. */
   start(): void {
     if (this.started) return;
@@ -119,19 +143,32 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (this.started) this.scanner.postEvent(event);
   }
 
-  /** Stops the scans. */
+  /** Stops the scans and releases the records' device bindings. */
   close(): void {
     this.started = false;
     this.scanner.stop();
     this.once.clear();
+    if (this.devicesReleased) return;
+    this.devicesReleased = true;
+    for (const record of this.recordList) record.device?.release?.();
   }
 
   find(name: string): ProcessVariable | undefined {
+    const address = this.fieldAddress(name);
+    return address && new FieldPv(name, address.record, address.spec, address.longString, this);
+  }
+
+  serves(name: string): boolean {
+    return this.fieldAddress(name) !== undefined;
+  }
+
+  /** dbNameToAddr: the record and field that `REC`, `REC.FIELD` or `REC.FIELD$` names, if any is served. */
+  fieldAddress(name: string): FieldAddress | undefined {
     const dot = name.indexOf('.');
     const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
     if (!entry) return undefined;
     const rest = dot < 0 ? '' : name.slice(dot + 1);
-    const fieldName = FIELD_NAME.exec(rest)?.[0] ?? '';
+    const fieldName = rest === '' ? '' : (FIELD_NAME.exec(rest)?.[0] ?? '');
     const modifier = rest.slice(fieldName.length);
     if (modifier !== '' && modifier !== '$') return undefined;
     const spec = this.fieldSpec(entry.record, fieldName || 'VAL');
@@ -140,7 +177,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    return new FieldPv(name, entry.record, spec, longString, this);
+    return { record: entry.record, spec, longString };
   }
 
   /** The access security rules in force; undefined (no file) lets everyone read and write. */
@@ -180,9 +217,19 @@ export class Database implements PvProvider, AccessSecurityHost {
     return this.names.has(name);
   }
 
+  /** devIocStats' scanOnce queue figures (scanOnceQueueStatus). */
+  scanOnceQueueStatus(): ScanOnceQueueStatus {
+    return this.once.status();
+  }
+
   /** Names of the records, in load order (aliases not included). */
   recordNames(): string[] {
     return this.recordList.map((record) => record.name);
+  }
+
+  /** The records themselves, in load order, for the database's own services (autosave walks them as dbStatic would). */
+  loadedRecords(): readonly DbRecord[] {
+    return this.recordList;
   }
 
   private fieldSpec(record: DbRecord, name: string): FieldSpec | undefined {
@@ -196,6 +243,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   private add(parsed: ParseResult): string[] {
+    this.devices.seal();
     for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
     const built = buildRecords(parsed.items, {
       definitionOf: (name) => this.names.get(name)?.location,

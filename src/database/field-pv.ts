@@ -53,7 +53,8 @@ export class FieldPv implements ProcessVariable {
     this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
     this.unsignedChar = !longString && shape.dbf === 'UCHAR';
     // Every field of the record: a high-rate setpoint is written through VAL and through its other fields alike.
-    this.logClientWrites = !/^\s*no\s*$/i.test(record.infos.get('logClientWrites') ?? '');
+    const logClientWrites = record.infos.get('logClientWrites');
+    this.logClientWrites = logClientWrites === undefined || !/^\s*no\s*$/i.test(logClientWrites);
   }
 
   value(): FieldValue {
@@ -85,11 +86,15 @@ export class FieldPv implements ProcessVariable {
 
   accessRights(client: ClientIdentity): AccessRights {
     const granted = this.granted(client);
+    const ownedBy = this.owningDevice();
+    if (ownedBy !== undefined) return { read: granted.read, write: false, noWriteReason: driverOwned(this.name, ownedBy) };
     return { read: granted.read, write: granted.write && !this.spec.readOnly };
   }
 
   // Writes ask the rules again: the rules may have been replaced since the server last asked.
   write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult> {
+    const ownedBy = this.owningDevice();
+    if (ownedBy !== undefined) return { ok: false, error: 'readOnly', message: driverOwned(this.name, ownedBy) };
     if (!this.granted(client).write) return this.denied();
     return this.record.write(this.spec, value, this.longString, client);
   }
@@ -104,6 +109,11 @@ export class FieldPv implements ProcessVariable {
     return this.record.subscribe(this.spec.name, listener);
   }
 
+  /** The DTYP of the device support that owns this field's data (VAL of a driver-owned record), if one does. */
+  private owningDevice(): string | undefined {
+    return this.spec.name === 'VAL' && this.record.device?.ownsValue ? this.record.deviceName : undefined;
+  }
+
   private granted(client: ClientIdentity): AccessRights {
     return this.security.accessSecurity?.rightsFor(this.record.string('ASG'), accessSecurityLevel(this.spec), client) ?? FULL_ACCESS;
   }
@@ -111,6 +121,10 @@ export class FieldPv implements ProcessVariable {
   private denied(): WriteResult {
     return { ok: false, error: 'readOnly', message: `${this.name}: no write access` };
   }
+}
+
+function driverOwned(name: string, dtyp: string): string {
+  return `${name}: the value is set by device support "${dtyp}"; clients cannot write it`;
 }
 
 /**

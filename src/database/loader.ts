@@ -1,6 +1,7 @@
 // From what a .db file says to records: record types and fields checked against the tables,
-// values converted as dbPutString converts them, names kept unique, constant links loaded and
-// the links of every link field parsed (the database connects them).
+// values converted as dbPutString converts them, names kept unique, constant links loaded, the
+// links of every link field parsed (the database connects them) and records bound to the device
+// support their DTYP names.
 
 import type { DatabaseItem, RecordDefinition, Setting } from './db-file/ast';
 import { DbFileError, formatLocation, type SourceLocation } from './db-file/location';
@@ -10,10 +11,12 @@ import type { FieldData } from './field-codec';
 import { parseLinkValue, type LinkAddress } from './links/link-address';
 import type { LinkSetting } from './links/link-table';
 import { AlarmStatus } from './pv';
+import { bindDevice, checkDeviceAddress, type DeviceSettings } from './devices/bind-device';
+import type { DeviceSupport } from './devices/device-support';
 import { DbRecord, type RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
-import type { LinkConstant, RecordType } from './records/record-type';
+import type { LinkConstant, LinkConstants, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
 import { unsupportedSetting } from './records/unsupported';
 
@@ -51,11 +54,19 @@ interface PendingRecord {
   readonly name: string;
   readonly type: RecordType;
   readonly location: SourceLocation;
-  readonly settings: FieldValueSetting[];
-  readonly constants: Map<string, LinkConstant>;
-  readonly links: Map<string, { address: LinkAddress; location: SourceLocation }>;
-  readonly infos: Map<string, string>;
+  // A large load holds every pending record at once, beside its records: tables made on first use.
+  settings?: FieldValueSetting[];
+  constants?: Map<string, LinkConstant>;
+  links?: Map<string, { address: LinkAddress; location: SourceLocation }>;
+  infos?: Map<string, string>;
+  /** Where each field's value was last given. */
+  valueLocations?: Map<string, SourceLocation>;
+  /** Link fields given as "@parameter", with where the parameter starts. */
+  parameters?: Map<string, { text: string; location: SourceLocation }>;
 }
+
+const NO_CONSTANTS: LinkConstants = new Map();
+const NO_PARAMETERS: ReadonlyMap<string, { text: string; location: SourceLocation }> = new Map();
 
 /** Builds the records of one load; nothing is created unless the whole load is valid. */
 export function buildRecords(items: readonly DatabaseItem[], registry: NameRegistry, host: RecordHost): BuildResult {
@@ -82,7 +93,7 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
     }
     const record = pendingRecordFor(item, pending, registry, claim);
     for (const setting of item.fields) applySetting(record, setting, host);
-    for (const info of item.infos) record.infos.set(info.name, info.value.text);
+    for (const info of item.infos) (record.infos ??= new Map()).set(info.name, info.value.text);
     for (const alias of item.aliases) {
       claim(alias.name, alias.location);
       aliases.push({ alias: alias.name, target: record.name, location: alias.location });
@@ -91,11 +102,12 @@ export function buildRecords(items: readonly DatabaseItem[], registry: NameRegis
   }
 
   const definitions = [...pending.values()];
-  const records = definitions.map((definition) => ({ record: materialize(definition, host), location: definition.location }));
+  const devices = definitions.map((definition) => deviceOf(definition, host));
+  const records = materializeAll(definitions, devices, host);
   const byName = new Map(records.map(({ record }) => [record.name, record]));
   const links = definitions.flatMap((definition) => {
     const record = byName.get(definition.name)!;
-    return [...definition.links].map(([field, { address, location }]) => ({ record, field, address, location }));
+    return [...(definition.links ?? [])].map(([field, { address, location }]) => ({ record, field, address, location }));
   });
   return {
     records,
@@ -123,7 +135,7 @@ function pendingRecordFor(
     throw new DbFileError(item.typeLocation, `record type "${item.recordType}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
   }
   claim(item.name, item.location);
-  const record: PendingRecord = { name: item.name, type, location: item.location, settings: [], constants: new Map(), links: new Map(), infos: new Map() };
+  const record: PendingRecord = { name: item.name, type, location: item.location };
   pending.set(item.name, record);
   return record;
 }
@@ -134,24 +146,24 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   if (spec.name === 'NAME') throw new DbFileError(setting.location, `the NAME field of record "${record.name}" cannot be set`);
   const text = setting.value.text;
   if (spec.dbf === 'NOACCESS') throw new DbFileError(setting.location, cannotSet(record.type, spec));
-  const parsed = parseFieldText(spec, text, record.type.devices);
+  const parsed = parseFieldText(spec, text, host.devices.choices(record.type));
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
   const invalid = record.type.validate?.(spec.name, parsed.data, host);
   if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
   const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
   if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
-  record.settings.push({ spec, data: parsed.data });
+  (record.settings ??= []).push({ spec, data: parsed.data });
+  (record.valueLocations ??= new Map()).set(spec.name, setting.valueLocation);
   if (!isLink(spec.dbf)) return;
   const link = parseLinkValue(setting.value);
   if (!link.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${link.reason}`);
-  record.constants.delete(spec.name);
-  record.links.delete(spec.name);
+  record.constants?.delete(spec.name);
+  record.links?.delete(spec.name);
+  record.parameters?.delete(spec.name);
   const { address } = link;
-  if (address.kind === 'parameter') {
-    throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: "@${address.text}" is a device parameter, and the soft device supports of ${record.type.name} read none`);
-  }
-  if (address.kind === 'constant') record.constants.set(spec.name, address.value);
-  if (address.kind !== 'empty') record.links.set(spec.name, { address, location: setting.valueLocation });
+  if (address.kind === 'parameter') (record.parameters ??= new Map()).set(spec.name, { text: address.text, location: offsetInValue(setting, text.indexOf('@') + 1) });
+  if (address.kind === 'constant') (record.constants ??= new Map()).set(spec.name, address.value);
+  if (address.kind !== 'empty') (record.links ??= new Map()).set(spec.name, { address, location: setting.valueLocation });
 }
 
 /** Where the character `offset` of a setting's value is (past its opening quote), when the value fits one line. */
@@ -162,27 +174,59 @@ function offsetInValue(setting: Setting, offset: number | undefined): SourceLoca
   return { ...start, column: start.column + quote + offset };
 }
 
-function materialize(definition: PendingRecord, host: RecordHost): DbRecord {
+/** The records of a load, bound to their device supports; if one cannot be bound, those bound before it are released. */
+function materializeAll(definitions: readonly PendingRecord[], devices: readonly PendingDevice[], host: RecordHost): LoadedRecord[] {
+  const records: LoadedRecord[] = [];
+  try {
+    definitions.forEach((definition, index) => records.push({ record: materialize(definition, devices[index]!, host), location: definition.location }));
+  } catch (error) {
+    for (const { record } of records) record.device?.release?.();
+    throw error;
+  }
+  return records;
+}
+
+interface PendingDevice {
+  readonly settings: DeviceSettings;
+  /** The registered support DTYP names; undefined for base's soft supports. */
+  readonly support: DeviceSupport | undefined;
+}
+
+/** The record's device settings, checked against the support its DTYP names. */
+function deviceOf(definition: PendingRecord, host: RecordHost): PendingDevice {
+  let dtyp = 0;
+  const linkTexts = new Map<string, { text: string; location: SourceLocation }>();
+  for (const { spec, data } of definition.settings ?? []) {
+    if (spec.dbf === 'DEVICE') dtyp = data as number;
+    else if (isLink(spec.dbf)) linkTexts.set(spec.name, { text: data as string, location: definition.valueLocations!.get(spec.name)! });
+  }
+  const settings: DeviceSettings = {
+    name: definition.name,
+    type: definition.type,
+    dtypName: host.devices.choices(definition.type)[dtyp] ?? '',
+    dtypLocation: definition.valueLocations?.get('DTYP'),
+    linkTexts,
+    parameters: definition.parameters ?? NO_PARAMETERS,
+  };
+  const support = host.devices.support(definition.type, dtyp);
+  checkDeviceAddress(settings, support);
+  return { settings, support };
+}
+
+function materialize(definition: PendingRecord, device: PendingDevice, host: RecordHost): DbRecord {
   const record = new DbRecord(definition.name, definition.type, host);
-  for (const spec of definition.type.fields.values()) record.assign(spec.name, initialData(definition.type, spec));
-  record.assign('NAME', definition.name);
-  record.assign('RTYP', definition.type.name);
-  record.assign('VERS', 'none specified');
-  for (const { spec, data } of definition.settings) {
+  for (const { spec, data } of definition.settings ?? []) {
     record.assign(spec.name, data);
     if (spec.name === 'VAL') record.assign('UDF', 0);
   }
-  for (const [name, value] of definition.infos) record.infos.set(name, value);
-  definition.type.init(record, definition.constants);
+  for (const [name, value] of definition.infos ?? []) record.setInfo(name, value);
+  if (device.support) {
+    record.device = bindDevice(record, device.support, device.settings);
+    record.ioScan = record.device.ioScan;
+  }
+  definition.type.init(record, definition.constants ?? NO_CONSTANTS);
   if (record.number('UDF') && record.number('STAT') === AlarmStatus.UDF) record.assign('SEVR', record.number('UDFS'));
   return record;
-}
-
-function initialData(type: RecordType, spec: FieldSpec): FieldData {
-  if (spec.initial === undefined) return spec.dbf === 'STRING' || spec.dbf === 'NOACCESS' || isLink(spec.dbf) ? '' : 0;
-  const parsed = parseFieldText(spec, spec.initial, type.devices);
-  if (!parsed.ok) throw new Error(`${type.name}.${spec.name}: bad initial value: ${parsed.reason}`);
-  return parsed.data;
 }
 
 function unknownField(type: RecordType, name: string): string {

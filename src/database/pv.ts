@@ -107,6 +107,8 @@ export interface ClientIdentity {
 export interface AccessRights {
   read: boolean;
   write: boolean;
+  /** Why there is no write access when it is not the access rules' doing (a value its device support owns): the text a refused put carries. */
+  readonly noWriteReason?: string;
 }
 
 /**
@@ -176,8 +178,18 @@ export interface ProcessVariable {
 export interface PvProvider {
   find(name: string): ProcessVariable | undefined;
   /**
+   * Whether find(name) would give a PV, without making one: name searches ask it of every name
+   * a client looks for, most of which are never connected to.
+   */
+  serves?(name: string): boolean;
+  /**
    * Hear when `accessRights` may answer differently than before (access security rules
    * replaced, a record moved to another group); returns the function that stops listening.
    */
   subscribeAccessChanges?(listener: () => void): () => void;
+}
+
+/** Whether `provider` serves `name`: by its serves() when it has one, else by finding the PV. */
+export function providerServes(provider: PvProvider, name: string): boolean {
+  return provider.serves ? provider.serves(name) : provider.find(name) !== undefined;
 }

@@ -4,6 +4,9 @@
 import { isLink } from './dbf';
 import { decodeWrite, type FieldData } from './field-codec';
 import { firstRefusal, settleWrite, type MaybeLater, type Verdict } from './guard';
+import type { DeviceBinding } from './devices/device-support';
+import type { DeviceTable } from './devices/device-table';
+import { deviceFieldRefusal } from './devices/device-fields';
 import type { RecordLink } from './links/record-link';
 import type { IoScanSource } from './scan/io-scan';
 import {
@@ -17,6 +20,7 @@ import {
   type PvListener,
   type WriteResult,
 } from './pv';
+import { fieldLayout } from './records/field-layout';
 import type { FieldSpec } from './records/field-spec';
 import type { Subroutine, SubroutineRegistry } from './subroutines';
 import { putScan, swapSimulationScan } from './records/soft-channel';
@@ -29,6 +33,8 @@ import type { FieldShape, RecordType } from './records/record-type';
 export type WriteHandler = (value: FieldData, client: ClientIdentity) => MaybeLater<Verdict>;
 
 const NO_HANDLERS: readonly WriteHandler[] = [];
+const NO_INFOS: ReadonlyMap<string, string> = new Map();
+const NO_LINKS: ReadonlyMap<string, RecordLink> = new Map();
 
 /** What the database around a record needs to hear of. */
 export interface RecordHost {
@@ -43,6 +49,8 @@ export interface RecordHost {
   postEvent(event: string): void;
   /** The subroutines code registered, for the sub record's INAM and SNAM. */
   readonly subroutines: SubroutineRegistry;
+  /** The database's device table: DTYP choices and the supports they name. */
+  readonly devices: DeviceTable;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -73,29 +81,59 @@ const DEVICE_TIME = -2;
 export class DbRecord {
   /** TIME: never processed records carry the EPICS epoch, as in an IOC. */
   time: EpicsTimeStamp = EPOCH;
-  /** The record's info tags. */
-  readonly infos = new Map<string, string>();
   /** The I/O interrupt source its owner attached: with SCAN "I/O Intr", its requests process the record. */
   ioScan: IoScanSource | undefined;
-  /** Link fields naming something (constants, PVs, device parameters), by field name. */
-  readonly links = new Map<string, RecordLink>();
-  private readonly data = new Map<string, FieldData>();
-  private readonly listeners = new Map<string, Set<PvListener>>();
-  private readonly writeHandlers = new Set<WriteHandler>();
+  /** What the record is to the device support its DTYP names (dpvt); undefined for base's soft supports. */
+  device: DeviceBinding | undefined;
+  /** The field data, by the slot numbers of `slotOf` (records/field-layout.ts). */
+  private readonly data: FieldData[];
+  private readonly slotOf: ReadonlyMap<string, number>;
+  // Most records never have infos, links, channels or write handlers: their tables are made on first use.
+  private infoTable: Map<string, string> | undefined;
+  private linkTable: Map<string, RecordLink> | undefined;
+  private listeners: Map<string, Set<PvListener>> | undefined;
+  private writeHandlers: Set<WriteHandler> | undefined;
   private pending: ProcessInput | undefined;
   /** PACT, kept as a boolean for the hot path and mirrored in the field for clients. */
   private active = false;
 
+  /** A record of `type` with its fields at their initial values and NAME set. */
   constructor(
     readonly name: string,
     readonly type: RecordType,
     private readonly host: RecordHost,
-  ) {}
+  ) {
+    const layout = fieldLayout(type);
+    this.slotOf = layout.slots;
+    this.data = layout.initial.slice();
+    this.assign('NAME', name);
+  }
+
+  /** The record's info tags. */
+  get infos(): ReadonlyMap<string, string> {
+    return this.infoTable ?? NO_INFOS;
+  }
+
+  setInfo(name: string, value: string): void {
+    (this.infoTable ??= new Map()).set(name, value);
+  }
+
+  /** Link fields naming something (constants, PVs, device parameters), by field name. */
+  get links(): ReadonlyMap<string, RecordLink> {
+    return this.linkTable ?? NO_LINKS;
+  }
+
+  /** Attaches the link of a link field, replacing any it had (the link table's job). */
+  setLink(field: string, link: RecordLink): void {
+    (this.linkTable ??= new Map()).set(field, link);
+  }
+
+  deleteLink(field: string): void {
+    this.linkTable?.delete(field);
+  }
 
   get(field: string): FieldData {
-    const value = this.data.get(field);
-    if (value === undefined) throw new Error(`${this.name} has no field ${field}`);
-    return value;
+    return this.data[this.slot(field)]!;
   }
 
   number(field: string): number {
@@ -112,28 +150,45 @@ export class DbRecord {
 
   /** Stores without posting: for record support, which posts what it decides to. */
   assign(field: string, value: FieldData): void {
-    this.data.set(field, value);
+    this.data[this.slot(field)] = value;
+  }
+
+  private slot(field: string): number {
+    const slot = this.slotOf.get(field);
+    if (slot === undefined) throw new Error(`${this.name} has no field ${field}`);
+    return slot;
   }
 
   shape(spec: FieldSpec): FieldShape {
     return this.type.shape(this, spec);
   }
 
+  /** The DTYP choices of this record's type in its database. */
+  get deviceChoices(): readonly string[] {
+    return this.host.devices.choices(this.type);
+  }
+
+  /** The DTYP's label ("Soft Channel", "IOC stats"…); empty when unset. */
+  get deviceName(): string {
+    return this.deviceChoices[this.number('DTYP')] ?? '';
+  }
+
   subscribe(field: string, listener: PvListener): () => void {
-    let set = this.listeners.get(field);
-    if (!set) this.listeners.set(field, (set = new Set()));
+    const listeners = (this.listeners ??= new Map());
+    let set = listeners.get(field);
+    if (!set) listeners.set(field, (set = new Set()));
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(field);
+      if (set.size === 0) listeners.delete(field);
     };
   }
 
   /** db_post_events: to the channels of one field, or of every field when `field` is null. */
   post(field: string | null, mask: number): void {
-    if (mask === 0) return;
-    const targets = field === null ? [...this.listeners.values()] : [this.listeners.get(field)];
-    for (const set of targets) if (set) for (const listener of [...set]) listener(mask);
+    if (mask === 0 || this.listeners === undefined) return;
+    if (field !== null) notify(this.listeners.get(field), mask);
+    else for (const set of [...this.listeners.values()]) notify(set, mask);
   }
 
   /** dbGetLink: reads link field `link` into field `into`; false when the link failed (the record then has LINK/INVALID). */
@@ -346,8 +401,9 @@ export class DbRecord {
   }
 
   onWrite(handler: WriteHandler): () => void {
-    this.writeHandlers.add(handler);
-    return () => this.writeHandlers.delete(handler);
+    const handlers = (this.writeHandlers ??= new Set());
+    handlers.add(handler);
+    return () => handlers.delete(handler);
   }
 
   /** A client's write to a field: refused, or stored, posted and processed as dbPutField does. */
@@ -359,7 +415,7 @@ export class DbRecord {
     const decoded = decodeWrite(this.shape(spec), value, longString, this.stateCount(spec));
     if (!decoded.ok) return { ok: false, error: 'rejected', message: `${this.name}.${spec.name}: ${decoded.reason}` };
     const { data } = decoded;
-    const handlers = spec.name === 'VAL' ? [...this.writeHandlers] : NO_HANDLERS;
+    const handlers = spec.name === 'VAL' && this.writeHandlers ? [...this.writeHandlers] : NO_HANDLERS;
     const store = () => {
       const refused = this.put(spec, data);
       return refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`;
@@ -384,13 +440,13 @@ export class DbRecord {
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
   store(spec: FieldSpec, data: FieldData): string | undefined {
-    const invalid = this.type.validate?.(spec.name, data, this.host, this);
+    const invalid = this.type.validate?.(spec.name, data, this.host, this) ?? deviceFieldRefusal(this, spec, data, this.host.devices);
     if (invalid) return invalid.reason;
     if (isLink(spec.dbf)) {
       const refused = this.host.relink(this, spec.name, data as string);
       if (refused !== undefined) return refused;
     }
-    const previous = this.data.get(spec.name);
+    const previous = this.get(spec.name);
     this.assign(spec.name, data);
     if (spec.name === 'SIMM') swapSimulationScan(this, previous as number, putScan(this));
     this.type.afterPut(this, spec);
@@ -409,11 +465,16 @@ export class DbRecord {
       case 'MENU':
         return spec.menu?.choices.length ?? 0;
       case 'DEVICE':
-        return this.type.devices.length;
+        return this.deviceChoices.length;
       case 'ENUM':
         return spec.name === 'VAL' ? this.type.enumStrings(this).length : 0;
       default:
         return 0;
     }
   }
+}
+
+/** The channels of one field, each told once; a copy, since a listener may unsubscribe others. */
+function notify(listeners: Set<PvListener> | undefined, mask: number): void {
+  if (listeners) for (const listener of [...listeners]) listener(mask);
 }

@@ -1,12 +1,16 @@
-// A directory the IOC writes files into on clients' behalf (heap profile dumps, heap snapshots;
-// autosave files later), which no client-supplied name may lead out of. The directory is resolved
+// A directory the IOC writes files into on clients' behalf (heap profile dumps, heap snapshots,
+// autosave files), which no client-supplied name may lead out of. The directory is resolved
 // once, with realpath, and known after that by its device and inode; a name is one path segment
 // from a safe alphabet. Each file is made through the directory opened anew and checked to be the
 // same one: on Linux every later path goes through /proc/self/fd/N, which renames and symlinks
 // planted in the path since cannot redirect (elsewhere the path is resolved again each time). The
 // file is created new under a temporary name with O_NOFOLLOW | O_CREAT | O_EXCL, written through
 // its descriptor, then linked to its name, which fails if anything (a file, a symlink, dangling or
-// not) holds the name already. It depends on nothing else in this project, so that any layer may use it.
+// not) holds the name already. A file the IOC itself keeps up to date (the autosave file) is
+// replaced instead: renamed over its name from a fsynced temporary file, so that a symlink there is
+// replaced, never followed; reads refuse symlinks too (these resolve the path again each time,
+// after checking the directory is the one resolved at start). It depends on nothing else in this
+// project, so that any layer may use it.
 
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,6 +21,7 @@ const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
 // Read and write: a writer that lets another open the file (V8's snapshot writer) can check it after.
 const CREATE_NEW = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
 const OPEN_DIRECTORY = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY;
+const READ_NO_SYMLINK = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 /** Linux names each open descriptor's file in /proc/self/fd: a path through it reaches that very file. */
 const DESCRIPTOR_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd');
 const descriptorPath = (fd: number) => `/proc/self/fd/${fd}`;
@@ -67,7 +72,7 @@ export class ContainedDirectory {
       const reason = this.refusalIn(base, name);
       if (reason !== undefined) throw new FileRefusedError(reason);
       const file = path.join(base, name);
-      const temporary = path.join(base, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+      const temporary = temporaryPath(base, name);
       const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
       try {
         const result = await write(handle.fd, DESCRIPTOR_PATHS ? descriptorPath(handle.fd) : temporary);
@@ -94,10 +99,73 @@ export class ContainedDirectory {
     }
   }
 
-  private refusalIn(base: string, name: string): string | undefined {
-    if (!SAFE_NAME.test(name)) {
-      return `${JSON.stringify(name)} is not a plain file name (one path segment of letters, digits, '.', '_' and '-', not starting with '.')`;
+  /**
+   * The content of the file `name`, or undefined when there is none. A symlink in its place is
+   * refused (FileRefusedError), never followed: what is read comes from this directory.
+   */
+  async read(name: string): Promise<Buffer | undefined> {
+    const file = await this.pathOf(name);
+    const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error.code === 'ELOOP' ? new FileRefusedError(`${file} is a symlink; not followed`) : error;
+    });
+    if (!handle) return undefined;
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
     }
+  }
+
+  /**
+   * Puts `data` in the file `name`, replacing what held the name (rename(2) replaces a symlink
+   * itself, never what it points to): written to a new temporary file, fsynced, renamed, and the
+   * directory fsynced, so that after a crash the name holds the old content or the new, whole.
+   * `beforeRename` runs once the new content is safely written (to keep the old file as a backup).
+   */
+  async replace(name: string, data: string | Uint8Array, beforeRename?: () => Promise<void>): Promise<string> {
+    const file = await this.pathOf(name);
+    const temporary = temporaryPath(this.path, name);
+    const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+      await handle.close();
+      await beforeRename?.();
+      await fs.promises.rename(temporary, file);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await fs.promises.unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    await this.sync();
+    return file;
+  }
+
+  /** Renames the file `from` to `to` in this directory, replacing `to`; made durable by the next replace() (or sync()). */
+  async rename(from: string, to: string): Promise<void> {
+    await fs.promises.rename(await this.pathOf(from), await this.pathOf(to));
+  }
+
+  /** fsync of the directory: its renames and new names survive a crash. */
+  async sync(): Promise<void> {
+    const handle = await fs.promises.open(this.path, OPEN_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** The path of `name` here, once the name is a plain one and the directory is still where it was resolved. */
+  private async pathOf(name: string): Promise<string> {
+    if (!SAFE_NAME.test(name)) throw new FileRefusedError(plainNameRefusal(name));
+    await this.expectInPlace();
+    return path.join(this.path, name);
+  }
+
+  private refusalIn(base: string, name: string): string | undefined {
+    if (!SAFE_NAME.test(name)) return plainNameRefusal(name);
     try {
       fs.lstatSync(path.join(base, name));
       return `${name} exists already in ${this.path}; files are never replaced`;
@@ -123,6 +191,13 @@ export class ContainedDirectory {
   private moved(): FileRefusedError {
     return new FileRefusedError(`${this.path} has been moved or replaced since start-up`);
   }
+}
+
+/** A new hidden name beside `name` in `base`, for writing before the file takes its name. */
+const temporaryPath = (base: string, name: string): string => path.join(base, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+
+function plainNameRefusal(name: string): string {
+  return `${JSON.stringify(name)} is not a plain file name (one path segment of letters, digits, '.', '_' and '-', not starting with '.')`;
 }
 
 const isIdentity = (stats: fs.Stats, identity: Identity): boolean => stats.dev === identity.dev && stats.ino === identity.ino;

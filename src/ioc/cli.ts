@@ -3,16 +3,17 @@
 import * as path from 'node:path';
 import { createLogger, silentLogger } from '../logger';
 import { loadIocConfig, resolveIocConfig, type IocConfig } from './config/ioc-config';
-import { USAGE, UsageError, parseCommandLine } from './cli-args';
+import { USAGE, UsageError, parseCommandLine, type CliCommand } from './cli-args';
 import { loadDatabase } from './ioc-core';
 import { onSignal, reloadOnHangup } from './signals';
 import { startConfiguredIoc } from './start-ioc';
+import { runStartupScript } from './startup';
 import { PACKAGE_VERSION } from '../version';
 
 /** SIGINT/SIGTERM must end the process within 2 s even if a client holds shutdown up. */
 const SHUTDOWN_DEADLINE_MS = 1800;
 /** Errors whose message says all a user needs (file, line, reason); by name, as errors from the worker thread keep only that. */
-const USER_ERRORS = new Set(['UsageError', 'ConfigError', 'DbFileError', 'AcfError']);
+const USER_ERRORS = new Set(['UsageError', 'ConfigError', 'DbFileError', 'AcfError', 'StartupScriptError']);
 
 async function main(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv);
@@ -24,8 +25,44 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`memtrace-ioc ${PACKAGE_VERSION}\n`);
     return 0;
   }
+  const config = commandConfig(command);
+  if (command.listPvs) {
+    if (command.script) throw new UsageError('--list-pvs does not run a startup script; put dbl in the script to list its records');
+    const database = loadDatabase(config, silentLogger());
+    process.stdout.write(database.recordNames().join('\n') + '\n');
+    return 0;
+  }
+  const logger = createLogger(config.logging);
+  // Until the IOC has started, a stop waits for it: the script may start it, or ask it to exit, at any line.
+  let requestStop!: (stop: { status: number; signal?: NodeJS.Signals }) => void;
+  const stopRequested = new Promise<{ status: number; signal?: NodeJS.Signals }>((resolve) => (requestStop = resolve));
+  onSignal('SIGINT', logger, (signal) => requestStop({ status: 0, signal }), true);
+  onSignal('SIGTERM', logger, (signal) => requestStop({ status: 0, signal }), true);
+  const requestExit = (status: number) => requestStop({ status });
+  /** What the IOC started with: the script may name the access security file. */
+  let started = config;
+  const start = (startConfig: IocConfig) => startConfiguredIoc((started = startConfig), logger, requestExit);
+  const ioc = command.script
+    ? await runStartupScript(command.script, config, { implicitInit: command.databases.length > 0 }, {
+        start,
+        print: (text) => process.stdout.write(text),
+        env: process.env,
+      })
+    : await start(config);
+  // A failed reload is logged where it happens, and the rules in force stay.
+  reloadOnHangup(logger, started.accessSecurity.file !== undefined ? () => ioc.reloadAccessSecurity() : undefined);
+  const stop = await stopRequested;
+  logger.info(stop, stop.signal ? 'stopping' : 'stopping: the exit record was processed');
+  setTimeout(() => process.exit(stop.status), SHUTDOWN_DEADLINE_MS).unref();
+  await ioc.close();
+  logger.flush();
+  return stop.status;
+}
+
+/** The configuration file (or the defaults) with the command line over it. */
+function commandConfig(command: Extract<CliCommand, { kind: 'run' }>): IocConfig {
   const base: IocConfig = command.configFile ? loadIocConfig(command.configFile) : resolveIocConfig({}, process.cwd());
-  const config: IocConfig = {
+  return {
     ...base,
     prefix: command.prefix ?? base.prefix,
     databases: [...base.databases, ...command.databases.map((entry) => ({ ...entry, file: path.resolve(entry.file) }))],
@@ -35,26 +72,6 @@ async function main(argv: readonly string[]): Promise<number> {
       ? { ...base.accessSecurity, ...command.accessSecurity, file: path.resolve(command.accessSecurity.file) }
       : base.accessSecurity,
   };
-  if (command.listPvs) {
-    const database = loadDatabase(config, silentLogger());
-    process.stdout.write(database.recordNames().join('\n') + '\n');
-    return 0;
-  }
-  const logger = createLogger(config.logging);
-  const ioc = await startConfiguredIoc(config, logger);
-  // A failed reload is logged where it happens, and the rules in force stay.
-  reloadOnHangup(logger, config.accessSecurity.file ? () => ioc.reloadAccessSecurity() : undefined);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'stopping');
-      setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS).unref();
-      return ioc.close().finally(resolve);
-    };
-    onSignal('SIGINT', logger, stop, true);
-    onSignal('SIGTERM', logger, stop, true);
-  });
-  logger.flush();
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

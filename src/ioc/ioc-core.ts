@@ -7,24 +7,48 @@ import type { Logger } from '../logger';
 import { type ObservedThread, registerExternalSampler } from '../tracing';
 import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
+import { restoreAutosave } from './autosave';
 import { ConfigError, type IocConfig } from './config/ioc-config';
+import { registerExitSubroutine, type ExitRequest } from './exit-subroutine';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { createMemoryTracingGroup, type MemoryTracingGroup } from './groups/memory-tracing';
 import { EngineTraceReporter } from './tracing/engine-reporter';
 import type { TraceReporter } from './tracing/trace-reporter';
 import { WorkerTraceReporter } from './tracing/worker-reporter';
-import { createIocStatsGroup, type IocStatsGroup, type ProcessMetrics } from './stats';
+import { readIocIdentity, type ProcessMetrics } from './stats';
+import { registerRebootProc } from './stats/reboot-proc';
+import { epicsParameters, iocDeviceSupports, IocStatsDrivers, type IocStatsSources } from './devices';
 
 
 const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
 
+export interface LoadDatabaseOptions {
+  /** Serves the asSubProcess subroutine (READACF as devIocStats defines it). */
+  reloadAccessSecurity?: AccessSecurityReload;
+  /** Serves softIoc's "exit" subroutine (`-x prefix`); without it, an IOC embedded in a service refuses to exit. */
+  requestExit?: ExitRequest;
+  /** The drivers of the IOC's device supports; default: ones that only answer a load (no server, no host thread). */
+  drivers?: IocStatsDrivers;
+}
+
 /**
- * What the CA server serves: the groups' records with the prefix, then the configured databases.
- * `reloadAccessSecurity` serves the asSubProcess subroutine (READACF as devIocStats defines it).
+ * An empty database that knows what the IOC registers, as a softIoc's .dbd does: the subroutines
+ * (asSubInit, asSubProcess, rebootProc, exit) and the device supports reading through `drivers`.
  */
-export function loadDatabase(config: IocConfig, logger: Logger, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED): Database {
+export function iocDatabase(logger: Logger, drivers: IocStatsDrivers, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED, requestExit?: ExitRequest): Database {
   const database = new Database({ logger });
   registerAccessSecuritySubroutines(database, reloadAccessSecurity);
+  registerRebootProc(database);
+  registerExitSubroutine(database, requestExit);
+  for (const support of iocDeviceSupports(drivers)) database.registerDevice(support);
+  return database;
+}
+
+/** What the CA server serves: the groups' records with the prefix, then the configured databases. */
+export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): Database {
+  let loaded: Database | undefined;
+  const drivers = options.drivers ?? new IocStatsDrivers(statsSources(config, logger, process.env, databaseFigures(() => loaded)));
+  const database = (loaded = iocDatabase(logger, drivers, options.reloadAccessSecurity, options.requestExit));
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
     [IOC_STATS_DB, config.groups.iocStats],
@@ -80,7 +104,39 @@ export function protocolLimits(config: IocConfig, protocol: 'ca' | 'pva'): Parti
   return { ...config.limits, ...config[protocol].limits };
 }
 
-const NO_CA_CLIENTS = Object.freeze({ clients: 0, channels: 0, subscriptions: 0, queuedBytes: 0 });
+const NO_CLIENTS = Object.freeze({ clients: 0, channels: 0 });
+
+const EMPTY_QUEUE = Object.freeze({ used: 0, maxUsed: 0 });
+
+/** The figures the device supports read of the database, once it exists. */
+function databaseFigures(database: () => Database | undefined): Pick<IocStatsSources, 'recordCount' | 'scanOnceQueue'> {
+  return {
+    recordCount: () => database()?.recordNames().length ?? 0,
+    scanOnceQueue: () => database()?.scanOnceQueueStatus() ?? EMPTY_QUEUE,
+  };
+}
+
+/** What the IOC's device supports read; `live` gives what exists once the servers and the database do. */
+function statsSources(
+  config: IocConfig,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+  live: Partial<Pick<IocStatsSources, 'ca' | 'pva' | 'metrics'>> & Pick<IocStatsSources, 'recordCount' | 'scanOnceQueue'>,
+): IocStatsSources {
+  const ca = { ...readServerEnvironment(env).config, ...caServerSettings(config, env) };
+  const pva = { ...readPvaServerEnvironment(env).config, ...pvaServerSettings(config, env) };
+  return {
+    identity: readIocIdentity(env),
+    ca: () => NO_CLIENTS,
+    pva: () => NO_CLIENTS,
+    metrics: () => undefined,
+    ...live,
+    env,
+    epicsParameters: epicsParameters(env, { ca, pva }),
+    nodePeriodSeconds: config.status.period,
+    logger,
+  };
+}
 
 export interface IocCoreOptions {
   config: IocConfig;
@@ -91,9 +147,11 @@ export interface IocCoreOptions {
    * to a worker of its own so that only V8's part of a snapshot pauses it.
    */
   observedThread: ObservedThread;
-  /** The observed thread's figures for the iocStats group: the last period's snapshot. */
+  /** The observed thread's figures for the Node stats device support: the last period's snapshot. */
   metrics: () => ProcessMetrics | undefined;
   env?: Record<string, string | undefined>;
+  /** What the "exit" subroutine does: the memtrace-ioc command stops; an embedded IOC leaves it out. */
+  requestExit?: ExitRequest;
 }
 
 export interface IocCore {
@@ -118,10 +176,30 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   const { config, logger } = options;
   const env = options.env ?? process.env;
   let accessSecurity: AccessSecurity | undefined;
-  const database = loadDatabase(config, logger, () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload());
-  database.start();
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
+  let loaded: Database | undefined;
+  const drivers = new IocStatsDrivers(
+    statsSources(config, logger, env, {
+      ca: () => server?.statistics() ?? NO_CLIENTS,
+      pva: () => pvaServer?.statistics() ?? NO_CLIENTS,
+      metrics: options.metrics,
+      ...databaseFigures(() => loaded),
+    }),
+  );
+  // The first figures before the records processed at start (PINI) read them.
+  await drivers.prime();
+  const reloadAccessSecurity = () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload();
+  try {
+    loaded = loadDatabase(config, logger, { reloadAccessSecurity, drivers, requestExit: options.requestExit });
+  } catch (error) {
+    drivers.stop();
+    throw error;
+  }
+  const database = loaded;
+  // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
+  const autosave = await restoreAutosave(database, config.autosave, logger);
+  database.start();
   // pvAccess serves the tracing lists as NTTables besides the records.
   const tables = new TableProvider(database);
   try {
@@ -141,33 +219,25 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
     }
   } catch (error) {
     await server?.close();
+    drivers.stop();
     database.close();
     throw error;
   }
   const tracingGroup: MemoryTracingGroup | undefined = config.groups.memoryTracing.enabled
     ? createMemoryTracingGroup({ database, tables, prefix: config.prefix, settings: config.tracing, reporter: traceReporter(options.observedThread), logger })
     : undefined;
-  const statsGroup: IocStatsGroup | undefined = config.groups.iocStats.enabled
-    ? createIocStatsGroup({
-        database,
-        prefix: config.prefix,
-        metrics: options.metrics,
-        serverStatistics: () => server?.statistics() ?? NO_CA_CLIENTS,
-        pvaServerStatistics: pvaServer && (() => pvaServer!.statistics()),
-        periodSeconds: config.status.period,
-        logger,
-        env,
-      })
-    : undefined;
+  autosave?.start();
   return {
     server,
     pvaServer,
     database,
     accessSecurity,
     async close() {
-      statsGroup?.stop();
+      drivers.stop();
       await tracingGroup?.close();
       await Promise.all([server?.close(), pvaServer?.close()]);
+      // Once no client can write any more: the last values are saved.
+      await autosave?.stop();
       database.close();
     },
   };

@@ -4,3 +4,5 @@ import * as path from 'node:path';
 export const RECORDS_DIRECTORY = path.resolve(__dirname, '..', '..', 'records');
 export const MEMORY_TRACING_DB = path.join(RECORDS_DIRECTORY, 'memoryTracing.db');
 export const IOC_STATS_DB = path.join(RECORDS_DIRECTORY, 'iocStats.db');
+/** softIoc's softIocExit.db: what `-x prefix` loads, with IOC=prefix. */
+export const SOFT_IOC_EXIT_DB = path.join(RECORDS_DIRECTORY, 'softIocExit.db');

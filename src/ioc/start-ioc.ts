@@ -7,7 +7,9 @@ import { compiledModule } from './compiled-module';
 import { turnInliningOff } from './exact-frames';
 import { startIocCore } from './ioc-core';
 import { ProcessMetricsCollector } from './stats/metrics';
-import { fromWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
+import { runDbCommand, type DbCommand } from './db-commands';
+import type { ExitRequest } from './exit-subroutine';
+import { fromWorkerError, WorkerRequests, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 export interface Ioc {
   /** The TCP port CA clients connect to; 0 when `protocols.ca` is off. */
@@ -23,6 +25,8 @@ export interface Ioc {
    * the file is wrong or none is configured.
    */
   reloadAccessSecurity(): Promise<void>;
+  /** iocsh's dbl, dbgf or dbpf on the running database, as a startup script runs them: what it prints. */
+  runDbCommand(command: DbCommand): Promise<string>;
   /** Stops sampling, closes every circuit (clients get SERVER_DISCONN) and the sockets. */
   close(): Promise<void>;
 }
@@ -68,14 +72,19 @@ function prepareExternalSampling(config: IocConfig, logger: Logger): () => void 
   return () => sampler.stop();
 }
 
-/** Starts an IOC from a resolved configuration (the CLI's path). */
-export async function startConfiguredIoc(config: IocConfig, logger: Logger): Promise<Ioc> {
+/**
+ * Starts an IOC from a resolved configuration (the CLI's path). `requestExit` is what processing
+ * softIoc's exit record does (the command stops); without it, that record refuses to exit.
+ */
+export async function startConfiguredIoc(config: IocConfig, logger: Logger, requestExit?: ExitRequest): Promise<Ioc> {
   // Before anything else runs hot: only code optimised from now on keeps its own frames.
   if (config.tracing.exactFrames) turnInliningOff();
   const stopEarlySampling = prepareExternalSampling(config, logger);
   const collector = new ProcessMetricsCollector({ periodSeconds: config.status.period });
   try {
-    return config.thread === 'main' ? await startInThisThread(config, logger, collector) : await startInWorker(config, logger, collector);
+    return config.thread === 'main'
+      ? await startInThisThread(config, logger, collector, requestExit)
+      : await startInWorker(config, logger, collector, requestExit);
   } catch (error) {
     stopEarlySampling();
     collector.stop();
@@ -83,14 +92,15 @@ export async function startConfiguredIoc(config: IocConfig, logger: Logger): Pro
   }
 }
 
-async function startInThisThread(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
-  const core = await startIocCore({ config, logger, observedThread: 'current', metrics: () => collector.latest() });
+async function startInThisThread(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector, requestExit: ExitRequest | undefined): Promise<Ioc> {
+  const core = await startIocCore({ config, logger, observedThread: 'current', metrics: () => collector.latest(), requestExit });
   return {
     tcpPort: core.server?.tcpPort ?? 0,
     pvaTcpPort: core.pvaServer?.tcpPort ?? 0,
     thread: 'main',
     database: core.database,
     reloadAccessSecurity: () => core.accessSecurity.reload(),
+    runDbCommand: (command) => runDbCommand(core.database, command),
     async close() {
       collector.stop();
       await core.close();
@@ -98,8 +108,9 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
   };
 }
 
-async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector): Promise<Ioc> {
-  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData: { config, metrics: collector.latest() } satisfies WorkerStart });
+async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector, requestExit: ExitRequest | undefined): Promise<Ioc> {
+  const workerData: WorkerStart = { config, metrics: collector.latest(), exitOnRequest: requestExit !== undefined };
+  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData });
   const post = (message: ToWorker) => worker.postMessage(message);
   const stopCollecting = () => collector.stop();
   worker.on('error', (error) => logger.error({ err: error }, 'CA worker failed'));
@@ -112,40 +123,26 @@ async function startInWorker(config: IocConfig, logger: Logger, collector: Proce
     worker.on('message', onMessage);
     worker.once('exit', (code) => reject(new Error(`CA worker exited with code ${code} before it was ready`)));
   });
-  // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's iocStats group.
+  // Host-thread figures (heap, GC, event loop) are measured here and handed to the worker's Node stats device support.
   const forward = setInterval(() => {
     post({ type: 'metrics', metrics: collector.latest() });
   }, config.status.period * 1000).unref();
   logger.info({ tcpPort: started.tcpPort, pvaTcpPort: started.pvaTcpPort, thread: 'worker' }, 'IOC started');
-  const reloads = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
-  let lastReloadId = 0;
-  let exited = false;
+  const requests = new WorkerRequests(post);
   worker.on('message', (message: FromWorker) => {
-    if (message.type !== 'accessSecurityReloaded') return;
-    const pending = reloads.get(message.id);
-    reloads.delete(message.id);
-    if (message.error) pending?.reject(fromWorkerError(message.error));
-    else pending?.resolve();
+    if (message.type === 'accessSecurityReloaded') requests.settle(message.id, undefined, message.error);
+    else if (message.type === 'dbCommandDone') requests.settle(message.id, message.output, message.error);
+    else if (message.type === 'exitRequested') requestExit?.(message.status);
   });
-  worker.on('exit', () => {
-    exited = true;
-    for (const pending of reloads.values()) pending.reject(new Error('the CA worker has exited'));
-    reloads.clear();
-  });
+  worker.on('exit', () => requests.failAll(new Error('the CA worker has exited')));
   let closing: Promise<void> | undefined;
   return {
     tcpPort: started.tcpPort,
     pvaTcpPort: started.pvaTcpPort,
     thread: 'worker',
     database: undefined,
-    reloadAccessSecurity() {
-      return new Promise<void>((resolve, reject) => {
-        if (exited) return reject(new Error('the CA worker has exited'));
-        const id = ++lastReloadId;
-        reloads.set(id, { resolve, reject });
-        post({ type: 'reloadAccessSecurity', id });
-      });
-    },
+    reloadAccessSecurity: () => requests.send<void>((id) => ({ type: 'reloadAccessSecurity', id })),
+    runDbCommand: (command) => requests.send<string>((id) => ({ type: 'dbCommand', id, command })),
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(forward);

@@ -2,12 +2,13 @@
 // loop is blocked, and traces the host's main thread through the inspector.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logger';
+import { runDbCommand } from './db-commands';
 import { startIocCore, type IocCore } from './ioc-core';
 import type { ProcessMetrics } from './stats/metrics';
 import { toWorkerError, type FromWorker, type ToWorker, type WorkerStart } from './worker-protocol';
 
 const port = parentPort!;
-const { config, metrics } = workerData as WorkerStart;
+const { config, metrics, exitOnRequest } = workerData as WorkerStart;
 const logger = createLogger(config.logging).child({ thread: 'ca-worker' });
 let latestMetrics: ProcessMetrics = metrics;
 let core: IocCore | undefined;
@@ -27,6 +28,15 @@ port.on('message', (message: ToWorker) => {
     );
     return;
   }
+  if (message.type === 'dbCommand') {
+    const { id } = message;
+    if (!core) return send({ type: 'dbCommandDone', id, output: '', error: { name: 'Error', message: 'the IOC has not started' } });
+    runDbCommand(core.database, message.command).then(
+      (output) => send({ type: 'dbCommandDone', id, output }),
+      (error: unknown) => send({ type: 'dbCommandDone', id, output: '', error: toWorkerError(error) }),
+    );
+    return;
+  }
   void (async () => {
     await core?.close();
     send({ type: 'closed' });
@@ -34,7 +44,8 @@ port.on('message', (message: ToWorker) => {
   })();
 });
 
-startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetrics }).then(
+const requestExit = exitOnRequest ? (status: number) => send({ type: 'exitRequested', status }) : undefined;
+startIocCore({ config, logger, observedThread: 'main', metrics: () => latestMetrics, requestExit }).then(
   (started) => {
     core = started;
     send({

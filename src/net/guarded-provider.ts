@@ -5,6 +5,7 @@
 // metadata, subscribe) pass through: the circuits answer a failed read in their protocol's terms.
 
 import { guardWrite, writeFailure } from '../database/guard';
+import { providerServes } from '../database/pv';
 import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PvProvider, WriteResult } from '../database/pv';
 import type { Logger } from '../logger';
 import { LogLimiter } from './log-limiter';
@@ -29,6 +30,14 @@ export function guardProvider(provider: PvProvider, logger: Logger): PvProvider 
         return undefined;
       }
       return pv && (pv.runsNoUserCode ? pv : new GuardedPv(pv, logs.handlers));
+    },
+    serves(name) {
+      try {
+        return providerServes(provider, name);
+      } catch (error) {
+        logs.lookups.error({ err: error, pv: name }, 'PV provider failed');
+        return false;
+      }
     },
   };
   if (provider.subscribeAccessChanges) guarded.subscribeAccessChanges = (listener) => provider.subscribeAccessChanges!(listener);

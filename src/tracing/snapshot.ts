@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { heapProfileToSnapshot, snapshotToHeapProfile, type LoadOptions } from './dump';
+import { encodePprof, snapshotToPprof } from './pprof';
 import type { Trace } from './frames';
 import { applyFilters, DEFAULT_FILTERS, filterKey, HIDDEN_FRAMES, type TraceFilter } from './filters';
 import { diffGroups, groupTraces, type GroupOptions, type KeyType, sortStatistics, type Statistic, type StatisticDiff } from './statistics';
@@ -11,6 +12,16 @@ import type { ExternalTotals, SamplingHeapProfile } from './protocol';
  * `allocated`: every sampled allocation since the sampler (re)started, freed or not.
  */
 export type TracingMode = 'live' | 'allocated';
+
+/**
+ * What a dump file holds: `heapprofile`, the JSON that Chrome DevTools and speedscope open (and
+ * Snapshot.load reads back, everything kept); `pprof`, a gzipped profile.proto for `go tool pprof`
+ * and Grafana Pyroscope.
+ */
+export type ProfileFormat = 'heapprofile' | 'pprof';
+
+/** The file name extension each format is known by. */
+export const PROFILE_EXTENSIONS: Readonly<Record<ProfileFormat, string>> = { heapprofile: '.heapprofile', pprof: '.pb.gz' };
 
 /** fs.writeFile, which takes a descriptor as well as a path (fs.promises.writeFile takes no descriptor). */
 const writeFile = promisify(fs.writeFile);
@@ -121,11 +132,11 @@ export class Snapshot {
   }
 
   /**
-   * Writes a `.heapprofile` that Chrome DevTools and speedscope open, with our extra fields beside,
-   * to a path or to an open file descriptor (left open).
+   * Writes the snapshot to a path or to an open file descriptor (left open): a `.heapprofile` with
+   * our extra fields beside, or a gzipped pprof profile (see ProfileFormat).
    */
-  async dump(file: string | number): Promise<void> {
-    await writeFile(file, JSON.stringify(snapshotToHeapProfile(this)));
+  async dump(file: string | number, format: ProfileFormat = 'heapprofile'): Promise<void> {
+    await writeFile(file, format === 'pprof' ? await encodePprof(snapshotToPprof(this)) : JSON.stringify(snapshotToHeapProfile(this)));
   }
 
   /** Reads a dump of this engine, or any `.heapprofile` (DevTools, `node --heap-prof`). */

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChildProcess } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
-import { runPyepics } from '../helpers/pyepics';
+import { PY_WAIT_FOR, runPyepics } from '../helpers/pyepics';
 
 // The memtrace-ioc command as users start it, watched by libca.
 
@@ -64,7 +64,13 @@ describe('memtrace-ioc command', () => {
       const config = path.join(directory, 'ioc.config.json');
       fs.writeFileSync(
         config,
-        JSON.stringify({ prefix: 'CLI:', tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') }, status: { period: 0.5, limits: { minPeriod: 0.5 } } }),
+        JSON.stringify({
+          prefix: 'CLI:',
+          // devIocStats' CA group updates every second here (its ca_scan_rate ao record, default 15 s).
+          groups: { iocStats: { macros: 'CA_UPD_TIME=1' } },
+          tracing: { period: 1, dumpDirectory: path.join(directory, 'dumps') },
+          status: { period: 0.5, limits: { minPeriod: 0.5 } },
+        }),
       );
       ioc = new ChildProcess(process.execPath, [CLI, '--config', config, '-m', 'P=CLI:', '-d', path.join(directory, 'extra.db')], env);
       await ioc.waitForLine(/CA server listening/);
@@ -109,11 +115,12 @@ emit(out)
 
     it('counts its CA clients and channels', async () => {
       const result = await runPyepics<{ clients: number; channels: number }>(
-        `
+        `${PY_WAIT_FOR}
 chans = [ca.create_channel('CLI:' + n) for n in ('HEAP_USED', 'RSS', 'TOD')]
 for c in chans: ca.connect_channel(c, timeout=5)
-time.sleep(1.2)
-emit({'clients': epics.caget('CLI:CA_CLNT_CNT'), 'channels': epics.caget('CLI:CA_CONN_CNT')})
+clients = wait_for('CLI:CA_CLNT_CNT', lambda v, kw: v is not None and v >= 1)['value']
+channels = wait_for('CLI:CA_CONN_CNT', lambda v, kw: v is not None and v >= 3)['value']
+emit({'clients': clients, 'channels': channels})
 `,
         env,
       );

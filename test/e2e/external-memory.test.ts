@@ -61,8 +61,20 @@ emit({'top': epics.caget('EXT:TraceTopAllocations', as_string=True), 'traced': e
       expect(Math.abs(entry.kib * 1024 - kept[name]!) / kept[name]!).toBeLessThan(0.2);
       expect(entry.details).toContainEqual(expect.stringMatching(/\[external, \+\/- [\d.]+ (KiB|MiB)\]$/));
     }
-    // The churn keeps nothing: no external entry of it, and at most a V8-heap entry that its own
-    // stated uncertainty does not tell from zero (one surviving V8 heap sample was seen under load).
+    // The churn keeps none of its Buffers: no external entry of it. It may have a V8-heap entry of
+    // one or two samples, which its stated uncertainty does not tell from zero, and that entry is
+    // true: V8's sampling heap profiler samples every allocation of the isolate, V8's own included,
+    // and credits it to the JS frame on top. While the churn runs, V8 compiles and optimizes it and
+    // Node's Buffer.alloc path (again after the external sampler's wrappers replace Buffer.alloc,
+    // which deoptimizes code that had the original inlined): bytecode arrays, feedback vectors,
+    // baseline and optimized code, deoptimization data, IC handlers. They live as long as the
+    // functions, so their samples survive every GC. Measured on Node 20.20 (V8 11.3):
+    // allocation tracking (heap snapshot trace_node_id) finds only such code objects alive among
+    // what was allocated under `churn`, with no sampler's bookkeeping and no Buffer among them once
+    // our frames are left out; at a 256-byte interval they are 0.5–14 KB per run, so at 64 KiB the
+    // churn shows one V8-heap sample in roughly 1 run of 10 (1–2 of 20 measured). Warming the
+    // churn before tracing does not remove it (the wrappers' installation re-optimizes it), so the
+    // strict "churn does not appear" cannot hold for the V8 heap.
     for (const entry of top.filter((candidate) => candidate.details.some((detail) => detail.startsWith('churn:')))) {
       expect(entry.details.join('\n')).not.toMatch(/\[external/);
       const uncertainty = /\[\+\/- ([\d.]+) (KiB|MiB)\]$/.exec(entry.details[0]!)!;

@@ -72,9 +72,11 @@ emit(out)
     expect(tracing.length).toBeGreaterThan(19);
     for (const [name, reading] of tracing) expect({ name, status: reading.status, severity: reading.severity }).toEqual({ name, status: 0, severity: 0 });
     // Enumerated values as their index (a DBR_TIME_ENUM carries no state strings).
-    for (const name of ['EnableTracing', 'TraceSnapshot', 'TraceDump', 'READACF', 'TraceKeyType', 'TraceMode']) {
+    for (const name of ['EnableTracing', 'TraceSnapshot', 'TraceDump', 'TraceKeyType', 'TraceMode']) {
       expect({ name, value: readings[`START:${name}`]!.value }).toEqual({ name, value: '0' });
     }
+    // READACF is devIocStats' asSub record, whose VAL is a DOUBLE.
+    expect(Number(readings['START:READACF']!.value)).toBe(0);
     expect(readings['START:TraceTopAllocations']!.value).toMatch(/^no snapshot yet/);
     expect(readings['START:TraceDumpFile']!.value).toBe('');
   });

@@ -125,7 +125,8 @@ export class RawPvaClient {
     return message.littleEndian ? message.payload.readUInt32LE(offset) : message.payload.readUInt32BE(offset);
   }
 
-  async waitFor(match: (message: ServerMessage) => boolean, ms = 3000): Promise<ServerMessage> {
+  /** The bound only ends a failing test: under a loaded machine (8 MB monitors beside) replies took over 3 s. */
+  async waitFor(match: (message: ServerMessage) => boolean, ms = 15_000): Promise<ServerMessage> {
     for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 5))) {
       const found = this.messages.find(match);
       if (found) return found;

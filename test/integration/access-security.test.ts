@@ -7,9 +7,11 @@ import { writeClientNameRequest, writeEventAddRequest, writeWriteRequest } from 
 import { AccessBits, Command, Eca } from '../../src/ca/protocol/constants';
 import { MessageWriter } from '../../src/ca/protocol/writer';
 import { Database } from '../../src/database';
+import type { IocStatsDrivers } from '../../src/ioc/devices';
 import type { ClientIdentity } from '../../src/database/pv';
 import { startAccessSecurity, type AccessSecurity } from '../../src/ioc/access-security';
 import { IOC_STATS_DB } from '../../src/ioc/records-files';
+import { iocDatabase } from '../helpers/ioc-devices';
 import { silentLogger } from '../../src/logger';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
@@ -127,6 +129,7 @@ describe('access security with libca clients of different users and hosts', () =
   let acfFile: string;
   let database: Database;
   let security: AccessSecurity;
+  let drivers: IocStatsDrivers | undefined;
   let server: TestServer;
   const writers: ClientIdentity[] = [];
 
@@ -137,7 +140,8 @@ describe('access security with libca clients of different users and hosts', () =
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-as-'));
     acfFile = path.join(directory, 'test.acf');
     fs.writeFileSync(acfFile, ACF);
-    database = new Database();
+    // As the IOC prepares it: READACF's asSubProcess reloads through the access security started below.
+    ({ database, drivers } = iocDatabase({}, () => security.reload()));
     database.loadText(RECORDS);
     database.loadFile(IOC_STATS_DB, { macros: 'P=AS:' });
     database.record('AS:WHO', 'number').onWrite((_value, client) => void writers.push({ ...client }));
@@ -151,6 +155,7 @@ describe('access security with libca clients of different users and hosts', () =
   });
   afterAll(async () => {
     await server?.close();
+    drivers?.stop();
     if (directory) fs.rmSync(directory, { recursive: true, force: true });
   });
 

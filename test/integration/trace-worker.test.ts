@@ -1,6 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+import { Profile } from 'pprof-format';
 import type { ReportOptions } from '../../src/ioc/tracing/trace-reporter';
 import { WorkerTraceReporter } from '../../src/ioc/tracing/worker-reporter';
+import { Snapshot } from '../../src/tracing/snapshot';
 import { DEFAULT_SUSPECT_RULES } from '../../src/tracing/suspects';
 
 // The engine in a worker of its own that observes this (the main) thread, as an IOC serving CA
@@ -37,13 +43,33 @@ describe('WorkerTraceReporter', () => {
     expect(second.takenAt.getTime()).toBeGreaterThanOrEqual(first.takenAt.getTime());
   });
 
+  it('dumps one snapshot of the main thread to both descriptors it is given: a .heapprofile and a gzipped pprof', async () => {
+    await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
+    keepArrays(500);
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-worker-dump-'));
+    const [heapprofile, pprof] = ['x.heapprofile', 'x.pb.gz'].map((name) => fs.openSync(path.join(directory, name), 'w'));
+    try {
+      const takenAt = await reporter.dump({ format: 'both', heapprofile, pprof });
+      const snapshot = await Snapshot.load(path.join(directory, 'x.heapprofile'));
+      const profile = Profile.decode(gunzipSync(fs.readFileSync(path.join(directory, 'x.pb.gz'))));
+      expect(snapshot.takenAt).toEqual(takenAt);
+      expect(Number(profile.timeNanos)).toBe(takenAt.getTime() * 1e6);
+      const bytes = profile.sample.reduce((sum, sample) => sum + Number(sample.value[1]), 0);
+      expect(Math.abs(bytes - snapshot.size)).toBeLessThanOrEqual(snapshot.traces.length / 2);
+      expect(snapshot.filterTraces().statistics('lineno')[0].traceback.at(-1)!.functionName).toBe('keepArrays');
+    } finally {
+      [heapprofile, pprof].forEach((fd) => fs.closeSync(fd));
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
   it('fails reports with the reason once its worker has died while sampling, and starts afresh', async () => {
     await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
     await (reporter as unknown as { worker: Worker }).worker.terminate();
     await new Promise((resolve) => setImmediate(resolve));
     expect(reporter.tracing).toBe(true);
     await expect(reporter.report(OPTIONS)).rejects.toThrow(/the tracing worker exited/);
-    await expect(reporter.dump(-1)).rejects.toThrow(/the tracing worker exited/);
+    await expect(reporter.dump({ format: 'heapprofile', heapprofile: -1 })).rejects.toThrow(/the tracing worker exited/);
 
     await reporter.stop();
     expect(reporter.tracing).toBe(false);

@@ -28,7 +28,7 @@ import type {
   WriteRequest,
 } from '../protocol/requests';
 import { MessageWriter } from '../protocol/writer';
-import type { AccessRights, ProcessVariable, PvProvider, WriteResult } from '../../database/pv';
+import { providerServes, type AccessRights, type ProcessVariable, type PvProvider, type WriteResult } from '../../database/pv';
 import { CircuitBase, type Channel as BaseChannel, type CircuitOptions as BaseCircuitOptions } from '../../net/circuit-base';
 import type { CircuitTransport } from '../../net/socket-transport';
 
@@ -123,7 +123,7 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
   }
 
   private search(request: SearchRequest): void {
-    if (this.provider.find(request.name)) writeTcpSearchReply(this.writer, this.caOptions.tcpPort, request.searchId);
+    if (providerServes(this.provider, request.name)) writeTcpSearchReply(this.writer, this.caOptions.tcpPort, request.searchId);
     else if (request.replyFlag === SearchReply.DO_REPLY) writeNotFound(this.writer, request.header);
   }
 
@@ -230,7 +230,7 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     };
     const { pv } = channel;
     if (!isWritableDbrType(request.dataType)) return fail(Eca.BADTYPE, `DBR type ${request.dataType} cannot be written`);
-    if (!channel.rights.write) return fail(Eca.NOWTACCESS, `${pv.name}: no write access`);
+    if (!channel.rights.write) return fail(Eca.NOWTACCESS, channel.rights.noWriteReason ?? `${pv.name}: no write access`);
     const answer = (outcome: WriteResult) => {
       if (outcome.ok) {
         if (request.command === Command.WRITE_NOTIFY) writeWriteNotify(this.writer, request.header, Eca.NORMAL);

@@ -8,6 +8,7 @@ import { Circuit } from './circuit';
 import { readServerEnvironment, type CaServerEnvironment } from './environment';
 import { caSearchReplies } from './search-replies';
 import { guardProvider } from '../../net/guarded-provider';
+import { providerServes } from '../../database/pv';
 
 export type CaServerOptions = ServerOptions<CaServerEnvironment>;
 
@@ -44,7 +45,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
-  const serves = (name: string) => provider.find(name) !== undefined;
+  const serves = (name: string) => providerServes(provider, name);
   const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
   const serverAddress = single === ANY_ADDRESS ? 0 : ipv4ToNumber(single);
   const shell = await startServerShell({

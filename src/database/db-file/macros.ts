@@ -71,8 +71,11 @@ function unquote(text: string): string {
   return out;
 }
 
-/** Expands one line of a .db file. */
-export function expandLine(line: string, macros: Macros): ExpandedLine {
+/**
+ * Expands one line of a .db file. `comments`: a `#` outside quotes starts a comment, left as
+ * written; iocsh has no comments inside a line, and passes false.
+ */
+export function expandLine(line: string, macros: Macros, comments = true): ExpandedLine {
   const expander = new Expander(macros);
   const text: string[] = [];
   const columns: number[] = [];
@@ -90,7 +93,7 @@ export function expandLine(line: string, macros: Macros): ExpandedLine {
       if (c === quote) quote = '';
     } else if (c === '"' || c === "'") {
       quote = c;
-    } else if (c === '#') {
+    } else if (c === '#' && comments) {
       for (; i < line.length; i++) push(line[i]!, i);
       break;
     }

@@ -3,7 +3,9 @@
 // record stands for. The .db file is the wiring: code registers supports with the database before
 // any file is loaded (as a .dbd's device() lines come before dbLoadRecords), and the loader binds
 // each record whose DTYP names one. Record support calls its binding where softIoc calls
-// read_ai/write_ao/get_ioint_info; the soft supports of base (Soft Channel…) stay in record support.
+// read_ai/write_ao/get_ioint_info. Base's link-reading soft supports (Soft Channel, Raw Soft
+// Channel, Async Soft Channel) stay in record support; its INST_IO ones (Soft Timestamp, General
+// Time, getenv, Db State) are supports like any other, which every database registers first.
 
 import type { DbRecord } from '../record';
 import type { ReadOutcome } from '../records/soft-channel';

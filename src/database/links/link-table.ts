@@ -69,7 +69,7 @@ export class LinkTable {
       previous.disconnect();
       this.unconnected.delete(previous);
       this.allLinks.delete(previous);
-      record.links.delete(field);
+      record.deleteLink(field);
       record.type.linksChanged?.(record);
     }
     if (parsed.address.kind === 'empty') return undefined;
@@ -82,7 +82,7 @@ export class LinkTable {
 
 
   private attach(link: RecordLink): void {
-    link.owner.links.set(link.field, link);
+    link.owner.setLink(link.field, link);
     this.allLinks.add(link);
     if (link.pv) this.unconnected.add(link);
     link.owner.type.linksChanged?.(link.owner);

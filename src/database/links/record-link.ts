@@ -175,7 +175,7 @@ function sourceField({ record, spec }: LinkTarget): SourceField {
 
 function labelsOf(record: DbRecord, spec: FieldSpec): readonly string[] {
   if (spec.dbf === 'MENU') return spec.menu?.choices ?? [];
-  if (spec.dbf === 'DEVICE') return record.type.devices;
+  if (spec.dbf === 'DEVICE') return record.deviceChoices;
   if (spec.dbf === 'ENUM' && spec.name === 'VAL') return record.type.enumStrings(record);
   return [];
 }

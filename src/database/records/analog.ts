@@ -46,6 +46,7 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
     name: options.name,
     fields: options.fields,
     devices: options.devices,
+    deviceLink: role === 'input' ? 'INP' : role === 'output' ? 'OUT' : undefined,
     valueKind: 'number',
     shape: (_record, spec) => scalarShape(spec),
     init(record, constants) {

@@ -64,6 +64,7 @@ export const calcoutRecordType: RecordType = {
   name: 'calcout',
   fields,
   devices: ['Soft Channel', 'Async Soft Channel'],
+  deviceLink: 'OUT',
   valueKind: 'number',
   shape: (_record, spec) => scalarShape(spec),
   init(record, constants) {

@@ -39,6 +39,7 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
     name: options.name,
     fields: options.fields,
     devices: options.devices,
+    deviceLink: options.role === 'input' ? 'INP' : 'OUT',
     valueKind: 'number',
     shape(record, spec) {
       const shape = scalarShape(spec);

@@ -23,6 +23,7 @@ export const eventRecordType: RecordType = {
   name: 'event',
   fields,
   devices: ['Soft Channel'],
+  deviceLink: 'INP',
   valueKind: 'string',
   shape: (_record, spec) => scalarShape(spec),
   init(record, constants) {

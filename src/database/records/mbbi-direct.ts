@@ -36,6 +36,7 @@ export const mbbiDirectRecordType: RecordType = {
   name: 'mbbiDirect',
   fields,
   devices: ['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel'],
+  deviceLink: 'INP',
   valueKind: 'number',
   shape: (_record, spec) => scalarShape(spec),
   init(record, constants) {

@@ -41,6 +41,7 @@ export const mbboDirectRecordType: RecordType = {
   name: 'mbboDirect',
   fields,
   devices: ['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel'],
+  deviceLink: 'OUT',
   valueKind: 'number',
   shape: (_record, spec) => scalarShape(spec),
   init(record, constants) {

@@ -60,7 +60,7 @@ function enumStringsOf(record: DbRecord, spec: FieldSpec): readonly string[] {
     case 'MENU':
       return spec.menu?.choices ?? [];
     case 'DEVICE':
-      return record.type.devices;
+      return record.deviceChoices;
     case 'ENUM':
       return spec.name === 'VAL' ? record.type.enumStrings(record) : [];
     default:

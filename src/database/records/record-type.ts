@@ -34,8 +34,14 @@ export type ValueKind = 'number' | 'string' | 'array';
 export interface RecordType {
   readonly name: string;
   readonly fields: FieldTable;
-  /** DTYP choices: the soft device supports softIoc has for this type. */
+  /** Base's soft device supports of this type (DTYP choices before the registered ones). */
   readonly devices: readonly string[];
+  /**
+   * The link a registered device support takes its "@parameter" from, when record support calls
+   * the record's device binding (read_xx through INP, write_xx through OUT); undefined when it
+   * does not, and no device support can be registered for the type.
+   */
+  readonly deviceLink?: 'INP' | 'OUT';
   readonly valueKind: ValueKind;
   /** Served shape of a field; differs from the spec for array and long-string values. */
   shape(record: DbRecord, spec: FieldSpec): FieldShape;

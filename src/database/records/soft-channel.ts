@@ -1,8 +1,10 @@
 // What softIoc's soft device supports (devAiSoft, devAiSoftRaw, devAoSoft… in devSoft.dbd) and
 // the records' simulation mode do each pass: read INP (or SIOL when simulated) into VAL or RVAL,
 // fetch DOL for closed-loop outputs, write VAL, OVAL or RVAL to OUT (or SIOL), and decide with
-// IVOA what an output in INVALID alarm writes. "Async Soft Channel" is served as "Soft Channel"
-// (links here complete at once).
+// IVOA what an output in INVALID alarm writes. A record whose DTYP names a registered device
+// support reads and writes through its binding instead (read_xx/write_xx), unless simulated, as
+// recGblGetSimm puts simulation first. "Async Soft Channel" is served as "Soft Channel" (links
+// here complete at once).
 
 import { MENU_UNSET } from '../menus';
 import { AlarmSeverity, AlarmStatus } from '../pv';
@@ -22,7 +24,7 @@ const IVOA_SET_TO_IVOV = 2;
 
 /** Whether DTYP names the Raw Soft Channel support, which moves RVAL rather than VAL. */
 export function isRawSoftChannel(record: DbRecord): boolean {
-  return record.type.devices[record.number('DTYP')] === 'Raw Soft Channel';
+  return record.deviceName === 'Raw Soft Channel';
 }
 
 /** recGblInitSimm and the constant SIOL: simulation settings given as constants load at init. */
@@ -60,10 +62,12 @@ function simulationMode(record: DbRecord): number {
   return mode;
 }
 
-/** readValue of the input records: SIOL when simulated, else INP through the soft device support. */
+/** readValue of the input records: SIOL when simulated, else the bound device support, else INP through the soft one. */
 export function readInput(record: DbRecord): ReadOutcome {
   const mode = simulationMode(record);
   if (mode !== 0) return readSimulated(record, mode);
+  const device = record.device;
+  if (device) return device.read ? device.read(record) : 'unchanged';
   if (record.linkIsConstant('INP')) return 'unchanged';
   const raw = isRawSoftChannel(record);
   if (!record.readLink('INP', raw ? 'RVAL' : 'VAL')) return 'failed';
@@ -99,7 +103,7 @@ export function fetchDesiredOutput(record: DbRecord): boolean {
  * writeValue under IVOA: an output in INVALID alarm writes as usual, not at all, or IVOV
  * (`useIvov` stores IVOV where the record keeps its output, converting as it needs).
  * `wanted` is the record's own condition (longout's OOPT), asked once IVOA lets the write go on.
- * Returns whether the output was written.
+ * Returns whether the output was written (a bound device support's write may say it failed).
  */
 export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void, wanted: () => boolean = () => true): boolean {
   if (record.number('NSEV') >= AlarmSeverity.INVALID) {
@@ -109,6 +113,8 @@ export function writeOutput(record: DbRecord, valueField: string, useIvov: () =>
   }
   if (!wanted()) return false;
   const mode = simulationMode(record);
+  const device = record.device;
+  if (mode === 0 && device) return device.write ? device.write(record) : true;
   const raw = mode === SIMM_RAW || (mode === 0 && isRawSoftChannel(record));
   record.writeLink(mode !== 0 ? 'SIOL' : 'OUT', raw ? 'RVAL' : valueField);
   return true;

@@ -35,6 +35,7 @@ export function textRecordType(options: TextRecordOptions): RecordType {
     name: options.name,
     fields: options.fields,
     devices: options.devices,
+    deviceLink: options.role === 'input' ? 'INP' : 'OUT',
     valueKind: 'string',
     shape(record, spec) {
       if (longString && (spec.name === 'VAL' || spec.name === 'OVAL')) {

@@ -76,6 +76,7 @@ function arrayRecordType({ name, fields, role }: ArrayRecordOptions): RecordType
     name,
     fields,
     devices: ['Soft Channel'],
+    deviceLink: role === 'input' ? 'INP' : 'OUT',
     valueKind: 'array',
     shape(record, spec) {
       if (spec.name !== 'VAL') return scalarShape(spec);
@@ -135,6 +136,10 @@ function writeArray(record: DbRecord): void {
   record.readLink('SIML', 'SIMM');
   const simulated = record.number('SIMM') !== 0;
   if (simulated) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
+  else if (record.device) {
+    record.device.write?.(record);
+    return;
+  }
   record.writeLink(simulated ? 'SIOL' : 'OUT', 'VAL');
 }
 

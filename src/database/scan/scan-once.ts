@@ -3,15 +3,28 @@
 
 import type { DbRecord } from '../record';
 
+/** scanOnceQueueStatus: requests waiting now, and the most that ever waited at once. */
+export interface ScanOnceQueueStatus {
+  readonly used: number;
+  readonly maxUsed: number;
+}
+
 export class ScanOnceQueue {
   private queue: DbRecord[] = [];
   private timer: NodeJS.Immediate | undefined;
+  private maxUsed = 0;
 
   constructor(private readonly onError: (record: DbRecord, error: unknown) => void) {}
 
   request(record: DbRecord): void {
     this.queue.push(record);
+    if (this.queue.length > this.maxUsed) this.maxUsed = this.queue.length;
     this.timer ??= setImmediate(() => this.drain());
+  }
+
+  /** The queue has no bound, so it never overruns: requests are never refused. */
+  status(): ScanOnceQueueStatus {
+    return { used: this.queue.length, maxUsed: this.maxUsed };
   }
 
   /** Forgets what was asked (the database is closing). */

@@ -114,6 +114,15 @@ export interface IocConfig {
     /** HAG entries match the client's IP address, not the host name it sends (rsrv's asCheckClientIP=1). */
     useClientIpAddress: boolean;
   };
+  /** Autosave of the fields named in info(autosaveFields…) tags: off without a directory. */
+  autosave: {
+    /** Where the save file and its backup live, relative to the configuration file; made if missing. */
+    directory?: string;
+    /** The save file's name, a plain name ending in .sav; its backup is this name with "B" appended. */
+    file: string;
+    /** The least seconds between two saves while tagged fields change. */
+    period: number;
+  };
   logging: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   /** Where the CA server runs: a worker keeps answering while the host's event loop is blocked. */
   thread: 'worker' | 'main';
@@ -151,6 +160,7 @@ export const DEFAULT_CONFIG: IocConfig = {
   },
   status: { period: SETTING_RANGES.statusPeriod.default, limits: { minPeriod: SETTING_RANGES.statusPeriod.min } },
   accessSecurity: { macros: '', useClientIpAddress: false },
+  autosave: { file: 'memtrace-ioc.sav', period: SETTING_RANGES.autosavePeriod.default },
   logging: { level: 'info', pretty: false },
   thread: 'worker',
 };
@@ -225,6 +235,7 @@ const configCheck = object({
   }),
   status: object({ period: setting(SETTING_RANGES.statusPeriod), limits: object({ minPeriod: setting(SETTING_RANGES.statusPeriod) }) }),
   accessSecurity: object({ file: string({ nonEmpty: true }), macros: string(), useClientIpAddress: boolean() }),
+  autosave: object({ directory: string({ nonEmpty: true }), file: string({ nonEmpty: true }), period: setting(SETTING_RANGES.autosavePeriod) }),
   logging: object({ level: oneOf(LOG_LEVELS), pretty: boolean() }),
   thread: oneOf(['worker', 'main'] as const),
 });
@@ -269,6 +280,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     tracing: resolveTracing(checked.tracing, source),
     status: { ...DEFAULT_CONFIG.status, ...checked.status, limits: { ...DEFAULT_CONFIG.status.limits, ...checked.status?.limits } },
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
+    autosave: resolveAutosave(checked.autosave, baseDirectory, source),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
     databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
   };
@@ -314,6 +326,17 @@ function resolveTracing(checked: IocOptions['tracing'], source: string): IocConf
 function resolveAccessSecurity(checked: Partial<IocConfig['accessSecurity']> | undefined, baseDirectory: string): IocConfig['accessSecurity'] {
   const { file, ...rest } = { ...DEFAULT_CONFIG.accessSecurity, ...checked };
   return file === undefined ? rest : { ...rest, file: path.resolve(baseDirectory, file) };
+}
+
+/** A plain name (no directory, not hidden) ending in .sav, with room for the backup's "B" and a temporary name. */
+const SAVE_FILE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,190}\.sav$/;
+
+function resolveAutosave(checked: Partial<IocConfig['autosave']> | undefined, baseDirectory: string, source: string): IocConfig['autosave'] {
+  const { directory, ...rest } = { ...DEFAULT_CONFIG.autosave, ...checked };
+  if (!SAVE_FILE_NAME.test(rest.file)) {
+    throw new ConfigError(`${source}: $.autosave.file: ${JSON.stringify(rest.file)} must be a plain file name ending in .sav (letters, digits, '.', '_', '-')`);
+  }
+  return directory === undefined ? rest : { ...rest, directory: path.resolve(baseDirectory, directory) };
 }
 
 /** Reads and validates an ioc.config.json. */

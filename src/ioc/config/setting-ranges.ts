@@ -1,4 +1,4 @@
-// The one declared range and default of each tracing and status setting. The configuration's
+// The one declared range and default of each tracing, status and autosave setting. The configuration's
 // schema, the records' DRVH/DRVL/HOPR/LOPR (set by the groups at start) and the check on a
 // client's write (CA and pvAccess alike, both reach the record's write) all come from here, so a
 // value accepted one way is accepted every way.
@@ -37,6 +37,8 @@ export const SETTING_RANGES = {
   },
   traceCount: { name: 'TraceCount', default: 10, min: 1, max: 1000, floor: 1, integer: true, units: '' },
   statusPeriod: { name: 'status period', default: 1, min: 1, max: 3600, floor: 0.1, integer: false, units: 's' },
+  // synApps autosave's monitor sets are commonly 5 s (positions) to 30 s (settings); each save is an fsync.
+  autosavePeriod: { name: 'autosave period', default: 5, min: 1, max: 3600, floor: 1, integer: false, units: 's' },
 } as const satisfies { [key: string]: SettingRange };
 
 /** The range with `min` lowered (or raised) to what the configuration asks. */

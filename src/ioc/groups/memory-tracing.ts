@@ -5,6 +5,7 @@ import type { TableProvider } from '../../pva/server';
 import type { IocConfig } from '../config/ioc-config';
 import { KEY_TYPES, TRACE_MODES } from '../config/ioc-config';
 import { rangeRefusal, tracingRanges, type SettingRange } from '../config/setting-ranges';
+import { dumpRefusal as dumpFilesRefusal, writeDump } from '../tracing/dump-files';
 import type { TraceReporter } from '../tracing/trace-reporter';
 import { createHeapSnapshotGroup } from './heap-snapshot';
 import { ContainedDirectory } from '../../files/contained-directory';
@@ -171,14 +172,17 @@ export function createMemoryTracingGroup(options: MemoryTracingGroupOptions): Me
   const dumps = openDumpDirectory(settings.dumpDirectory, log);
   let nextDumpName = '';
   const dumpName = () => nextDumpName || `memtrace-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`;
-  const dumpRefusal = (name: string) => (typeof dumps === 'string' ? dumps : dumps.refusal(name));
+  const dumpRefusal = (name: string) => (typeof dumps === 'string' ? dumps : dumpFilesRefusal(dumps, name, 'heapprofile'));
 
   const dump = async () => {
     if (!reporter.tracing) throw new Error('TraceDump: tracing is disabled; enable it first');
     const name = dumpName();
     nextDumpName = '';
     if (typeof dumps === 'string') throw new Error(`TraceDump: ${dumps}`);
-    const { file, result: takenAt } = await dumps.create(name, (fd) => reporter.dump(fd));
+    const {
+      files: [file],
+      takenAt,
+    } = await writeDump(dumps, name, 'heapprofile', reporter);
     records.dumpFile.set(file, { timeStamp: takenAt });
     log.info({ file }, 'heap profile dumped');
   };

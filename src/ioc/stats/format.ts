@@ -1,5 +1,4 @@
-// devIocStats' text forms of time: UPTIME as "N days, hh:mm:ss" and the time of day (STARTTOD, TOD)
-// in the TODFORMAT sites most often give it, "%m/%d/%Y %H:%M:%S", in local time.
+// devIocStats' text form of the time since start (devIocStatsString.c statsUpTime): "N days, hh:mm:ss".
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
@@ -11,7 +10,3 @@ export function formatUptime(seconds: number): string {
   return `${days} ${days === 1 ? 'day' : 'days'}, ${clock}`;
 }
 
-export function formatTimeOfDay(date: Date): string {
-  const day = `${pad(date.getMonth() + 1)}/${pad(date.getDate())}/${date.getFullYear()}`;
-  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}

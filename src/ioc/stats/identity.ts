@@ -7,7 +7,6 @@ import { PACKAGE_VERSION } from '../../version';
 /** devIocStats' text for a fact it cannot find. */
 export const NOT_AVAILABLE = '<not available>';
 
-
 export interface IocIdentity {
   /** What devIocStats' EPICS_VERS says of EPICS base: ours names the CA protocol version we serve. */
   epicsVersion: string;
@@ -19,6 +18,11 @@ export interface IocIdentity {
   location: string;
   /** The working directory. */
   appDirectory: string;
+  /**
+   * devIocStats' startup script: STARTUP (else IOCSH_STARTUP_SCRIPT, which iocsh sets while it
+   * runs a script), then "/" and ST_CMD when that is set.
+   */
+  startupScript: string;
   cpuCount: number;
   processId: number;
   parentId: number;
@@ -35,10 +39,17 @@ export function readIocIdentity(env: Readonly<{ [name: string]: string | undefin
     engineer: env.ENGINEER || env.LOGNAME || env.USER || NOT_AVAILABLE,
     location: env.LOCATION || NOT_AVAILABLE,
     appDirectory: process.cwd(),
+    startupScript: startupScript(env),
     // As _SC_NPROCESSORS_ONLN: the CPUs /proc/stat's totals cover, not only those this process may use.
     cpuCount: os.cpus().length || os.availableParallelism(),
     processId: process.pid,
     parentId: process.ppid,
     startedAt: Date.now() - process.uptime() * 1000,
   };
+}
+
+function startupScript(env: Readonly<{ [name: string]: string | undefined }>): string {
+  const directory = env.STARTUP ?? env.IOCSH_STARTUP_SCRIPT;
+  if (directory === undefined) return NOT_AVAILABLE;
+  return env.ST_CMD ? `${directory}/${env.ST_CMD}` : directory;
 }

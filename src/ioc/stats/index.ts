@@ -1,4 +1,4 @@
-// The iocStats group: devIocStats' PVs and a Node process's own figures.
+// What the iocStats device supports measure: the host thread's figures, the system's, the process's identity.
 
 export { ProcessMetricsCollector, type ProcessMetrics, type ProcessMetricsCollectorOptions } from './metrics';
-export { createIocStatsGroup, type IocStatsGroup, type IocStatsGroupOptions } from './stats-group';
+export { readIocIdentity, type IocIdentity } from './identity';

@@ -1,6 +1,6 @@
 // What the observed thread (the host's main thread) measures of itself each period: V8 heap,
 // garbage collection, event-loop lag and utilisation. Node keeps these per thread, so they are
-// measured where the host's code runs and handed as a plain snapshot to the iocStats group,
+// measured where the host's code runs and handed as a plain snapshot to the Node stats device support,
 // which may run in the CA server's worker thread.
 
 import { monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';

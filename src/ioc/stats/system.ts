@@ -1,27 +1,35 @@
 // Figures of the machine and of the whole process, which any thread may read: CPU loads, memory,
-// file descriptors, as devIocStats computes them on Linux. /proc is read asynchronously; where it
-// is missing (not Linux) the os module stands in where it can, and what it cannot give stays
-// unknown, which the group shows as an alarm rather than as a number.
+// file descriptors, as devIocStats computes them on Linux (os/Linux/osdMemUsage.c, osdFdUsage.c,
+// osdCpuUsage.c, os/posix/osdCpuUtilization.c). Each is read on its own, as devIocStats reads
+// each on the timer of its own group. /proc is read asynchronously; where it is missing (not
+// Linux) the os module stands in where it can, and what it cannot give stays unknown, which the
+// device support shows as an alarm rather than as a number.
 
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import type { Logger } from 'pino';
 
-export interface SystemSample {
+export interface MemorySample {
+  /** Resident bytes of this process (allocated_bytes). */
+  used: number;
+  /** Free bytes: MemFree + Buffers + Cached on Linux, os.freemem() elsewhere (free_bytes). */
+  free: number;
+  /** Physical memory, bytes (total_bytes). */
+  total: number;
+}
+
+export interface LoadSample {
   /** CPU time of this process since the previous sample (the first: since the process started), % of all CPUs. */
   iocCpuLoad?: number;
   /** Busy time (user, nice, system) of all CPUs since the previous sample (the first: since boot), %. */
   sysCpuLoad?: number;
-  /** Resident bytes of this process. */
-  memUsed: number;
-  /** Free bytes: MemFree + Buffers + Cached on Linux, os.freemem() elsewhere. */
-  memFree: number;
-  /** Physical memory, bytes. */
-  memMax: number;
+}
+
+export interface FdSample {
   /** Open file descriptors of this process. */
-  fdCount?: number;
-  /** Its soft limit on open file descriptors (RLIMIT_NOFILE). */
-  fdMax?: number;
+  used?: number;
+  /** Its soft limit on open file descriptors (RLIMIT_NOFILE); unknown when unlimited. */
+  max?: number;
 }
 
 interface CpuTimes {
@@ -51,27 +59,30 @@ export class SystemSampler {
     private readonly logger: Logger,
   ) {}
 
-  async sample(): Promise<SystemSample> {
-    const [system, memory, fdCount, fdMax] = await Promise.all([
-      this.orElse('/proc/stat', readProcStat, cpuTimesFromOs),
-      this.orElse('/proc/meminfo', readMeminfo, () => ({ free: os.freemem(), total: os.totalmem() })),
-      this.orElse('/proc/self/fd', countOpenFds, () => undefined),
-      this.orElse('/proc/self/limits', readFdLimit, () => undefined),
-    ]);
+  async memory(): Promise<MemorySample> {
+    const memory = await this.orElse('/proc/meminfo', readMeminfo, () => ({ free: os.freemem(), total: os.totalmem() }));
+    return { used: process.memoryUsage.rss(), ...memory };
+  }
+
+  async load(): Promise<LoadSample> {
+    const system = await this.orElse('/proc/stat', readProcStat, cpuTimesFromOs);
     const usage = process.cpuUsage();
     const processCpu = { at: process.uptime() * 1000, used: usage.user + usage.system };
-    const sample: SystemSample = {
+    const sample: LoadSample = {
       iocCpuLoad: processLoad(this.previousProcess, processCpu, this.cpuCount),
       sysCpuLoad: busyShare(this.previousSystem, system),
-      memUsed: process.memoryUsage.rss(),
-      memFree: memory.free,
-      memMax: memory.total,
-      fdCount,
-      fdMax,
     };
     this.previousProcess = processCpu;
     this.previousSystem = system;
     return sample;
+  }
+
+  async fds(): Promise<FdSample> {
+    const [used, max] = await Promise.all([
+      this.orElse('/proc/self/fd', countOpenFds, () => undefined),
+      this.orElse('/proc/self/limits', readFdLimit, () => undefined),
+    ]);
+    return { used, max };
   }
 
   /** Reads `source`, or falls back, saying so once: on other systems than Linux that is expected. */

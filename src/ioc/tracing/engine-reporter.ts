@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as engine from '../../tracing';
 import { TraceReportBuilder } from './report-builder';
-import type { ReportOptions, SamplingSettings, TraceReport, TraceReporter } from './trace-reporter';
+import type { DumpTarget, ReportOptions, SamplingSettings, TraceReport, TraceReporter } from './trace-reporter';
 
 /** The engine driven from this thread, sampling `thread`'s heap. */
 export class EngineTraceReporter implements TraceReporter {
@@ -42,9 +42,10 @@ export class EngineTraceReporter implements TraceReporter {
     return this.builder.build(raw, options, durationMs);
   }
 
-  async dump(fd: number): Promise<Date> {
+  async dump(target: DumpTarget): Promise<Date> {
     const snapshot = await engine.takeSnapshot();
-    await snapshot.dump(fd);
+    if (target.format !== 'pprof') await snapshot.dump(target.heapprofile, 'heapprofile');
+    if (target.format !== 'heapprofile') await snapshot.dump(target.pprof, 'pprof');
     return snapshot.takenAt;
   }
 

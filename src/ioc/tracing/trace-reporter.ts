@@ -1,4 +1,4 @@
-import type { ExternalTotals, KeyType, ResultRow, SuspectRules, TracingMode } from '../../tracing';
+import type { ExternalTotals, KeyType, ProfileFormat, ResultRow, SuspectRules, TracingMode } from '../../tracing';
 
 // What the memoryTracing group asks of the tracing engine, wherever the engine runs: in the thread
 // that serves CA when that is a worker observing the host's main thread, or in a worker of its own
@@ -55,6 +55,21 @@ export interface TraceReport {
   takenAt: Date;
 }
 
+/** What TraceDump writes: one of the engine's profile formats, or both from the one snapshot. */
+export type DumpFormat = ProfileFormat | 'both';
+
+/** The dump formats in the order of TraceDumpFormat's choices. */
+export const DUMP_FORMATS: readonly DumpFormat[] = ['heapprofile', 'pprof', 'both'];
+
+/**
+ * Where a dump goes: for each profile file of the format, a descriptor the caller opened (and
+ * closes). Descriptors are the process's, so a worker writes to them as well.
+ */
+export type DumpTarget =
+  | { format: 'heapprofile'; heapprofile: number }
+  | { format: 'pprof'; pprof: number }
+  | { format: 'both'; heapprofile: number; pprof: number };
+
 export interface TraceReporter {
   /** Whether sampling runs, as of the last start or stop that completed. */
   readonly tracing: boolean;
@@ -63,11 +78,8 @@ export interface TraceReporter {
   stop(): Promise<void>;
   /** Takes a snapshot and reports it, and its difference from the one before. */
   report(options: ReportOptions): Promise<TraceReport>;
-  /**
-   * Takes a snapshot and writes it as a .heapprofile to `fd`, a file the caller opened (and
-   * closes): descriptors are the process's, so a worker writes to it as well.
-   */
-  dump(fd: number): Promise<Date>;
+  /** Takes one snapshot and writes it in the target's format(s); resolves to when it was taken. */
+  dump(target: DumpTarget): Promise<Date>;
   /** Stops sampling and releases what the reporter holds. */
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { WorkerError } from '../worker-protocol';
-import type { ReportOptions, SamplingSettings, TraceReport } from './trace-reporter';
+import type { DumpTarget, ReportOptions, SamplingSettings, TraceReport } from './trace-reporter';
 
 // Messages between a WorkerTraceReporter and its worker: one request, one answer, matched by id.
 
@@ -7,7 +7,7 @@ export type TraceCall =
   | { call: 'start'; settings: SamplingSettings }
   | { call: 'stop' }
   | { call: 'report'; options: ReportOptions }
-  | { call: 'dump'; fd: number };
+  | { call: 'dump'; target: DumpTarget };
 
 export type TraceRequest = TraceCall & { id: number };
 

@@ -17,7 +17,7 @@ function answer(request: TraceRequest): Promise<TraceResult> {
     case 'report':
       return reporter.report(request.options);
     case 'dump':
-      return reporter.dump(request.fd);
+      return reporter.dump(request.target);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { compiledModule } from '../compiled-module';
 import { fromWorkerError } from '../worker-protocol';
-import type { ReportOptions, SamplingSettings, TraceReport, TraceReporter } from './trace-reporter';
+import type { DumpTarget, ReportOptions, SamplingSettings, TraceReport, TraceReporter } from './trace-reporter';
 import type { TraceAnswer, TraceCall, TraceRequest, TraceResult } from './trace-worker-protocol';
 
 interface Pending {
@@ -46,8 +46,8 @@ export class WorkerTraceReporter implements TraceReporter {
     return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'report', options }) as Promise<TraceReport>);
   }
 
-  dump(fd: number): Promise<Date> {
-    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'dump', fd }) as Promise<Date>);
+  dump(target: DumpTarget): Promise<Date> {
+    return this.lostWith ? Promise.reject(this.lostWith) : (this.call({ call: 'dump', target }) as Promise<Date>);
   }
 
   async close(): Promise<void> {

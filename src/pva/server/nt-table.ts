@@ -6,6 +6,7 @@ import {
   EventMask,
   FieldType,
   POSIX_TIME_AT_EPICS_EPOCH,
+  providerServes,
   timeStampFromMillis,
   type AccessRights,
   type AlarmState,
@@ -138,12 +139,16 @@ export class TableProvider implements PvProvider {
 
   /** Serves `table` under its name; a name a record already has is refused. */
   add(table: TablePv): void {
-    if (this.tables.has(table.name) || this.records.find(table.name)) throw new Error(`${table.name} is served already: a table needs a name of its own`);
+    if (this.serves(table.name)) throw new Error(`${table.name} is served already: a table needs a name of its own`);
     this.tables.set(table.name, table);
   }
 
   find(name: string): ProcessVariable | undefined {
     return this.tables.get(name) ?? this.records.find(name);
+  }
+
+  serves(name: string): boolean {
+    return this.tables.has(name) || providerServes(this.records, name);
   }
 
   subscribeAccessChanges(listener: () => void): () => void {

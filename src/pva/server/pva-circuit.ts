@@ -1,4 +1,4 @@
-import type { ProcessVariable, PvProvider } from '../../database/pv';
+import { providerServes, type ProcessVariable, type PvProvider } from '../../database/pv';
 import { CircuitBase, type CircuitOptions } from '../../net/circuit-base';
 import type { CircuitTransport } from '../../net/socket-transport';
 import {
@@ -140,7 +140,7 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
       case 'connectionValidation':
         return this.validate(message);
       case 'search':
-        writeSearchAnswer(this.writer, message, { serves: (name) => this.provider.find(name) !== undefined, guid: this.pvaOptions.guid, tcpPort: () => this.pvaOptions.tcpPort }, UNSPECIFIED_ADDRESS);
+        writeSearchAnswer(this.writer, message, { serves: (name) => providerServes(this.provider, name), guid: this.pvaOptions.guid, tcpPort: () => this.pvaOptions.tcpPort }, UNSPECIFIED_ADDRESS);
         return;
       case 'createChannel':
         for (const { clientChannelId, name } of message.channels) this.createChannel(clientChannelId, name);

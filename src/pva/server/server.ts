@@ -8,6 +8,7 @@ import { readPvaServerEnvironment, type PvaServerEnvironment } from './environme
 import { PvaCircuit } from './pva-circuit';
 import { pvaSearchReplies } from './search-replies';
 import { guardProvider } from '../../net/guarded-provider';
+import { providerServes } from '../../database/pv';
 
 /** EPICS_PVA_CONN_TMO, when set, is the default of `limits.inactivity`. */
 export type PvaServerOptions = ServerOptions<PvaServerEnvironment>;
@@ -42,7 +43,7 @@ export async function createPvaServer(options: PvaServerOptions): Promise<PvaSer
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
   const guid = randomBytes(12);
-  const serves = (name: string) => provider.find(name) !== undefined;
+  const serves = (name: string) => providerServes(provider, name);
   const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
   const shell = await startServerShell({
     protocol: 'pvAccess',

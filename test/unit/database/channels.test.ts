@@ -36,6 +36,13 @@ describe('names', () => {
     }
   });
 
+  it('tells name searches what find serves, without making a PV', () => {
+    const served = ['C:AI', 'C:AI.', 'C:ALIAS.DESC', 'C:AI.RTYP', 'C:SI.VAL$', 'C:AI.INP$'];
+    const notServed = ['C:NONE', 'C:AI.NOPE', 'C:AI.TIME', 'C:AI$', 'C:AI.VAL$', 'C:WF.VAL$', 'C:AI.DESC$x'];
+    for (const name of [...served, ...notServed]) expect([name, database.serves(name)]).toEqual([name, database.find(name) !== undefined]);
+    expect(served.filter((name) => database.serves(name))).toEqual(served);
+  });
+
   it('answers RTYP and VERS as record attributes', () => {
     const rtyp = pvOf(database, 'C:AI.RTYP');
     expect([rtyp.type, rtyp.value(), rtyp.accessRights(CLIENT).write]).toEqual([FieldType.STRING, ['ai'], false]);

@@ -222,7 +222,7 @@ describe('link errors at load', () => {
     expect(loadError('record(ai, "A") {\n  field(INP, "B NPP XX")\n}')).toBe('bad.db:2:14: cannot set A.INP: "XX" is not a link modifier (NPP, PP, CA, CP, CPP, NMS, MS, MSI, MSS)');
     expect(loadError('record(ai, "A") { field(INP, {calc: {expr: "1"}}) }')).toMatch(/^bad\.db:1:30: cannot set A\.INP: JSON link type "calc" is not supported/);
     expect(loadError('record(ai, "B") {}\nrecord(ai, "A") { field(INP, "B.NOPE") }')).toBe('bad.db:2:30: A.INP: record "B" (ai) has no field NOPE');
-    expect(loadError('record(ai, "A") { field(INP, "@heap") }')).toBe('bad.db:1:30: cannot set A.INP: "@heap" is a device parameter, and the soft device supports of ai read none');
+    expect(loadError('record(ai, "A") { field(INP, "@heap") }')).toBe('bad.db:1:31: cannot set A.INP: "@heap" is a device parameter, and the device support of A (DTYP "Soft Channel") reads none');
   });
 });
 

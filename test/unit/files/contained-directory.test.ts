@@ -130,4 +130,73 @@ describe('ContainedDirectory', () => {
     await expect(directory.create('failing', async () => { throw new Error('no profile'); })).rejects.toThrow('no profile');
     expect(entries()).toEqual([]);
   });
+
+  describe('replacing a file (autosave)', () => {
+    it('puts the new content in place of the old, leaving no temporary file, and reads it back', async () => {
+      await directory.replace('ioc.sav', 'first');
+      const file = await directory.replace('ioc.sav', 'second');
+      expect(file).toBe(path.join(directory.path, 'ioc.sav'));
+      expect((await directory.read('ioc.sav'))?.toString()).toBe('second');
+      expect(entries()).toEqual(['ioc.sav']);
+    });
+
+    it('runs beforeRename with the new content written and the old still in place; when it fails, nothing changes', async () => {
+      await directory.replace('ioc.sav', 'old');
+      let seen: string[] = [];
+      await directory.replace('ioc.sav', 'new', async () => {
+        seen = entries().map((name) => fs.readFileSync(path.join(directory.path, name), 'utf8'));
+        fs.renameSync(path.join(directory.path, 'ioc.sav'), path.join(directory.path, 'ioc.savB'));
+      });
+      expect(seen.sort()).toEqual(['new', 'old']);
+      expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
+      await expect(directory.replace('ioc.sav', 'newer', () => Promise.reject(new Error('no backup')))).rejects.toThrow('no backup');
+      expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
+      expect(fs.readFileSync(path.join(directory.path, 'ioc.sav'), 'utf8')).toBe('new');
+    });
+
+    it('reads a missing file as undefined', async () => {
+      expect(await directory.read('none.sav')).toBeUndefined();
+    });
+
+    it('replaces a symlink at the name itself, never writing where it points', async () => {
+      const target = path.join(outside, 'target');
+      fs.writeFileSync(target, 'theirs');
+      fs.symlinkSync(target, path.join(directory.path, 'ioc.sav'));
+      await directory.replace('ioc.sav', 'ours');
+      expect(fs.readFileSync(target, 'utf8')).toBe('theirs');
+      expect(fs.lstatSync(path.join(directory.path, 'ioc.sav')).isSymbolicLink()).toBe(false);
+      expect(fs.readFileSync(path.join(directory.path, 'ioc.sav'), 'utf8')).toBe('ours');
+    });
+
+    it('refuses to read through a symlink', async () => {
+      fs.writeFileSync(path.join(outside, 'secret'), 'secret');
+      fs.symlinkSync(path.join(outside, 'secret'), path.join(directory.path, 'ioc.sav'));
+      await expect(directory.read('ioc.sav')).rejects.toThrow(/is a symlink; not followed/);
+    });
+
+    it('renames within the directory, replacing the target name', async () => {
+      await directory.replace('ioc.sav', 'previous');
+      await directory.replace('ioc.savB', 'older');
+      await directory.rename('ioc.sav', 'ioc.savB');
+      expect(entries()).toEqual(['ioc.savB']);
+      expect((await directory.read('ioc.savB'))?.toString()).toBe('previous');
+    });
+
+    it.each(['../escape.sav', 'sub/ioc.sav', '.hidden'])('refuses the name %j for every operation', async (name) => {
+      await expect(directory.replace(name, 'x')).rejects.toThrow(FileRefusedError);
+      await expect(directory.read(name)).rejects.toThrow(FileRefusedError);
+      await expect(directory.rename(name, 'ioc.sav')).rejects.toThrow(FileRefusedError);
+      expect(entries()).toEqual([]);
+      expect(fs.readdirSync(root)).toEqual(['dumps']);
+    });
+
+    it('refuses when the directory has been replaced by a symlink since it was opened', async () => {
+      const real = directory.path;
+      fs.renameSync(real, `${real}.moved`);
+      fs.symlinkSync(outside, real);
+      await expect(directory.replace('ioc.sav', 'x')).rejects.toThrow(/moved or replaced/);
+      await expect(directory.read('ioc.sav')).rejects.toThrow(/moved or replaced/);
+      expect(fs.readdirSync(outside)).toEqual([]);
+    });
+  });
 });

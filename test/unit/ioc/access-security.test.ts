@@ -3,11 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AcfError, loadAcfFile } from '../../../src/access';
 import { Database } from '../../../src/database';
-import { AlarmSeverity } from '../../../src/database/pv';
-import { startAccessSecurity } from '../../../src/ioc/access-security';
+import { AlarmSeverity, AlarmStatus } from '../../../src/database/pv';
+import { startAccessSecurity, type AccessSecurity } from '../../../src/ioc/access-security';
 import { parseCommandLine, UsageError } from '../../../src/ioc/cli-args';
 import { ConfigError, resolveIocConfig } from '../../../src/ioc/config/ioc-config';
 import { IOC_STATS_DB, MEMORY_TRACING_DB, RECORDS_DIRECTORY } from '../../../src/ioc/records-files';
+import type { IocStatsDrivers } from '../../../src/ioc/devices';
+import { iocDatabase } from '../../helpers/ioc-devices';
 import { capturingLogger } from '../database/helpers';
 
 // Where the IOC takes its access security file from, and what it does with it.
@@ -56,8 +58,12 @@ describe('startAccessSecurity', () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const load = () => {
-    const database = new Database();
+  const drivers: IocStatsDrivers[] = [];
+  afterEach(() => drivers.splice(0).forEach((driver) => driver.stop()));
+  /** The shipped records; READACF's asSubProcess reloads through `reload`, as ioc-core wires it. */
+  const load = (reload?: () => Promise<void>) => {
+    const { database, drivers: driver } = iocDatabase({}, reload);
+    drivers.push(driver);
     database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
     database.loadFile(IOC_STATS_DB, { macros: 'P=T:' });
     return database;
@@ -70,16 +76,20 @@ describe('startAccessSecurity', () => {
   });
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
-  it('without a file: no rules, a status that says so, and reloads refused', async () => {
-    const database = load();
+  it('without a file: no rules, a status that says so, and reloads refused (READACF: a READ alarm of severity BRSV)', async () => {
+    let security: AccessSecurity | undefined;
+    const database = load(() => security!.reload());
     const { logger } = capturingLogger();
-    const security = await startAccessSecurity({ database, settings: settings(), prefix: 'T:', logger });
+    security = await startAccessSecurity({ database, settings: settings(), prefix: 'T:', logger });
     expect(database.accessSecurity).toBeUndefined();
     expect(database.record('T:ACF_STATUS', 'string').get()).toBe('disabled: no access security file');
-    expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({
-      ok: false,
-      error: 'rejected',
-      message: 'READACF: no access security file is configured (-a FILE, or accessSecurity.file)',
+    expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({ ok: true });
+    const readacf = database.record('T:READACF', 'number');
+    for (let waited = 0; waited < 100 && readacf.get() !== 0; waited++) await idle();
+    expect(readacf.alarm()).toEqual({
+      status: AlarmStatus.READ,
+      severity: AlarmSeverity.INVALID,
+      message: 'no access security file is configured (-a FILE, or accessSecurity.file)',
     });
     await expect(security.reload()).rejects.toThrow(/no access security file is configured/);
   });
@@ -104,9 +114,10 @@ describe('startAccessSecurity', () => {
   });
 
   it('re-reads the file on a write of 1 to READACF, which goes back to 0 when done', async () => {
-    const database = load();
+    let security: AccessSecurity | undefined;
+    const database = load(() => security!.reload());
     const file = write('ASG(MEMTRACE) { RULE(1, WRITE) }\n');
-    await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
+    security = await startAccessSecurity({ database, settings: settings(file), prefix: 'T:', logger: capturingLogger().logger });
     expect(database.find('T:TraceCount')!.accessRights(CLIENT).write).toBe(true);
     fs.writeFileSync(file, 'ASG(MEMTRACE) { RULE(1, READ) }\n');
     expect(database.find('T:READACF')!.write(new Uint16Array([1]), CLIENT)).toEqual({ ok: true });
@@ -147,7 +158,8 @@ describe('startAccessSecurity', () => {
 });
 
 describe('the shipped records', () => {
-  const database = new Database();
+  const { database, drivers } = iocDatabase();
+  afterAll(() => drivers.stop());
   database.loadFile(MEMORY_TRACING_DB, { macros: 'P=T:' });
   database.loadFile(IOC_STATS_DB, { macros: 'P=T:' });
   database.loadText('record(ao, "SITE:SETPOINT")');
@@ -171,7 +183,9 @@ describe('the shipped records', () => {
     expect(rights('T:EnableTracing', operator)).toEqual({ read: true, write: true });
     expect(rights('T:EnableTracing', { ...operator, host: 'laptop' })).toEqual({ read: true, write: false });
     expect(rights('T:READACF', operator)).toEqual({ read: true, write: true });
-    expect(rights('T:HEAP_USED', CLIENT)).toEqual({ read: true, write: true });
+    // A driver-owned value is never writable; its alarm limits stay as the file says.
+    expect(rights('T:HEAP_USED', CLIENT)).toMatchObject({ read: true, write: false });
+    expect(rights('T:HEAP_USED.HIHI', CLIENT)).toEqual({ read: true, write: true });
     expect(rights('SITE:SETPOINT', CLIENT)).toEqual({ read: true, write: true });
   });
 });

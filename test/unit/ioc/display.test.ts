@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Database } from '../../../src/database';
+import type { Database } from '../../../src/database';
+import type { IocStatsDrivers } from '../../../src/ioc/devices';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from '../../../src/ioc/records-files';
+import { iocDatabase } from '../../helpers/ioc-devices';
 import { descendants, parseXml, type XmlElement } from '../../helpers/xml';
 import { DISPLAY_PROPERTIES, STRUCTURES, WIDGETS } from './phoebus-widgets';
 
@@ -30,14 +32,24 @@ function pvNames(display: XmlElement): string[] {
     .map((element) => element.text.replace('$(P)', PREFIX));
 }
 
+const drivers: IocStatsDrivers[] = [];
+afterAll(() => drivers.forEach((driver) => driver.stop()));
+
+/** A database as the IOC prepares it, with the device supports its .db files name. */
+function prepared(): Database {
+  const loaded = iocDatabase();
+  drivers.push(loaded.drivers);
+  return loaded.database;
+}
+
 function groupRecords(file: string): string[] {
-  const database = new Database();
+  const database = prepared();
   database.loadFile(file, { macros: `P=${PREFIX}` });
   return database.recordNames();
 }
 
 const files = fs.readdirSync(DISPLAYS).filter((file) => file.endsWith('.bob'));
-const database = new Database();
+const database = prepared();
 database.loadFile(MEMORY_TRACING_DB, { macros: `P=${PREFIX}` });
 database.loadFile(IOC_STATS_DB, { macros: `P=${PREFIX}` });
 

@@ -1,11 +1,15 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { IOC_STATS_DB } from '../../../src/ioc/records-files';
-import { Database } from '../../../src/database';
+import type { Database } from '../../../src/database';
 import { AlarmSeverity, AlarmStatus } from '../../../src/database/pv';
+import type { IocStatsDrivers } from '../../../src/ioc/devices';
+import { iocDatabase } from '../../helpers/ioc-devices';
 
 
 /** Every PV of the issue (and HEAP_USED_PCT, which carries the heap's alarm), with its record type and EGU. */
 const PVS: { [name: string]: [recordType: string, egu?: string] } = {
-  HEARTBEAT: ['calc', ''],
+  HEARTBEAT: ['calcout', ''],
   UPTIME: ['stringin'],
   STARTTOD: ['stringin'],
   TOD: ['stringin'],
@@ -31,7 +35,11 @@ const PVS: { [name: string]: [recordType: string, egu?: string] } = {
   PROCESS_ID: ['ai', ''],
   PARENT_ID: ['ai', ''],
   APP_DIR: ['waveform'],
-  READACF: ['bo'],
+  READACF: ['sub', ''],
+  CA_UPD_TIME: ['ao', 'sec'],
+  FD_UPD_TIME: ['ao', 'sec'],
+  LOAD_UPD_TIME: ['ao', 'sec'],
+  MEM_UPD_TIME: ['ao', 'sec'],
   ACF_STATUS: ['lsi'],
   NODE_VERS: ['stringin'],
   RSS: ['ai', 'byte'],
@@ -47,17 +55,70 @@ const PVS: { [name: string]: [recordType: string, egu?: string] } = {
   EVENT_LOOP_UTIL: ['ai', '%'],
 };
 
+const drivers: IocStatsDrivers[] = [];
+afterEach(() => drivers.splice(0).forEach((driver) => driver.stop()));
+
 function load(macros = 'P=T:'): Database {
-  const database = new Database();
-  database.loadFile(IOC_STATS_DB, { macros });
+  const loaded = iocDatabase();
+  drivers.push(loaded.drivers);
+  loaded.database.loadFile(IOC_STATS_DB, { macros });
+  return loaded.database;
+}
+
+/** The record definitions of a .db text, by name: type and fields (macros already expanded). */
+function definitions(text: string): Map<string, { type: string; fields: Map<string, string> }> {
+  const records = new Map<string, { type: string; fields: Map<string, string> }>();
+  for (const [, type, name, body] of text.matchAll(/^record\(\s*(\w+),\s*"([^"]+)"\)\s*\{(.*?)^\}/gms)) {
+    const fields = new Map([...body!.matchAll(/field\((\w+),\s*"([^"]*)"\)/g)].map(([, field, value]) => [field!, value!.replace(/\s+/g, ' ')]));
+    records.set(name!, { type: type!, fields });
+  }
+  return records;
+}
+
+/** iocStats.db with P=IOC: and every macro at its default. */
+function shippedDefinitions() {
+  const text = fs.readFileSync(IOC_STATS_DB, 'utf8').replace(/\$\(P\)/g, '$(IOC):').replace(/\$\((\w+)=([^)]*)\)/g, '$2');
+  return definitions(text);
+}
+
+/** simulation mode (SIMM YES): the record processes with SVAL as its value, as a test drives a device-owned record. */
+function simulate(database: Database, name: string, value: number): void {
+  const record = database.record(name);
+  record.setField('SIMM', 1);
+  record.setField('SVAL', value);
+  record.setField('PROC', 1);
+}
+
+/** The shipped records with T:`name` brought to `value`: FD_FREE = FD_MAX − FD_CNT through FD_CNT's FLNK. */
+function drive(name: string, value: number): Database {
+  const database = load();
+  if (name === 'FD_FREE') {
+    simulate(database, 'T:FD_MAX', 10_000);
+    simulate(database, 'T:FD_CNT', 10_000 - value);
+  } else simulate(database, `T:${name}`, value);
+  expect(database.record(`T:${name}`, 'number').get()).toBe(value);
   return database;
 }
 
 describe('records/iocStats.db', () => {
-  it('loads with only P given, and defines exactly the listed PVs, all Passive', () => {
+  it('loads with only P given, and defines exactly the listed PVs', () => {
     const database = load();
     expect(database.recordNames().sort()).toEqual(Object.keys(PVS).map((name) => `T:${name}`).sort());
-    for (const name of database.recordNames()) expect(database.record(name).field('SCAN')).toBe(0);
+  });
+
+  it("names for each PV devIocStats has the record type, DTYP, INP/OUT, CALC, SNAM, SCAN and FLNK of devIocStats' ioc.template", () => {
+    const template = definitions(fs.readFileSync(path.join(__dirname, '../../fixtures/db/iocAdminSoft.db'), 'utf8'));
+    const shipped = shippedDefinitions();
+    const shared = [...shipped.keys()].filter((name) => template.has(name));
+    expect(shared.length).toBe(29);
+    for (const name of shared) {
+      const ours = shipped.get(name)!;
+      const theirs = template.get(name)!;
+      expect([name, ours.type]).toEqual([name, theirs.type]);
+      for (const field of ['DTYP', 'INP', 'OUT', 'CALC', 'INPA', 'INPB', 'INPC', 'INAM', 'SNAM', 'SCAN', 'FLNK']) {
+        expect([name, field, ours.fields.get(field)]).toEqual([name, field, theirs.fields.get(field)]);
+      }
+    }
   });
 
   it.each(Object.entries(PVS).map(([name, [recordType, egu]]) => [name, recordType, egu] as const))('serves %s as a %s record with its units', (name, recordType, egu) => {
@@ -93,9 +154,8 @@ describe('records/iocStats.db', () => {
     ['MEM_FREE', 100e6, AlarmStatus.LOW, AlarmSeverity.MINOR],
     ['MEM_FREE', 10e6, AlarmStatus.LOLO, AlarmSeverity.MAJOR],
   ])('alarms when %s reaches %d', (name, value, status, severity) => {
-    const record = load().record(`T:${name}`, 'number');
-    record.set(value);
-    expect(record.alarm()).toMatchObject({ status, severity });
+    const database = drive(name, value);
+    expect(database.record(`T:${name}`).alarm()).toMatchObject({ status, severity });
   });
 
   it.each([
@@ -105,8 +165,7 @@ describe('records/iocStats.db', () => {
     ['FD_FREE', 1000],
     ['MEM_FREE', 8e9],
   ])('raises no alarm when %s is an ordinary %d', (name, value) => {
-    const record = load().record(`T:${name}`, 'number');
-    record.set(value);
-    expect(record.alarm().severity).toBe(AlarmSeverity.NO_ALARM);
+    const database = drive(name, value);
+    expect(database.record(`T:${name}`).alarm().severity).toBe(AlarmSeverity.NO_ALARM);
   });
 });

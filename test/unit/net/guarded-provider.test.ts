@@ -65,6 +65,18 @@ describe('guardProvider', () => {
     expect(listeners).toBe(1);
   });
 
+  it('answers name searches by the provider\'s serves, or by find when it has none; a throw is not found', () => {
+    const { logger, lines } = capturingLogger();
+    const byFind = guardProvider(new PvMap([new SimplePv({ name: 'OK', type: FieldType.LONG })]), logger);
+    expect([byFind.serves!('OK'), byFind.serves!('NO')]).toEqual([true, false]);
+    let found = 0;
+    const byServes = guardProvider({ find: () => (found++, undefined), serves: (name) => name === 'S' }, logger);
+    expect([byServes.serves!('S'), byServes.serves!('T'), found]).toEqual([true, false, 0]);
+    const broken = guardProvider({ find: () => undefined, serves: () => { throw new Error('search broke'); } }, logger);
+    expect(broken.serves!('X')).toBe(false);
+    expect(lines[0]).toMatchObject({ msg: 'PV provider failed', pv: 'X', level: 50 });
+  });
+
   it('serves what the PV says; a PV without a description has none', () => {
     const { logger } = capturingLogger();
     const pv = guardProvider(new PvMap([new SimplePv({ name: 'OK', type: FieldType.LONG, value: 3 })]), logger).find('OK')!;

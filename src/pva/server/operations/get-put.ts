@@ -43,7 +43,7 @@ export function put(context: OperationContext, request: PutRequest): void {
   if (request.getPut) return writeData(context, Command.PUT, operation, request.subcommand);
   const { pv } = operation.channel;
   const reply = (status: Status) => writeOperationStatus(context.writer, Command.PUT, request.requestId, request.subcommand, status);
-  if (!operation.channel.rights.write) return reply(errorStatus(`${pv.name}: no write access`));
+  if (!operation.channel.rights.write) return reply(errorStatus(operation.channel.rights.noWriteReason ?? `${pv.name}: no write access`));
   // record._options.process and block are not consulted: the write is a CA put's (dbPutField
   // processes a Passive record when the field is PP), which is QSRV's process=passive, and the
   // reply waits for the write to complete, as block=true would.
