@@ -11,10 +11,15 @@ export type MaybeLater<T> = T | PromiseLike<T>;
 const isThenable = <T>(value: MaybeLater<T>): value is PromiseLike<T> =>
   typeof (value as PromiseLike<T> | null)?.then === 'function';
 
+/** What a client is told when a PV's own code failed on its behalf: the PV, the operation and the reason. */
+export function failureMessage(pvName: string, operation: 'read' | 'write' | 'subscription', cause: unknown): string {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return `${pvName}: ${operation} failed: ${reason}`;
+}
+
 /** A write that failed in code rather than by a refusal: the client gets the reason, the server logs `cause`. */
 export function writeFailure(pvName: string, cause: unknown): WriteResult {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return { ok: false, error: 'failed', message: `${pvName}: write failed: ${reason}`, cause };
+  return { ok: false, error: 'failed', message: failureMessage(pvName, 'write', cause), cause };
 }
 
 /** Runs a write; a throw or a rejection becomes a `failed` result. Synchronous while `attempt` is. */

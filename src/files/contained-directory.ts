@@ -1,11 +1,16 @@
-// A directory the IOC writes files into on clients' behalf (heap profile dumps, autosave files),
-// which no client-supplied name may lead out of. The directory is resolved once, with
-// realpath; a name is one path segment from a safe alphabet; a file is created new under a
-// temporary name with O_NOFOLLOW | O_CREAT | O_EXCL, written through its descriptor, then linked
-// to its name, which fails if anything (a file, a symlink, dangling or not) holds the name already.
-// A file the IOC itself keeps up to date (the autosave file) is replaced instead: renamed over its
-// name from a fsynced temporary file, so that a symlink there is replaced, never followed; reads
-// refuse symlinks too. It depends on nothing else in this project, so that any layer may use it.
+// A directory the IOC writes files into on clients' behalf (heap profile dumps, heap snapshots,
+// autosave files), which no client-supplied name may lead out of. The directory is resolved
+// once, with realpath, and known after that by its device and inode; a name is one path segment
+// from a safe alphabet. Each file is made through the directory opened anew and checked to be the
+// same one: on Linux every later path goes through /proc/self/fd/N, which renames and symlinks
+// planted in the path since cannot redirect (elsewhere the path is resolved again each time). The
+// file is created new under a temporary name with O_NOFOLLOW | O_CREAT | O_EXCL, written through
+// its descriptor, then linked to its name, which fails if anything (a file, a symlink, dangling or
+// not) holds the name already. A file the IOC itself keeps up to date (the autosave file) is
+// replaced instead: renamed over its name from a fsynced temporary file, so that a symlink there is
+// replaced, never followed; reads refuse symlinks too (these resolve the path again each time,
+// after checking the directory is the one resolved at start). It depends on nothing else in this
+// project, so that any layer may use it.
 
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,63 +18,84 @@ import * as path from 'node:path';
 
 /** One path segment of at most 200 characters (room for the temporary name): letters, digits, `.`, `_`, `-`; not starting with `.`, so neither `..` nor a hidden file. */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
-const CREATE_NEW = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+// Read and write: a writer that lets another open the file (V8's snapshot writer) can check it after.
+const CREATE_NEW = fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+const OPEN_DIRECTORY = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY;
 const READ_NO_SYMLINK = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
+/** Linux names each open descriptor's file in /proc/self/fd: a path through it reaches that very file. */
+const DESCRIPTOR_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd');
+const descriptorPath = (fd: number) => `/proc/self/fd/${fd}`;
 
 /** A name or a file refused: nothing was written. The message says why. */
 export class FileRefusedError extends Error {
   override readonly name = 'FileRefusedError';
 }
 
-export class ContainedDirectory {
-  private constructor(readonly path: string) {}
+/** Where a writer puts a new file's contents: its descriptor, and a path that reaches that same file (for writers that only take a path). */
+export type FileWriter<T> = (fd: number, reachedAs: string) => Promise<T>;
 
-  /** Creates `directory` if it is missing, and resolves it, symlinks and all, once and for good. */
-  static open(directory: string): ContainedDirectory {
-    fs.mkdirSync(directory, { recursive: true });
-    return new ContainedDirectory(fs.realpathSync(directory));
+interface Identity {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+export class ContainedDirectory {
+  private constructor(
+    readonly path: string,
+    private readonly identity: Identity,
+  ) {}
+
+  /** Resolves `directory`, symlinks and all, once and for good; creates it first if it is missing, unless told not to. */
+  static open(directory: string, options: { create?: boolean } = {}): ContainedDirectory {
+    if (options.create ?? true) fs.mkdirSync(directory, { recursive: true });
+    const resolved = fs.realpathSync(directory);
+    const { dev, ino } = fs.statSync(resolved);
+    return new ContainedDirectory(resolved, { dev, ino });
   }
 
   /** Why a new file `name` cannot be made here, or undefined when it can (as far as can be told now). */
   refusal(name: string): string | undefined {
-    if (!SAFE_NAME.test(name)) return plainNameRefusal(name);
-    try {
-      fs.lstatSync(path.join(this.path, name));
-      return `${name} exists already in ${this.path}; files are never replaced`;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return `${name}: ${(error as Error).message}`;
-    }
+    return this.refusalIn(this.path, name);
   }
 
   /**
-   * Makes the new file `name` with what `write` writes to its descriptor, and returns its path.
-   * Refused (FileRefusedError, nothing left behind) for a bad or taken name, a directory that is no
-   * longer where it was resolved, or a temporary file swapped for something else during the write.
+   * Makes the new file `name` with what `write` writes, and returns its path. Refused
+   * (FileRefusedError, nothing left behind) for a bad or taken name, a directory that is no longer
+   * the one resolved at start (before or during the write), or a temporary file swapped for
+   * something else during the write.
    */
-  async create<T>(name: string, write: (fd: number) => Promise<T>): Promise<{ file: string; result: T }> {
-    const reason = this.refusal(name);
-    if (reason !== undefined) throw new FileRefusedError(reason);
-    await this.expectInPlace();
-    const file = path.join(this.path, name);
-    const temporary = this.temporaryPath(name);
-    const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
+  async create<T>(name: string, write: FileWriter<T>): Promise<{ file: string; result: T }> {
+    if (!SAFE_NAME.test(name)) throw new FileRefusedError(this.refusalIn(this.path, name)!);
+    const directory = await this.openSelf();
     try {
-      const result = await write(handle.fd);
-      const written = await handle.stat();
-      await expectSameFile(temporary, written, 'the temporary file was replaced during the write');
-      // link(2), unlike rename(2), will not replace what holds the name meanwhile, and never follows it.
-      await fs.promises.link(temporary, file).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === 'EEXIST' ? new FileRefusedError(`${name} appeared in ${this.path} during the write; not replaced`) : error;
-      });
-      await expectSameFile(file, written, 'the file was replaced as it was put in place').catch(async (error: unknown) => {
-        await fs.promises.unlink(file).catch(() => undefined);
-        throw error;
-      });
-      return { file, result };
+      const base = DESCRIPTOR_PATHS ? descriptorPath(directory.fd) : this.path;
+      const reason = this.refusalIn(base, name);
+      if (reason !== undefined) throw new FileRefusedError(reason);
+      const file = path.join(base, name);
+      const temporary = temporaryPath(base, name);
+      const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
+      try {
+        const result = await write(handle.fd, DESCRIPTOR_PATHS ? descriptorPath(handle.fd) : temporary);
+        const written = await handle.stat();
+        await expectSameFile(temporary, written, `${name}: the temporary file was replaced during the write`);
+        // link(2), unlike rename(2), will not replace what holds the name meanwhile, and never follows it.
+        await fs.promises.link(temporary, file).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === 'EEXIST' ? new FileRefusedError(`${name} appeared in ${this.path} during the write; not replaced`) : error;
+        });
+        // The file is where it was meant to be, and the directory still where its path says: else the path returned would lie.
+        await expectSameFile(file, written, `${name}: the file was replaced as it was put in place`)
+          .then(() => this.expectInPlace())
+          .catch(async (error: unknown) => {
+            await fs.promises.unlink(file).catch(() => undefined);
+            throw error;
+          });
+        return { file: path.join(this.path, name), result };
+      } finally {
+        await handle.close();
+        await fs.promises.unlink(temporary).catch(() => undefined);
+      }
     } finally {
-      await handle.close();
-      await fs.promises.unlink(temporary).catch(() => undefined);
+      await directory.close();
     }
   }
 
@@ -99,7 +125,7 @@ export class ContainedDirectory {
    */
   async replace(name: string, data: string | Uint8Array, beforeRename?: () => Promise<void>): Promise<string> {
     const file = await this.pathOf(name);
-    const temporary = this.temporaryPath(name);
+    const temporary = temporaryPath(this.path, name);
     const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
     try {
       await handle.writeFile(data);
@@ -123,7 +149,7 @@ export class ContainedDirectory {
 
   /** fsync of the directory: its renames and new names survive a crash. */
   async sync(): Promise<void> {
-    const handle = await fs.promises.open(this.path, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+    const handle = await fs.promises.open(this.path, OPEN_DIRECTORY);
     try {
       await handle.sync();
     } finally {
@@ -138,23 +164,45 @@ export class ContainedDirectory {
     return path.join(this.path, name);
   }
 
-  /** A new hidden name beside `name`, for writing before the file takes its name. */
-  private temporaryPath(name: string): string {
-    return path.join(this.path, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  private refusalIn(base: string, name: string): string | undefined {
+    if (!SAFE_NAME.test(name)) return plainNameRefusal(name);
+    try {
+      fs.lstatSync(path.join(base, name));
+      return `${name} exists already in ${this.path}; files are never replaced`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return `${name}: ${(error as Error).message}`;
+    }
+  }
+
+  /** The directory, opened: refused unless it is the one resolved at start. */
+  private async openSelf(): Promise<fs.promises.FileHandle> {
+    const handle = await fs.promises.open(this.path, OPEN_DIRECTORY).catch(() => undefined);
+    if (handle && isIdentity(await handle.stat(), this.identity)) return handle;
+    await handle?.close();
+    throw this.moved();
   }
 
   private async expectInPlace(): Promise<void> {
-    if ((await fs.promises.realpath(this.path).catch(() => '')) !== this.path) {
-      throw new FileRefusedError(`${this.path} has been moved or replaced since start-up`);
-    }
+    const found = await fs.promises.stat(this.path).catch(() => undefined);
+    if (!found || !isIdentity(found, this.identity)) throw this.moved();
+  }
+
+  private moved(): FileRefusedError {
+    return new FileRefusedError(`${this.path} has been moved or replaced since start-up`);
   }
 }
+
+/** A new hidden name beside `name` in `base`, for writing before the file takes its name. */
+const temporaryPath = (base: string, name: string): string => path.join(base, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
 
 function plainNameRefusal(name: string): string {
   return `${JSON.stringify(name)} is not a plain file name (one path segment of letters, digits, '.', '_' and '-', not starting with '.')`;
 }
 
-async function expectSameFile(file: string, written: fs.Stats, why: string): Promise<void> {
+const isIdentity = (stats: fs.Stats, identity: Identity): boolean => stats.dev === identity.dev && stats.ino === identity.ino;
+
+async function expectSameFile(file: string, written: fs.Stats, refusal: string): Promise<void> {
   const found = await fs.promises.lstat(file).catch(() => undefined);
-  if (!found || found.ino !== written.ino || found.dev !== written.dev) throw new FileRefusedError(`${file}: ${why}`);
+  if (!found || !isIdentity(found, written)) throw new FileRefusedError(refusal);
 }

@@ -3,17 +3,12 @@ import type { Logger } from '../logger';
 import type { ServerLimits } from './limits';
 import { Liveness } from './liveness';
 import { LogLimiter } from './log-limiter';
+import type { MessageSource } from './framed-reader';
 import { ProtocolError } from './protocol-error';
 import { SendQueue, type BatchWriter, type QueuedUpdate } from './send-queue';
 import type { CircuitTransport } from './socket-transport';
 import { loggedValue, logsWrites } from './write-audit';
-import { writeFailure } from '../database/guard';
-
-/** A protocol core's incoming side: bytes in, typed messages out; throws ProtocolError. */
-export interface MessageSource<Message> {
-  push(chunk: Buffer): void;
-  next(): Message | undefined;
-}
+import { failureMessage, writeFailure } from '../database/guard';
 
 /** What a circuit holds on a channel's behalf (a CA subscription, a pvAccess operation); stopped when it goes. */
 export interface ChannelOperation {
@@ -57,6 +52,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   private requestsInFlight = 0;
   private readonly liveness: Liveness;
   private readonly limitWarnings: LogLimiter;
+  private readonly readFailures: LogLimiter;
 
   constructor(
     protected readonly transport: CircuitTransport,
@@ -69,6 +65,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     this.logger = options.logger.child({ client: `${transport.remoteAddress}:${transport.remotePort}` });
     this.liveness = new Liveness(Date.now(), options.limits.inactivity * 1000, options.limits.echoTimeout * 1000);
     this.limitWarnings = new LogLimiter(this.logger);
+    this.readFailures = new LogLimiter(this.logger);
     this.output = new SendQueue(transport, writer, (update) => this.writeUpdate(update), options.limits.maxQueuedBytes);
   }
 
@@ -117,8 +114,8 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
       if (error instanceof ProtocolError) {
         this.logger.warn({ user: this.identity.user, host: this.identity.host, reason: error.message }, 'protocol error; closing circuit');
       } else {
-        // A PV's own code failed while serving this client (its value or metadata threw): this
-        // circuit goes, with the reason logged; the process and every other client stay.
+        // Reads and writes answer their own failures; anything else that throws here is our bug:
+        // this circuit goes, with the reason logged; the process and every other client stay.
         this.logger.error({ err: error, user: this.identity.user, host: this.identity.host }, 'serving a request failed; closing circuit');
       }
       this.close();
@@ -183,6 +180,15 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     return false;
   }
 
+  /**
+   * A PV's own code threw while it was read for this client (its value, metadata or subscribe):
+   * logged with the PV and the client, rate-limited; returns what the protocol tells the client.
+   */
+  protected readFailed(pv: ProcessVariable, error: unknown, operation: 'read' | 'subscription' = 'read'): string {
+    this.readFailures.error({ err: error, pv: pv.name, user: this.identity.user, host: this.identity.host }, `${operation} failed`);
+    return failureMessage(pv.name, operation, error);
+  }
+
   protected addChannel(clientId: number, pv: ProcessVariable): Channel<Operation> {
     const channel: Channel<Operation> = { clientId, serverId: this.nextServerId++, pv, rights: pv.accessRights(this.identity), operations: new Set() };
     this.channels.set(channel.serverId, channel);
@@ -216,7 +222,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     write: () => WriteResult | Promise<WriteResult>,
     answer: (outcome: WriteResult) => void,
   ): void {
-    const old = logsWrites(pv) && this.logger.isLevelEnabled('info') ? loggedValue(pv.value()) : undefined;
+    let old: unknown;
     const settle = (outcome: WriteResult) => {
       if (old !== undefined && outcome.ok) {
         this.logger.info({ user: this.identity.user, host: this.identity.host, pv: pv.name, old, new: typeof value === 'string' ? value : loggedValue(value) }, 'client write');
@@ -225,6 +231,8 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     };
     let result: WriteResult | Promise<WriteResult>;
     try {
+      // The old value for the audit line is read under the same guard: a PV that cannot say it fails the write.
+      if (logsWrites(pv) && this.logger.isLevelEnabled('info')) old = loggedValue(pv.value());
       result = write();
     } catch (error) {
       return settle(this.handlerFailed(pv, error));

@@ -1,23 +1,12 @@
 // A server calls user code on a client's behalf: a provider's find, a PV's access rights, write
 // and alarm acknowledgement. Wrapped here, below both protocols' circuits, a throw or a rejection
 // becomes an answer to that one client (not found, no access, a failed write) and a log line
-// naming the PV and the client, rate-limited; every other client keeps being served.
+// naming the PV and the client, rate-limited; every other client keeps being served. Reads (value,
+// metadata, subscribe) pass through: the circuits answer a failed read in their protocol's terms.
 
 import { guardWrite, writeFailure } from '../database/guard';
 import { providerServes } from '../database/pv';
-import type {
-  AccessRights,
-  AlarmState,
-  ClientIdentity,
-  DisplayMetadata,
-  EpicsTimeStamp,
-  FieldType,
-  FieldValue,
-  ProcessVariable,
-  PvListener,
-  PvProvider,
-  WriteResult,
-} from '../database/pv';
+import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PvProvider, WriteResult } from '../database/pv';
 import type { Logger } from '../logger';
 import { LogLimiter } from './log-limiter';
 
@@ -55,46 +44,41 @@ export function guardProvider(provider: PvProvider, logger: Logger): PvProvider 
   return guarded;
 }
 
-class GuardedPv implements ProcessVariable {
-  readonly name: string;
-  readonly type: FieldType;
-  readonly maxElements: number;
-  readonly className: string;
+/**
+ * What the guard does with each member of ProcessVariable: `guarded` ones are GuardedPv's own
+ * methods below, the others pass through to the PV. Typed over every key of the interface, so a
+ * member added there and not here does not compile, and none is silently left out.
+ */
+const MEMBERS = {
+  name: 'field',
+  type: 'field',
+  maxElements: 'field',
+  className: 'field',
+  isText: 'field',
+  unsignedChar: 'field',
+  logClientWrites: 'field',
+  runsNoUserCode: 'field',
+  value: 'method',
+  alarm: 'method',
+  timeStamp: 'method',
+  metadata: 'method',
+  description: 'method',
+  subscribe: 'method',
+  accessRights: 'guarded',
+  write: 'guarded',
+  acknowledgeAlarm: 'guarded',
+} as const satisfies { readonly [Key in keyof ProcessVariable]-?: NonNullable<ProcessVariable[Key]> extends (...args: never[]) => unknown ? 'method' | 'guarded' : 'field' };
 
+type Guarded = { [Key in keyof typeof MEMBERS]: (typeof MEMBERS)[Key] extends 'guarded' ? Key : never }[keyof typeof MEMBERS];
+
+// The passed-through members, installed on the prototype below.
+interface GuardedPv extends Omit<ProcessVariable, Guarded> {}
+
+class GuardedPv implements Required<Pick<ProcessVariable, Guarded>> {
   constructor(
-    private readonly pv: ProcessVariable,
+    readonly pv: ProcessVariable,
     private readonly failures: LogLimiter,
-  ) {
-    this.name = pv.name;
-    this.type = pv.type;
-    this.maxElements = pv.maxElements;
-    this.className = pv.className;
-  }
-
-  get isText(): boolean | undefined {
-    return this.pv.isText;
-  }
-  get unsignedChar(): boolean | undefined {
-    return this.pv.unsignedChar;
-  }
-  get logClientWrites(): boolean | undefined {
-    return this.pv.logClientWrites;
-  }
-  value(): FieldValue {
-    return this.pv.value();
-  }
-  alarm(): AlarmState {
-    return this.pv.alarm();
-  }
-  timeStamp(): EpicsTimeStamp {
-    return this.pv.timeStamp();
-  }
-  metadata(): DisplayMetadata {
-    return this.pv.metadata();
-  }
-  description(): string {
-    return this.pv.description?.() ?? '';
-  }
+  ) {}
 
   /** Code that fails to say who may do what grants nothing. */
   accessRights(client: ClientIdentity): AccessRights {
@@ -107,7 +91,7 @@ class GuardedPv implements ProcessVariable {
   }
 
   write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult> {
-    const result = guardWrite(this.name, () => this.pv.write(value, client));
+    const result = guardWrite(this.pv.name, () => this.pv.write(value, client));
     return result instanceof Promise ? result.then((settled) => this.logged(settled, client)) : this.logged(result, client);
   }
 
@@ -115,17 +99,7 @@ class GuardedPv implements ProcessVariable {
     try {
       return this.logged(this.pv.acknowledgeAlarm(kind, value, client), client);
     } catch (error) {
-      return this.logged(writeFailure(this.name, error), client);
-    }
-  }
-
-  /** A monitor that cannot start stays silent, and the log says why. */
-  subscribe(listener: PvListener): () => void {
-    try {
-      return this.pv.subscribe(listener);
-    } catch (error) {
-      this.failed(error, undefined, 'subscription failed; the monitor gets no updates');
-      return () => undefined;
+      return this.logged(writeFailure(this.pv.name, error), client);
     }
   }
 
@@ -134,8 +108,27 @@ class GuardedPv implements ProcessVariable {
     return result;
   }
 
-  private failed(error: unknown, client: ClientIdentity | undefined, message: string): void {
-    const who = client && { user: client.user, host: client.host, address: client.address };
-    this.failures.error({ err: error, pv: this.name, ...who }, message);
+  private failed(error: unknown, client: ClientIdentity, message: string): void {
+    this.failures.error({ err: error, pv: this.pv.name, user: client.user, host: client.host, address: client.address }, message);
+  }
+}
+
+type Method = (this: ProcessVariable, ...args: unknown[]) => unknown;
+
+for (const [key, kind] of Object.entries(MEMBERS)) {
+  const member = key as keyof ProcessVariable;
+  if (kind === 'field') {
+    Object.defineProperty(GuardedPv.prototype, member, {
+      get(this: GuardedPv) {
+        return this.pv[member];
+      },
+    });
+  } else if (kind === 'method') {
+    // An optional method the PV lacks answers undefined, as calling it through `?.()` would.
+    Object.defineProperty(GuardedPv.prototype, member, {
+      value(this: GuardedPv, ...args: unknown[]) {
+        return (this.pv[member] as Method | undefined)?.apply(this.pv, args);
+      },
+    });
   }
 }

@@ -15,7 +15,7 @@ import { iocDatabase } from '../helpers/ioc-devices';
 import { silentLogger } from '../../src/logger';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
-import { RawCircuit } from '../helpers/raw-client';
+import { RawCircuit, request } from '../helpers/raw-client';
 
 // Access security against libca (through pyepics) run as other users and on other hosts: libca
 // sends the login name (getpwuid) and gethostname(), so the clients run under another uid and in
@@ -198,7 +198,8 @@ chid = ca.create_channel('AS:OPS', connect=False)
 events = []
 ca.replace_access_rights_event(chid, callback=lambda read_access, write_access, **kw: events.append([read_access, write_access]))
 ca.connect_channel(chid, timeout=5)
-time.sleep(0.2)
+t0 = time.time()
+while not events and time.time() - t0 < 5: time.sleep(0.01)
 first = put_status('AS:OPS', 5)
 say('ready')
 sys.stdin.readline()
@@ -300,7 +301,9 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       await client.waitFor(() => updates().length === 2);
       expect(updates()[1]).toMatchObject({ parameter1: Eca.NORDACCESS, payload: Buffer.alloc(8) });
       database.record('AS:SECRET', 'number').set(42);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // An ECHO's reply goes out after any update the change made: none may come before it.
+      client.send(request(Command.ECHO, 0, 0, 0, 0));
+      await client.waitFor((m) => m.command === Command.ECHO);
       expect(updates()).toHaveLength(2);
 
       fs.writeFileSync(acfFile, ACF);

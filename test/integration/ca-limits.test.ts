@@ -7,10 +7,10 @@ import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { runPyepics } from '../helpers/pyepics';
 import { RawCircuit, request } from '../helpers/raw-client';
+import { afterScheduledFlush, waitUntil } from '../helpers/wait';
 
 // Past a limit a client gets an error or a closed circuit; the server and its other clients go on.
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The EVENT_ADD payload for DBE_VALUE. */
 const eventAdd = () => {
   const payload = Buffer.alloc(16);
@@ -33,11 +33,11 @@ describe('limits per server and per circuit', () => {
     await refused.waitClosed();
     expect(refused.messages).toHaveLength(0);
     circuits[0]!.close();
-    await sleep(100);
+    await waitUntil(() => server.server.statistics().clients === 2, 'the closed circuit to be released');
     const admitted = await RawCircuit.connect(server.server.tcpPort);
     expect(await admitted.createChannel('L:PV0', 1)).toBeGreaterThan(0);
     for (const circuit of [...circuits, admitted]) circuit.close();
-    await sleep(100);
+    await waitUntil(() => server.server.statistics().clients === 0, 'every circuit to be released');
   });
 
   it('answers CREATE_CHAN past maxChannelsPerCircuit with ECA_ALLOCMEM and CREATE_CH_FAIL', async () => {
@@ -62,6 +62,31 @@ describe('limits per server and per circuit', () => {
     expect(server.server.statistics().subscriptions).toBe(2);
     client.close();
   });
+
+  // What a libca user sees of the same limits (the raw tests above show the exact replies).
+  it('over libca: a channel past maxChannelsPerCircuit never connects, a subscription past maxSubscriptionsPerCircuit gets ECA_ALLOCMEM, the rest work', async () => {
+    const result = await runPyepics<{ connected: boolean[]; values: Array<number | null>; statuses: number[] }>(
+      `
+import ctypes
+chids = [ca.create_channel('L:PV%d' % i) for i in range(3)]
+connected = [ca.connect_channel(chid, timeout=2) for chid in chids]
+values = [ca.get(chid, timeout=5) if ok else None for chid, ok in zip(chids, connected)]
+statuses = []
+callback = dbr.make_callback(lambda args: statuses.append(args.status), dbr.event_handler_args)
+evids = []
+for i in range(3):
+    evid = ctypes.c_void_p()
+    ca.libca.ca_create_subscription(dbr.LONG, 0, chids[0], 1, callback, None, ctypes.byref(evid))
+    evids.append(evid)
+ca.flush_io()
+t0 = time.time()
+while len(statuses) < 3 and time.time() - t0 < 5: time.sleep(0.01)
+emit({'connected': connected, 'values': values, 'statuses': sorted(statuses)})
+`,
+      server.clientEnv,
+    );
+    expect(result).toEqual({ connected: [true, true, false], values: [0, 1, null], statuses: [Eca.NORMAL, Eca.NORMAL, Eca.ALLOCMEM] });
+  });
 });
 
 describe('clients that have gone without closing', () => {
@@ -77,8 +102,8 @@ describe('clients that have gone without closing', () => {
   it('probes a silent circuit with ECHO, and keeps it while it reads', async () => {
     const client = await RawCircuit.connect(server.server.tcpPort);
     await client.createChannel('D:COUNTER', 1);
-    await client.waitFor((m) => m.command === Command.ECHO, 2000);
-    await sleep(1200);
+    // Probed again and again, each time after `inactivity`, yet kept: it reads what it is sent.
+    await waitUntil(() => client.closed || client.messages.filter((m) => m.command === Command.ECHO).length >= 3, 'three ECHO probes');
     expect(client.closed).toBe(false);
     client.close();
   });
@@ -92,7 +117,7 @@ describe('clients that have gone without closing', () => {
     const deadline = Date.now() + 8000;
     for (let i = 0; server.server.statistics().clients > 0 && Date.now() < deadline; i++) {
       wave.post(new Uint8Array(100000).fill(i));
-      await sleep(5);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(server.server.statistics().clients).toBe(0);
     stalled.close();
@@ -124,7 +149,9 @@ describe('a burst of reads of a large array', () => {
       client.socket.pause();
       // 1.6 kB of requests asking for 80 MB of replies (DBR_DOUBLE, 100 000 elements each).
       client.send(Buffer.concat(Array.from({ length: 100 }, (_, ioid) => request(Command.READ_NOTIFY, 6, 100000, sid, ioid))));
-      await sleep(300);
+      // The socket is full: from here the server must stop building replies.
+      await waitUntil(() => server.server.statistics().queuedBytes > 0, 'the client socket to fill');
+      await afterScheduledFlush();
       expect(server.server.statistics().queuedBytes).toBeLessThan(4 * 1024 * 1024);
       client.socket.resume();
       const last = await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 99, 20000);
@@ -161,7 +188,7 @@ describe('a burst of searches', () => {
           await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === reads);
         }
       }
-      await sleep(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
       global.gc?.();
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
       expect(reads).toBe(20);

@@ -2,6 +2,7 @@ import { FieldType } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
+import { waitUntil } from '../helpers/wait';
 
 // libca (through pyepics) against our server: what `caget`, `caput` and `camonitor` see.
 
@@ -124,8 +125,8 @@ emit({'ctrl': ca.get_with_metadata(chid, ftype=dbr.CTRL_ENUM), 'text': epics.cag
 out = {}
 out['put_wait'] = epics.caput('T:LONG', 77, wait=True, timeout=5)
 out['long'] = epics.caget('T:LONG')
+# No callback, yet the read behind it on the same circuit is served after it: CA keeps a circuit's order.
 epics.caput('T:DOUBLE', 2.5)
-time.sleep(0.3)
 out['double'] = epics.caget('T:DOUBLE')
 out['put_label'] = epics.caput('T:ENUM', 'Fault', wait=True, timeout=5)
 out['enum'] = epics.caget('T:ENUM')
@@ -246,10 +247,15 @@ ca.connect_channel(chid, timeout=5)
 subs = []
 for key, mask in (('value', dbr.DBE_VALUE), ('alarm', dbr.DBE_ALARM), ('property', 8), ('log', dbr.DBE_LOG)):
     subs.append(ca.create_subscription(chid, use_time=True, mask=mask, callback=cb(key)))
-time.sleep(0.5)
+def wait_for_counts(counts):
+    t0 = time.time()
+    while any(len(got[key]) < n for key, n in counts.items()) and time.time() - t0 < 5: time.sleep(0.01)
+wait_for_counts({'value': 1, 'alarm': 1, 'property': 1, 'log': 1})
 say('ready')
 sys.stdin.readline()
-time.sleep(0.5)
+wait_for_counts({'value': 3, 'alarm': 2, 'property': 2, 'log': 3})
+# A read on the same circuit comes back after any update sent before it: nothing more is on its way.
+epics.caget('T:FLOAT', timeout=5)
 emit(got)
 `,
       server.clientEnv,
@@ -257,11 +263,8 @@ emit(got)
     await session.waitForLine('ready');
     pvs.float.post(2);
     pvs.float.post(3);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     pvs.float.setAlarm(4, 1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     pvs.float.setMetadata({ units: 'V' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
     session.send('done');
     const got = await session.result;
     // Every subscription gets the current value first.
@@ -288,21 +291,30 @@ emit(got)
     });
     const slowServer = await startTestServer(new PvMap([slow]));
     try {
-      const session = startPyepics<{ status: number; elapsed: number }>(
+      const session = startPyepics<{ early: boolean; done: boolean; value: number }>(
         `
-t0 = time.time()
-status = epics.caput('T:SLOW', 5, wait=True, timeout=10)
-emit({'status': status, 'elapsed': time.time() - t0})
+done = threading.Event()
+pv = epics.PV('T:SLOW')
+pv.wait_for_connection(timeout=5)
+pv.put(5, callback=lambda **kw: done.set())
+say('sent')
+sys.stdin.readline()
+# A read behind the put on the same circuit: its reply comes after any put reply sent before it.
+epics.caget('T:SLOW', timeout=5)
+early = done.is_set()
+say('checked')
+done.wait(10)
+emit({'early': early, 'done': done.is_set(), 'value': epics.caget('T:SLOW', timeout=5)})
 `,
         slowServer.clientEnv,
       );
-      while (!asked) await new Promise((resolve) => setTimeout(resolve, 20));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await session.waitForLine('sent');
+      await waitUntil(() => asked, 'the write to reach validate');
+      session.send('check');
+      await session.waitForLine('checked');
       expect(Array.from(slow.value() as Int32Array)).toEqual([0]);
       release!();
-      const result = await session.result;
-      expect(result.status).toBe(1);
-      expect(result.elapsed).toBeGreaterThan(0.25);
+      expect(await session.result).toEqual({ early: false, done: true, value: 5 });
       expect(Array.from(slow.value() as Int32Array)).toEqual([5]);
     } finally {
       await slowServer.close();

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 import { RawCircuit, request } from '../helpers/raw-client';
+import { afterScheduledFlush, waitUntil } from '../helpers/wait';
 
 // Bad input gets a clear error to the one who sent it; everyone else keeps being served.
 
@@ -68,8 +69,8 @@ describe('a client that misbehaves', () => {
     const client = await RawCircuit.connect(server.server.tcpPort);
     const sid = await client.createChannel('R:COUNTER', 1);
     const message = request(Command.WRITE_NOTIFY, 5, 1, sid, 11, Buffer.from([0, 0, 0, 5]));
-    client.send(message.subarray(0, 20));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The first 20 bytes handed to the kernel, then the connection dropped.
+    await new Promise((resolve) => client.socket.write(message.subarray(0, 20), resolve));
     client.close();
     counter.post(1);
     expect((await healthyRead()).value).toBe(1);
@@ -88,9 +89,9 @@ describe('a client that misbehaves', () => {
     for (let i = 0; i < 300; i++) {
       payload.fill(i & 0xff);
       wave.post(payload);
-      if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i % 20 === 0) await afterScheduledFlush();
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await afterScheduledFlush();
     const stats = server.server.statistics();
     expect(stats.queuedBytes).toBeLessThan(2 * 1024 * 1024);
     // Another client still reads while the stalled one holds its subscription.
@@ -103,7 +104,8 @@ ca.connect_channel(chid, timeout=5)
 sub = ca.create_subscription(chid, callback=cb)
 for i in range(20):
     epics.caput('R:COUNTER', i + 10, wait=True)
-time.sleep(0.3)
+t0 = time.time()
+while count[0] < 21 and time.time() - t0 < 5: time.sleep(0.01)
 emit({'updates': count[0]})
 `,
       server.clientEnv,
@@ -159,7 +161,9 @@ describe('flow control and echo', () => {
       expect(updates()).toHaveLength(1);
       client.send(request(Command.EVENTS_ON, 0, 0, 0, 0));
       await client.waitFor(() => updates().length === 2);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // An ECHO's reply goes out after whatever that flush sent: a third update would come before it.
+      client.send(request(Command.ECHO, 0, 0, 0, 0));
+      await client.waitFor(() => client.messages.filter((m) => m.command === Command.ECHO).length === 2);
       expect(updates().map((m) => m.payload.readInt32BE(0))).toEqual([0, 5]);
     } finally {
       client.close();
@@ -234,8 +238,7 @@ describe('beacons', () => {
       logger: silentLogger(),
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      expect(seen.length).toBeGreaterThanOrEqual(4);
+      await waitUntil(() => seen.length >= 4, 'four beacons');
       expect(seen.map((beacon) => beacon.sequence)).toEqual(seen.map((_, index) => index));
       expect(new Set(seen.map((beacon) => beacon.port))).toEqual(new Set([server.tcpPort]));
     } finally {

@@ -3,11 +3,22 @@ import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { Command } from '../../src/pva/protocol';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
 import { RawPvaClient } from '../helpers/pva-raw-client';
+import { afterScheduledFlush } from '../helpers/wait';
 
 // Monitor flow control over a real socket: the pipeline window a client grants, and a client
 // that stops reading altogether.
 
-const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * An ECHO round trip: its reply goes out after every update the server sent before reading it, so
+ * that what has arrived by then is all the server sent (no sleep guessing how long that takes).
+ */
+async function roundTrip(client: RawPvaClient): Promise<void> {
+  const echoes = () => client.messages.filter((m) => m.command === Command.ECHO).length;
+  const before = echoes();
+  client.send(Command.ECHO, () => undefined);
+  await client.waitFor(() => echoes() > before);
+}
+
 
 describe('pvAccess monitor flow control', () => {
   let server: TestPvaServer;
@@ -33,17 +44,17 @@ describe('pvAccess monitor flow control', () => {
     await client.monitor(channel, 7, 2);
     await client.waitFor((m) => m.command === Command.MONITOR && client.updates(7).length === 1);
     for (let value = 1; value <= 50; value++) counter.post(value);
-    await settle();
+    await roundTrip(client);
     expect(client.updates(7).map((u) => client.doubleValue(u))).toEqual([0, 1]);
     client.ack(channel, 7, 2);
-    await settle();
+    await roundTrip(client);
     // The 48 changes that waited went out as one update carrying the newest.
     expect(client.updates(7).map((u) => client.doubleValue(u))).toEqual([0, 1, 50]);
     counter.post(51);
-    await settle();
+    await roundTrip(client);
     expect(client.updates(7).map((u) => client.doubleValue(u))).toEqual([0, 1, 50, 51]);
     counter.post(52);
-    await settle();
+    await roundTrip(client);
     expect(client.updates(7)).toHaveLength(4);
   });
 
@@ -57,9 +68,9 @@ describe('pvAccess monitor flow control', () => {
     // 800 kB an update: 400 MB if every update were queued.
     for (let update = 1; update <= 500; update++) {
       big.post(element.fill(update));
-      if (update % 50 === 0) await settle(10);
+      if (update % 50 === 0) await afterScheduledFlush();
     }
-    await settle(200);
+    await afterScheduledFlush();
     expect(server.server.statistics().queuedBytes).toBeLessThan(16 * 1024 * 1024);
 
     const other = await connect();
@@ -70,7 +81,10 @@ describe('pvAccess monitor flow control', () => {
 
     stalled.socket.resume();
     // Once it reads again the stalled client catches up with the newest value, not with the backlog.
-    await settle(500);
+    // The first echo is read once the socket drains; by the second's reply the queued update has gone out.
+    await roundTrip(stalled);
+    await roundTrip(stalled);
+    expect(stalled.updates(1).length).toBeGreaterThan(1);
     expect(stalled.updates(1).length).toBeLessThan(100);
   });
 });

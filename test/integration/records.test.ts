@@ -101,7 +101,8 @@ describe('epics-tca', () => {
     await until(() => valueEvents.length >= 1 && logEvents.length >= 1);
     for (const value of [0.5, 1.5, 3, 5.5, 6, 7]) await ch.put(value, 5, true);
     await until(() => valueEvents.length >= 5 && logEvents.length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A read behind the puts on the same circuit: its reply comes after every update they posted.
+    await ch.get(5);
     expect(valueEvents).toEqual([0, 1.5, 3, 5.5, 7]);
     expect(logEvents).toEqual([0, 5.5]);
     for (const monitor of monitors) monitor?.cancel();
@@ -208,10 +209,12 @@ subscriptions = [
     ca.create_subscription(chid, use_time=True, mask=dbr.DBE_VALUE, callback=collector('value')),
     ca.create_subscription(chid, use_time=True, mask=dbr.DBE_LOG, callback=collector('log')),
 ]
-time.sleep(0.5)
+t0 = time.time()
+while (not events['value'] or not events['log']) and time.time() - t0 < 5: time.sleep(0.01)
 for v in [0.5, 1.5, 3, 5.5, 6, 7]:
     ca.put(chid, v, wait=True, timeout=5)
-time.sleep(0.5)
+# A read behind the puts on the same circuit: libca calls back every update they posted before it returns.
+ca.get(chid, timeout=5)
 emit(events)
 `);
     expect(result).toEqual({ value: [0, 1.5, 3, 5.5, 7], log: [0, 5.5] });

@@ -2,6 +2,7 @@ import { freePort } from '../helpers/ports';
 import { PVA_SOAK } from './pva-soak-client';
 import { startSoakServer, type SoakServer } from './soak-server';
 import { runWave } from './waves';
+import { waitUntil } from '../helpers/wait';
 
 // The pvAccess twin of soak.test.ts: clients
 // connect, monitor and leave in waves, and the server's memory returns to where it was after the
@@ -33,7 +34,7 @@ describe('pvAccess clients that come and go in waves', () => {
       runWave({ protocol: PVA_SOAK, tcpPort: soak.server.tcpPort, clientEnv, clients: CLIENTS, channelsPerClient: 20, libcaClients: realClients, holdMs: 1500 });
     // The first wave warms up what is made once (compiled code, buffer pools): the baseline is after it.
     await wave(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => soak.measure().clients === 0, 'every client of the wave to be released');
     const baseline = soak.measure();
     for (let i = 0; i < 3; i++) {
       const figures = await wave(1);
@@ -41,7 +42,7 @@ describe('pvAccess clients that come and go in waves', () => {
       expect(figures.clients).toBe(CLIENTS + 1);
       for (const updates of figures.libcaUpdates) expect(updates).toBeGreaterThanOrEqual(20);
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitUntil(() => soak.measure().clients === 0, 'every client of the wave to be released');
     const after = soak.measure();
     if (process.env.SOAK_CLIENTS) process.stderr.write(`${JSON.stringify({ clients: CLIENTS, baseline, after })}\n`);
     expect(after).toMatchObject({ clients: 0, channels: 0, subscriptions: 0 });

@@ -60,6 +60,8 @@ export const Eca = {
   INTERNAL: defmsg(FATAL, 17),
   GETFAIL: defmsg(WARNING, 19),
   PUTFAIL: defmsg(WARNING, 20),
+  // caerr.h marks it defunct (libca no longer raises it), but every client still knows its text.
+  ADDFAIL: defmsg(WARNING, 21),
   BADCOUNT: defmsg(WARNING, 22),
   BADSTR: defmsg(ERROR, 23),
   DISCONN: defmsg(WARNING, 24),

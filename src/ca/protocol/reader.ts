@@ -2,6 +2,7 @@ import { Command } from './constants';
 import { ProtocolError } from './errors';
 import { emptyHeader, readHeader } from './header';
 import { MessageFramer } from './framer';
+import { FramedReader } from '../../net/framed-reader';
 import { decodeRequest, type ClientRequest } from './requests';
 
 /**
@@ -9,26 +10,14 @@ import { decodeRequest, type ClientRequest } from './requests';
  * requests come out. Payloads are views into the received chunks, valid as long as the caller
  * holds them.
  */
-export class CircuitReader {
-  private readonly framer: MessageFramer;
-
+export class CircuitReader extends FramedReader<ClientRequest, MessageFramer> {
   /** `maxPayloadSize` bounds what one message may ask the server to buffer. */
   constructor(maxPayloadSize: number) {
-    this.framer = new MessageFramer(maxPayloadSize);
+    super(new MessageFramer(maxPayloadSize));
   }
 
-  push(chunk: Buffer): void {
-    this.framer.push(chunk);
-  }
-
-  /** The next complete request, or undefined until more bytes arrive. Throws ProtocolError. */
   next(): ClientRequest | undefined {
     return this.framer.next() ? decodeRequest(this.framer.header, this.framer.payload()) : undefined;
-  }
-
-  /** Bytes received but not yet framed into a request. */
-  get buffered(): number {
-    return this.framer.buffered;
   }
 }
 

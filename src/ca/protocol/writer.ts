@@ -50,6 +50,14 @@ export class MessageWriter {
     return this.buffer;
   }
 
+  /**
+   * Drops what was written after the first `size` bytes of this batch: a message whose payload
+   * could not be finished (its source threw) leaves nothing behind. `size` is a `size` read earlier.
+   */
+  truncate(size: number): void {
+    this.length = this.start + size;
+  }
+
   /** Hands over the messages written since the last call, or undefined when there are none. */
   take(): Buffer | undefined {
     if (this.length === this.start) return undefined;

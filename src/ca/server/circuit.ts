@@ -165,12 +165,11 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     return channel;
   }
 
-  /** The count a reply carries: count 0 asks for the current length; more than the PV holds is refused. */
-  private replyCount(channel: Channel, header: MessageHeader, dataCount: number): number | undefined {
-    if (dataCount === 0) return channel.pv.value().length;
-    if (dataCount <= channel.pv.maxElements) return dataCount;
+  /** A count above what the PV holds is refused with ECA_BADCOUNT; 0 asks for the current length. */
+  private countAllowed(channel: Channel, header: MessageHeader, dataCount: number): boolean {
+    if (dataCount <= channel.pv.maxElements) return true;
     writeError(this.writer, header, channel.clientId, Eca.BADCOUNT, `${channel.pv.name} has ${channel.pv.maxElements} elements, not ${dataCount}`);
-    return undefined;
+    return false;
   }
 
   private read(request: ReadRequest): void {
@@ -180,29 +179,45 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
       writeError(this.writer, request.header, channel.clientId, Eca.BADTYPE, `DBR type ${request.dataType} cannot be read`);
       return;
     }
-    const count = this.replyCount(channel, request.header, request.dataCount);
-    if (count === undefined) return;
-    const notify = request.command === Command.READ_NOTIFY;
-    if (!channel.rights.read) {
-      if (notify) this.writeDataDenied(Command.READ_NOTIFY, request.dataType, count, request.ioid);
-      else writeError(this.writer, request.header, channel.clientId, Eca.NORDACCESS, `${channel.pv.name}: no read access`);
-      return;
-    }
+    if (!this.countAllowed(channel, request.header, request.dataCount)) return;
+    if (!channel.rights.read) return this.readRefused(request, channel, Eca.NORDACCESS, `${channel.pv.name}: no read access`);
     // READ (before READ_NOTIFY existed) carried the client's channel id where READ_NOTIFY carries the status.
-    this.writeData(request.command, request.dataType, count, notify ? Eca.NORMAL : channel.clientId, request.ioid, channel.pv);
+    const parameter1 = request.command === Command.READ_NOTIFY ? Eca.NORMAL : channel.clientId;
+    const failure = this.writeValue(request.command, request.dataType, request.dataCount, parameter1, request.ioid, channel.pv);
+    if (failure !== undefined) this.readRefused(request, channel, Eca.GETFAIL, failure);
   }
 
-  /** An empty array goes out as rsrv sends it: count 0, with one zeroed element of payload. */
-  private writeData(command: number, dataType: number, count: number, parameter1: number, parameter2: number, pv: ProcessVariable): void {
-    const elements = Math.max(count, 1);
-    const offset = this.writer.begin(command, dbrPayloadSize(dataType, elements), dataType, count, parameter1, parameter2);
-    encodeDbr(this.writer.target, offset, dataType, elements, pv);
+  /**
+   * As rsrv's read_action and read_notify_action answer a read they cannot serve: READ_NOTIFY gets
+   * its reply zeroed with the status (libca hands that to the callback), READ an error message.
+   */
+  private readRefused(request: ReadRequest, channel: Channel, status: number, message: string): void {
+    if (request.command === Command.READ_NOTIFY) this.writeDataFailed(Command.READ_NOTIFY, status, request.dataType, request.dataCount, request.ioid);
+    else writeError(this.writer, request.header, channel.clientId, status, message);
   }
 
-  /** What rsrv sends where read access is denied: the reply, zeroed, with ECA_NORDACCESS as its status. */
-  private writeDataDenied(command: number, dataType: number, count: number, parameter2: number): void {
+  /**
+   * Encodes the PV's value, `dataCount` elements (0: as many as it holds now). When the PV's own
+   * code throws, nothing of the reply is left written and the message for the client is returned.
+   */
+  private writeValue(command: number, dataType: number, dataCount: number, parameter1: number, parameter2: number, pv: ProcessVariable): string | undefined {
+    const written = this.writer.size;
+    try {
+      // An empty array goes out as rsrv sends it: count 0, with one zeroed element of payload.
+      const count = dataCount === 0 ? pv.value().length : dataCount;
+      const offset = this.writer.begin(command, dbrPayloadSize(dataType, Math.max(count, 1)), dataType, count, parameter1, parameter2);
+      encodeDbr(this.writer.target, offset, dataType, Math.max(count, 1), pv);
+      return undefined;
+    } catch (error) {
+      this.writer.truncate(written);
+      return this.readFailed(pv, error);
+    }
+  }
+
+  /** A reply or update that carries no value, as rsrv sends one: zeroed, with `status` where the status goes. */
+  private writeDataFailed(command: number, status: number, dataType: number, count: number, parameter2: number): void {
     const size = dbrPayloadSize(dataType, Math.max(count, 1));
-    const offset = this.writer.begin(command, size, dataType, count, Eca.NORDACCESS, parameter2);
+    const offset = this.writer.begin(command, size, dataType, count, status, parameter2);
     this.writer.target.fill(0, offset, offset + size);
   }
 
@@ -230,7 +245,13 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
       return this.performWrite(pv, `${kind === 'transient' ? 'ACKT' : 'ACKS'}=${level}`, () => pv.acknowledgeAlarm(kind, level, this.identity), answer);
     }
     const count = Math.min(request.dataCount, pv.maxElements);
-    const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, pv.metadata().enumStrings);
+    let enumStrings: readonly string[];
+    try {
+      enumStrings = pv.metadata().enumStrings;
+    } catch (error) {
+      return fail(Eca.PUTFAIL, this.readFailed(pv, error));
+    }
+    const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, enumStrings);
     if (!decoded.ok) return fail(decoded.error === 'badType' ? Eca.BADTYPE : Eca.PUTFAIL, `${pv.name}: ${decoded.message}`);
     const value = decoded.value;
     this.performWrite(pv, value, () => pv.write(value, this.identity), answer);
@@ -243,10 +264,7 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
       writeError(this.writer, request.header, channel.clientId, Eca.BADTYPE, `DBR type ${request.dataType} cannot be monitored`);
       return;
     }
-    if (request.dataCount > channel.pv.maxElements) {
-      this.replyCount(channel, request.header, request.dataCount);
-      return;
-    }
+    if (!this.countAllowed(channel, request.header, request.dataCount)) return;
     if (this.operations.has(request.subscriptionId)) {
       writeError(this.writer, request.header, channel.clientId, Eca.BADMONID, `subscription ${request.subscriptionId} exists`);
       return;
@@ -265,9 +283,16 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
       stop: () => undefined,
     };
     // Without read access the subscription stays, silent, as rsrv disables the event until access returns.
-    const unsubscribe = channel.pv.subscribe((mask) => {
-      if ((mask & subscription.mask) !== 0 && channel.rights.read) this.output.deliver(subscription);
-    });
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = channel.pv.subscribe((mask) => {
+        if ((mask & subscription.mask) !== 0 && channel.rights.read) this.output.deliver(subscription);
+      });
+    } catch (error) {
+      // caerr.h's ECA_ADDFAIL ("could not perform a database event add"), with the reason; libca hands it to the callback.
+      writeError(this.writer, request.header, channel.clientId, Eca.ADDFAIL, this.readFailed(channel.pv, error, 'subscription'));
+      return;
+    }
     // Cleared, a queued entry is skipped.
     subscription.stop = () => {
       unsubscribe();
@@ -294,10 +319,11 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     const pv = subscription.channel.pv;
     if (!subscription.channel.rights.read) {
       const deniedCount = subscription.dataCount === 0 ? pv.maxElements : subscription.dataCount;
-      return this.writeDataDenied(Command.EVENT_ADD, subscription.dataType, deniedCount, subscription.id);
+      return this.writeDataFailed(Command.EVENT_ADD, Eca.NORDACCESS, subscription.dataType, deniedCount, subscription.id);
     }
-    const count = subscription.dataCount === 0 ? pv.value().length : subscription.dataCount;
-    this.writeData(Command.EVENT_ADD, subscription.dataType, count, Eca.NORMAL, subscription.id, pv);
+    // A PV that cannot be read this time gets ECA_GETFAIL in this update, as rsrv's read_reply sends; the subscription stays.
+    const failure = this.writeValue(Command.EVENT_ADD, subscription.dataType, subscription.dataCount, Eca.NORMAL, subscription.id, pv);
+    if (failure !== undefined) this.writeDataFailed(Command.EVENT_ADD, Eca.GETFAIL, subscription.dataType, subscription.dataCount, subscription.id);
   }
 
   /** The PVs' access rights may have changed (new access security rules): tell the client where they did. */

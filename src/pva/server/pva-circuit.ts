@@ -92,6 +92,7 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
       remove: (operation) => this.removeOperation(operation),
       write: (pv, value, answer) => this.performWrite(pv, value, () => pv.write(value, this.identity), answer),
       decodePutData: (request, into) => this.pvaReader.decodePutData(request, into),
+      readFailed: (pv, error, operation) => this.readFailed(pv, error, operation),
       deliver: (monitor) => this.output.deliver(monitor),
     };
   }
@@ -103,7 +104,7 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
   }
 
   protected override writeUpdate(monitor: Monitor): void {
-    writeUpdate(this.writer, monitor);
+    writeUpdate(this.context, monitor);
   }
 
   protected override writeEchoProbe(): void {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+import { ContainedDirectory } from '../../files/contained-directory';
 import { TracingError } from '../errors';
 import type { ObservedThread } from '../sampler';
 
@@ -82,22 +83,24 @@ export async function observedHeapUsage(thread: ObservedThread): Promise<HeapUsa
 }
 
 /**
- * Takes a heap snapshot of the observed isolate into `file`, under a temporary name beside it,
- * renamed once complete: a failed or cut-off snapshot leaves no file under the final name. The
- * caller's own isolate is written by Node's v8.writeHeapSnapshot, which writes as V8 serialises,
- * without the inspector's JSON chunks passing through JavaScript (which method pauses less still
- * needs a quiet run: BENCHMARKS.md); another thread's isolate can only be reached through the
- * inspector, whose chunks are streamed to the file as they come.
+ * Takes a heap snapshot of the observed isolate into the new file `file`, made as a contained
+ * directory makes its files (a temporary created O_EXCL | O_NOFOLLOW, linked to the name once
+ * complete): a failed or cut-off snapshot leaves no file, and no symlink planted in the directory
+ * can redirect it. The caller's own isolate is written by Node's v8.writeHeapSnapshot, which writes
+ * as V8 serialises, without the inspector's JSON chunks passing through JavaScript (which method
+ * pauses less still needs a quiet run: BENCHMARKS.md); it takes only a path, and is given one that
+ * reaches the temporary file itself. Another thread's isolate can only be reached through the
+ * inspector, whose chunks are written to the descriptor as they come.
  */
 export async function writeHeapSnapshot(file: string, thread: ObservedThread): Promise<WrittenSnapshot> {
-  const partial = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
   const began = performance.now();
   try {
-    const bytes = isRemote(thread) ? await streamFromInspector(partial, thread) : writeOwnIsolate(partial);
-    fs.renameSync(partial, file);
+    const directory = ContainedDirectory.open(path.dirname(file), { create: false });
+    const { result: bytes } = await directory.create(path.basename(file), (fd, reachedAs) =>
+      isRemote(thread) ? streamFromInspector(fd, thread) : Promise.resolve(writeOwnIsolate(fd, reachedAs)),
+    );
     return { file, bytes, durationMs: performance.now() - began };
   } catch (error) {
-    fs.rmSync(partial, { force: true });
     throw error instanceof TracingError ? error : new TracingError(`cannot write the heap snapshot: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -105,22 +108,16 @@ export async function writeHeapSnapshot(file: string, thread: ObservedThread): P
 /** V8's serialiser ends every snapshot with the strings array and the object: "]}". */
 const SNAPSHOT_END = ']}';
 
-function writeOwnIsolate(partial: string): number {
-  v8.writeHeapSnapshot(partial);
-  const { size } = fs.statSync(partial);
-  const fd = fs.openSync(partial, 'r');
-  try {
-    const end = Buffer.alloc(SNAPSHOT_END.length);
-    fs.readSync(fd, end, 0, end.length, Math.max(0, size - end.length));
-    if (end.toString() !== SNAPSHOT_END) throw new TracingError('the heap snapshot file is cut off (is the disk full?)');
-  } finally {
-    fs.closeSync(fd);
-  }
+function writeOwnIsolate(fd: number, reachedAs: string): number {
+  v8.writeHeapSnapshot(reachedAs);
+  const { size } = fs.fstatSync(fd);
+  const end = Buffer.alloc(SNAPSHOT_END.length);
+  fs.readSync(fd, end, 0, end.length, Math.max(0, size - end.length));
+  if (end.toString() !== SNAPSHOT_END) throw new TracingError('the heap snapshot file is cut off (is the disk full?)');
   return size;
 }
 
-async function streamFromInspector(partial: string, thread: ObservedThread): Promise<number> {
-  const fd = fs.openSync(partial, 'wx');
+async function streamFromInspector(fd: number, thread: ObservedThread): Promise<number> {
   let bytes = 0;
   let writeError: Error | undefined;
   const onChunk = (message: { params: { chunk: string } }) => {
@@ -141,6 +138,5 @@ async function streamFromInspector(partial: string, thread: ObservedThread): Pro
   } finally {
     connection?.session.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
     connection?.release();
-    fs.closeSync(fd);
   }
 }

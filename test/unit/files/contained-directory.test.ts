@@ -96,6 +96,36 @@ describe('ContainedDirectory', () => {
     expect(fs.readdirSync(outside)).toEqual([]);
   });
 
+  it('refuses when the directory is swapped for a symlink during the write, leaving nothing in either place', async () => {
+    const real = directory.path;
+    const swapped = directory.create('during', async (fd) => {
+      fs.renameSync(real, `${real}.moved`);
+      fs.symlinkSync(outside, real);
+      fs.writeSync(fd, 'ours');
+    });
+    await expect(swapped).rejects.toThrow(/moved or replaced/);
+    expect(fs.readdirSync(outside)).toEqual([]);
+    expect(fs.readdirSync(`${real}.moved`)).toEqual([]);
+  });
+
+  // A writer that can only be given a path (V8's heap snapshot writer) gets one that reaches the
+  // file created, not whatever holds its name by then.
+  (process.platform === 'linux' ? it : it.skip)('gives a writer a path that reaches the new file itself, not a symlink planted at its name', async () => {
+    const target = path.join(outside, 'target');
+    fs.writeFileSync(target, 'theirs');
+    const byPath = await directory.create('by-path', async (_fd, reachedAs) => fs.promises.writeFile(reachedAs, 'through the path'));
+    expect(fs.readFileSync(byPath.file, 'utf8')).toBe('through the path');
+    const planted = directory.create('planted', async (_fd, reachedAs) => {
+      const temporary = entries().find((name) => name.endsWith('.tmp'))!;
+      fs.unlinkSync(path.join(directory.path, temporary));
+      fs.symlinkSync(target, path.join(directory.path, temporary));
+      await fs.promises.writeFile(reachedAs, 'ours');
+    });
+    await expect(planted).rejects.toThrow(/temporary file was replaced/);
+    expect(fs.readFileSync(target, 'utf8')).toBe('theirs');
+    expect(entries()).toEqual(['by-path']);
+  });
+
   it('leaves nothing behind when the writer fails', async () => {
     await expect(directory.create('failing', async () => { throw new Error('no profile'); })).rejects.toThrow('no profile');
     expect(entries()).toEqual([]);

@@ -1,4 +1,4 @@
-import { FieldType, type ProcessVariable } from '../../../src/database/pv';
+import { EMPTY_METADATA, FieldType, WRITE_OK, type ProcessVariable } from '../../../src/database/pv';
 import { PvMap, SimplePv } from '../../../src/database/simple-pv';
 import { guardProvider } from '../../../src/net/guarded-provider';
 import { CLIENT, capturingLogger } from '../database/helpers';
@@ -43,10 +43,10 @@ describe('guardProvider', () => {
     ]);
   });
 
-  it('keeps a monitor that cannot subscribe silent, and says so', () => {
+  it('lets a throwing subscribe reach the circuit, which answers it in its protocol', () => {
     const { pv, lines } = setUp();
-    expect(() => pv.subscribe(() => undefined)()).not.toThrow();
-    expect(lines[0]).toMatchObject({ msg: 'subscription failed; the monitor gets no updates', pv: 'B' });
+    expect(() => pv.subscribe(() => undefined)).toThrow('subscribe broke');
+    expect(lines).toEqual([]);
   });
 
   it('treats a throwing lookup as not found, and passes on access changes', () => {
@@ -77,9 +77,54 @@ describe('guardProvider', () => {
     expect(lines[0]).toMatchObject({ msg: 'PV provider failed', pv: 'X', level: 50 });
   });
 
-  it('serves what the PV says, description included', () => {
+  it('serves what the PV says; a PV without a description has none', () => {
     const { logger } = capturingLogger();
     const pv = guardProvider(new PvMap([new SimplePv({ name: 'OK', type: FieldType.LONG, value: 3 })]), logger).find('OK')!;
-    expect([pv.name, pv.type, pv.maxElements, pv.value()[0], pv.description?.()]).toEqual(['OK', FieldType.LONG, 1, 3, '']);
+    expect([pv.name, pv.type, pv.maxElements, pv.value()[0], pv.description?.()]).toEqual(['OK', FieldType.LONG, 1, 3, undefined]);
+  });
+
+  it('passes every member of ProcessVariable through or guards it', () => {
+    // Required<…>: a member added to the interface must be added here, and is then checked below.
+    let received: unknown[] = [];
+    const answer = <T>(value: T) => (...args: unknown[]) => ((received = args), value);
+    const full: Required<ProcessVariable> = {
+      name: 'FULL',
+      type: FieldType.SHORT,
+      maxElements: 7,
+      className: 'waveform',
+      isText: true,
+      unsignedChar: true,
+      logClientWrites: false,
+      runsNoUserCode: false,
+      value: answer(Int16Array.of(1)),
+      alarm: answer({ status: 1, severity: 2, acknowledgeTransient: true, acknowledgeSeverity: 0 }),
+      timeStamp: answer({ secondsPastEpoch: 5, nanoseconds: 6 }),
+      metadata: answer(EMPTY_METADATA),
+      description: answer('what it is'),
+      accessRights: answer({ read: true, write: false }),
+      write: answer(WRITE_OK),
+      acknowledgeAlarm: answer(WRITE_OK),
+      subscribe: answer(() => undefined),
+    };
+    const { logger } = capturingLogger();
+    const guarded = guardProvider({ find: () => full }, logger).find('FULL')!;
+    expect(guarded).not.toBe(full);
+    // What each method is called with (none for the reads); each must reach the PV as given.
+    const argumentsOf: Partial<Record<keyof ProcessVariable, unknown[]>> = {
+      accessRights: [CLIENT],
+      write: [Int16Array.of(3), CLIENT],
+      acknowledgeAlarm: ['severity', 2, CLIENT],
+      subscribe: [() => undefined],
+    };
+    for (const key of Object.keys(full) as Array<keyof ProcessVariable>) {
+      const original = full[key];
+      if (typeof original !== 'function') {
+        expect({ key, value: guarded[key] }).toEqual({ key, value: original });
+        continue;
+      }
+      const args = argumentsOf[key] ?? [];
+      const result = (guarded[key] as (...a: unknown[]) => unknown)(...args);
+      expect({ key, result, received }).toEqual({ key, result: (original as () => unknown)(), received: args });
+    }
   });
 });

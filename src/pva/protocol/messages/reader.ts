@@ -15,6 +15,7 @@ import {
 } from './client-messages';
 import { Command, Flag, HEADER_SIZE } from './constants';
 import { MessageFramer } from './framer';
+import { FramedReader } from '../../../net/framed-reader';
 import { emptyHeader, isControl, isFromServer, isLittleEndian, readHeader } from './header';
 
 /**
@@ -22,20 +23,14 @@ import { emptyHeader, isControl, isFromServer, isLittleEndian, readHeader } from
  * joined, each message read in the byte order its header gives. Holds the connection's cache of
  * the types the client defined. Commands a client has no business sending are skipped.
  */
-export class PvaCircuitReader {
+export class PvaCircuitReader extends FramedReader<ClientMessage, MessageFramer> {
   readonly typeCache = new TypeCache();
-  private readonly framer: MessageFramer;
 
   /** `maxPayloadSize` bounds what one message may ask the server to buffer. */
   constructor(maxPayloadSize: number) {
-    this.framer = new MessageFramer(maxPayloadSize);
+    super(new MessageFramer(maxPayloadSize));
   }
 
-  push(chunk: Buffer): void {
-    this.framer.push(chunk);
-  }
-
-  /** The next complete message, or undefined until more bytes arrive. Throws ProtocolError. */
   next(): ClientMessage | undefined {
     const { framer } = this;
     while (framer.next()) {
@@ -54,11 +49,6 @@ export class PvaCircuitReader {
    */
   decodePutData(put: PutRequest, into: PVStructure): BitSet {
     return decodePartial(new ByteReader(put.data, put.littleEndian), into, this.typeCache);
-  }
-
-  /** Bytes received but not yet framed into a message. */
-  get buffered(): number {
-    return this.framer.buffered;
   }
 }
 

@@ -15,6 +15,8 @@ export interface OperationContext {
   /** A guarded, logged client write; `answer` is called at once or when the handler settles. */
   write(pv: ProcessVariable, value: FieldValue, answer: (outcome: WriteResult) => void): void;
   decodePutData(request: PutRequest, into: PVStructure): BitSet;
+  /** The PV's own code threw while it was read for this client: logged with both; returns what the client is told. */
+  readFailed(pv: ProcessVariable, error: unknown, operation?: 'read' | 'subscription'): string;
   /** A monitor has an update ready: encoded now if the client keeps up, else queued. */
   deliver(monitor: Monitor): void;
 }

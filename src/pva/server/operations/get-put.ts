@@ -27,7 +27,12 @@ function writeData(context: OperationContext, command: typeof Command.GET | type
     writeOperationStatus(context.writer, command, operation.id, subcommand, errorStatus(`${channel.pv.name}: no read access`));
     return;
   }
-  operation.mapping.fill(operation.value);
+  try {
+    operation.mapping.fill(operation.value);
+  } catch (error) {
+    writeOperationStatus(context.writer, command, operation.id, subcommand, errorStatus(context.readFailed(channel.pv, error)));
+    return;
+  }
   writeOperationData(context.writer, command, operation.id, subcommand, operation.value, EVERYTHING, operation.selected);
 }
 

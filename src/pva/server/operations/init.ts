@@ -35,10 +35,16 @@ export function initOperation(context: OperationContext, message: InitRequest): 
     return fail(errorStatus(error.message));
   }
   const base = { id: message.requestId, channel, mapping, value: new PVStructure(mapping.type), selected };
-  const operation: Operation =
-    message.kind === 'monitorInit'
-      ? createMonitor(context, base, message.pipeline, message.nfree)
-      : { ...base, kind: message.kind === 'getInit' ? 'get' : 'put', stop: () => undefined };
+  let operation: Operation;
+  if (message.kind !== 'monitorInit') {
+    operation = { ...base, kind: message.kind === 'getInit' ? 'get' : 'put', stop: () => undefined };
+  } else {
+    try {
+      operation = createMonitor(context, base, message.pipeline, message.nfree);
+    } catch (error) {
+      return fail(errorStatus(context.readFailed(channel.pv, error, 'subscription')));
+    }
+  }
   context.add(operation);
   writeOperationInit(context.writer, command, operation.id, STATUS_OK, mapping.type);
 }

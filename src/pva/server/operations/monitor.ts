@@ -3,7 +3,7 @@
 import { EventMask } from '../../../database/pv';
 import type { OperationContext } from './context';
 import type { Monitor, Operation } from './operation';
-import { BitSet, writeMonitorUpdate, type MonitorRequest, type PvaMessageWriter } from '../../protocol';
+import { BitSet, MessageType, writeMessage, writeMonitorUpdate, type MonitorRequest } from '../../protocol';
 
 /** A PV change a monitor passes on, as QSRV's monitors subscribe (DBE_VALUE | DBE_ALARM | DBE_PROPERTY). */
 const MONITORED_EVENTS = EventMask.VALUE | EventMask.ALARM | EventMask.PROPERTY;
@@ -42,13 +42,20 @@ function maySend(monitor: Monitor): boolean {
   return monitor.started && monitor.channel.rights.read && (!monitor.pipeline || monitor.window > 0);
 }
 
-export function writeUpdate(writer: PvaMessageWriter, monitor: Monitor): void {
+export function writeUpdate(context: OperationContext, monitor: Monitor): void {
   // A monitor that waited in the send queue may since have been stopped or lost read access.
   if (!maySend(monitor)) return;
-  monitor.mapping.fill(monitor.value, monitor.changed);
   monitor.dirty = false;
+  try {
+    monitor.mapping.fill(monitor.value, monitor.changed);
+  } catch (error) {
+    // An update has no status: a MESSAGE on the monitor's request id tells the client why this
+    // update is missing; the monitor stays, as a CA subscription does after ECA_GETFAIL.
+    writeMessage(context.writer, monitor.id, MessageType.ERROR, context.readFailed(monitor.channel.pv, error));
+    return;
+  }
   if (monitor.changed.isEmpty()) return;
-  writeMonitorUpdate(writer, monitor.id, monitor.value, monitor.changed, monitor.selected);
+  writeMonitorUpdate(context.writer, monitor.id, monitor.value, monitor.changed, monitor.selected);
   monitor.changed.clearAll();
   if (monitor.pipeline) monitor.window--;
 }

@@ -25,6 +25,20 @@ describe('writing a heap snapshot', () => {
     await expect(starved.result).rejects.toThrow(/^analysis failed: the analysis needs more than its limit of 1048576 bytes \(\d+ after reading\)/);
   }, 120000);
 
+  it('writes nothing through a symlink planted at its name, nor replaces it', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-take-outside-'));
+    try {
+      const file = path.join(directory, 'planted.heapsnapshot');
+      fs.symlinkSync(path.join(outside, 'target'), file);
+      await expect(writeHeapSnapshot(file, 'current')).rejects.toThrow(/planted.heapsnapshot exists already/);
+      expect(fs.readdirSync(outside)).toEqual([]);
+      expect(fs.readdirSync(directory)).toEqual(['planted.heapsnapshot']);
+      expect(fs.lstatSync(file).isSymbolicLink()).toBe(true);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('leaves no file when the snapshot cannot be written', async () => {
     const file = path.join(directory, 'missing', 'this.heapsnapshot');
     await expect(writeHeapSnapshot(file, 'current')).rejects.toThrow(/ENOENT/);
