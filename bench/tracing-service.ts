@@ -15,10 +15,11 @@
  * With `--external`, the external memory sampler's cost instead: tracing off, V8's sampler at 64 KiB
  * from a worker (the IOC's way) alone, then beside the external sampler installed but sampling next to
  * nothing (1 GiB: the wrappers' own cost), and at 64 KiB, 256 KiB, 512 KiB and 1 MiB. The service's
- * Buffers are the request bodies it concatenates, and the replies Node encodes.
+ * Buffers are the request bodies it concatenates, and the replies Node encodes. `--defaults` runs only
+ * off, V8 alone and the IOC's defaults (V8 64 KiB + external 512 KiB): the three that settle the 5% budget.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing-svc
- *   node /tmp/bench-tracing-svc/bench/tracing-service.js [runs] [seconds] [--external]
+ *   node /tmp/bench-tracing-svc/bench/tracing-service.js [runs] [seconds] [--external | --defaults]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,6 +49,8 @@ const EXTERNAL_CONFIGS: readonly Config[] = [
   { interval: 65536, thread: 'worker' },
   ...[2 ** 30, 65536, 262144, 524288, 1048576].map((external) => ({ interval: 65536, thread: 'worker' as const, external })),
 ];
+/** `--defaults`: only what settles the 5% budget: off, V8 alone, and the IOC's defaults (V8 64 KiB + external 512 KiB). */
+const DEFAULT_CONFIGS: readonly Config[] = [EXTERNAL_CONFIGS[0]!, EXTERNAL_CONFIGS[1]!, EXTERNAL_CONFIGS[5]!];
 const SNAPSHOT_PERIOD_MS = 10_000;
 const WARM_UP_MS = 3000;
 const CONCURRENCY = 16;
@@ -433,10 +436,11 @@ async function orchestrate(CONFIGS: readonly Config[], runs: number, seconds: nu
 function main(): Promise<void> {
   if (!isMainThread) return tracerWorker(workerData as { samplingInterval: number; external: number });
   const external = process.argv.includes('--external');
-  const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--external');
+  const defaults = process.argv.includes('--defaults');
+  const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--external' && arg !== '--defaults');
   if (role === 'server') return serverProcess(JSON.parse(args[0]) as Config, Number(args[1]));
   if (role === 'load') return loadProcess(Number(args[0]), Number(args[1]), Number(args[2]));
-  return orchestrate(external ? EXTERNAL_CONFIGS : V8_CONFIGS, Number(role ?? 7), Number(args[0] ?? 20));
+  return orchestrate(defaults ? DEFAULT_CONFIGS : external ? EXTERNAL_CONFIGS : V8_CONFIGS, Number(role ?? 7), Number(args[0] ?? 20));
 }
 
 main().catch((error: unknown) => {
