@@ -132,7 +132,12 @@ emit({'clients': clients, 'channels': channels})
       const before = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
       ioc.signal('SIGHUP');
       await ioc.waitForLine(/SIGHUP: no access security file; nothing to reload/);
-      const after = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('CLI:HEARTBEAT', timeout=5)})`, env);
+      // HEARTBEAT is devIocStats' calcout, scanned each second: wait for its next count.
+      const after = await runPyepics<{ heartbeat: number }>(
+        `${PY_WAIT_FOR}
+emit({'heartbeat': wait_for('CLI:HEARTBEAT', lambda v, kw: v is not None and v > ${before.heartbeat})['value']})`,
+        env,
+      );
       expect(ioc.exitCode).toBeUndefined();
       expect(after.heartbeat).toBeGreaterThan(before.heartbeat);
     });

@@ -136,15 +136,22 @@ describe('the external sampler', () => {
     (function allocateDropped() {
       Buffer.alloc(1 << 20);
     })();
+    // The sampler sees the whole process: while the test awaits, what another test file left running
+    // in this Jest worker (epics-tca's sockets) may allocate a small pooled Buffer. Only this
+    // test's functions count.
+    const ours = () => {
+      const report = sampler!.report()!;
+      return report.sites.filter((site) => report.frames[site.site][0][0].startsWith('allocate'));
+    };
     await nextJob();
     gc();
-    expect(newestFunctions(sampler.report())).toEqual(['allocateLarge']);
-    expect(sampler.report()!.sites[0].bytes).toBe(1 << 20);
+    expect(ours().map((site) => sampler!.report()!.frames[site.site][0][0])).toEqual(['allocateLarge']);
+    expect(ours()[0].bytes).toBe(1 << 20);
     view = null;
     await nextJob();
     gc();
     expect(view).toBeNull();
-    expect(sampler.report()!.sites).toEqual([]);
+    expect(ours()).toEqual([]);
   });
 
   it('locates a site at its enclosing function, as V8 locates a heap sample, through inlining', () => {
