@@ -8,8 +8,8 @@
 // its descriptor, then linked to its name, which fails if anything (a file, a symlink, dangling or
 // not) holds the name already. A file the IOC itself keeps up to date (the autosave file) is
 // replaced instead: renamed over its name from a fsynced temporary file, so that a symlink there is
-// replaced, never followed; reads refuse symlinks too (these resolve the path again each time,
-// after checking the directory is the one resolved at start). It depends on nothing else in this
+// replaced, never followed; reads refuse symlinks too. Replacing, renaming and reading go through
+// the directory opened and checked, as making a file does. It depends on nothing else in this
 // project, so that any layer may use it.
 
 import { randomBytes } from 'node:crypto';
@@ -104,17 +104,18 @@ export class ContainedDirectory {
    * refused (FileRefusedError), never followed: what is read comes from this directory.
    */
   async read(name: string): Promise<Buffer | undefined> {
-    const file = await this.pathOf(name);
-    const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw error.code === 'ELOOP' ? new FileRefusedError(`${file} is a symlink; not followed`) : error;
+    return this.within(name, async (file, shown) => {
+      const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error.code === 'ELOOP' ? new FileRefusedError(`${shown} is a symlink; not followed`) : error;
+      });
+      if (!handle) return undefined;
+      try {
+        return await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     });
-    if (!handle) return undefined;
-    try {
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
   }
 
   /**
@@ -124,44 +125,55 @@ export class ContainedDirectory {
    * `beforeRename` runs once the new content is safely written (to keep the old file as a backup).
    */
   async replace(name: string, data: string | Uint8Array, beforeRename?: () => Promise<void>): Promise<string> {
-    const file = await this.pathOf(name);
-    const temporary = temporaryPath(this.path, name);
-    const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-      await handle.close();
-      await beforeRename?.();
-      await fs.promises.rename(temporary, file);
-    } catch (error) {
-      await handle.close().catch(() => undefined);
-      await fs.promises.unlink(temporary).catch(() => undefined);
-      throw error;
-    }
-    await this.sync();
-    return file;
+    return this.within(name, async (file, shown, directory) => {
+      const temporary = temporaryPath(path.dirname(file), name);
+      const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+        await handle.close();
+        await beforeRename?.();
+        await fs.promises.rename(temporary, file);
+      } catch (error) {
+        await handle.close().catch(() => undefined);
+        await fs.promises.unlink(temporary).catch(() => undefined);
+        throw error;
+      }
+      await directory.sync();
+      return shown;
+    });
   }
 
   /** Renames the file `from` to `to` in this directory, replacing `to`; made durable by the next replace() (or sync()). */
   async rename(from: string, to: string): Promise<void> {
-    await fs.promises.rename(await this.pathOf(from), await this.pathOf(to));
+    if (!SAFE_NAME.test(to)) throw new FileRefusedError(plainNameRefusal(to));
+    await this.within(from, (file) => fs.promises.rename(file, path.join(path.dirname(file), to)));
   }
 
   /** fsync of the directory: its renames and new names survive a crash. */
   async sync(): Promise<void> {
-    const handle = await fs.promises.open(this.path, OPEN_DIRECTORY);
+    const directory = await this.openSelf();
     try {
-      await handle.sync();
+      await directory.sync();
     } finally {
-      await handle.close();
+      await directory.close();
     }
   }
 
-  /** The path of `name` here, once the name is a plain one and the directory is still where it was resolved. */
-  private async pathOf(name: string): Promise<string> {
+  /**
+   * Runs `action` on the file `name` of this directory, reached through the directory opened and
+   * checked to be the one resolved at start (on Linux through /proc/self/fd, so that a parent
+   * renamed or swapped for a symlink meanwhile cannot redirect it); `shown` is its path for people.
+   */
+  private async within<T>(name: string, action: (file: string, shown: string, directory: fs.promises.FileHandle) => Promise<T>): Promise<T> {
     if (!SAFE_NAME.test(name)) throw new FileRefusedError(plainNameRefusal(name));
-    await this.expectInPlace();
-    return path.join(this.path, name);
+    const directory = await this.openSelf();
+    try {
+      const base = DESCRIPTOR_PATHS ? descriptorPath(directory.fd) : this.path;
+      return await action(path.join(base, name), path.join(this.path, name), directory);
+    } finally {
+      await directory.close();
+    }
   }
 
   private refusalIn(base: string, name: string): string | undefined {

@@ -168,6 +168,20 @@ describe('ContainedDirectory', () => {
       expect(fs.readFileSync(path.join(directory.path, 'ioc.sav'), 'utf8')).toBe('ours');
     });
 
+    // Through /proc/self/fd, the directory opened stays the one written in, whatever its path holds by then.
+    (process.platform === 'linux' ? it : it.skip)('writes into the directory itself when it is swapped for a symlink before the rename', async () => {
+      const real = directory.path;
+      await directory.replace('ioc.sav', 'old');
+      await directory.replace('ioc.sav', 'new', async () => {
+        fs.renameSync(real, `${real}.moved`);
+        fs.symlinkSync(outside, real);
+      });
+      expect(fs.readdirSync(outside)).toEqual([]);
+      expect(fs.readFileSync(path.join(`${real}.moved`, 'ioc.sav'), 'utf8')).toBe('new');
+      await expect(directory.replace('ioc.sav', 'newer')).rejects.toThrow(/moved or replaced/);
+      await expect(directory.read('ioc.sav')).rejects.toThrow(/moved or replaced/);
+    });
+
     it('refuses to read through a symlink', async () => {
       fs.writeFileSync(path.join(outside, 'secret'), 'secret');
       fs.symlinkSync(path.join(outside, 'secret'), path.join(directory.path, 'ioc.sav'));
