@@ -47,31 +47,21 @@ export interface IocDatabase {
 }
 
 /**
- * An empty database that knows what the IOC registers, as a softIoc's .dbd does: the subroutines
- * (asSubInit, asSubProcess, rebootProc, exit) and the device supports reading through `drivers`.
- */
-export function iocDatabase(logger: Logger, drivers: IocStatsDrivers, reloadAccessSecurity = ACCESS_SECURITY_NOT_STARTED, requestExit?: ExitRequest): Database {
-  const database = new Database({ logger });
-  registerAccessSecuritySubroutines(database, reloadAccessSecurity);
-  registerRebootProc(database);
-  registerExitSubroutine(database, requestExit);
-  for (const support of iocDeviceSupports(drivers)) database.registerDevice(support);
-  return database;
-}
-
-/**
- * What the servers serve: the device supports registered (as a .dbd's device() lines), then the
- * groups' records with the prefix (the default set-up), then the configured databases. A group's
+ * What the servers serve: the subroutines (asSubInit, asSubProcess, rebootProc, exit) and the
+ * device supports registered (as a softIoc's .dbd registers them), then the groups' records with
+ * the prefix (the default set-up), then the configured databases. A group's
  * shipped file named among the databases replaces its default load, so that `-m P=LAB: -d
  * records/memoryTracing.db` serves LAB:* alone and `-m P=MEMTRACE: -d …` does not clash.
  */
 export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): IocDatabase {
-  let loaded: Database | undefined;
-  const drivers = options.drivers ?? new IocStatsDrivers(statsSources(config, logger, process.env, databaseFigures(() => loaded)));
-  const database = (loaded = iocDatabase(logger, drivers, options.reloadAccessSecurity, options.requestExit));
+  const database = new Database({ logger });
+  const drivers = options.drivers ?? new IocStatsDrivers(statsSources(config, logger, process.env, databaseFigures(() => database)));
+  registerAccessSecuritySubroutines(database, options.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
+  registerRebootProc(database);
+  registerExitSubroutine(database, options.requestExit);
   const tables = new TableProvider(database);
   const memoryTracing = new MemoryTracingDevice({ settings: config.tracing, reporter: () => traceReporter(options.observedThread ?? 'current'), tables, logger });
-  database.registerDevice(memoryTracing);
+  for (const support of [...iocDeviceSupports(drivers), memoryTracing]) database.registerDevice(support);
   const named = new Set(config.databases.map((entry) => realPath(entry.file)));
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [
     [MEMORY_TRACING_DB, config.groups.memoryTracing],
@@ -230,32 +220,25 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   let accessSecurity: AccessSecurity | undefined;
   let server: CaServer | undefined;
   let pvaServer: PvaServer | undefined;
-  let loaded: Database | undefined;
-  let tables: TableProvider;
-  let memoryTracing: MemoryTracingDevice;
+  let loaded: IocDatabase | undefined;
   const drivers = new IocStatsDrivers(
     statsSources(config, logger, env, {
       ca: () => server?.statistics() ?? NO_CLIENTS,
       pva: () => pvaServer?.statistics() ?? NO_CLIENTS,
       metrics: options.metrics,
-      ...databaseFigures(() => loaded),
+      ...databaseFigures(() => loaded?.database),
     }),
   );
   // The first figures before the records processed at start (PINI) read them.
   await drivers.prime();
   const reloadAccessSecurity = () => (accessSecurity ?? { reload: ACCESS_SECURITY_NOT_STARTED }).reload();
   try {
-    ({ database: loaded, tables, memoryTracing } = loadDatabase(config, logger, {
-      reloadAccessSecurity,
-      drivers,
-      requestExit: options.requestExit,
-      observedThread: options.observedThread,
-    }));
+    loaded = loadDatabase(config, logger, { reloadAccessSecurity, drivers, requestExit: options.requestExit, observedThread: options.observedThread });
   } catch (error) {
     drivers.stop();
     throw error;
   }
-  const database = loaded;
+  const { database, tables, memoryTracing } = loaded;
   // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
   const autosave = await restoreAutosave(database, config.autosave, logger);
   database.start();
