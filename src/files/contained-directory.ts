@@ -65,14 +65,10 @@ export class ContainedDirectory {
    * something else during the write.
    */
   async create<T>(name: string, write: FileWriter<T>): Promise<{ file: string; result: T }> {
-    if (!SAFE_NAME.test(name)) throw new FileRefusedError(this.refusalIn(this.path, name)!);
-    const directory = await this.openSelf();
-    try {
-      const base = DESCRIPTOR_PATHS ? descriptorPath(directory.fd) : this.path;
-      const reason = this.refusalIn(base, name);
+    return this.within(name, async (file, shown) => {
+      const reason = this.refusalIn(path.dirname(file), name);
       if (reason !== undefined) throw new FileRefusedError(reason);
-      const file = path.join(base, name);
-      const temporary = temporaryPath(base, name);
+      const temporary = temporaryPath(path.dirname(file), name);
       const handle = await fs.promises.open(temporary, CREATE_NEW, 0o644);
       try {
         const result = await write(handle.fd, DESCRIPTOR_PATHS ? descriptorPath(handle.fd) : temporary);
@@ -89,14 +85,12 @@ export class ContainedDirectory {
             await fs.promises.unlink(file).catch(() => undefined);
             throw error;
           });
-        return { file: path.join(this.path, name), result };
+        return { file: shown, result };
       } finally {
         await handle.close();
         await fs.promises.unlink(temporary).catch(() => undefined);
       }
-    } finally {
-      await directory.close();
-    }
+    });
   }
 
   /**
