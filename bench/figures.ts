@@ -11,6 +11,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The median and the range of repeated trials, as "27 (25–31)". */
+export function medianRange(values: readonly number[], digits = 0): string {
+  if (values.length === 0) return 'none';
+  return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+}
+
 /** Nearest-rank percentile (p in 0..100); NaN for no values. */
 export function percentile(values: readonly number[] | Float64Array, p: number): number {
   if (values.length === 0) return NaN;
@@ -53,4 +59,15 @@ export function machineCpuSeconds(): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+/** User and system CPU seconds of every thread of process `pid` so far (Linux's /proc/<pid>/stat). */
+export function processCpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

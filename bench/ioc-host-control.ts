@@ -5,11 +5,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChildProcess } from '../test/helpers/child';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
+import { processCpuSeconds } from './figures';
 import type { HostOptions, HostReport } from './ioc-host';
 
 const HOST_SCRIPT = path.join(__dirname, 'ioc-host.js');
-/** USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux architecture Node runs on. */
-const TICKS_PER_SECOND = 100;
 
 export interface RunningHost {
   /** 0 for a host without the IOC. */
@@ -52,12 +51,7 @@ export async function startHost(options: HostOptions, nodeFlags: readonly string
   return {
     tcpPort,
     pid,
-    cpuSeconds: () => {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    },
+    cpuSeconds: () => processCpuSeconds(pid),
     rss: () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) * 1024,
     report: async () => (await request('report')) as HostReport,
     collectGarbage: async () => void (await request('gc')),

@@ -178,7 +178,7 @@ function quote(request: QuoteRequest, cache: Lru<Product>, id: number) {
   };
 }
 
-function createService(): { server: http.Server; served: () => number; cache: Lru<Product> } {
+export function createService(): { server: http.Server; served: () => number; cache: Lru<Product> } {
   const cache = new Lru<Product>(CACHE_SIZE);
   let served = 0;
   const server = http.createServer((req, res) => {
@@ -283,7 +283,7 @@ async function serverProcess(config: Config, limitMs: number): Promise<void> {
 // ---- Load generator process ------------------------------------------------------------------
 
 /** Deterministic, so every run and configuration gets the same requests. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -345,7 +345,7 @@ async function loadProcess(port: number, durationMs: number, limitMs: number): P
 
 // ---- Orchestrator ----------------------------------------------------------------------------
 
-function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
+export function nextMessage<T extends ChildMessage['type']>(child: ChildProcess, type: T): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: ChildMessage) => {
       if (message.type !== type) return;
@@ -443,7 +443,10 @@ function main(): Promise<void> {
   return orchestrate(defaults ? DEFAULT_CONFIGS : external ? EXTERNAL_CONFIGS : V8_CONFIGS, Number(role ?? 7), Number(args[0] ?? 20));
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+// Its service and load generator serve tracing-service-paired.ts too, which imports this file.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,292 @@
+/**
+ * Heap tracing's cost to the realistic service of tracing-service.ts, at the IOC's defaults, in ONE
+ * pair of processes: the service with the IOC embedded by `startIoc` (CA from its worker, tracing
+ * disabled at start), driven by the same load generator. The bench switches tracing as an operator
+ * does, by CA puts to the IOC's own records (EnableTracing, TraceExternalSamplingInterval), between
+ * blocks: off; V8's sampler alone (TraceSamplingInterval's default, 64 KiB); and V8 with the external
+ * sampler at its default (512 KiB), the IOC's defaults.
+ *
+ * Fresh process pairs now vary by ±25% from run to run on this machine, far more than the effect;
+ * here every "on" block sits between two "off" blocks of the same processes and is taken as a ratio
+ * to their mean, so a drift of the machine hits both sides alike. Each cycle runs the two "on"
+ * configurations in a random order, each followed by "off". A block is a settle period right after
+ * the switch (discarded: the first snapshot's full GC, the external sampler's install, deopts) and
+ * then one TracePeriod (10 s) of measurement, so that it holds exactly one of the IOC's periodic
+ * snapshots; windows within it show how long the switch's own cost lasts. One cycle of warm-up is
+ * discarded. The figures: per configuration, the median of its ratios with a sign-test interval, in
+ * throughput and in server CPU per request (all threads: the IOC's worker and V8's helpers too),
+ * and the external sampler's share apart (V8 + external against V8 alone, cycle by cycle).
+ *
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing-svc
+ *   node /tmp/bench-tracing-svc/bench/tracing-service-paired.js [cycles] [windowSeconds] [settleWindows]
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Dbe } from '../src/ca/protocol/constants';
+import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
+import { startIoc } from '../src/ioc/start-ioc';
+import { freePort, loopbackEnv } from '../test/helpers/ports';
+import type { BenchChannel } from './ca-client';
+import { loadAverage, machine, machineCpuSeconds, median, processCpuSeconds } from './figures';
+import { IocClient } from './ioc-client';
+import { type Block, formatChange, medianInterval, pairedRatios, pairedSchedule, ratioOfRatios } from './paired';
+import { createService, nextMessage, random } from './tracing-service';
+
+const PREFIX = 'SVC:';
+/** The blocks' measured part: one TracePeriod at its default, so each "on" block holds one periodic snapshot. */
+const MEASURED_MS = SETTING_RANGES.tracePeriod.default * 1000;
+const SWITCH_TIMEOUT_MS = 30_000;
+
+const OFF = 'off';
+const V8 = 'V8 64 KiB';
+const DEFAULTS = 'V8 + external 512 KiB';
+type Config = typeof OFF | typeof V8 | typeof DEFAULTS;
+/** What each configuration writes to EnableTracing and TraceExternalSamplingInterval. */
+const SETTINGS: Record<Config, { enable: number; external: number }> = {
+  [OFF]: { enable: 0, external: 0 },
+  [V8]: { enable: 1, external: 0 },
+  [DEFAULTS]: { enable: 1, external: SETTING_RANGES.traceExternalSamplingInterval.default },
+};
+
+interface ServerSample {
+  type: 'sample';
+  cpuMs: number;
+  at: number;
+  served: number;
+}
+
+// ---- Server process: the service with the IOC embedded ---------------------------------------
+
+async function serverProcess(limitMs: number): Promise<void> {
+  setTimeout(() => process.exit(2), limitMs).unref();
+  // First, as a host should (README): the external sampler only sees code that looks Buffer up later.
+  const ioc = await startIoc({ prefix: PREFIX, protocols: { ca: true, pva: false }, logging: { level: 'warn', pretty: false } });
+  const { server, served } = createService();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ type: 'sample', cpuMs: (user + system) / 1000, at: performance.now(), served: served() } satisfies ServerSample);
+  });
+  process.once('disconnect', () => {
+    server.closeAllConnections();
+    server.close();
+    void ioc.close();
+  });
+  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port, iocPort: ioc.tcpPort });
+}
+
+// ---- The operator's side: CA puts, and TraceStatus to see them take effect ---------------------
+
+/** TraceStatus's text from a DBR_TIME_STRING: status, severity, stamp, then 40 characters. */
+function timeString(payload: Buffer): string {
+  const text = payload.subarray(12, 52);
+  const end = text.indexOf(0);
+  return text.toString('latin1', 0, end < 0 ? text.length : end);
+}
+
+class Operator {
+  private status = '';
+  private wake: () => void = () => undefined;
+
+  private constructor(
+    private readonly client: IocClient,
+    private readonly enable: BenchChannel,
+    private readonly external: BenchChannel,
+  ) {}
+
+  static async connect(iocPort: number): Promise<Operator> {
+    const client = await IocClient.connect(iocPort);
+    const [enable, external, status] = await client.channels([`${PREFIX}EnableTracing`, `${PREFIX}TraceExternalSamplingInterval`, `${PREFIX}TraceStatus`]);
+    const operator = new Operator(client, enable!, external!);
+    client.monitor(status!, Dbe.VALUE, (_header, payload) => {
+      operator.status = timeString(payload);
+      operator.wake();
+    });
+    client.flush();
+    await operator.until((status) => status !== '', 'a first TraceStatus');
+    return operator;
+  }
+
+  /** Disables, sets the external interval (inert while disabled), enables if asked: the IOC's own stop and start. */
+  async switchTo(config: Config): Promise<void> {
+    const { enable, external } = SETTINGS[config];
+    await this.client.write(this.enable, 0);
+    await this.until((status) => status === 'disabled', 'TraceStatus "disabled"');
+    await this.client.write(this.external, external);
+    if (enable === 0) return;
+    await this.client.write(this.enable, 1);
+    const status = await this.until((status) => status !== 'disabled', 'tracing to start');
+    if (!status.startsWith('tracing')) throw new Error(`tracing did not start: TraceStatus says "${status}"`);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private async until(done: (status: string) => boolean, what: string): Promise<string> {
+    const deadline = performance.now() + SWITCH_TIMEOUT_MS;
+    while (!done(this.status)) {
+      if (performance.now() > deadline) throw new Error(`no ${what} within ${SWITCH_TIMEOUT_MS} ms (TraceStatus "${this.status}")`);
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 250);
+      });
+    }
+    return this.status;
+  }
+}
+
+// ---- Orchestrator ----------------------------------------------------------------------------
+
+interface Window {
+  requestsPerSecond: number;
+  cpuMicrosPerRequest: number;
+}
+
+interface BlockFigures extends Window {
+  config: Config;
+  switchMs: number;
+  /** The windows after the switch, settle period first. */
+  windows: Window[];
+  /** Cores that processes other than the pair used during the measured part (NaN without /proc). */
+  otherLoad: number;
+}
+
+function windowBetween(from: ServerSample, to: ServerSample): Window {
+  const requests = to.served - from.served;
+  return { requestsPerSecond: requests / ((to.at - from.at) / 1000), cpuMicrosPerRequest: ((to.cpuMs - from.cpuMs) * 1000) / requests };
+}
+
+interface Pair {
+  server: ChildProcess;
+  load: ChildProcess;
+  operator: Operator;
+}
+
+async function sample(server: ChildProcess): Promise<ServerSample> {
+  const answer = once(server, 'message') as Promise<[ServerSample]>;
+  server.send('sample');
+  return (await answer)[0];
+}
+
+async function runBlock({ server, load, operator }: Pair, config: Config, windowMs: number, settleWindows: number): Promise<BlockFigures> {
+  const switching = performance.now();
+  await operator.switchTo(config);
+  const switchMs = performance.now() - switching;
+  const samples = [await sample(server)];
+  const windowCount = settleWindows + Math.round(MEASURED_MS / windowMs);
+  let machineAt = 0;
+  let pairAt = 0;
+  for (let window = 0; window < windowCount; window++) {
+    if (window === settleWindows) {
+      machineAt = machineCpuSeconds();
+      pairAt = processCpuSeconds(server.pid!) + processCpuSeconds(load.pid!);
+    }
+    await sleep(windowMs);
+    samples.push(await sample(server));
+  }
+  const measured = windowBetween(samples[settleWindows]!, samples[windowCount]!);
+  const measuredSeconds = (samples[windowCount]!.at - samples[settleWindows]!.at) / 1000;
+  const others = machineCpuSeconds() - machineAt - (processCpuSeconds(server.pid!) + processCpuSeconds(load.pid!) - pairAt);
+  return { config, switchMs, ...measured, windows: samples.slice(1).map((to, index) => windowBetween(samples[index]!, to)), otherLoad: others / measuredSeconds };
+}
+
+async function startPair(limitMs: number): Promise<Pair> {
+  const env = { ...process.env, ...loopbackEnv(await freePort(), await freePort()) };
+  // The IOC makes its dump directory relative to the working directory: a scratch one.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-paired-'));
+  const server = fork(__filename, ['server', String(limitMs)], { env, cwd });
+  const [ready] = (await once(server, 'message')) as [{ port: number; iocPort: number }];
+  const load = fork(path.join(__dirname, 'tracing-service.js'), ['load', String(ready.port), String(limitMs), String(limitMs)]);
+  await nextMessage(load, 'warm');
+  load.send('go');
+  return { server, load, operator: await Operator.connect(ready.iocPort) };
+}
+
+async function stopPair({ server, load, operator }: Pair): Promise<void> {
+  operator.close();
+  const exited = Promise.all([once(server, 'exit'), once(load, 'exit')]);
+  load.kill();
+  server.disconnect();
+  // Should its IOC hold it open, it is ended all the same.
+  const stuck = setTimeout(() => server.kill(), 15_000);
+  await exited;
+  clearTimeout(stuck);
+}
+
+/** Each "on" block's `onFigure` as a ratio to its neighbouring "off" blocks' `figure`, by configuration. */
+function ratiosOf(blocks: readonly BlockFigures[], figure: (block: Window) => number, onFigure: (block: BlockFigures) => number = figure): Map<Config, number[]> {
+  return pairedRatios<Config>(
+    blocks.map((block): Block<Config> => ({ config: block.config, value: block.config === OFF ? figure(block) : onFigure(block) })),
+    OFF,
+  );
+}
+
+function report(blocks: readonly BlockFigures[], windowMs: number, settleWindows: number): string[] {
+  const rate = ratiosOf(blocks, (block) => block.requestsPerSecond);
+  const cpu = ratiosOf(blocks, (block) => block.cpuMicrosPerRequest);
+  const off = blocks.filter((block) => block.config === OFF);
+  const offRates = off.map((block) => block.requestsPerSecond);
+  const lines = [
+    `off: ${median(offRates).toFixed(0)} req/s (blocks ${Math.min(...offRates).toFixed(0)}–${Math.max(...offRates).toFixed(0)}), ` +
+      `server CPU ${median(off.map((block) => block.cpuMicrosPerRequest)).toFixed(1)} µs/req`,
+  ];
+  for (const config of [V8, DEFAULTS] as const) {
+    const own = blocks.filter((block) => block.config === config);
+    lines.push(
+      `${config}: throughput ${formatChange(medianInterval(rate.get(config) ?? []))}; server CPU per request ${formatChange(medianInterval(cpu.get(config) ?? []))}; ` +
+        `switch ${median(own.map((block) => block.switchMs)).toFixed(0)} ms (median)`,
+    );
+  }
+  const share = (ratios: Map<Config, number[]>) => formatChange(medianInterval(ratioOfRatios(ratios.get(DEFAULTS) ?? [], ratios.get(V8) ?? [])));
+  lines.push(`the external sampler's share (V8 + external against V8 alone, cycle by cycle): throughput ${share(rate)}; server CPU per request ${share(cpu)}`);
+  lines.push(`settle check: throughput by ${windowMs / 1000} s window after the switch, median ratio to the neighbouring "off" blocks (first ${settleWindows} discarded)`);
+  const windowCount = blocks[0]?.windows.length ?? 0;
+  for (const config of [V8, DEFAULTS] as const) {
+    const byWindow = Array.from({ length: windowCount }, (_, index) => median(ratiosOf(blocks, (block) => block.requestsPerSecond, (block) => block.windows[index]!.requestsPerSecond).get(config) ?? []));
+    lines.push(`  ${config}: ${byWindow.map((ratio, index) => `${index < settleWindows ? '(' : ''}${ratio.toFixed(3)}${index < settleWindows ? ')' : ''}`).join(' ')}`);
+  }
+  const others = blocks.map((block) => block.otherLoad);
+  lines.push(`other processes (cores, per block): median ${median(others).toFixed(2)}, max ${Math.max(...others).toFixed(2)}`);
+  return lines;
+}
+
+async function orchestrate(cycles: number, windowSeconds: number, settleWindows: number): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const seed = Date.now() >>> 0;
+  const next = random(seed);
+  const warmUp = pairedSchedule<Config>(OFF, [V8, DEFAULTS], 1, next);
+  const schedule = pairedSchedule<Config>(OFF, [V8, DEFAULTS], cycles, next);
+  const blockMs = MEASURED_MS + settleWindows * windowMs + 1000;
+  const limitMs = (warmUp.length + schedule.length) * blockMs + 120_000;
+  const lines = [machine(), `load average before: ${loadAverage()}`, `${cycles} cycles after 1 of warm-up, order seed ${seed}, ${windowSeconds} s windows, ${settleWindows} discarded after each switch, ${MEASURED_MS / 1000} s measured per block`];
+  const pair = await startPair(limitMs);
+  const started = performance.now();
+  try {
+    for (const config of warmUp) await runBlock(pair, config, windowMs, settleWindows);
+    const blocks: BlockFigures[] = [];
+    for (const config of schedule) blocks.push(await runBlock(pair, config, windowMs, settleWindows));
+    lines.push(...report(blocks, windowMs, settleWindows));
+  } finally {
+    await stopPair(pair);
+  }
+  lines.push(`took ${((performance.now() - started) / 60_000).toFixed(1)} min; load average after: ${loadAverage()}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function main(): Promise<void> {
+  const [role, ...args] = process.argv.slice(2);
+  if (role === 'server') return serverProcess(Number(args[0]));
+  return orchestrate(Number(role ?? 10), Number(args[0] ?? 2), Number(args[1] ?? 1));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
