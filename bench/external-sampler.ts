@@ -18,7 +18,7 @@ import { Session } from 'node:inspector';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread, MessageChannel, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { ExternalSampler, registerExternalSampler } from '../src/tracing/external/external-sampler';
-import { median } from './figures';
+import { medianRange } from './figures';
 
 const ROUNDS = Number(process.argv[2] ?? 5);
 const text = 'x'.repeat(1024);
@@ -35,26 +35,29 @@ const ALLOCATIONS: Record<string, () => unknown> = {
   'Buffer.alloc(16 KiB)': () => Buffer.alloc(16384),
 };
 
+/**
+ * Each round measures every setting once, in turn, so that a drift of the machine's speed hits them
+ * alike: install, warm up, time 100 000 allocations, uninstall.
+ */
 function allocationCosts(): string[] {
-  const lines = ['ns per allocation (medians of rounds of 100 000)'];
+  const lines = [`ns per allocation: median (range) of ${ROUNDS} rounds of 100 000, the settings interleaved`];
   const settings: [string, number | null][] = [['not installed', null], ['installed, idle', 2 ** 30], ['64 KiB', 65536], ['512 KiB', 524288]];
   for (const [name, allocate] of Object.entries(ALLOCATIONS)) {
-    const cells: string[] = [];
-    for (const [label, interval] of settings) {
-      const sampler = new ExternalSampler();
-      if (interval !== null) sampler.start({ samplingInterval: interval, keepCollected: false });
-      const figures: number[] = [];
-      const kept: unknown[] = [];
-      for (let round = 0; round < ROUNDS + 1; round++) {
-        const ns = nsPer(() => {
-          for (let i = 0; i < 100_000; i++) kept[i & 1023] = allocate();
-        }, 100_000);
-        if (round > 0) figures.push(ns);
-      }
-      sampler.stop();
-      cells.push(`${label} ${median(figures).toFixed(0)}`);
+    const figures = settings.map((): number[] => []);
+    const kept: unknown[] = [];
+    const loop = (count: number) => () => {
+      for (let i = 0; i < count; i++) kept[i & 1023] = allocate();
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      settings.forEach(([, interval], index) => {
+        const sampler = new ExternalSampler();
+        if (interval !== null) sampler.start({ samplingInterval: interval, keepCollected: false });
+        loop(20_000)();
+        figures[index]!.push(nsPer(loop(100_000), 100_000));
+        sampler.stop();
+      });
     }
-    lines.push(`  ${name.padEnd(28)} ${cells.join(', ')}`);
+    lines.push(`  ${name.padEnd(28)} ${settings.map(([label], index) => `${label} ${medianRange(figures[index]!)}`).join(', ')}`);
   }
   return lines;
 }
@@ -87,40 +90,58 @@ function trackers(): Record<string, () => Tracker> {
   };
 }
 
-async function livenessCosts(): Promise<string[]> {
-  const lines = ['liveness: 400 000 Buffers of 16 KiB churned, 1 in 4 tracked'];
-  for (const [name, make] of Object.entries(trackers())) {
-    const track = make();
-    let majors = 0;
-    let minors = 0;
-    const observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        const kind = (entry as unknown as { detail: { kind: number } }).detail.kind;
-        if (kind === 4) majors++;
-        else minors++;
-      }
-    });
-    observer.observe({ entryTypes: ['gc'] });
-    let peak = 0;
-    const started = process.hrtime.bigint();
-    for (let round = 0; round < 200; round++) {
-      for (let i = 0; i < 2000; i++) {
-        const buffer = Buffer.allocUnsafe(16384);
-        if ((i & 3) === 0) track(buffer.buffer as ArrayBuffer);
-      }
-      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
-      await new Promise((resolve) => setImmediate(resolve));
+interface LivenessTrial {
+  ns: number;
+  peak: number;
+  majors: number;
+  minors: number;
+}
+
+/** 400 000 Buffers of 16 KiB churned, one in four tracked, a turn of the event loop every 2000. */
+async function livenessTrial(track: Tracker): Promise<LivenessTrial> {
+  const trial = { ns: 0, peak: 0, majors: 0, minors: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail: { kind: number } }).detail.kind;
+      if (kind === 4) trial.majors++;
+      else trial.minors++;
     }
-    const ns = Number(process.hrtime.bigint() - started) / 400_000;
-    observer.disconnect();
-    lines.push(`  ${name.padEnd(22)} ${ns.toFixed(0)} ns/allocation, peak arrayBuffers ${(peak / 1e6).toFixed(0)} MB, major GCs ${majors}, minor ${minors}`);
-    (globalThis as { gc?: () => void }).gc?.();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const started = process.hrtime.bigint();
+  for (let round = 0; round < 200; round++) {
+    for (let i = 0; i < 2000; i++) {
+      const buffer = Buffer.allocUnsafe(16384);
+      if ((i & 3) === 0) track(buffer.buffer as ArrayBuffer);
+    }
+    trial.peak = Math.max(trial.peak, process.memoryUsage().arrayBuffers);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  trial.ns = Number(process.hrtime.bigint() - started) / 400_000;
+  observer.disconnect();
+  (globalThis as { gc?: () => void }).gc?.();
+  return trial;
+}
+
+async function livenessCosts(): Promise<string[]> {
+  const lines = [`liveness: 400 000 Buffers of 16 KiB churned, 1 in 4 tracked; median (range) of ${ROUNDS} trials, the trackers interleaved`];
+  const kinds = Object.entries(trackers());
+  const trials = kinds.map((): LivenessTrial[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, [, make]] of kinds.entries()) trials[index]!.push(await livenessTrial(make()));
+  }
+  for (const [index, [name]] of kinds.entries()) {
+    const of = (key: keyof LivenessTrial) => trials[index]!.map((trial) => trial[key]);
+    lines.push(
+      `  ${name.padEnd(22)} ${medianRange(of('ns'))} ns/allocation, peak arrayBuffers ${medianRange(of('peak').map((bytes) => bytes / 1e6))} MB, ` +
+        `major GCs ${medianRange(of('majors'))}, minor ${medianRange(of('minors'))}`,
+    );
   }
   return lines;
 }
 
 function reportCosts(): string[] {
-  const lines = ['a report on the observed thread (JSON of the live samples per site)'];
+  const lines = [`a report on the observed thread (JSON of the live samples per site): median (range) of ${ROUNDS}`];
   for (const samples of [1000, 5000, 20000]) {
     const sampler = new ExternalSampler(() => 0);
     sampler.start({ samplingInterval: 1, keepCollected: false });
@@ -130,7 +151,7 @@ function reportCosts(): string[] {
     for (let i = 0; i < samples; i++) kept.push(sites[i % sites.length]());
     const figures = Array.from({ length: ROUNDS }, () => nsPer(() => sampler.report(), 1) / 1e6);
     sampler.stop();
-    lines.push(`  ${String(samples).padStart(5)} samples: ${median(figures).toFixed(2)} ms`);
+    lines.push(`  ${String(samples).padStart(5)} samples: ${medianRange(figures, 2)} ms`);
   }
   return lines;
 }
@@ -161,7 +182,7 @@ async function channelWorker(port: MessagePort): Promise<void> {
     }
   }
   clearInterval(keepAlive);
-  parentPort?.postMessage(Object.fromEntries(Object.entries(results).map(([name, figures]) => [name, median(figures)])));
+  parentPort?.postMessage(results);
 }
 
 async function channelCosts(): Promise<string[]> {
@@ -169,12 +190,12 @@ async function channelCosts(): Promise<string[]> {
   sampler.start({ samplingInterval: 16384, keepCollected: false });
   const kept = Array.from({ length: 5000 }, () => Buffer.alloc(16384));
   const samples = sampler.report()?.sites.reduce((sum, site) => sum + site.samples, 0);
-  const lines = [`the channel from a worker, ${samples} live samples of ${kept.length} Buffers (round trip, ms)`];
+  const lines = [`the channel from a worker, ${samples} live samples of ${kept.length} Buffers (round trip, ms: median (range) of ${ROUNDS * 4})`];
   for (const busy of [false, true]) {
     const { port1, port2 } = new MessageChannel();
     port1.on('message', () => port1.postMessage(JSON.stringify(sampler.report(-1))));
     const worker = new Worker(__filename, { workerData: { channel: port2 }, transferList: [port2] });
-    const answer = new Promise<Record<string, number>>((resolve) => worker.once('message', resolve));
+    const answer = new Promise<Record<string, number[]>>((resolve) => worker.once('message', resolve));
     if (busy) {
       // The main thread in 20 ms slices of work with a turn of the event loop between.
       let done = false;
@@ -188,7 +209,7 @@ async function channelCosts(): Promise<string[]> {
     const result = await answer;
     await worker.terminate();
     port1.close();
-    lines.push(`  main thread ${busy ? 'busy in 20 ms slices' : 'idle'}: inspector ${result.inspector.toFixed(2)}, MessagePort ${result.MessagePort.toFixed(2)}`);
+    lines.push(`  main thread ${busy ? 'busy in 20 ms slices' : 'idle'}: inspector ${medianRange(result.inspector ?? [], 2)}, MessagePort ${medianRange(result.MessagePort ?? [], 2)}`);
   }
   sampler.stop();
   return lines;
