@@ -112,7 +112,7 @@ async function livenessTrial(track: Tracker): Promise<LivenessTrial> {
   for (let round = 0; round < 200; round++) {
     for (let i = 0; i < 2000; i++) {
       const buffer = Buffer.allocUnsafe(16384);
-      if ((i & 3) === 0) track(buffer.buffer as ArrayBuffer);
+      if ((i & 3) === 0) track(buffer.buffer);
     }
     trial.peak = Math.max(trial.peak, process.memoryUsage().arrayBuffers);
     await new Promise((resolve) => setImmediate(resolve));

@@ -17,8 +17,13 @@
  * throughput and in server CPU per request (all threads: the IOC's worker and V8's helpers too),
  * and the external sampler's share apart (V8 + external against V8 alone, cycle by cycle).
  *
- *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing-svc
- *   node /tmp/bench-tracing-svc/bench/tracing-service-paired.js [cycles] [windowSeconds] [settleWindows]
+ * With `--fresh`, the control for the method: the same three configurations measured the same way,
+ * but each block in a fresh pair of processes whose IOC starts with it, as tracing-service.ts runs.
+ *
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
+ *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
+ *   node /tmp/bench-out/bench/tracing-service-paired.js [cycles=10] [windowSeconds=2] [settleWindows=1]
+ *   node /tmp/bench-out/bench/tracing-service-paired.js --fresh [rounds=5] [windowSeconds=2] [settleWindows=1]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,7 +37,7 @@ import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
 import { startIoc } from '../src/ioc/start-ioc';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
 import type { BenchChannel } from './ca-client';
-import { loadAverage, machine, machineCpuSeconds, median, processCpuSeconds } from './figures';
+import { change, loadAverage, machine, machineCpuSeconds, median, processCpuSeconds } from './figures';
 import { IocClient } from './ioc-client';
 import { type Block, formatChange, medianInterval, pairedRatios, pairedSchedule, ratioOfRatios } from './paired';
 import { createService, nextMessage, random } from './tracing-service';
@@ -62,10 +67,17 @@ interface ServerSample {
 
 // ---- Server process: the service with the IOC embedded ---------------------------------------
 
-async function serverProcess(limitMs: number): Promise<void> {
+/** `config`: the tracing the IOC starts with (off, for the paired mode, which switches it later). */
+async function serverProcess(config: Config, limitMs: number): Promise<void> {
   setTimeout(() => process.exit(2), limitMs).unref();
+  const { enable, external } = SETTINGS[config];
   // First, as a host should (README): the external sampler only sees code that looks Buffer up later.
-  const ioc = await startIoc({ prefix: PREFIX, protocols: { ca: true, pva: false }, logging: { level: 'warn', pretty: false } });
+  const ioc = await startIoc({
+    prefix: PREFIX,
+    protocols: { ca: true, pva: false },
+    logging: { level: 'warn', pretty: false },
+    tracing: { enabled: enable === 1, externalSamplingInterval: external },
+  });
   const { server, served } = createService();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -119,8 +131,14 @@ class Operator {
     await this.client.write(this.enable, 0);
     await this.until((status) => status === 'disabled', 'TraceStatus "disabled"');
     await this.client.write(this.external, external);
-    if (enable === 0) return;
-    await this.client.write(this.enable, 1);
+    if (enable === 1) {
+      await this.client.write(this.enable, 1);
+      await this.tracing();
+    }
+  }
+
+  /** Resolves once tracing runs; rejects if it failed to start. */
+  async tracing(): Promise<void> {
     const status = await this.until((status) => status !== 'disabled', 'tracing to start');
     if (!status.startsWith('tracing')) throw new Error(`tracing did not start: TraceStatus says "${status}"`);
   }
@@ -175,10 +193,14 @@ async function sample(server: ChildProcess): Promise<ServerSample> {
   return (await answer)[0];
 }
 
-async function runBlock({ server, load, operator }: Pair, config: Config, windowMs: number, settleWindows: number): Promise<BlockFigures> {
+async function runBlock(pair: Pair, config: Config, windowMs: number, settleWindows: number): Promise<BlockFigures> {
   const switching = performance.now();
-  await operator.switchTo(config);
-  const switchMs = performance.now() - switching;
+  await pair.operator.switchTo(config);
+  return measureBlock(pair, config, performance.now() - switching, windowMs, settleWindows);
+}
+
+/** The settle windows, then MEASURED_MS in windows. */
+async function measureBlock({ server, load }: Pair, config: Config, switchMs: number, windowMs: number, settleWindows: number): Promise<BlockFigures> {
   const samples = [await sample(server)];
   const windowCount = settleWindows + Math.round(MEASURED_MS / windowMs);
   let machineAt = 0;
@@ -197,16 +219,18 @@ async function runBlock({ server, load, operator }: Pair, config: Config, window
   return { config, switchMs, ...measured, windows: samples.slice(1).map((to, index) => windowBetween(samples[index]!, to)), otherLoad: others / measuredSeconds };
 }
 
-async function startPair(limitMs: number): Promise<Pair> {
+async function startPair(limitMs: number, config: Config = OFF): Promise<Pair> {
   const env = { ...process.env, ...loopbackEnv(await freePort(), await freePort()) };
   // The IOC makes its dump directory relative to the working directory: a scratch one.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-paired-'));
-  const server = fork(__filename, ['server', String(limitMs)], { env, cwd });
+  const server = fork(__filename, ['server', config, String(limitMs)], { env, cwd });
   const [ready] = (await once(server, 'message')) as [{ port: number; iocPort: number }];
   const load = fork(path.join(__dirname, 'tracing-service.js'), ['load', String(ready.port), String(limitMs), String(limitMs)]);
   await nextMessage(load, 'warm');
   load.send('go');
-  return { server, load, operator: await Operator.connect(ready.iocPort) };
+  const operator = await Operator.connect(ready.iocPort);
+  if (config !== OFF) await operator.tracing();
+  return { server, load, operator };
 }
 
 async function stopPair({ server, load, operator }: Pair): Promise<void> {
@@ -226,6 +250,11 @@ function ratiosOf(blocks: readonly BlockFigures[], figure: (block: Window) => nu
     blocks.map((block): Block<Config> => ({ config: block.config, value: block.config === OFF ? figure(block) : onFigure(block) })),
     OFF,
   );
+}
+
+/** The settle windows in brackets. */
+function windowRatios(ratios: readonly number[], settleWindows: number): string {
+  return ratios.map((ratio, index) => (index < settleWindows ? `(${ratio.toFixed(3)})` : ratio.toFixed(3))).join(' ');
 }
 
 function report(blocks: readonly BlockFigures[], windowMs: number, settleWindows: number): string[] {
@@ -250,8 +279,11 @@ function report(blocks: readonly BlockFigures[], windowMs: number, settleWindows
   const windowCount = blocks[0]?.windows.length ?? 0;
   for (const config of [V8, DEFAULTS] as const) {
     const byWindow = Array.from({ length: windowCount }, (_, index) => median(ratiosOf(blocks, (block) => block.requestsPerSecond, (block) => block.windows[index]!.requestsPerSecond).get(config) ?? []));
-    lines.push(`  ${config}: ${byWindow.map((ratio, index) => `${index < settleWindows ? '(' : ''}${ratio.toFixed(3)}${index < settleWindows ? ')' : ''}`).join(' ')}`);
+    lines.push(`  ${config}: ${windowRatios(byWindow, settleWindows)}`);
   }
+  // After a switch off: the samplers' stop, and the deopts it may bring.
+  const offByWindow = Array.from({ length: windowCount }, (_, index) => median(off.map((block) => block.windows[index]!.requestsPerSecond / block.requestsPerSecond)));
+  lines.push(`  off, to its own measured part: ${windowRatios(offByWindow, settleWindows)}`);
   const others = blocks.map((block) => block.otherLoad);
   lines.push(`other processes (cores, per block): median ${median(others).toFixed(2)}, max ${Math.max(...others).toFixed(2)}`);
   return lines;
@@ -280,10 +312,50 @@ async function orchestrate(cycles: number, windowSeconds: number, settleWindows:
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * The control for the method: the same server, measured the same way, but each block in a fresh
+ * pair of processes whose IOC starts with the configuration (tracing enabled by startIoc's options),
+ * configurations rotated round by round; medians of the blocks, as tracing-service.ts does.
+ */
+async function orchestrateFresh(rounds: number, windowSeconds: number, settleWindows: number): Promise<void> {
+  const windowMs = windowSeconds * 1000;
+  const configs = [OFF, V8, DEFAULTS] as const;
+  const limitMs = MEASURED_MS + settleWindows * windowMs + 120_000;
+  const lines = [machine(), `load average before: ${loadAverage()}`, `fresh pairs: ${rounds} rounds, ${MEASURED_MS / 1000} s measured after ${settleWindows} windows of ${windowSeconds} s`];
+  const started = performance.now();
+  const blocks = new Map<Config, BlockFigures[]>(configs.map((config) => [config, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < configs.length; i++) {
+      const config = configs[(i + round) % configs.length]!;
+      const pair = await startPair(limitMs, config);
+      try {
+        blocks.get(config)!.push(await measureBlock(pair, config, 0, windowMs, settleWindows));
+      } finally {
+        await stopPair(pair);
+      }
+    }
+  }
+  const of = (config: Config, figure: (block: BlockFigures) => number) => blocks.get(config)!.map(figure);
+  const offRate = median(of(OFF, (block) => block.requestsPerSecond));
+  const offCpu = median(of(OFF, (block) => block.cpuMicrosPerRequest));
+  for (const config of configs) {
+    const rates = of(config, (block) => block.requestsPerSecond);
+    const cpu = median(of(config, (block) => block.cpuMicrosPerRequest));
+    lines.push(
+      `${config}: ${median(rates).toFixed(0)} req/s${config === OFF ? '' : change(median(rates), offRate)} (runs ${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}), ` +
+        `server CPU ${cpu.toFixed(1)} µs/req${config === OFF ? '' : change(cpu, offCpu)}; other processes (cores) max ${Math.max(...of(config, (block) => block.otherLoad)).toFixed(2)}`,
+    );
+  }
+  lines.push(`took ${((performance.now() - started) / 60_000).toFixed(1)} min; load average after: ${loadAverage()}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function main(): Promise<void> {
-  const [role, ...args] = process.argv.slice(2);
-  if (role === 'server') return serverProcess(Number(args[0]));
-  return orchestrate(Number(role ?? 10), Number(args[0] ?? 2), Number(args[1] ?? 1));
+  const fresh = process.argv.includes('--fresh');
+  const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--fresh');
+  if (role === 'server') return serverProcess(args[0] as Config, Number(args[1]));
+  const figures = [Number(args[0] ?? 2), Number(args[1] ?? 1)] as const;
+  return fresh ? orchestrateFresh(Number(role ?? 5), ...figures) : orchestrate(Number(role ?? 10), ...figures);
 }
 
 main().catch((error: unknown) => {
