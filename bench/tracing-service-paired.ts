@@ -185,6 +185,8 @@ interface Pair {
   server: ChildProcess;
   load: ChildProcess;
   operator: Operator;
+  /** The server's scratch working directory. */
+  cwd: string;
 }
 
 async function sample(server: ChildProcess): Promise<ServerSample> {
@@ -230,10 +232,10 @@ async function startPair(limitMs: number, config: Config = OFF): Promise<Pair> {
   load.send('go');
   const operator = await Operator.connect(ready.iocPort);
   if (config !== OFF) await operator.tracing();
-  return { server, load, operator };
+  return { server, load, operator, cwd };
 }
 
-async function stopPair({ server, load, operator }: Pair): Promise<void> {
+async function stopPair({ server, load, operator, cwd }: Pair): Promise<void> {
   operator.close();
   const exited = Promise.all([once(server, 'exit'), once(load, 'exit')]);
   load.kill();
@@ -242,6 +244,7 @@ async function stopPair({ server, load, operator }: Pair): Promise<void> {
   const stuck = setTimeout(() => server.kill(), 15_000);
   await exited;
   clearTimeout(stuck);
+  fs.rmSync(cwd, { recursive: true, force: true });
 }
 
 /** Each "on" block's `onFigure` as a ratio to its neighbouring "off" blocks' `figure`, by configuration. */
