@@ -282,7 +282,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     autosave: resolveAutosave(checked.autosave, baseDirectory, source),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
-    databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
+    databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file), macros: entry.macros ?? '' })),
   };
   config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
   const outOfRange = settingRefusals(config);
