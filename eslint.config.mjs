@@ -22,6 +22,12 @@ export default tseslint.config(
       // Log lines, protocol errors and PV texts embed counts, sizes and offsets everywhere; a number's
       // default text is what they mean. Other types (undefined, objects) are still reported.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      // tsc's noUnusedParameters checks parameters too, and both honour `_name` for a parameter an
+      // interface gives and one implementation has no use for.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // Callback and outcome types (a record support's process(), a subroutine, a guard's verdict) say
+      // `X | void` on purpose: an implementation that has nothing to report simply returns nothing.
+      '@typescript-eslint/no-invalid-void-type': 'off',
       '@typescript-eslint/no-confusing-void-expression': [
         'error',
         {

@@ -29,7 +29,9 @@ export function saveFilesIn(directory: ContainedDirectory): SaveFiles {
   return {
     directory: directory.path,
     read: async (name) => (await directory.read(name))?.toString('utf8'),
-    replace: async (name, text, beforeRename) => void (await directory.replace(name, text, beforeRename)),
+    replace: async (name, text, beforeRename) => {
+      await directory.replace(name, text, beforeRename);
+    },
     rename: (from, to) => directory.rename(from, to),
   };
 }

@@ -130,7 +130,7 @@ class Translator {
     const open = this.popToOpenParen(offset, 'parenNotOpen');
     this.stack.pop();
     // A variadic function before the '(' takes one argument more than the commas in it.
-    const fn = this.stack[this.stack.length - 1]!;
+    const fn = this.stack[this.stack.length - 1];
     if (fn?.element.kind === 'vararg') {
       fn.runtimeEffect = open.runtimeEffect;
       if (fn.runtimeEffect > 0) throw calcError('incomplete', offset);
