@@ -25,8 +25,9 @@ const READ_NO_SYMLINK = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 /** Linux names each open descriptor's file in /proc/self/fd: a path through it reaches that very file. */
 const DESCRIPTOR_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd');
 
-/** The errno code (ENOENT, EEXIST…) of what a file system call rejected with, if it has one. */
-const errorCode = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
+/** The errno code (ENOENT, EEXIST…) of what a file system call rejected with, if it has one (not
+ * by instanceof: an Error from another realm, as under Jest, is no instance of this one's). */
+const errorCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
 const descriptorPath = (fd: number) => `/proc/self/fd/${fd}`;
 
 /** A name or a file refused: nothing was written. The message says why. */

@@ -10,7 +10,7 @@ export interface AggregateOptions {
   tracebackLimit: number;
   /** Keep only samples taken after this ordinal (sizes then come from the samples, not the nodes). */
   afterOrdinal?: number;
-  frameOf(node: ProfileNode): Frame;
+  frameOf: (node: ProfileNode) => Frame;
 }
 
 export interface Aggregation {

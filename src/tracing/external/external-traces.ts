@@ -57,7 +57,7 @@ class StackBuilder {
 
   private child(parent: StackNode | null, frame: Frame): StackNode {
     let byFrame = this.children.get(parent);
-    if (!byFrame) this.children.set(parent, (byFrame = new Map()));
+    if (!byFrame) this.children.set(parent, (byFrame = new Map<Frame, StackNode>()));
     let node = byFrame.get(frame);
     if (!node) byFrame.set(frame, (node = stackNode(frame, parent)));
     return node;
