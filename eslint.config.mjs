@@ -8,12 +8,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'dumps/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: {
-      // tsconfig.eslint.json is tsconfig.json with noUncheckedIndexedAccess on: the type-aware rules
-      // (no-unnecessary-type-assertion above all) must judge `a[i]!` under the flag CI compiles with.
-      // It goes, back to projectService, once tsconfig.json itself turns the flag on.
-      parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname },
-    },
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // With noUncheckedIndexedAccess every a[i] is `T | undefined`; in the heap-snapshot graph
       // algorithms and the protocol codecs the loop bounds prove the index valid, and `!` says so at no
