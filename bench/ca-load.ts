@@ -255,7 +255,7 @@ function startOurServer(nodeOptions: string[]): Promise<{ child: ChildProcess; p
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /^ready (\d+)$/m.exec(output);
       if (ready) resolve({ child, port: Number(ready[1]) });

@@ -106,7 +106,7 @@ async function livenessCosts(): Promise<string[]> {
     for (let round = 0; round < 200; round++) {
       for (let i = 0; i < 2000; i++) {
         const buffer = Buffer.allocUnsafe(16384);
-        if ((i & 3) === 0) track(buffer.buffer as ArrayBuffer);
+        if ((i & 3) === 0) track(buffer.buffer);
       }
       peak = Math.max(peak, process.memoryUsage().arrayBuffers);
       await new Promise((resolve) => setImmediate(resolve));

@@ -36,7 +36,7 @@ const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 function startChild(port: number, beaconPort: number): Promise<{ child: ChildProcess; tcpPort: number }> {
   const child = spawn(process.execPath, [__filename, '--serve', String(port), String(beaconPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, tcpPort: Number(/ready (\d+)/.exec(chunk.toString())![1]) }));
+    child.stdout.once('data', (chunk: Buffer) => resolve({ child, tcpPort: Number(/ready (\d+)/.exec(chunk.toString())![1]) }));
     child.once('exit', (code) => reject(new Error(`server exited ${code} before it was ready`)));
   });
 }

@@ -55,9 +55,9 @@ async function main(): Promise<void> {
   const port = await freePort();
   const beaconPort = await freePort();
   const child = spawn(process.execPath, ['--expose-gc', __filename, '--serve', String(port), String(beaconPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const replies = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const replies = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ask = async (command: string): Promise<unknown> => {
-    child.stdin!.write(command + '\n');
+    child.stdin.write(command + '\n');
     return JSON.parse((await replies.next()).value as string);
   };
   const tcpPort = Number(/ready (\d+)/.exec((await replies.next()).value as string)![1]);
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       ) + '\n',
     );
   } finally {
-    child.stdin!.end();
+    child.stdin.end();
     setTimeout(() => child.kill(), 2000).unref();
   }
 }

@@ -68,7 +68,7 @@ export function startPyepics<T = unknown>(
     '',
   ].join('\n');
   const [command, ...args] = [...launcher, PYTHON, '-u', '-c', prelude + script];
-  const child = spawn(command!, args, {
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
