@@ -4,6 +4,7 @@ import { GeneralTimeClock, generalTime } from '../../../src/database/devices/gen
 import { AlarmStatus } from '../../../src/database/pv';
 import { TEST_DTYP, testDevice, type TestDevice } from '../../helpers/test-device';
 import { CLIENT, pvOf, put, putLater, valueOf } from './helpers';
+import { textContaining } from '../../helpers/matchers';
 
 // Device support as EPICS base's devSup: device() adds a DTYP choice to a record type
 // (dbStaticLib.c dbDTYPtoDevSup via the record type's devList), the record binds at init through its
@@ -156,8 +157,8 @@ describe('device fields at run time', () => {
       ok: false,
       message: 'A.INP: INP addresses device support "Test device", bound when the database loaded; it cannot be changed at run time',
     });
-    await expect(putLater(pvOf(database, 'S.DTYP'), 5)).resolves.toMatchObject({ ok: false, message: expect.stringContaining('binds a record when the database loads') });
-    await expect(putLater(pvOf(database, 'S.INP'), '@level')).resolves.toMatchObject({ ok: false, message: expect.stringContaining('is a device parameter') });
+    await expect(putLater(pvOf(database, 'S.DTYP'), 5)).resolves.toMatchObject({ ok: false, message: textContaining('binds a record when the database loads') });
+    await expect(putLater(pvOf(database, 'S.INP'), '@level')).resolves.toMatchObject({ ok: false, message: textContaining('is a device parameter') });
     await expect(putLater(pvOf(database, 'S.DTYP'), 1)).resolves.toEqual({ ok: true });
     expect(pvOf(database, 'S.DTYP').value()).toEqual(Uint16Array.of(1));
     expect(() => database.record('A').setField('DTYP', 'Soft Channel')).toThrow('cannot be changed at run time');

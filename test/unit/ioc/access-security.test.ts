@@ -11,6 +11,7 @@ import { IOC_STATS_DB, MEMORY_TRACING_DB, RECORDS_DIRECTORY } from '../../../src
 import type { IocStatsDrivers } from '../../../src/ioc/devices';
 import { iocDatabase } from '../../helpers/ioc-devices';
 import { capturingLogger } from '../database/helpers';
+import { textMatching } from '../../helpers/matchers';
 
 // Where the IOC takes its access security file from, and what it does with it.
 
@@ -111,7 +112,7 @@ describe('startAccessSecurity', () => {
     expect(database.find('T:EnableTracing')!.accessRights(CLIENT)).toEqual({ read: true, write: false });
     expect(database.find('T:EnableTracing')!.accessRights({ ...CLIENT, user: 'alice' })).toEqual({ read: true, write: true });
     expect(database.record('T:ACF_STATUS', 'string').get()).toBe(`loaded ${file}`);
-    expect(lines).toContainEqual(expect.objectContaining({ location: `${file}:2:17`, msg: expect.stringMatching(/^INPA\(X:Y\) of ASG\(MEMTRACE\) is not connected/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ location: `${file}:2:17`, msg: textMatching(/^INPA\(X:Y\) of ASG\(MEMTRACE\) is not connected/) }));
     expect(lines).toContainEqual(expect.objectContaining({ file, msg: 'access security file loaded' }));
   });
 
