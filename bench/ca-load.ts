@@ -105,7 +105,7 @@ async function monitorFanOut(context: LoadContext): Promise<Sample> {
   const opened = await Promise.all(Array.from({ length: MONITOR_CLIENTS + 1 }, () => openChannel(context, context.pvs.scalar)));
   const writer = opened.pop()!;
   try {
-    let window: Window | undefined;
+    let window: Window | undefined = undefined;
     let delivered = 0;
     const subscribed = opened.map(({ circuit, channel }) => {
       const first = new Promise<void>((resolve) => {

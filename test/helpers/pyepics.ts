@@ -104,7 +104,13 @@ export function startPyepics<T = unknown>(
       if (lines.includes(line)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no "${line}" from pyepics; stderr:\n${stderr}`)), waitMs);
-        waiters.push({ line, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          line,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
     send(line) {

@@ -87,7 +87,7 @@ describe('startAccessSecurity', () => {
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('without a file: no rules, a status that says so, and reloads refused (READACF: a READ alarm of severity BRSV)', async () => {
-    let security: AccessSecurity | undefined;
+    let security: AccessSecurity | undefined = undefined;
     const database = load(() => security!.reload());
     const { logger } = capturingLogger();
     security = await startAccessSecurity({ database, settings: settings(), status: latestStatus(), logger });
@@ -124,7 +124,7 @@ describe('startAccessSecurity', () => {
   });
 
   it('re-reads the file on a write of 1 to READACF, which goes back to 0 when done', async () => {
-    let security: AccessSecurity | undefined;
+    let security: AccessSecurity | undefined = undefined;
     const database = load(() => security!.reload());
     const file = write('ASG(MEMTRACE) { RULE(1, WRITE) }\n');
     security = await startAccessSecurity({ database, settings: settings(file), status: latestStatus(), logger: capturingLogger().logger });
