@@ -38,7 +38,10 @@ export function pairedRatios<C extends string>(blocks: readonly Block<C>[], off:
   const ratios = new Map<C, number[]>();
   blocks.forEach((block, index) => {
     if (block.config === off) return;
-    const before = blocks.slice(0, index).reverse().find((other) => other.config === off);
+    const before = blocks
+      .slice(0, index)
+      .reverse()
+      .find((other) => other.config === off);
     const after = blocks.slice(index + 1).find((other) => other.config === off);
     const neighbours = [before, after].filter((other) => other !== undefined).map((other) => other.value);
     if (neighbours.length === 0) return;

@@ -218,7 +218,13 @@ async function measureBlock({ server, load }: Pair, config: Config, switchMs: nu
   const measured = windowBetween(samples[settleWindows]!, samples[windowCount]!);
   const measuredSeconds = (samples[windowCount]!.at - samples[settleWindows]!.at) / 1000;
   const others = machineCpuSeconds() - machineAt - (processCpuSeconds(server.pid!) + processCpuSeconds(load.pid!) - pairAt);
-  return { config, switchMs, ...measured, windows: samples.slice(1).map((to, index) => windowBetween(samples[index]!, to)), otherLoad: others / measuredSeconds };
+  return {
+    config,
+    switchMs,
+    ...measured,
+    windows: samples.slice(1).map((to, index) => windowBetween(samples[index]!, to)),
+    otherLoad: others / measuredSeconds,
+  };
 }
 
 async function startPair(limitMs: number, config: Config = OFF): Promise<Pair> {
@@ -248,7 +254,11 @@ async function stopPair({ server, load, operator, cwd }: Pair): Promise<void> {
 }
 
 /** Each "on" block's `onFigure` as a ratio to its neighbouring "off" blocks' `figure`, by configuration. */
-function ratiosOf(blocks: readonly BlockFigures[], figure: (block: Window) => number, onFigure: (block: BlockFigures) => number = figure): Map<Config, number[]> {
+function ratiosOf(
+  blocks: readonly BlockFigures[],
+  figure: (block: Window) => number,
+  onFigure: (block: BlockFigures) => number = figure,
+): Map<Config, number[]> {
   return pairedRatios<Config>(
     blocks.map((block): Block<Config> => ({ config: block.config, value: block.config === OFF ? figure(block) : onFigure(block) })),
     OFF,
@@ -278,14 +288,26 @@ function report(blocks: readonly BlockFigures[], windowMs: number, settleWindows
   }
   const share = (ratios: Map<Config, number[]>) => formatChange(medianInterval(ratioOfRatios(ratios.get(DEFAULTS) ?? [], ratios.get(V8) ?? [])));
   lines.push(`the external sampler's share (V8 + external against V8 alone, cycle by cycle): throughput ${share(rate)}; server CPU per request ${share(cpu)}`);
-  lines.push(`settle check: throughput by ${windowMs / 1000} s window after the switch, median ratio to the neighbouring "off" blocks (first ${settleWindows} discarded)`);
+  lines.push(
+    `settle check: throughput by ${windowMs / 1000} s window after the switch, median ratio to the neighbouring "off" blocks (first ${settleWindows} discarded)`,
+  );
   const windowCount = blocks[0]?.windows.length ?? 0;
   for (const config of [V8, DEFAULTS] as const) {
-    const byWindow = Array.from({ length: windowCount }, (_, index) => median(ratiosOf(blocks, (block) => block.requestsPerSecond, (block) => block.windows[index]!.requestsPerSecond).get(config) ?? []));
+    const byWindow = Array.from({ length: windowCount }, (_, index) =>
+      median(
+        ratiosOf(
+          blocks,
+          (block) => block.requestsPerSecond,
+          (block) => block.windows[index]!.requestsPerSecond,
+        ).get(config) ?? [],
+      ),
+    );
     lines.push(`  ${config}: ${windowRatios(byWindow, settleWindows)}`);
   }
   // After a switch off: the samplers' stop, and the deopts it may bring.
-  const offByWindow = Array.from({ length: windowCount }, (_, index) => median(off.map((block) => block.windows[index]!.requestsPerSecond / block.requestsPerSecond)));
+  const offByWindow = Array.from({ length: windowCount }, (_, index) =>
+    median(off.map((block) => block.windows[index]!.requestsPerSecond / block.requestsPerSecond)),
+  );
   lines.push(`  off, to its own measured part: ${windowRatios(offByWindow, settleWindows)}`);
   const others = blocks.map((block) => block.otherLoad);
   lines.push(`other processes (cores, per block): median ${median(others).toFixed(2)}, max ${Math.max(...others).toFixed(2)}`);
@@ -300,7 +322,11 @@ async function orchestrate(cycles: number, windowSeconds: number, settleWindows:
   const schedule = pairedSchedule<Config>(OFF, [V8, DEFAULTS], cycles, next);
   const blockMs = MEASURED_MS + settleWindows * windowMs + 1000;
   const limitMs = (warmUp.length + schedule.length) * blockMs + 120_000;
-  const lines = [machine(), `load average before: ${loadAverage()}`, `${cycles} cycles after 1 of warm-up, order seed ${seed}, ${windowSeconds} s windows, ${settleWindows} discarded after each switch, ${MEASURED_MS / 1000} s measured per block`];
+  const lines = [
+    machine(),
+    `load average before: ${loadAverage()}`,
+    `${cycles} cycles after 1 of warm-up, order seed ${seed}, ${windowSeconds} s windows, ${settleWindows} discarded after each switch, ${MEASURED_MS / 1000} s measured per block`,
+  ];
   const pair = await startPair(limitMs);
   const started = performance.now();
   try {
@@ -324,7 +350,11 @@ async function orchestrateFresh(rounds: number, windowSeconds: number, settleWin
   const windowMs = windowSeconds * 1000;
   const configs = [OFF, V8, DEFAULTS] as const;
   const limitMs = MEASURED_MS + settleWindows * windowMs + 120_000;
-  const lines = [machine(), `load average before: ${loadAverage()}`, `fresh pairs: ${rounds} rounds, ${MEASURED_MS / 1000} s measured after ${settleWindows} windows of ${windowSeconds} s`];
+  const lines = [
+    machine(),
+    `load average before: ${loadAverage()}`,
+    `fresh pairs: ${rounds} rounds, ${MEASURED_MS / 1000} s measured after ${settleWindows} windows of ${windowSeconds} s`,
+  ];
   const started = performance.now();
   const blocks = new Map<Config, BlockFigures[]>(configs.map((config) => [config, []]));
   for (let round = 0; round < rounds; round++) {

@@ -33,7 +33,15 @@ describe('the paired benchmark arithmetic', () => {
     });
 
     it('uses the one neighbour there is at an end, and skips a block with none', () => {
-      expect(pairedRatios([{ config: 'a', value: 90 }, { config: 'off', value: 100 }], 'off').get('a')).toEqual([0.9]);
+      expect(
+        pairedRatios(
+          [
+            { config: 'a', value: 90 },
+            { config: 'off', value: 100 },
+          ],
+          'off',
+        ).get('a'),
+      ).toEqual([0.9]);
       expect(pairedRatios([{ config: 'a', value: 90 }], 'off').size).toBe(0);
     });
   });
