@@ -1,6 +1,6 @@
 import { Command, Eca } from '../../../../src/ca/protocol/constants';
 import { ProtocolError } from '../../../../src/ca/protocol/errors';
-import { emptyHeader, readHeader } from '../../../../src/ca/protocol/header';
+import { emptyHeader, readHeader, writeHeader } from '../../../../src/ca/protocol/header';
 import { CircuitReader, DatagramReader } from '../../../../src/ca/protocol/reader';
 import * as replies from '../../../../src/ca/protocol/replies';
 import { MessageWriter } from '../../../../src/ca/protocol/writer';
@@ -29,6 +29,18 @@ describe('header', () => {
     expect(header.payloadSize).toBe(0x10010);
     expect(header.dataCount).toBe(0x10000);
     expect(readHeader(bytes, 0, 20, header)).toBe(0);
+  });
+
+  it('writes and reads the 32-bit parameters whole, the top bit included (ids are unsigned)', () => {
+    const target = Buffer.alloc(24);
+    expect(writeHeader(target, 0, 0xfffe, 8, 0xabcd, 0x1234, 0xffffffff, 0x80000001)).toBe(16);
+    expect(target.subarray(0, 16)).toEqual(hex('fffe 0008 abcd 1234 ffffffff 80000001'));
+    const header = emptyHeader();
+    expect(readHeader(target, 0, 16, header)).toBe(16);
+    expect(header).toEqual({ command: 0xfffe, payloadSize: 8, dataType: 0xabcd, dataCount: 0x1234, parameter1: 0xffffffff, parameter2: 0x80000001 });
+    expect(writeHeader(target, 0, 1, 0x12345678, 6, 0x9abcdef0, 1, 2)).toBe(24);
+    expect(readHeader(target, 0, 24, header)).toBe(24);
+    expect(header).toMatchObject({ payloadSize: 0x12345678, dataCount: 0x9abcdef0 });
   });
 
   it('writes the extended header when the count reaches 0xFFFF', () => {
