@@ -27,15 +27,22 @@ export interface AccessSecurityHost {
   readonly accessSecurity: AccessRules | undefined;
 }
 
-const FULL_ACCESS: AccessRights = Object.freeze({ read: true, write: true });
+/** The four plain answers, shared: a channel keeps its rights for as long as it lives. Index: read | write << 1. */
+const RIGHTS: readonly AccessRights[] = [
+  Object.freeze({ read: false, write: false }),
+  Object.freeze({ read: true, write: false }),
+  Object.freeze({ read: false, write: true }),
+  Object.freeze({ read: true, write: true }),
+];
+const FULL_ACCESS = RIGHTS[3]!;
 
+const rightsOf = (read: boolean, write: boolean): AccessRights => RIGHTS[(read ? 1 : 0) | (write ? 2 : 0)]!;
+
+// One is made for each channel a client creates (tens of thousands when a client connects to a
+// whole IOC): it holds only what every read needs, and works out the rest when asked.
 export class FieldPv implements ProcessVariable {
   readonly type: FieldType;
   readonly maxElements: number;
-  readonly className: string;
-  readonly isText: boolean;
-  readonly unsignedChar: boolean;
-  readonly logClientWrites: boolean;
 
   constructor(
     readonly name: string,
@@ -49,12 +56,24 @@ export class FieldPv implements ProcessVariable {
     if (dbr === undefined) throw new TypeError(`${record.name}.${spec.name} is not accessible`);
     this.type = longString ? FieldType.CHAR : dbr;
     this.maxElements = longString ? charCapacity(shape) : shape.elements;
-    this.className = record.type.name;
-    this.isText = longString || (spec.name === 'VAL' && this.type === FieldType.CHAR && record.infos.get('Q:form') === 'String');
-    this.unsignedChar = !longString && shape.dbf === 'UCHAR';
-    // Every field of the record: a high-rate setpoint is written through VAL and through its other fields alike.
-    const logClientWrites = record.infos.get('logClientWrites');
-    this.logClientWrites = logClientWrites === undefined || !/^\s*no\s*$/i.test(logClientWrites);
+  }
+
+  get className(): string {
+    return this.record.type.name;
+  }
+
+  get isText(): boolean {
+    return this.longString || (this.spec.name === 'VAL' && this.type === FieldType.CHAR && this.record.infos.get('Q:form') === 'String');
+  }
+
+  get unsignedChar(): boolean {
+    return !this.longString && this.record.shape(this.spec).dbf === 'UCHAR';
+  }
+
+  /** Every field of the record: a high-rate setpoint is written through VAL and through its other fields alike. */
+  get logClientWrites(): boolean {
+    const logClientWrites = this.record.infos.get('logClientWrites');
+    return logClientWrites === undefined || !/^\s*no\s*$/i.test(logClientWrites);
   }
 
   value(): FieldValue {
@@ -88,7 +107,7 @@ export class FieldPv implements ProcessVariable {
     const granted = this.granted(client);
     const ownedBy = this.owningDevice();
     if (ownedBy !== undefined) return { read: granted.read, write: false, noWriteReason: driverOwned(this.name, ownedBy) };
-    return { read: granted.read, write: granted.write && !this.spec.readOnly };
+    return rightsOf(granted.read, granted.write && !this.spec.readOnly);
   }
 
   // Writes ask the rules again: the rules may have been replaced since the server last asked.

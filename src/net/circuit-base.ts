@@ -22,8 +22,11 @@ export interface Channel<Operation extends ChannelOperation> {
   readonly serverId: number;
   readonly pv: ProcessVariable;
   rights: AccessRights;
-  readonly operations: Set<Operation>;
+  /** Shared and empty until the channel's first operation: most channels (a caget's, an archiver's get) never have one. */
+  operations: ReadonlySet<Operation>;
 }
+
+const NO_OPERATIONS: ReadonlySet<never> = new Set<never>();
 
 export interface CircuitOptions {
   provider: PvProvider;
@@ -190,7 +193,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   }
 
   protected addChannel(clientId: number, pv: ProcessVariable): Channel<Operation> {
-    const channel: Channel<Operation> = { clientId, serverId: this.nextServerId++, pv, rights: pv.accessRights(this.identity), operations: new Set() };
+    const channel: Channel<Operation> = { clientId, serverId: this.nextServerId++, pv, rights: pv.accessRights(this.identity), operations: NO_OPERATIONS };
     this.channels.set(channel.serverId, channel);
     return channel;
   }
@@ -201,13 +204,15 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   }
 
   protected addOperation(operation: Operation): void {
-    (operation.channel as Channel<Operation>).operations.add(operation);
+    const channel = operation.channel as Channel<Operation>;
+    const operations = channel.operations === NO_OPERATIONS ? new Set<Operation>() : (channel.operations as Set<Operation>);
+    channel.operations = operations.add(operation);
     this.operations.set(operation.id, operation);
   }
 
   protected removeOperation(operation: Operation): void {
     operation.stop();
-    (operation.channel as Channel<Operation>).operations.delete(operation);
+    (operation.channel.operations as Set<Operation>).delete(operation);
     this.operations.delete(operation.id);
   }
 

@@ -116,7 +116,9 @@ class GuardedPv implements Required<Pick<ProcessVariable, Guarded>> {
   }
 }
 
-type Method = (this: ProcessVariable, ...args: unknown[]) => unknown;
+// The passed-through methods take one argument at most (subscribe's listener): a fixed-arity
+// call, without a rest array and apply() for every read a client makes.
+type Method = (this: ProcessVariable, argument?: unknown) => unknown;
 
 for (const [key, kind] of Object.entries(MEMBERS)) {
   const member = key as keyof ProcessVariable;
@@ -131,8 +133,8 @@ for (const [key, kind] of Object.entries(MEMBERS)) {
   } else if (kind === 'method') {
     // An optional method the PV lacks answers undefined, as calling it through `?.()` would.
     Object.defineProperty(GuardedPv.prototype, member, {
-      value(this: GuardedPv, ...args: unknown[]) {
-        return (this.pv[member] as Method | undefined)?.apply(this.pv, args);
+      value(this: GuardedPv, argument?: unknown) {
+        return (this.pv[member] as Method | undefined)?.call(this.pv, argument);
       },
     });
   }

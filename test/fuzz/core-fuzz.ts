@@ -1,8 +1,9 @@
 import { decodeDbr, decodeDbrForWrite } from '../../src/ca/protocol/dbr';
 import { ProtocolError } from '../../src/ca/protocol/errors';
 import { emptyHeader, readHeader } from '../../src/ca/protocol/header';
-import { CircuitReader, decodeDatagram } from '../../src/ca/protocol/reader';
+import { CircuitReader } from '../../src/ca/protocol/reader';
 import { Circuit } from '../../src/ca/server/circuit';
+import { caSearchReplies } from '../../src/ca/server/search-replies';
 import { DEFAULT_LIMITS as DEFAULT_CA_LIMITS } from '../../src/net/limits';
 import type { PvProvider } from '../../src/database/pv';
 import { silentLogger } from '../../src/logger';
@@ -46,10 +47,14 @@ const never = () => false;
 const NATIVE_TYPES = [0, 1, 2, 3, 4, 5, 6];
 const ENUM_STRINGS = ['Off', 'On'];
 
+/** Search datagrams answered as if every name were served, so that every reply is written. */
+const answerSearch = caSearchReplies({ serves: () => true, tcpPort: () => 5064 });
+const PEER = { host: '127.0.0.1', port: 5065 };
+
 /** One message alone: as a datagram, and its payload to the DBR decoders. */
 function fuzzAlone(counts: FuzzCounts, seed: number, random: Random, message: FuzzMessage): void {
   const { bytes } = message;
-  guard(counts, 'decodeDatagram', seed, bytes, isProtocolError, () => decodeDatagram(bytes));
+  guard(counts, 'caSearchReplies', seed, bytes, isProtocolError, () => answerSearch(bytes, PEER, PEER.host));
   const header = emptyHeader();
   const headerLength = readHeader(bytes, 0, bytes.length, header);
   if (headerLength === 0) return;

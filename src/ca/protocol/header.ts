@@ -22,6 +22,31 @@ export function headerSizeFor(payloadSize: number, dataCount: number): number {
     : HEADER_SIZE;
 }
 
+// Headers are read and written byte by byte: Buffer's readUInt16BE/writeUInt32BE are JavaScript
+// functions with argument checks, several calls per message that a freshly started server runs in
+// the interpreter until the JIT has compiled them; plain element accesses cost no call. The caller
+// guarantees the room, as the checks would have.
+
+function put16(target: Buffer, offset: number, value: number): void {
+  target[offset] = value >>> 8;
+  target[offset + 1] = value;
+}
+
+function put32(target: Buffer, offset: number, value: number): void {
+  target[offset] = value >>> 24;
+  target[offset + 1] = value >>> 16;
+  target[offset + 2] = value >>> 8;
+  target[offset + 3] = value;
+}
+
+function get16(source: Buffer, offset: number): number {
+  return (source[offset]! << 8) | source[offset + 1]!;
+}
+
+function get32(source: Buffer, offset: number): number {
+  return ((source[offset]! << 24) | (source[offset + 1]! << 16) | (source[offset + 2]! << 8) | source[offset + 3]!) >>> 0;
+}
+
 /** Writes a header; returns its length (16 or 24). The caller guarantees room. */
 export function writeHeader(
   target: Buffer,
@@ -33,19 +58,19 @@ export function writeHeader(
   parameter1: number,
   parameter2: number,
 ): number {
-  target.writeUInt16BE(command, offset);
-  target.writeUInt16BE(dataType, offset + 4);
-  target.writeUInt32BE(parameter1 >>> 0, offset + 8);
-  target.writeUInt32BE(parameter2 >>> 0, offset + 12);
+  put16(target, offset, command);
+  put16(target, offset + 4, dataType);
+  put32(target, offset + 8, parameter1);
+  put32(target, offset + 12, parameter2);
   if (headerSizeFor(payloadSize, dataCount) === HEADER_SIZE) {
-    target.writeUInt16BE(payloadSize, offset + 2);
-    target.writeUInt16BE(dataCount, offset + 6);
+    put16(target, offset + 2, payloadSize);
+    put16(target, offset + 6, dataCount);
     return HEADER_SIZE;
   }
-  target.writeUInt16BE(0xffff, offset + 2);
-  target.writeUInt16BE(0, offset + 6);
-  target.writeUInt32BE(payloadSize, offset + 16);
-  target.writeUInt32BE(dataCount, offset + 20);
+  put16(target, offset + 2, 0xffff);
+  put16(target, offset + 6, 0);
+  put32(target, offset + 16, payloadSize);
+  put32(target, offset + 20, dataCount);
   return EXTENDED_HEADER_SIZE;
 }
 
@@ -55,20 +80,20 @@ export function writeHeader(
  */
 export function readHeader(source: Buffer, offset: number, end: number, into: MessageHeader): number {
   if (end - offset < HEADER_SIZE) return 0;
-  into.command = source.readUInt16BE(offset);
-  const shortSize = source.readUInt16BE(offset + 2);
-  into.dataType = source.readUInt16BE(offset + 4);
-  const shortCount = source.readUInt16BE(offset + 6);
-  into.parameter1 = source.readUInt32BE(offset + 8);
-  into.parameter2 = source.readUInt32BE(offset + 12);
+  into.command = get16(source, offset);
+  const shortSize = get16(source, offset + 2);
+  into.dataType = get16(source, offset + 4);
+  const shortCount = get16(source, offset + 6);
+  into.parameter1 = get32(source, offset + 8);
+  into.parameter2 = get32(source, offset + 12);
   if (shortSize !== 0xffff) {
     into.payloadSize = shortSize;
     into.dataCount = shortCount;
     return HEADER_SIZE;
   }
   if (end - offset < EXTENDED_HEADER_SIZE) return 0;
-  into.payloadSize = source.readUInt32BE(offset + 16);
-  into.dataCount = source.readUInt32BE(offset + 20);
+  into.payloadSize = get32(source, offset + 16);
+  into.dataCount = get32(source, offset + 20);
   return EXTENDED_HEADER_SIZE;
 }
 

@@ -1,9 +1,8 @@
-import { Command } from './constants';
 import { ProtocolError } from './errors';
-import { emptyHeader, readHeader } from './header';
+import { emptyHeader, readHeader, type MessageHeader } from './header';
 import { MessageFramer } from './framer';
 import { FramedReader } from '../../net/framed-reader';
-import { decodeRequest, type ClientRequest } from './requests';
+import { decodeRequest, nameBetween, type ClientRequest } from './requests';
 
 /**
  * Frames the byte stream of a TCP circuit into requests. Bytes go in as they arrive; complete
@@ -21,24 +20,41 @@ export class CircuitReader extends FramedReader<ClientRequest, MessageFramer> {
   }
 }
 
+const NO_DATAGRAM = Buffer.alloc(0);
+
 /**
- * Splits one UDP datagram into its VERSION and SEARCH requests; anything else that reaches a
- * search port (beacons, repeater traffic) is skipped. Throws ProtocolError on a truncated message.
+ * Reads one UDP datagram's messages in place: each `next()` leaves a message's header in `header`
+ * and its payload between `payloadStart` and `payloadEnd` of the datagram, with no object made per
+ * message (a search datagram holds up to ~40 names, and a client connecting to many channels sends
+ * hundreds of datagrams). Reused from one datagram to the next.
  */
-export function decodeDatagram(datagram: Buffer): ClientRequest[] {
-  const header = emptyHeader();
-  const requests: ClientRequest[] = [];
-  let offset = 0;
-  while (offset < datagram.length) {
-    const headerLength = readHeader(datagram, offset, datagram.length, header);
-    if (headerLength === 0) throw new ProtocolError(`truncated header at byte ${offset} of a datagram`);
-    const start = offset + headerLength;
-    const end = start + header.payloadSize;
-    if (end > datagram.length) throw new ProtocolError(`truncated payload at byte ${offset} of a datagram`);
-    if (header.command === Command.VERSION || header.command === Command.SEARCH) {
-      requests.push(decodeRequest(header, datagram.subarray(start, end)));
-    }
-    offset = end;
+export class DatagramReader {
+  readonly header: MessageHeader = emptyHeader();
+  payloadStart = 0;
+  payloadEnd = 0;
+  private datagram: Buffer = NO_DATAGRAM;
+
+  /** Starts on a new datagram. */
+  read(datagram: Buffer): void {
+    this.datagram = datagram;
+    this.payloadEnd = 0;
   }
-  return requests;
+
+  /** Whether another message follows; throws ProtocolError on a truncated one. */
+  next(): boolean {
+    const offset = this.payloadEnd;
+    const datagram = this.datagram;
+    if (offset >= datagram.length) return false;
+    const headerLength = readHeader(datagram, offset, datagram.length, this.header);
+    if (headerLength === 0) throw new ProtocolError(`truncated header at byte ${offset} of a datagram`);
+    this.payloadStart = offset + headerLength;
+    this.payloadEnd = this.payloadStart + this.header.payloadSize;
+    if (this.payloadEnd > datagram.length) throw new ProtocolError(`truncated payload at byte ${offset} of a datagram`);
+    return true;
+  }
+
+  /** The current SEARCH's name, read from the datagram without a view of the payload. */
+  searchName(): string {
+    return nameBetween(this.datagram, this.payloadStart, this.payloadEnd, 'SEARCH');
+  }
 }

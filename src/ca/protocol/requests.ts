@@ -81,14 +81,24 @@ export type ClientRequest =
 
 /** The text of a NUL-terminated, padded string payload. */
 export function payloadString(payload: Buffer): string {
-  const nul = payload.indexOf(0);
-  return payload.toString('utf8', 0, nul === -1 ? payload.length : nul);
+  return textBetween(payload, 0, payload.length);
+}
+
+/** The NUL-terminated text in `source` from `start`, at most up to `end`. */
+function textBetween(source: Buffer, start: number, end: number): string {
+  const nul = source.indexOf(0, start);
+  return source.toString('utf8', start, nul === -1 || nul > end ? end : nul);
+}
+
+/** The name a SEARCH or CREATE_CHAN carries between `start` and `end` of `source`; an empty one is a protocol error. */
+export function nameBetween(source: Buffer, start: number, end: number, what: string): string {
+  const name = textBetween(source, start, end);
+  if (name.length === 0) throw new ProtocolError(`${what} with an empty name`);
+  return name;
 }
 
 function requireName(payload: Buffer, what: string): string {
-  const name = payloadString(payload);
-  if (name.length === 0) throw new ProtocolError(`${what} with an empty name`);
-  return name;
+  return nameBetween(payload, 0, payload.length, what);
 }
 
 /** Decodes one client request from its header and payload (a view of exactly payloadSize bytes). */

@@ -1,7 +1,7 @@
 import { Command, Eca } from '../../../../src/ca/protocol/constants';
 import { ProtocolError } from '../../../../src/ca/protocol/errors';
-import { emptyHeader, readHeader } from '../../../../src/ca/protocol/header';
-import { CircuitReader, decodeDatagram } from '../../../../src/ca/protocol/reader';
+import { emptyHeader, readHeader, writeHeader } from '../../../../src/ca/protocol/header';
+import { CircuitReader, DatagramReader } from '../../../../src/ca/protocol/reader';
 import * as replies from '../../../../src/ca/protocol/replies';
 import { MessageWriter } from '../../../../src/ca/protocol/writer';
 
@@ -29,6 +29,18 @@ describe('header', () => {
     expect(header.payloadSize).toBe(0x10010);
     expect(header.dataCount).toBe(0x10000);
     expect(readHeader(bytes, 0, 20, header)).toBe(0);
+  });
+
+  it('writes and reads the 32-bit parameters whole, the top bit included (ids are unsigned)', () => {
+    const target = Buffer.alloc(24);
+    expect(writeHeader(target, 0, 0xfffe, 8, 0xabcd, 0x1234, 0xffffffff, 0x80000001)).toBe(16);
+    expect(target.subarray(0, 16)).toEqual(hex('fffe 0008 abcd 1234 ffffffff 80000001'));
+    const header = emptyHeader();
+    expect(readHeader(target, 0, 16, header)).toBe(16);
+    expect(header).toEqual({ command: 0xfffe, payloadSize: 8, dataType: 0xabcd, dataCount: 0x1234, parameter1: 0xffffffff, parameter2: 0x80000001 });
+    expect(writeHeader(target, 0, 1, 0x12345678, 6, 0x9abcdef0, 1, 2)).toBe(24);
+    expect(readHeader(target, 0, 24, header)).toBe(24);
+    expect(header).toMatchObject({ payloadSize: 0x12345678, dataCount: 0x9abcdef0 });
   });
 
   it('writes the extended header when the count reaches 0xFFFF', () => {
@@ -128,17 +140,45 @@ describe('circuit reader', () => {
 });
 
 describe('search datagrams', () => {
-  it('splits VERSION and SEARCH messages and skips other commands', () => {
-    const datagram = hex(`0000 0000 0000 000d 00000007 00000000
-                          0006 0008 0005 000d 00000011 00000011 50563a4100000000
-                          000d 0000 000d 13c8 00000001 7f000001`);
-    const requests = decodeDatagram(datagram);
-    expect(requests).toHaveLength(2);
-    expect(requests[0]).toMatchObject({ command: Command.VERSION, minorVersion: 13, sequence: 7 });
-    expect(requests[1]).toMatchObject({ command: Command.SEARCH, name: 'PV:A', replyFlag: 5, searchId: 0x11 });
+  const messages = (reader: DatagramReader) => {
+    const read: { command: number; sequence: number; name?: string }[] = [];
+    while (reader.next()) {
+      const { command, parameter1 } = reader.header;
+      read.push(command === Command.SEARCH ? { command, sequence: parameter1, name: reader.searchName() } : { command, sequence: parameter1 });
+    }
+    return read;
+  };
+
+  it('reads each message in place: VERSION, SEARCH and any other command', () => {
+    const reader = new DatagramReader();
+    reader.read(
+      hex(`0000 0000 0000 000d 00000007 00000000
+           0006 0008 0005 000d 00000011 00000011 50563a4100000000
+           000d 0000 000d 13c8 00000001 7f000001`),
+    );
+    expect(messages(reader)).toEqual([
+      { command: Command.VERSION, sequence: 7 },
+      { command: Command.SEARCH, sequence: 0x11, name: 'PV:A' },
+      { command: Command.RSRV_IS_UP, sequence: 1 },
+    ]);
+    // The reader starts afresh on the next datagram.
+    reader.read(hex('0006 0008 0005 000d 00000012 00000012 50563a4200000000'));
+    expect(messages(reader)).toEqual([{ command: Command.SEARCH, sequence: 0x12, name: 'PV:B' }]);
   });
 
-  it('refuses a truncated datagram', () => {
-    expect(() => decodeDatagram(hex('0006 0010 0005 000d 00000011 00000011 50563a41'))).toThrow(ProtocolError);
+  it('refuses a truncated datagram, and a SEARCH without a name', () => {
+    const reader = new DatagramReader();
+    reader.read(hex('0006 0010 0005 000d 00000011 00000011 50563a41'));
+    expect(() => reader.next()).toThrow(ProtocolError);
+    reader.read(hex('0006 0008 0005 000d 00000011 00000011 0000000000000000'));
+    expect(reader.next()).toBe(true);
+    expect(() => reader.searchName()).toThrow(ProtocolError);
+  });
+
+  it('reads a name that fills its payload without a NUL', () => {
+    const reader = new DatagramReader();
+    reader.read(hex('0006 0008 0005 000d 00000011 00000011 50563a4142434445 0000 0000 0000 0000 00000000 00000000'));
+    expect(reader.next()).toBe(true);
+    expect(reader.searchName()).toBe('PV:ABCDE');
   });
 });
