@@ -23,7 +23,7 @@ import {
 import { fieldLayout } from './records/field-layout';
 import type { FieldSpec } from './records/field-spec';
 import type { Subroutine, SubroutineRegistry } from './subroutines';
-import { putScan, swapSimulationScan } from './records/soft-channel';
+import { putScan, swapSimulationScan } from './records/simulation';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /**
