@@ -248,7 +248,6 @@ describe('longout OOPT (longoutRecord.c conditional_write)', () => {
 
 describe('settings that are refused rather than ignored', () => {
   it.each([
-    ['record(bo, "A") { field(HIGH, 1) }', 'momentary outputs (bo HIGH) are not supported'],
     ['record(ai, "A") { field(PINI, "PAUSE") }', 'PAUSE and PAUSED need iocPause, which this IOC does not have'],
   ])('%s', (text, reason) => {
     expect(() => new Database().loadText(text, { file: 'bad.db' })).toThrow(reason);
