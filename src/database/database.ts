@@ -24,6 +24,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
+import { ProcessTrace } from './process-trace';
 import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
 
@@ -95,6 +96,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
       devices: this.devices,
+      trace: new ProcessTrace(this.logger),
     };
     for (const support of baseDeviceSupports()) this.devices.register(support);
   }

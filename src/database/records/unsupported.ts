@@ -13,7 +13,6 @@ interface UnsupportedSetting {
 }
 
 const SETTINGS: readonly UnsupportedSetting[] = [
-  { field: 'TPRO', harmless: (data) => data === 0, reason: 'processing traces (TPRO) are not supported' },
   { field: 'PINI', harmless: (data) => (data as number) < 4, reason: 'PAUSE and PAUSED need iocPause, which this IOC does not have' },
 ];
 
