@@ -314,7 +314,7 @@ export class DbRecord {
 
   private dbProcess(input: ProcessInput | undefined, traced: boolean): void {
     if (this.active) {
-      if (traced) this.host.trace.log(this.name, `dbProcess of Active '${this.name}' with RPRO=${this.number('RPRO')}`);
+      if (traced) this.host.trace.log(this.name, `dbProcess of Active '${this.name}' with RPRO=${String(this.number('RPRO'))}`);
       this.processWhileActive();
       return;
     }
