@@ -19,7 +19,7 @@ function traced(text: string) {
 describe('TPRO', () => {
   afterEach(() => jest.useRealTimers());
 
-  it("logs the traced record and the records its links process, naming the client whose put began it", () => {
+  it('logs the traced record and the records its links process, naming the client whose put began it', () => {
     const { database, traces, lines } = traced(`
       record(bo, "BO") { field(TPRO, 1) field(OUT, "BOT PP") }
       record(longin, "BOT") { field(FLNK, "LAST") }
