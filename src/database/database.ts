@@ -24,6 +24,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
+import { ProcessTrace } from './process-trace';
 import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
 
@@ -43,8 +44,12 @@ export interface LoadOptions {
   env?: Readonly<{ [name: string]: string | undefined }>;
 }
 
-/** The PINI choices that process a record when the database starts, in iocInit's order: YES, RUN, RUNNING. */
-const PINI_AT_START = [1, 2, 3];
+/** menuPini: when a record processes besides its scan (iocInit.c's piniProcessHook). */
+const PINI_YES = 1;
+const PINI_RUN = 2;
+const PINI_RUNNING = 3;
+const PINI_PAUSE = 4;
+const PINI_PAUSED = 5;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /** A field of a record, as a name designates it. */
@@ -73,6 +78,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly devices = new DeviceTable();
   private rules: AccessRules | undefined;
   private started = false;
+  private paused = false;
   private devicesReleased = false;
 
   constructor(options: DatabaseOptions = {}) {
@@ -95,6 +101,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
       devices: this.devices,
+      trace: new ProcessTrace(this.logger),
     };
     for (const support of baseDeviceSupports()) this.devices.register(support);
   }
@@ -129,13 +136,40 @@ export class Database implements PvProvider, AccessSecurityHost {
     this.devices.register(support);
   }
 
-  /** Processes the PINI records and starts the periodic scans. */
+  /** iocInit: processes the PINI YES and RUN records, starts the scans, then processes the PINI RUNNING records. */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.links.start();
-    processAtStart(this.recordList);
+    processPini(this.recordList, PINI_YES);
+    this.run();
+  }
+
+  /**
+   * iocPause: the PINI PAUSE records process, the scans (periodic, Event, I/O Intr) stop, then the
+   * PAUSED records process. Returns what iocPause prints.
+   */
+  pause(): string {
+    if (!this.started || this.paused) return 'iocPause: IOC not running\n';
+    processPini(this.recordList, PINI_PAUSE);
+    this.scanner.stop();
+    this.paused = true;
+    processPini(this.recordList, PINI_PAUSED);
+    return 'iocPause: IOC suspended\n';
+  }
+
+  /** iocRun after iocPause: the PINI RUN records process, the scans start again, then the RUNNING records process. */
+  resume(): string {
+    if (!this.paused) return 'iocRun: IOC not paused\n';
+    this.run();
+    return 'iocRun: IOC restarted\n';
+  }
+
+  private run(): void {
+    processPini(this.recordList, PINI_RUN);
+    this.paused = false;
     this.scanner.start(this.recordList);
+    processPini(this.recordList, PINI_RUNNING);
   }
 
   /** post_event: processes, in PHAS order, the records with SCAN "Event" whose EVNT names this event (a name or 1…255). */
@@ -146,6 +180,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   /** Stops the scans and releases the records' device bindings. */
   close(): void {
     this.started = false;
+    this.paused = false;
     this.scanner.stop();
     this.once.clear();
     if (this.devicesReleased) return;
@@ -272,14 +307,14 @@ export class Database implements PvProvider, AccessSecurityHost {
   /** A load after start: its records are initialised as iocInit would have done. */
   private startLoaded(built: BuildResult): void {
     const records = built.records.map(({ record }) => record);
-    processAtStart(records);
+    for (const pini of [PINI_YES, PINI_RUN, PINI_RUNNING]) processPini(records, pini);
     for (const record of records) this.scanner.update(record);
   }
 }
 
-/** PINI: YES records first, then RUN, then RUNNING, each in load order. */
-function processAtStart(records: readonly DbRecord[]): void {
-  for (const pini of PINI_AT_START) for (const record of records) if (record.number('PINI') === pini) record.process();
+/** The records with this PINI choice, processed in load order. */
+function processPini(records: readonly DbRecord[], pini: number): void {
+  for (const record of records) if (record.number('PINI') === pini) record.process();
 }
 
 function macrosOf(macros: LoadOptions['macros']): Macros {

@@ -18,7 +18,6 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { LinkConstant, LinkConstants, RecordType } from './records/record-type';
 import { RECORD_TYPES } from './records/registry';
-import { unsupportedSetting } from './records/unsupported';
 
 /** The names a database already serves, so that a load cannot redefine them. */
 export interface NameRegistry {
@@ -150,8 +149,6 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   if (!parsed.ok) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${parsed.reason}`);
   const invalid = record.type.validate?.(spec.name, parsed.data, host);
   if (invalid) throw new DbFileError(offsetInValue(setting, invalid.offset), `cannot set ${record.name}.${spec.name}: ${invalid.reason}`);
-  const unsupported = unsupportedSetting(record.type.name, spec.name, parsed.data);
-  if (unsupported) throw new DbFileError(setting.valueLocation, `cannot set ${record.name}.${spec.name}: ${unsupported}`);
   (record.settings ??= []).push({ spec, data: parsed.data });
   (record.valueLocations ??= new Map()).set(spec.name, setting.valueLocation);
   if (!isLink(spec.dbf)) return;

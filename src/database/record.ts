@@ -8,6 +8,7 @@ import type { DeviceBinding } from './devices/device-support';
 import type { DeviceTable } from './devices/device-table';
 import { deviceFieldRefusal } from './devices/device-fields';
 import type { RecordLink } from './links/record-link';
+import type { ProcessTrace } from './process-trace';
 import type { IoScanSource } from './scan/io-scan';
 import {
   AlarmSeverity,
@@ -23,7 +24,7 @@ import {
 import { fieldLayout } from './records/field-layout';
 import type { FieldSpec } from './records/field-spec';
 import type { Subroutine, SubroutineRegistry } from './subroutines';
-import { putScan, swapSimulationScan } from './records/soft-channel';
+import { putScan, swapSimulationScan } from './records/simulation';
 import type { FieldShape, RecordType } from './records/record-type';
 
 /**
@@ -51,6 +52,8 @@ export interface RecordHost {
   readonly subroutines: SubroutineRegistry;
   /** The database's device table: DTYP choices and the supports they name. */
   readonly devices: DeviceTable;
+  /** TPRO's trace flag and its log. */
+  readonly trace: ProcessTrace;
 }
 
 /** What code asks of the next processing pass, as device support would supply it. */
@@ -292,19 +295,37 @@ export class DbRecord {
   /**
    * dbProcess: an active record is not processed again; a disabled one (DISA read through SDIS
    * equal to DISV) only takes its disable alarm; otherwise record support processes it and the
-   * forward link follows while PACT is still set, so that a loop of links stops here.
+   * forward link follows while PACT is still set, so that a loop of links stops here. With TPRO
+   * set, this and every processing it causes is traced (process-trace.ts).
    */
   process(input?: ProcessInput): void {
+    const trace = this.host.trace;
+    if (trace.active || this.number('TPRO') === 0) {
+      this.dbProcess(input, trace.active);
+      return;
+    }
+    trace.active = true;
+    try {
+      this.dbProcess(input, true);
+    } finally {
+      trace.active = false;
+    }
+  }
+
+  private dbProcess(input: ProcessInput | undefined, traced: boolean): void {
     if (this.active) {
+      if (traced) this.host.trace.log(this.name, `dbProcess of Active '${this.name}' with RPRO=${String(this.number('RPRO'))}`);
       this.processWhileActive();
       return;
     }
     this.assign('LCNT', 0);
     this.readLink('SDIS', 'DISA');
     if (this.number('DISA') === this.number('DISV')) {
+      if (traced) this.host.trace.log(this.name, `dbProcess of Disabled '${this.name}'`);
       this.processDisabled();
       return;
     }
+    if (traced) this.host.trace.log(this.name, `dbProcess of '${this.name}'`);
     this.active = true;
     this.assign('PACT', 1);
     this.pending = input;
@@ -417,7 +438,14 @@ export class DbRecord {
     const { data } = decoded;
     const handlers = spec.name === 'VAL' && this.writeHandlers ? [...this.writeHandlers] : NO_HANDLERS;
     const store = () => {
-      const refused = this.put(spec, data);
+      const trace = this.host.trace;
+      trace.client = client;
+      let refused: string | undefined;
+      try {
+        refused = this.put(spec, data);
+      } finally {
+        trace.client = undefined;
+      }
       return refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`;
     };
     return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), store);

@@ -41,9 +41,10 @@ startIoc(). Takes softIoc's command line, so it can stand in where softIoc is st
   -s                accepted and ignored, as softIoc 7.0 does
   st.cmd            a startup script with iocsh's syntax, run after the options (options end
                     at it). Commands: epicsEnvSet, dbLoadRecords, dbLoadTemplate (substitutions
-                    files), asSetFilename, asSetSubstitutions, iocInit, dbl, dbpf, dbgf; any
-                    other is refused and the IOC does not start. As softIoc, iocInit is implied
-                    at the end of a script that lacks it when -d or -x loaded a file.
+                    files), asSetFilename, asSetSubstitutions, iocInit, dbl, dbpf, dbgf,
+                    iocPause, iocRun; any other is refused and the IOC does not start. As
+                    softIoc, iocInit is implied at the end of a script that lacks it when -d
+                    or -x loaded a file.
   --config FILE     an ioc.config.json (default: built-in defaults)
   --prefix P        the prefix of the memoryTracing and iocStats PVs (default MEMTRACE:)
   --exact-frames    turn V8's inlining off, so allocations are credited to the function

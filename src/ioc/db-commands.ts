@@ -7,7 +7,7 @@ import { dbgf, dbl, dbpf } from '../database/db-test';
 import type { ClientIdentity } from '../database/pv';
 
 export interface DbCommand {
-  readonly name: 'dbl' | 'dbgf' | 'dbpf';
+  readonly name: 'dbl' | 'dbgf' | 'dbpf' | 'iocPause' | 'iocRun';
   readonly args: readonly string[];
 }
 
@@ -23,5 +23,9 @@ export async function runDbCommand(database: Database, command: DbCommand): Prom
       return dbgf(database, first);
     case 'dbpf':
       return dbpf(database, first, second, SHELL);
+    case 'iocPause':
+      return database.pause();
+    case 'iocRun':
+      return database.resume();
   }
 }

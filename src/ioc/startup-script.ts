@@ -27,6 +27,8 @@ export const STARTUP_COMMANDS = {
   asSetFilename: { args: ['ascf'], required: 1, phase: 'beforeInit' },
   asSetSubstitutions: { args: ['substitutions'], required: 1, phase: 'beforeInit' },
   iocInit: { args: [], required: 0, phase: 'beforeInit' },
+  iocPause: { args: [], required: 0, phase: 'afterInit' },
+  iocRun: { args: [], required: 0, phase: 'afterInit' },
   dbl: { args: ['record type', 'fields'], required: 0, phase: 'any' },
   dbpf: { args: ['record name', 'value'], required: 2, phase: 'afterInit' },
   dbgf: { args: ['record name'], required: 1, phase: 'afterInit' },

@@ -1,6 +1,7 @@
 // Running a startup script as softIoc runs st.cmd: the commands before iocInit say what to load
 // (records, substitutions files, the access security file) and set the environment the servers
-// read; iocInit starts the IOC; dbl, dbgf and dbpf after it act on the running database. Lines are
+// read; iocInit starts the IOC; dbl, dbgf, dbpf, iocPause and iocRun after it act on the running
+// database. Lines are
 // echoed to standard output, as iocsh echoes a script, with what the commands print.
 
 import * as fs from 'node:fs';
@@ -11,6 +12,7 @@ import { dbl } from '../database/db-test';
 import { silentLogger } from '../logger';
 import type { DatabaseEntry, IocConfig } from './config/ioc-config';
 import { loadDatabase } from './ioc-core';
+import type { DbCommand } from './db-commands';
 import type { Ioc } from './start-ioc';
 import { callsIocInit, parseStartupScript, StartupScriptError, type ScriptCommand } from './startup-script';
 
@@ -52,8 +54,8 @@ export async function runStartupScript(file: string, config: IocConfig, options:
   return ioc ?? host.start(setup.config());
 }
 
-function isDbCommand(name: ScriptCommand['name']): name is 'dbl' | 'dbgf' | 'dbpf' {
-  return name === 'dbl' || name === 'dbgf' || name === 'dbpf';
+function isDbCommand(name: ScriptCommand['name']): name is DbCommand['name'] {
+  return name === 'dbl' || name === 'dbgf' || name === 'dbpf' || name === 'iocPause' || name === 'iocRun';
 }
 
 function readScript(file: string): string {

@@ -93,6 +93,40 @@ emit({'level': pv.get(timeout=5), 'units': pv.units})
     }
   });
 
+  // iocInit.c piniProcessHook: PAUSE at iocPause, PAUSED after it, RUN and RUNNING at iocInit's
+  // iocRun and again at each iocRun. softIoc 7.0.8.1 ran this script and its dbgf lines gave
+  // PAUSES 1, PAUSEDS 1, RUNS 2, RUNNINGS 2, after "iocPause: IOC suspended" and "iocRun: IOC restarted".
+  it('runs iocPause and iocRun, processing the PINI PAUSE, PAUSED, RUN and RUNNING records as softIoc does', async () => {
+    const env = loopbackEnv(await freePort(), await freePort());
+    const database = path.join(directory, 'phases.db');
+    fs.writeFileSync(
+      database,
+      ['PAUSE', 'PAUSED', 'RUN', 'RUNNING']
+        .map((pini) => `record(calc, "X:${pini}S") { field(PINI, "${pini}") field(CALC, "A+1") field(INPA, "X:${pini}S") }\n`)
+        .join(''),
+    );
+    const script = path.join(directory, 'phases.cmd');
+    fs.writeFileSync(script, `dbLoadRecords("${database}")\niocInit\niocPause\niocRun\ndbgf X:PAUSES\ndbgf X:PAUSEDS\ndbgf X:RUNS\ndbgf X:RUNNINGS\n`);
+    const ioc = startCli([script], env);
+    try {
+      await ioc.waitForLine(/^dbgf X:RUNNINGS$/);
+      await ioc.waitForLine(/^DBF_DOUBLE: {9}2 /);
+      const from = ioc.lines.indexOf('iocPause');
+      expect(ioc.lines.slice(from).filter((line) => /^(ioc|DBF_)/.test(line))).toEqual([
+        'iocPause',
+        'iocPause: IOC suspended',
+        'iocRun',
+        'iocRun: IOC restarted',
+        'DBF_DOUBLE:         1         ',
+        'DBF_DOUBLE:         1         ',
+        'DBF_DOUBLE:         2         ',
+        'DBF_DOUBLE:         2         ',
+      ]);
+    } finally {
+      await ioc.stop();
+    }
+  });
+
   it.each([
     ['PREFIX:exit.A', 1, 1],
     ['PREFIX:exit', 1, 0],

@@ -2,14 +2,15 @@
 // int64out, calc and calcout share one processing (read or compute, convert, time stamp, limit
 // alarms, write, deadband monitors) and differ in their field tables, role, hooks and metadata.
 
-import type { DbRecord, ProcessOutcome } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { checkLimitAlarms } from './alarms';
 import { loadConstant } from './constants';
 import type { FieldTable } from './field-spec';
 import { fieldMetadata, type MetadataRules } from './metadata';
 import { postWithDeadbands } from './monitors';
 import { scalarShape, type LinkConstants, type RecordType } from './record-type';
-import { fetchDesiredOutput, initSimulation, readInput, writeOutput, type ReadOutcome } from './soft-channel';
+import { initSimulation, resumingSimulation, SIMULATION_DELAYED } from './simulation';
+import { fetchDesiredOutput, readInput, writeOutput, type ReadOutcome } from './soft-channel';
 
 export interface AnalogRecordOptions {
   name: string;
@@ -62,12 +63,12 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
     },
     process(record): ProcessOutcome {
       const previousTime = record.time;
-      if (role === 'input') readValue(record, options);
-      else if (role === 'calc') calculateValue(record, options);
-      else prepareOutput(record, options);
+      if (role === 'input' && readValue(record, options) === SIMULATION_DELAYED) return ASYNC;
+      if (role === 'calc') calculateValue(record, options);
+      if (role === 'output' && !resumingSimulation(record)) prepareOutput(record, options);
       record.stampTime();
       checkLimitAlarms(record, previousTime);
-      if (role === 'output') writeValue(record, options);
+      if (role === 'output' && writeValue(record, options) === SIMULATION_DELAYED) return ASYNC;
       const mask = postWithDeadbands(record);
       options.afterPost?.(record, mask);
     },
@@ -78,13 +79,15 @@ export function analogRecordType(options: AnalogRecordOptions): RecordType {
   };
 }
 
-function readValue(record: DbRecord, options: AnalogRecordOptions): void {
+function readValue(record: DbRecord, options: AnalogRecordOptions): ReadOutcome {
   const previous = record.number('VAL');
   const outcome = readInput(record);
+  if (outcome === SIMULATION_DELAYED) return outcome;
   options.afterRead?.(record, outcome, previous);
-  if (outcome === 'failed') return;
+  if (outcome === 'failed') return outcome;
   if (options.udfFollowsNaN) record.assign('UDF', Number.isNaN(record.number('VAL')) ? 1 : 0);
   else if (outcome !== 'unchanged') record.assign('UDF', 0);
+  return outcome;
 }
 
 function calculateValue(record: DbRecord, options: AnalogRecordOptions): void {
@@ -101,12 +104,12 @@ function prepareOutput(record: DbRecord, options: AnalogRecordOptions): void {
   else if (fetched && !record.linkIsConstant('DOL')) record.assign('UDF', 0);
 }
 
-function writeValue(record: DbRecord, options: AnalogRecordOptions): void {
+function writeValue(record: DbRecord, options: AnalogRecordOptions): boolean | typeof SIMULATION_DELAYED {
   const useIvov = () => {
     record.assign('VAL', record.number('IVOV'));
     options.output?.convert(record);
   };
-  writeOutput(record, options.output?.field ?? 'VAL', useIvov, options.shouldWrite && (() => options.shouldWrite!(record)));
+  return writeOutput(record, options.output?.field ?? 'VAL', useIvov, options.shouldWrite && (() => options.shouldWrite!(record)));
 }
 
 /** convert(): clip VAL to DRVL..DRVH when the limits are ordered. */

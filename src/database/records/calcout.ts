@@ -123,7 +123,7 @@ function executeOutput(record: DbRecord): void {
   if (record.number('UDF')) record.raiseAlarm(AlarmStatus.UDF, record.number('UDFS'));
   const written = writeOutput(record, 'OVAL', () => record.assign('OVAL', record.number('IVOV')));
   const event = record.string('OEVT');
-  if (written && event !== '') record.postEvent(event);
+  if (written === true && event !== '') record.postEvent(event);
 }
 
 function monitor(record: DbRecord): void {

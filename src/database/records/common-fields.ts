@@ -90,7 +90,7 @@ export function driveLimitFields(dbf: DbfType): FieldSpec[] {
   return [field('DRVH', dbf, { processPassive: true, property: true }), field('DRVL', dbf, { processPassive: true, property: true })];
 }
 
-/** The simulation-mode fields; accepted and served, but simulation is not performed. */
+/** The simulation-mode fields (SIOL, SIML, SIMM, SIMS, OLDSIMM, SSCN, SDLY), as dbCommonInput/Output.dbd give them; records/simulation.ts acts on them. */
 export function simulationFields(direction: 'input' | 'output', simmMenu: Menu): FieldSpec[] {
   return [
     field('SIOL', direction === 'input' ? 'INLINK' : 'OUTLINK'),

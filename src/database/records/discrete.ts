@@ -3,7 +3,7 @@
 // of state, and post VAL whenever it changes.
 
 import { AlarmSeverity, AlarmStatus, EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { checkStateAlarms } from './alarms';
 import { loadConstant } from './constants';
 import { menuAlarmSevr } from '../menus';
@@ -11,7 +11,8 @@ import { field, menuField, stringField, type FieldSpec, type FieldTable } from '
 import { fieldMetadata, type MetadataRules } from './metadata';
 import { postOnChange } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
-import { fetchDesiredOutput, initSimulation, readInput, writeOutput } from './soft-channel';
+import { initSimulation, resumingSimulation, SIMULATION_DELAYED } from './simulation';
+import { fetchDesiredOutput, readInput, writeOutput, type ReadOutcome } from './soft-channel';
 
 /** The prefixes of the sixteen mbbx states, in order: ZRST, ONST … FFST and likewise …VL, …SV. */
 const STATE_PREFIXES = ['ZR', 'ON', 'TW', 'TH', 'FR', 'FV', 'SX', 'SV', 'EI', 'NI', 'TE', 'EL', 'TV', 'TT', 'FT', 'FF'];
@@ -30,6 +31,8 @@ export interface DiscreteRecordOptions {
   /** mbbo: without state definitions VAL is served as the DBF_USHORT it then is. */
   plainValueWithoutStates?: boolean;
   metadata?: MetadataRules;
+  /** What an output does once written, before its monitors (bo's momentary HIGH). */
+  afterWrite?(record: DbRecord): void;
 }
 
 export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
@@ -59,9 +62,9 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
       record.assign('MLST', record.number('VAL'));
       record.assign('LALM', record.number('VAL'));
     },
-    process(record) {
-      if (options.role === 'input') readState(record, multiBit);
-      else fetchState(record, multiBit);
+    process(record): ProcessOutcome {
+      if (options.role === 'input' && readState(record, multiBit) === SIMULATION_DELAYED) return ASYNC;
+      if (options.role === 'output' && !resumingSimulation(record)) fetchState(record, multiBit);
       const undefinedValue = record.number('UDF') !== 0;
       if (options.role === 'output' && !(multiBit && undefinedValue)) convertToRaw(record, multiBit);
       record.stampTime();
@@ -69,10 +72,12 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
       const severity = multiBit ? multiBitSeverity(record) : binarySeverity(record, options.role);
       if (!(undefinedValue && options.role === 'input') && severity !== undefined) checkStateAlarms(record, severity, multiBit);
       if (options.role === 'output') {
-        writeOutput(record, 'VAL', () => {
+        const written = writeOutput(record, 'VAL', () => {
           record.assign('VAL', record.number('IVOV'));
           convertToRaw(record, multiBit);
         });
+        if (written === SIMULATION_DELAYED) return ASYNC;
+        options.afterWrite?.(record);
       }
       const changed = record.number('MLST') !== record.number('VAL');
       record.assign('MLST', record.number('VAL'));
@@ -91,11 +96,12 @@ export function discreteRecordType(options: DiscreteRecordOptions): RecordType {
 }
 
 /** The input records' read: INP (or SIOL) into VAL, or into RVAL for the raw supports, then to a state. */
-function readState(record: DbRecord, multiBit: boolean): void {
+function readState(record: DbRecord, multiBit: boolean): ReadOutcome {
   const outcome = readInput(record);
-  if (outcome === 'failed' || outcome === 'unchanged') return;
+  if (outcome === 'failed' || outcome === 'unchanged' || outcome === SIMULATION_DELAYED) return outcome;
   if (outcome === 'raw') rawToState(record, multiBit);
   record.assign('UDF', 0);
+  return outcome;
 }
 
 /** devBiSoftRaw/devMbbiSoftRaw mask RVAL; biRecord's convert makes any non-zero 1, mbbiRecord's finds the state with that raw value (65535 for none). */

@@ -4,12 +4,14 @@
 
 import { menuYesNo } from '../menus';
 import { EventMask } from '../pv';
+import { ASYNC, type ProcessOutcome } from '../record';
 import { COMMON_FIELDS, inputLinkField, simulationFields } from './common-fields';
 import { loadConstant } from './constants';
 import { fieldTable, stringField } from './field-spec';
 import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
-import { initSimulation, readInput } from './soft-channel';
+import { initSimulation, SIMULATION_DELAYED } from './simulation';
+import { readInput } from './soft-channel';
 
 const fields = fieldTable(COMMON_FIELDS, [
   stringField('VAL', 40),
@@ -30,8 +32,9 @@ export const eventRecordType: RecordType = {
     initSimulation(record, constants);
     if (loadConstant(record, 'INP', 'VAL', constants)) record.assign('UDF', 0);
   },
-  process(record) {
+  process(record): ProcessOutcome {
     const outcome = readInput(record);
+    if (outcome === SIMULATION_DELAYED) return ASYNC;
     if (outcome === 'value' || outcome === 'simulated') record.assign('UDF', 0);
     record.postEvent(record.string('VAL'));
     record.stampTime();

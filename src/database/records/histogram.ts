@@ -5,13 +5,13 @@
 import { allocate } from '../dbf';
 import { histogramCMD, menuYesNo } from '../menus';
 import { AlarmSeverity, AlarmStatus, EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { COMMON_FIELDS, precisionField, simulationFields } from './common-fields';
 import { loadConstant } from './constants';
 import { field, fieldTable, menuField } from './field-spec';
 import { fieldMetadata, limitsFrom, precisionRule, type MetadataRules } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
-import { initSimulation } from './soft-channel';
+import { initSimulation, simulationMode, SIMULATION_DELAYED } from './simulation';
 
 const CMD_CLEAR = 1;
 const CMD_START = 2;
@@ -62,8 +62,9 @@ export const histogramRecordType: RecordType = {
     initSimulation(record, constants);
     if (loadConstant(record, 'SVL', 'SGNL', constants)) record.assign('UDF', 0);
   },
-  process(record) {
+  process(record): ProcessOutcome {
     const read = readSignal(record);
+    if (read === SIMULATION_DELAYED) return ASYNC;
     record.stampTime();
     if (read) addCount(record);
     let mask = record.resetAlarms();
@@ -96,14 +97,14 @@ export const histogramRecordType: RecordType = {
   },
 };
 
-/** readValue: SGNL through SVL (devHistogramSoft, whose outcome does not matter), or SVAL through SIOL while simulated. */
-function readSignal(record: DbRecord): boolean {
-  record.readLink('SIML', 'SIMM');
-  if (record.number('SIMM') === 0) {
+/** readValue: SGNL through SVL (devHistogramSoft, whose outcome does not matter), or SVAL through SIOL while simulated (after SDLY when set). */
+function readSignal(record: DbRecord): boolean | typeof SIMULATION_DELAYED {
+  const mode = simulationMode(record);
+  if (mode === SIMULATION_DELAYED) return mode;
+  if (mode === 0) {
     record.readLink('SVL', 'SGNL');
     return true;
   }
-  record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
   if (!record.readLink('SIOL', 'SVAL')) return false;
   record.assign('SGNL', record.number('SVAL'));
   record.assign('UDF', 0);

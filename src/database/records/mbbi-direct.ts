@@ -4,13 +4,14 @@
 
 import { menuSimm } from '../menus';
 import { AlarmSeverity, AlarmStatus, EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { COMMON_FIELDS, inputLinkField, simulationFields } from './common-fields';
 import { loadConstant } from './constants';
 import { field, fieldTable } from './field-spec';
 import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
-import { initSimulation, isRawSoftChannel, readInput } from './soft-channel';
+import { initSimulation, SIMULATION_DELAYED } from './simulation';
+import { isRawSoftChannel, readInput } from './soft-channel';
 import { initBitMask } from './discrete';
 
 /** B0 … B9, BA … BF, B10 … B1F: one field per bit of the 32-bit word. */
@@ -55,8 +56,9 @@ export const mbbiDirectRecordType: RecordType = {
     record.assign('MLST', value);
     record.assign('ORAW', record.number('RVAL'));
   },
-  process(record) {
+  process(record): ProcessOutcome {
     const outcome = readInput(record);
+    if (outcome === SIMULATION_DELAYED) return ASYNC;
     record.stampTime();
     if (outcome === 'raw') {
       if (record.number('SIMM') === 0) record.assign('RVAL', (record.number('RVAL') & record.number('MASK')) >>> 0);

@@ -4,14 +4,15 @@
 
 import { menuIvoa, menuOmsl, menuSimm } from '../menus';
 import { AlarmStatus, EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { COMMON_FIELDS, simulationFields } from './common-fields';
 import { loadConstant } from './constants';
 import { field, fieldTable, menuField } from './field-spec';
 import { BITS } from './mbbi-direct';
 import { fieldMetadata } from './metadata';
 import { scalarShape, type RecordType } from './record-type';
-import { initSimulation, isRawSoftChannel, writeOutput } from './soft-channel';
+import { initSimulation, resumingSimulation, SIMULATION_DELAYED } from './simulation';
+import { isRawSoftChannel, writeOutput } from './soft-channel';
 import { initBitMask } from './discrete';
 
 const OMSL_CLOSED_LOOP = 1;
@@ -65,14 +66,14 @@ export const mbboDirectRecordType: RecordType = {
     record.assign('ORAW', record.number('RVAL'));
     record.assign('ORBV', record.number('RBV'));
   },
-  process(record) {
-    if (prepareValue(record)) {
+  process(record): ProcessOutcome {
+    if (!resumingSimulation(record) && prepareValue(record)) {
       record.assign('UDF', 0);
       bitsFromValue(record);
       convert(record);
       record.stampTime();
     }
-    writeWord(record);
+    if (writeWord(record) === SIMULATION_DELAYED) return ASYNC;
     bitsFromValue(record);
     postWord(record);
   },
@@ -116,15 +117,16 @@ function convert(record: DbRecord): void {
 }
 
 /** writeValue under IVOA; Raw Soft Channel writes RVAL & MASK (devMbboDirectSoftRaw), RVAL itself kept. */
-function writeWord(record: DbRecord): void {
+function writeWord(record: DbRecord): boolean | typeof SIMULATION_DELAYED {
   const raw = record.number('RVAL');
   const masked = isRawSoftChannel(record) && record.number('SIMM') === 0;
   if (masked) record.assign('RVAL', (raw & record.number('MASK')) >>> 0);
-  writeOutput(record, 'VAL', () => {
+  const written = writeOutput(record, 'VAL', () => {
     record.assign('VAL', record.number('IVOV'));
     convert(record);
   });
   if (masked) record.assign('RVAL', raw);
+  return written;
 }
 
 /** monitor(): VAL against MLST, the bits that changed since OBIT (all on an alarm change), RVAL and RBV. */

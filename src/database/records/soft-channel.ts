@@ -6,14 +6,15 @@
 // recGblGetSimm puts simulation first. "Async Soft Channel" is served as "Soft Channel" (links
 // here complete at once).
 
-import { MENU_UNSET } from '../menus';
-import { AlarmSeverity, AlarmStatus } from '../pv';
+import { AlarmSeverity } from '../pv';
 import type { DbRecord } from '../record';
-import { loadConstant } from './constants';
-import type { LinkConstants } from './record-type';
+import { simulationMode, SIMULATION_DELAYED } from './simulation';
 
-/** What a read gave: VAL from INP, VAL simulated, RVAL (to convert), nothing new (constant INP), or a failed link. */
-export type ReadOutcome = 'value' | 'simulated' | 'raw' | 'unchanged' | 'failed';
+/**
+ * What a read gave: VAL from INP, VAL simulated, RVAL (to convert), nothing new (constant INP),
+ * a failed link, or nothing yet (a simulated read waiting SDLY: process() returns ASYNC).
+ */
+export type ReadOutcome = 'value' | 'simulated' | 'raw' | 'unchanged' | 'failed' | typeof SIMULATION_DELAYED;
 
 const SIMM_YES = 1;
 const SIMM_RAW = 2;
@@ -27,44 +28,10 @@ export function isRawSoftChannel(record: DbRecord): boolean {
   return record.deviceName === 'Raw Soft Channel';
 }
 
-/** recGblInitSimm and the constant SIOL: simulation settings given as constants load at init. */
-export function initSimulation(record: DbRecord, constants: LinkConstants): void {
-  if (!record.type.fields.has('SIMM')) return;
-  const previous = record.number('SIMM');
-  if (loadConstant(record, 'SIML', 'SIMM', constants)) swapSimulationScan(record, previous, (scan) => record.assign('SCAN', scan));
-  if (record.type.fields.has('SVAL')) loadConstant(record, 'SIOL', 'SVAL', constants);
-}
-
-/**
- * recGblCheckSimm: when SIMM changed and SSCN is set, SCAN and SSCN trade places, so that the
- * record scans at SSCN while simulated and at its own SCAN again afterwards.
- */
-export function swapSimulationScan(record: DbRecord, previousMode: number, setScan: (scan: number) => void): void {
-  const simulationScan = record.number('SSCN');
-  if (simulationScan === MENU_UNSET || record.number('SIMM') === previousMode) return;
-  record.assign('SSCN', record.number('SCAN'));
-  setScan(simulationScan);
-}
-
-/** The scan change of a running record: stored as a put to SCAN is, so that the scanner follows it. */
-export function putScan(record: DbRecord): (scan: number) => void {
-  return (scan) => record.store(record.type.fields.get('SCAN')!, scan);
-}
-
-/** recGblGetSimm: SIMM read through SIML; a simulated record takes its SIMS alarm (SIMM_ALARM). */
-function simulationMode(record: DbRecord): number {
-  if (!record.type.fields.has('SIMM')) return 0;
-  const previous = record.number('SIMM');
-  record.tryReadLink('SIML', 'SIMM');
-  swapSimulationScan(record, previous, putScan(record));
-  const mode = record.number('SIMM');
-  if (mode !== 0) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
-  return mode;
-}
-
 /** readValue of the input records: SIOL when simulated, else the bound device support, else INP through the soft one. */
 export function readInput(record: DbRecord): ReadOutcome {
   const mode = simulationMode(record);
+  if (mode === SIMULATION_DELAYED) return mode;
   if (mode !== 0) return readSimulated(record, mode);
   const device = record.device;
   if (device) return device.read ? device.read(record) : 'unchanged';
@@ -103,9 +70,15 @@ export function fetchDesiredOutput(record: DbRecord): boolean {
  * writeValue under IVOA: an output in INVALID alarm writes as usual, not at all, or IVOV
  * (`useIvov` stores IVOV where the record keeps its output, converting as it needs).
  * `wanted` is the record's own condition (longout's OOPT), asked once IVOA lets the write go on.
- * Returns whether the output was written (a bound device support's write may say it failed).
+ * Returns whether the output was written (a bound device support's write may say it failed), or
+ * SIMULATION_DELAYED when a simulated write waits SDLY seconds (process() then returns ASYNC).
  */
-export function writeOutput(record: DbRecord, valueField: string, useIvov: () => void, wanted: () => boolean = () => true): boolean {
+export function writeOutput(
+  record: DbRecord,
+  valueField: string,
+  useIvov: () => void,
+  wanted: () => boolean = () => true,
+): boolean | typeof SIMULATION_DELAYED {
   if (record.number('NSEV') >= AlarmSeverity.INVALID) {
     const action = record.number('IVOA');
     if (action === IVOA_SET_TO_IVOV) useIvov();
@@ -113,6 +86,7 @@ export function writeOutput(record: DbRecord, valueField: string, useIvov: () =>
   }
   if (!wanted()) return false;
   const mode = simulationMode(record);
+  if (mode === SIMULATION_DELAYED) return mode;
   const device = record.device;
   if (mode === 0 && device) return device.write ? device.write(record) : true;
   const raw = mode === SIMM_RAW || (mode === 0 && isRawSoftChannel(record));

@@ -3,14 +3,15 @@
 // MPST/APST say Always.
 
 import { AlarmSeverity, AlarmStatus, EventMask } from '../pv';
-import type { DbRecord } from '../record';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { utf8Length } from '../text';
 import { loadConstant } from './constants';
 import type { FieldTable } from './field-spec';
 import { fieldMetadata } from './metadata';
 import { postOnChange, postPolicy } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
-import { fetchDesiredOutput, initSimulation, readInput, writeOutput } from './soft-channel';
+import { initSimulation, resumingSimulation, SIMULATION_DELAYED } from './simulation';
+import { fetchDesiredOutput, readInput, writeOutput, type ReadOutcome } from './soft-channel';
 
 /** The SIZV bounds lsi/lso enforce. */
 const MIN_LONG_STRING = 16;
@@ -53,16 +54,21 @@ export function textRecordType(options: TextRecordOptions): RecordType {
         record.assign('OLEN', record.number('LEN'));
       }
     },
-    process(record) {
-      if (options.role === 'input') readText(record);
-      else if (!record.linkIsConstant('DOL') && fetchDesiredOutput(record)) record.assign('UDF', 0);
+    process(record): ProcessOutcome {
+      if (options.role === 'input' && readText(record) === SIMULATION_DELAYED) return ASYNC;
+      if (options.role === 'output' && !resumingSimulation(record) && !record.linkIsConstant('DOL') && fetchDesiredOutput(record)) {
+        record.assign('UDF', 0);
+      }
       if (longString) updateLength(record);
       if (options.role === 'output' && record.number('UDF')) {
         const severity = options.undefinedSeverity === 'INVALID' ? AlarmSeverity.INVALID : record.number('UDFS');
         record.raiseAlarm(AlarmStatus.UDF, severity);
       }
       record.stampTime();
-      if (options.role === 'output') writeOutput(record, 'VAL', () => record.assign('VAL', record.string('IVOV')));
+      const useIvov = () => {
+        record.assign('VAL', record.string('IVOV'));
+      };
+      if (options.role === 'output' && writeOutput(record, 'VAL', useIvov) === SIMULATION_DELAYED) return ASYNC;
       const changed = record.string('VAL') !== record.string('OVAL');
       record.assign('OVAL', record.string('VAL'));
       if (longString && record.number('LEN') !== record.number('OLEN')) {
@@ -82,9 +88,10 @@ export function textRecordType(options: TextRecordOptions): RecordType {
 }
 
 /** INP (or SIOL) into VAL; a read clears UDF. */
-function readText(record: DbRecord): void {
+function readText(record: DbRecord): ReadOutcome {
   const outcome = readInput(record);
   if (outcome === 'value' || outcome === 'simulated') record.assign('UDF', 0);
+  return outcome;
 }
 
 /** LEN counts VAL's bytes and its NUL. */

@@ -6,8 +6,8 @@
 
 import { allocate, FTVL_TYPES, narrow, parseDbNumber, type DbfType } from '../dbf';
 import { aaiPOST, aaoPOST, menuFtype, menuOmsl, menuYesNo, waveformPOST, type Menu } from '../menus';
-import { AlarmStatus, EventMask, type FieldValue } from '../pv';
-import type { DbRecord } from '../record';
+import { EventMask, type FieldValue } from '../pv';
+import { ASYNC, type DbRecord, type ProcessOutcome } from '../record';
 import { MAX_DBR_STRING_BYTES, textToChars, truncateUtf8 } from '../text';
 import { COMMON_FIELDS, inputLinkField, precisionField, simulationFields } from './common-fields';
 import { constantElements } from './constants';
@@ -15,7 +15,8 @@ import { field, fieldTable, menuField, stringField, type FieldSpec, type FieldTa
 import { fieldMetadata, limitsFrom, precisionRule, type MetadataRules } from './metadata';
 import { postPolicy } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
-import { initSimulation, readInput } from './soft-channel';
+import { initSimulation, resumingSimulation, simulationMode, SIMULATION_DELAYED } from './simulation';
+import { readInput } from './soft-channel';
 
 /** FTVL's default and fallback: UCHAR. */
 export const DEFAULT_FTVL = 2;
@@ -97,17 +98,17 @@ function arrayRecordType({ name, fields, role }: ArrayRecordOptions): RecordType
       if (elements && value.length > 0) record.assign('UDF', 0);
       initSimulation(record, constants);
     },
-    process(record) {
+    process(record): ProcessOutcome {
       if (role === 'input') {
         const outcome = readInput(record);
+        if (outcome === SIMULATION_DELAYED) return ASYNC;
         if (outcome === 'value' || outcome === 'simulated') updateCount(record);
         record.assign('UDF', 0);
         record.stampTime();
       } else {
-        record.assign('UDF', 0);
-        if (record.number('OMSL') === OMSL_CLOSED_LOOP && !record.linkIsConstant('DOL') && record.readLink('DOL', 'VAL')) updateCount(record);
-        record.stampTime();
-        writeArray(record);
+        if (!resumingSimulation(record)) fetchArray(record);
+        if (writeArray(record) === SIMULATION_DELAYED) return ASYNC;
+        if (resumingSimulation(record)) record.stampTime();
       }
       postArray(record);
     },
@@ -131,16 +132,20 @@ export const waveformRecordType = arrayRecordType({
 export const aaiRecordType = arrayRecordType({ name: 'aai', role: 'input', fields: arrayFields('input', aaiPOST) });
 export const aaoRecordType = arrayRecordType({ name: 'aao', role: 'output', fields: arrayFields('output', aaoPOST) });
 
-/** write_aao: the elements in use to OUT, or to SIOL with the SIMS alarm while SIMM is YES. */
-function writeArray(record: DbRecord): void {
-  record.readLink('SIML', 'SIMM');
-  const simulated = record.number('SIMM') !== 0;
-  if (simulated) record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
-  else if (record.device) {
-    record.device.write?.(record);
-    return;
-  }
-  record.writeLink(simulated ? 'SIOL' : 'OUT', 'VAL');
+/** aao's first pass (not the second one of a delayed simulation): DOL in closed loop, then the time stamp. */
+function fetchArray(record: DbRecord): void {
+  record.assign('UDF', 0);
+  if (record.number('OMSL') === OMSL_CLOSED_LOOP && !record.linkIsConstant('DOL') && record.readLink('DOL', 'VAL')) updateCount(record);
+  record.stampTime();
+}
+
+/** writeValue and write_aao: the elements in use to OUT, or to SIOL with the SIMS alarm while SIMM is YES (after SDLY when set). */
+function writeArray(record: DbRecord): number | typeof SIMULATION_DELAYED {
+  const mode = simulationMode(record);
+  if (mode === SIMULATION_DELAYED) return mode;
+  if (mode === 0 && record.device) record.device.write?.(record);
+  else record.writeLink(mode !== 0 ? 'SIOL' : 'OUT', 'VAL');
+  return mode;
 }
 
 /** monitor(): VAL by MPST/APST, On Change when the hash of the elements changed (HASH then posted too). */

@@ -247,15 +247,7 @@ describe('longout OOPT (longoutRecord.c conditional_write)', () => {
   });
 });
 
-describe('settings that are refused rather than ignored', () => {
-  it.each([
-    ['record(ai, "A") { field(SDLY, 0.5) }', 'simulation delays (SDLY ≥ 0) are not supported'],
-    ['record(bo, "A") { field(HIGH, 1) }', 'momentary outputs (bo HIGH) are not supported'],
-    ['record(ai, "A") { field(PINI, "PAUSE") }', 'PAUSE and PAUSED need iocPause, which this IOC does not have'],
-  ])('%s', (text, reason) => {
-    expect(() => new Database().loadText(text, { file: 'bad.db' })).toThrow(reason);
-  });
-
+describe('PINI', () => {
   it('processes PINI YES, then RUN, then RUNNING records at start (iocInit, iocRun, after iocRun)', () => {
     const database = databaseOf(`
       record(stringout, "A") { field(PINI, "RUNNING") field(VAL, "A") field(OUT, "TRACE PP") }
@@ -267,5 +259,42 @@ describe('settings that are refused rather than ignored', () => {
     database.start();
     expect(order).toEqual(['C', 'B', 'A']);
     database.close();
+  });
+
+  // iocInit.c: piniProcessHook processes PAUSE at initHookAtIocPause (before scanPause), PAUSED at
+  // initHookAfterIocPaused, RUN at initHookAtIocRun (before scanRun) and RUNNING after it, at every
+  // iocRun. softIoc 7.0.8.1 printed "iocPause: IOC suspended" and "iocRun: IOC restarted", and
+  // "iocPause: IOC not running" for a second iocPause.
+  it('processes PAUSE and PAUSED records at pause, RUN and RUNNING again at resume, and stops the scans meanwhile', () => {
+    jest.useFakeTimers();
+    const database = databaseOf(`
+      record(stringout, "P") { field(PINI, "PAUSE") field(VAL, "pause") field(OUT, "TRACE PP") }
+      record(stringout, "Q") { field(PINI, "PAUSED") field(VAL, "paused") field(OUT, "TRACE PP") }
+      record(stringout, "R") { field(PINI, "RUN") field(VAL, "run") field(OUT, "TRACE PP") }
+      record(stringout, "S") { field(PINI, "RUNNING") field(VAL, "running") field(OUT, "TRACE PP") }
+      record(waveform, "TRACE") { field(FTVL, STRING) }
+      record(calc, "TICKS") { field(SCAN, ".1 second") field(CALC, "A+1") field(INPA, "TICKS") }`);
+    const order: unknown[] = [];
+    pvOf(database, 'TRACE').subscribe(() => order.push(valueOf(pvOf(database, 'TRACE'))));
+    try {
+      database.start();
+      expect(order).toEqual(['run', 'running']);
+      jest.advanceTimersByTime(250);
+      const ticks = valueOf(pvOf(database, 'TICKS'));
+      expect(ticks).toBeGreaterThan(0);
+      expect(database.pause()).toBe('iocPause: IOC suspended\n');
+      expect(order).toEqual(['run', 'running', 'pause', 'paused']);
+      expect(database.pause()).toBe('iocPause: IOC not running\n');
+      jest.advanceTimersByTime(1000);
+      expect(valueOf(pvOf(database, 'TICKS'))).toBe(ticks);
+      expect(database.resume()).toBe('iocRun: IOC restarted\n');
+      expect(order).toEqual(['run', 'running', 'pause', 'paused', 'run', 'running']);
+      jest.advanceTimersByTime(250);
+      expect(valueOf(pvOf(database, 'TICKS'))).toBeGreaterThan(ticks as number);
+      expect(database.resume()).toBe('iocRun: IOC not paused\n');
+    } finally {
+      database.close();
+      jest.useRealTimers();
+    }
   });
 });

@@ -52,7 +52,7 @@ describe('parseStartupScript', () => {
   it('refuses an unsupported command with the script name, line and the list of supported commands', () => {
     expect(refusal('iocInit\n\ndbpr "X" 1')).toBe(
       'st.cmd:3:1: command "dbpr" is not supported; the supported commands are ' +
-        'epicsEnvSet, dbLoadRecords, dbLoadTemplate, asSetFilename, asSetSubstitutions, iocInit, dbl, dbpf, dbgf',
+        'epicsEnvSet, dbLoadRecords, dbLoadTemplate, asSetFilename, asSetSubstitutions, iocInit, iocPause, iocRun, dbl, dbpf, dbgf',
     );
   });
 

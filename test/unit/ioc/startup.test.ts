@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DbFileError } from '../../../src/database/db-file/location';
 import { DEFAULT_CONFIG, type IocConfig } from '../../../src/ioc/config/ioc-config';
-import type { DbCommand } from '../../../src/ioc/db-commands';
+import { Database } from '../../../src/database';
+import { runDbCommand, type DbCommand } from '../../../src/ioc/db-commands';
 import type { Ioc } from '../../../src/ioc/start-ioc';
 import { runStartupScript } from '../../../src/ioc/startup';
 import { StartupScriptError } from '../../../src/ioc/startup-script';
@@ -78,6 +79,16 @@ describe('runStartupScript', () => {
       'iocInit\ndbpf LAB:A 2\n<dbpf>\ndbl ai\n<dbl>\n');
   });
 
+  it('runs iocPause and iocRun on the running IOC, and refuses them before iocInit (iocInit.c: the IOC must be running)', async () => {
+    write('st.cmd', 'dbLoadRecords("a.db", "P=X:")\niocInit\niocPause\niocRun\n');
+    const fake = host();
+    await runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, fake.host);
+    expect(fake.commands).toEqual([{ name: 'iocPause', args: [] }, { name: 'iocRun', args: [] }]);
+    expect(fake.printed()).toContain('iocPause\n<iocPause>\niocRun\n<iocRun>\n');
+    write('st.cmd', 'dbLoadRecords("a.db", "P=X:")\niocPause\niocInit\n');
+    await expect(runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, host().host)).rejects.toThrow('st.cmd:2:1: iocPause only works after iocInit');
+  });
+
   it('lists the records loaded so far with dbl before iocInit, as dbl reads the static database', async () => {
     write('early.cmd', 'dbLoadRecords("a.db", "P=E:")\ndbl\niocInit\n');
     const fake = host();
@@ -111,5 +122,25 @@ describe('runStartupScript', () => {
       'bad.substitutions:3:3: cannot open "gone.template": no such file',
     );
     expect(fake.started).toEqual([]);
+  });
+});
+
+describe('runDbCommand iocPause and iocRun', () => {
+  // What softIoc 7.0.8.1 printed for iocPause, iocPause, iocRun, iocRun typed at its shell.
+  it('pauses and resumes the database, printing what iocPause and iocRun print', async () => {
+    const database = new Database();
+    database.loadText('record(ai, "A") {}');
+    database.start();
+    try {
+      const run = (name: 'iocPause' | 'iocRun') => runDbCommand(database, { name, args: [] });
+      expect([await run('iocPause'), await run('iocPause'), await run('iocRun'), await run('iocRun')]).toEqual([
+        'iocPause: IOC suspended\n',
+        'iocPause: IOC not running\n',
+        'iocRun: IOC restarted\n',
+        'iocRun: IOC not paused\n',
+      ]);
+    } finally {
+      database.close();
+    }
   });
 });
