@@ -7,6 +7,9 @@ import { afterScheduledFlush } from '../helpers/wait';
 
 // Monitor flow control over a real socket: the pipeline window a client grants, and a client
 // that stops reading altogether.
+// Raw clients only: epics-tca, the one pvAccess client here, sends no pipeline acknowledgements
+// (no MONITOR with subcommand 0x80) and cannot stop reading its socket; pvxs' pvmonitor could do
+// the first, but no pvxs is installed on these machines.
 
 /**
  * An ECHO round trip: its reply goes out after every update the server sent before reading it, so
