@@ -10,11 +10,11 @@ function fakeClocks(startMillis: number) {
   let monotonic = 5_000_000_000n;
   return {
     clocks: { wallMillis: () => Math.floor(wall), monotonicNanos: () => monotonic },
-    elapse(nanos: number) {
+    elapse: (nanos: number) => {
       monotonic += BigInt(nanos);
       wall += nanos / 1e6;
     },
-    step(millis: number) {
+    step: (millis: number) => {
       wall += millis;
     },
   };
