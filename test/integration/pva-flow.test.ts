@@ -89,5 +89,11 @@ describe('pvAccess monitor flow control', () => {
     await roundTrip(stalled);
     expect(stalled.updates(1).length).toBeGreaterThan(1);
     expect(stalled.updates(1).length).toBeLessThan(100);
+    // The last it got is the newest value, whole: ioid, subcommand, BitSet {1}, the array's size
+    // (0xFE, then 100000 as an int32), the elements, all 500, and the overrun BitSet (empty).
+    const newest = stalled.updates(1).at(-1);
+    expect(newest?.size).toBe(12 + 8 * 100_000 + 1);
+    expect(newest?.payload[7]).toBe(0xfe);
+    expect(newest && (newest.littleEndian ? newest.payload.readDoubleLE(12) : newest.payload.readDoubleBE(12))).toBe(500);
   });
 });
