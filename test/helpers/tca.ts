@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { Context, type_log_levels } from 'epics-tca';
+import { Context, type_log_levels, type ChannelMonitor } from 'epics-tca';
 import { freePort } from './ports';
 
 /**
@@ -41,4 +41,10 @@ const repeaterThreads = new WeakMap<Context, Worker[]>();
 export async function stopTcaContext(context: Context): Promise<void> {
   context.destroyHard();
   for (const thread of repeaterThreads.get(context) ?? []) await thread.terminate();
+}
+
+/** The `value` of a monitor's newest pvAccess update (epics-tca types the data `any`). */
+export function pvaValue(monitor: ChannelMonitor): unknown {
+  const data = monitor.getPvaData() as { value?: unknown } | undefined;
+  return data?.value;
 }
