@@ -39,14 +39,42 @@ export function timeStampFromMillis(millis: number): EpicsTimeStamp {
   };
 }
 
-export function timeStampNow(): EpicsTimeStamp {
-  const ns = process.hrtime.bigint() - HRTIME_AT_LOAD + WALL_NS_AT_LOAD;
-  const seconds = Number(ns / 1_000_000_000n);
-  return { secondsPastEpoch: seconds - POSIX_TIME_AT_EPICS_EPOCH, nanoseconds: Number(ns % 1_000_000_000n) };
+/** What time stamps are read from: the OS wall clock (milliseconds) and a monotonic clock (nanoseconds). */
+export interface Clocks {
+  wallMillis(): number;
+  monotonicNanos(): bigint;
 }
-// Wall-clock nanoseconds, anchored once so that stamps are monotonic and finer than Date.now().
-const HRTIME_AT_LOAD = process.hrtime.bigint();
-const WALL_NS_AT_LOAD = BigInt(Date.now()) * 1_000_000n;
+
+/** A wall clock further than this from the last anchor has been stepped (settimeofday, NTP's step): anchor again. */
+const STEP_NS = 2_000_000n;
+
+/**
+ * The current time as EPICS' General Time gives it with the OS clock as provider
+ * (epicsGeneralTime.c): the wall clock, in nanoseconds between its milliseconds by the monotonic
+ * clock, following the wall clock when it is stepped, and never going backwards (after a step
+ * back, the last time given until the clock passes it, as generalTime's lastProvidedTime).
+ */
+export function timeSource(clocks: Clocks): () => EpicsTimeStamp {
+  let monotonicAtAnchor = clocks.monotonicNanos();
+  let wallAtAnchor = BigInt(clocks.wallMillis()) * 1_000_000n;
+  let last = 0n;
+  return () => {
+    const monotonic = clocks.monotonicNanos();
+    const wall = BigInt(clocks.wallMillis()) * 1_000_000n;
+    let ns = monotonic - monotonicAtAnchor + wallAtAnchor;
+    if (ns - wall > STEP_NS || wall - ns > STEP_NS) {
+      monotonicAtAnchor = monotonic;
+      wallAtAnchor = wall;
+      ns = wall;
+    }
+    if (ns < last) ns = last;
+    last = ns;
+    const seconds = Number(ns / 1_000_000_000n);
+    return { secondsPastEpoch: seconds - POSIX_TIME_AT_EPICS_EPOCH, nanoseconds: Number(ns % 1_000_000_000n) };
+  };
+}
+
+export const timeStampNow: () => EpicsTimeStamp = timeSource({ wallMillis: () => Date.now(), monotonicNanos: () => process.hrtime.bigint() });
 
 /** alarm.h: epicsAlarmSeverity and epicsAlarmCondition, the values STAT and SEVR take. */
 export const AlarmSeverity = { NO_ALARM: 0, MINOR: 1, MAJOR: 2, INVALID: 3 } as const;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { Database } from '../database';
 import { createLogger, type Logger } from '../logger';
 import { registerExternalSampler } from '../tracing';
@@ -110,7 +110,9 @@ async function startInThisThread(config: IocConfig, logger: Logger, collector: P
 
 async function startInWorker(config: IocConfig, logger: Logger, collector: ProcessMetricsCollector, requestExit: ExitRequest | undefined): Promise<Ioc> {
   const workerData: WorkerStart = { config, metrics: collector.latest(), exitOnRequest: requestExit !== undefined };
-  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData });
+  // One environment for the process, as EPICS has: a later epicsEnvSet (setenv) or a host's change
+  // reaches the worker's getenv readers ("IOC env var"), which a worker's own copy would not.
+  const worker = new Worker(compiledModule('ioc/worker-entry.js'), { workerData, env: SHARE_ENV });
   const post = (message: ToWorker) => worker.postMessage(message);
   const stopCollecting = () => collector.stop();
   worker.on('error', (error) => logger.error({ err: error }, 'CA worker failed'));

@@ -3,6 +3,7 @@ import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../he
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { RawPvaClient } from '../helpers/pva-raw-client';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
+import { startTcaContext, stopTcaContext } from '../helpers/tca';
 
 // A Node service embeds the IOC with startIoc (CA in a worker thread), and libca watches it.
 
@@ -12,11 +13,13 @@ describe('an IOC embedded in a Node service', () => {
   let host: ChildProcess;
   let env: Record<string, string>;
   let pvaPort: number;
+  let pvaBroadcastPort: number;
 
   beforeAll(async () => {
     env = loopbackEnv(await freePort(), await freePort());
     pvaPort = await freePort();
-    const pva = { serverPort: pvaPort, broadcastPort: await freePort(), interfaces: ['127.0.0.1'], autoBeaconAddresses: false };
+    pvaBroadcastPort = await freePort();
+    const pva = { serverPort: pvaPort, broadcastPort: pvaBroadcastPort, interfaces: ['127.0.0.1'], autoBeaconAddresses: false };
     const options = { prefix: 'HOST:', status: { period: 0.5, limits: { minPeriod: 0.5 } }, tracing: { period: 1 }, logging: { level: 'warn' }, pva };
     host = await startEmbeddingService(HOST, options, env);
   });
@@ -31,6 +34,19 @@ describe('an IOC embedded in a Node service', () => {
       expect(await client.createChannel('HOST:HEARTBEAT')).toBeGreaterThan(0);
     } finally {
       client.close();
+    }
+  });
+
+  // The twin through a real client: epics-tca finds HEARTBEAT by a pvAccess search and reads it.
+  it('serves pvAccess to epics-tca on its own', async () => {
+    const context = await startTcaContext({ ...env, EPICS_PVA_SERVER_PORT: String(pvaPort), EPICS_PVA_BROADCAST_PORT: String(pvaBroadcastPort) });
+    try {
+      const channel = await context.createChannel('HOST:HEARTBEAT', 'pva', 5);
+      const data = (await channel?.getPva(5, '')) as { value?: unknown } | undefined;
+      expect(data?.value).toEqual(expect.any(Number));
+      expect(data?.value).toBeGreaterThan(0);
+    } finally {
+      await stopTcaContext(context);
     }
   });
 

@@ -127,6 +127,23 @@ emit({'level': pv.get(timeout=5), 'units': pv.units})
     }
   });
 
+  // softIoc's epicsEnvSet is setenv: after iocInit too, the next processing of an "IOC env var"
+  // record (devIocStats' devStringinEnvVar.c, getenv at each read) sees the new value.
+  it('reaches the IOC with epicsEnvSet after iocInit, as the process environment', async () => {
+    const env = loopbackEnv(await freePort(), await freePort());
+    const db = path.join(directory, 'site.db');
+    fs.writeFileSync(db, 'record(stringin, "ENV:SITE") { field(DTYP, "IOC env var") field(INP, "@SITE") }\n');
+    const script = path.join(directory, 'site.cmd');
+    fs.writeFileSync(script, ['epicsEnvSet SITE before', `dbLoadRecords("${db}")`, 'iocInit', 'epicsEnvSet SITE after', 'dbpf ENV:SITE.PROC 1', 'dbgf ENV:SITE'].join('\n') + '\n');
+    const ioc = startCli([script], env);
+    try {
+      await ioc.waitForLine(/^DBF_STRING: /);
+      expect(ioc.lines).toContainEqual(expect.stringMatching(/^DBF_STRING: {9}"after"/));
+    } finally {
+      await ioc.stop();
+    }
+  });
+
   it.each([
     ['PREFIX:exit.A', 1, 1],
     ['PREFIX:exit', 1, 0],

@@ -8,10 +8,15 @@ import { ByteWriter, Command, encodeType, structure, Subcommand, type StructureD
 export interface ServerMessage {
   command: number;
   littleEndian: boolean;
+  /** The payload, or of a large one its first KEPT_BYTES (a copy: the rest is let go). */
   payload: Buffer;
+  /** The payload's length as sent. */
+  size: number;
 }
 
 const HEADER = 8;
+/** Enough of a large payload for its ioid, subcommand, BitSets and the start of its value. */
+const KEPT_BYTES = 4096;
 
 /** pvRequest field(value). */
 export function fieldValueRequest(): StructureDesc {
@@ -147,9 +152,9 @@ export class RawPvaClient {
       const size = control ? 0 : littleEndian ? this.pending.readUInt32LE(4) : this.pending.readUInt32BE(4);
       if (this.pending.length < HEADER + size) return;
       if (!control) {
-        // Large payloads are kept only by length, so that a flood costs the test little memory.
-        const payload = size > 4096 ? this.pending.subarray(HEADER, HEADER + 16) : Buffer.from(this.pending.subarray(HEADER, HEADER + size));
-        this.messages.push({ command: this.pending[3]!, littleEndian, payload });
+        // Of a large payload only its start is copied, so that a flood of them costs the test little memory.
+        const payload = Buffer.from(this.pending.subarray(HEADER, HEADER + Math.min(size, KEPT_BYTES)));
+        this.messages.push({ command: this.pending[3]!, littleEndian, payload, size });
       }
       this.pending = this.pending.subarray(HEADER + size);
     }

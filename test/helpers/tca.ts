@@ -20,16 +20,27 @@ export async function startTcaContext(clientEnv: Record<string, string>): Promis
   // A pvAccess server under test names its own ports.
   for (const [name, value] of Object.entries(clientEnv)) if (name.startsWith('EPICS_PVA_')) env[name] = value;
   const context = new Context(env, type_log_levels.error);
+  // epics-tca checks every 20 s for a repeater on port 5065 (it reads CA_REPEATER_PORT, a name its
+  // environment does not know, instead of EPICS_CA_REPEATER_PORT), finds none and starts another
+  // thread, which keeps only the newest: the first, still serving our port, would outlive the
+  // context and keep the Jest process from exiting. Each thread it starts is kept, to be ended.
+  const threads: Worker[] = [];
+  const setRepeaterThread = context.setRepeaterThread;
+  context.setRepeaterThread = (thread) => {
+    if (thread instanceof Worker) threads.push(thread);
+    setRepeaterThread(thread);
+  };
+  repeaterThreads.set(context, threads);
   await context.initialize();
   return context;
 }
 
-/** Destroys the context and ends the CA repeater thread it started (destroyHard only asks it to quit). */
+const repeaterThreads = new WeakMap<Context, Worker[]>();
+
+/** Destroys the context and ends every CA repeater thread it started (destroyHard only asks the newest to quit). */
 export async function stopTcaContext(context: Context): Promise<void> {
-  // epics-tca types it as a browser Worker too, a type this project does not load.
-  const repeater: unknown = context.getRepeaterThread();
   context.destroyHard();
-  if (repeater instanceof Worker) await repeater.terminate();
+  for (const thread of repeaterThreads.get(context) ?? []) await thread.terminate();
 }
 
 /** The `value` of a monitor's newest pvAccess update (epics-tca types the data `any`). */

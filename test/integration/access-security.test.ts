@@ -265,6 +265,7 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       return { client, writer, sid };
     }
 
+    // Raw only: libca checks write access itself and never sends a put without it (ECA_NOWTACCESS locally).
     it('refuses a raw CA write that arrives anyway with ECA_NOWTACCESS from the server, changing nothing', async () => {
       fs.writeFileSync(acfFile, ACF);
       await security.reload();
@@ -290,6 +291,8 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       client.close();
     });
 
+    // A raw client, for the exact bytes of the zeroed ECA_NORDACCESS update; its twin through libca
+    // (next) shows what a libca monitor sees of the same.
     it('takes read access away from a monitor (one zeroed ECA_NORDACCESS update) and gives it back with the current value', async () => {
       fs.writeFileSync(acfFile, ACF);
       await security.reload();
@@ -315,6 +318,51 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       client.close();
     });
 
+    it('over libca: a monitor loses read access, gets nothing meanwhile, and gets the current value back with it', async () => {
+      fs.writeFileSync(acfFile, ACF);
+      await security.reload();
+      const before = value('AS:SECRET');
+      const session = startPyepics<{ events: boolean[][]; values: number[] }>(
+        `
+events = []
+values = []
+chid = ca.create_channel('AS:SECRET', connect=False)
+ca.replace_access_rights_event(chid, callback=lambda read_access, write_access, **kw: events.append([read_access, write_access]))
+ca.connect_channel(chid, timeout=5)
+subscription = ca.create_subscription(chid, callback=lambda value=None, **kw: values.append(value))
+def wait(done):
+    deadline = time.time() + 10
+    while not done() and time.time() < deadline: ca.poll(0.01)
+wait(lambda: values)
+say('subscribed')
+sys.stdin.readline()
+wait(lambda: events and events[-1] == [False, False])
+say('lost')
+sys.stdin.readline()
+wait(lambda: events[-1][0] and len(values) > 1)
+emit({'events': [e for i, e in enumerate(events) if i == 0 or e != events[i - 1]], 'values': values})
+`,
+        server!.clientEnv,
+        30000,
+        AS_NOBODY,
+      );
+      try {
+        await session.waitForLine('subscribed');
+        fs.writeFileSync(acfFile, ACF.replace('UAG(ops) { nobody }', 'UAG(ops) { somebody_else }'));
+        await security.reload();
+        session.send('');
+        await session.waitForLine('lost');
+        database.record('AS:SECRET', 'number').set(42);
+        fs.writeFileSync(acfFile, ACF);
+        await security.reload();
+        session.send('');
+        expect(await session.result).toEqual({ events: [[true, false], [false, false], [true, false]], values: [before, 42] });
+      } finally {
+        session.kill();
+      }
+    });
+
+    // Raw only: libca sends its user name once, when it opens the circuit; no libca call renames a client.
     it('sends new access rights to a client that renames itself', async () => {
       fs.writeFileSync(acfFile, ACF);
       await security.reload();

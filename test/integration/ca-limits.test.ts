@@ -5,7 +5,7 @@ import { MessageWriter } from '../../src/ca/protocol/writer';
 import { FieldType } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
-import { runPyepics } from '../helpers/pyepics';
+import { runPyepics, startPyepics } from '../helpers/pyepics';
 import { RawCircuit, request } from '../helpers/raw-client';
 import { afterScheduledFlush, waitUntil } from '../helpers/wait';
 
@@ -37,6 +37,34 @@ describe('limits per server and per circuit', () => {
     const admitted = await RawCircuit.connect(server.server.tcpPort);
     expect(await admitted.createChannel('L:PV0', 1)).toBeGreaterThan(0);
     for (const circuit of [...circuits, admitted]) circuit.close();
+    await waitUntil(() => server.server.statistics().clients === 0, 'every circuit to be released');
+  });
+
+  // The twin through libca: one circuit per libca process, so each client is a process of its own.
+  it('over libca: a client past maxCircuits cannot connect, and can once another client has gone', async () => {
+    const holder = () => startPyepics<{ value: number }>(
+      `
+chid = ca.create_channel('L:PV1')
+ca.connect_channel(chid, timeout=5)
+say('connected')
+sys.stdin.readline()
+emit({'value': ca.get(chid, timeout=5)})
+`,
+      server.clientEnv,
+    );
+    const connects = () => runPyepics<{ connected: boolean }>(`emit({'connected': ca.connect_channel(ca.create_channel('L:PV0'), timeout=2)})`, server.clientEnv);
+    const first = holder();
+    const holders = [first, holder(), holder()];
+    try {
+      await Promise.all(holders.map((session) => session.waitForLine('connected')));
+      expect(await connects()).toEqual({ connected: false });
+      first.send('');
+      expect(await first.result).toEqual({ value: 1 });
+      await waitUntil(() => server.server.statistics().clients === 2, 'the gone client to be released');
+      expect(await connects()).toEqual({ connected: true });
+    } finally {
+      for (const session of holders) session.kill();
+    }
     await waitUntil(() => server.server.statistics().clients === 0, 'every circuit to be released');
   });
 

@@ -138,6 +138,35 @@ describe('DBR types that libca rarely asks for', () => {
       await server.close();
     }
   });
+
+  // The twin through libca: pyepics has no decoder for types 37 and 38, so the script asks libca
+  // itself (ca_array_get) for them, into the db_access.h structs; libca converts them from network order.
+  it('gives libca the same STSACK_STRING and CLASS_NAME', async () => {
+    const pv = new SimplePv({ name: 'K:PV', type: FieldType.DOUBLE, value: 1.5, className: 'ai', metadata: { precision: 1 } });
+    pv.setAlarm(3, 2);
+    const server = await startTestServer(new PvMap([pv]));
+    try {
+      const result = await runPyepics<{ stsack: number[]; value: string; className: string }>(
+        `
+import ctypes
+class StsackString(ctypes.Structure):
+    _fields_ = [('status', ctypes.c_uint16), ('severity', ctypes.c_uint16), ('ackt', ctypes.c_uint16), ('acks', ctypes.c_uint16), ('value', ctypes.c_char * 40)]
+chid = ca.create_channel('K:PV')
+ca.connect_channel(chid, timeout=5)
+stsack = StsackString()
+class_name = (ctypes.c_char * 40)()
+ca.libca.ca_array_get(37, 1, chid, ctypes.byref(stsack))
+ca.libca.ca_array_get(38, 1, chid, ctypes.byref(class_name))
+ca.libca.ca_pend_io(ctypes.c_double(5))
+emit({'stsack': [stsack.status, stsack.severity, stsack.ackt, stsack.acks], 'value': stsack.value.decode('latin-1'), 'className': class_name.value.decode('latin-1')})
+`,
+        server.clientEnv,
+      );
+      expect(result).toEqual({ stsack: [3, 2, 1, 2], value: '1.5', className: 'ai' });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('flow control and echo', () => {

@@ -7,7 +7,7 @@ import type { DeviceSupport } from '../../database';
 import { AlarmSeverity, AlarmStatus } from '../../database/pv';
 import type { Logger } from '../../logger';
 import { requireCharWaveform, unknownParameter } from './figures';
-import { Reading } from './memory-tracing/reading';
+import { Reading } from './reading';
 
 export const ACCESS_SECURITY = 'Access security';
 

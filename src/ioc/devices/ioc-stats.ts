@@ -149,11 +149,12 @@ function bindAnalog(record: DbRecord, parameter: string, drivers: IocStatsDriver
 /** An ai record reading one figure; shared with "Node stats". */
 export function analogBinding(record: DbRecord, entry: AnalogParameter, drivers: IocStatsDrivers): DeviceBinding {
   const group = entry.group?.(drivers);
-  group?.start();
+  const release = group?.attach();
   const follows = entry.top !== undefined && rangeUnset(record);
   return {
     ownsValue: true,
     ioScan: group?.ioScan,
+    release,
     read(target) {
       if (follows) followTop(target, entry.top!(drivers));
       return readNumber(target, entry.figure(drivers));

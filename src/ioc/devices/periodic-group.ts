@@ -12,6 +12,8 @@ export class PeriodicGroup<T> {
   private timer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | undefined;
   private running = false;
+  /** Records bound to the group and not yet released. */
+  private records = 0;
 
   constructor(
     readonly name: string,
@@ -44,17 +46,32 @@ export class PeriodicGroup<T> {
     await this.takeSample();
   }
 
-  /** The timer runs from the first record bound to the group (ai_ioint_info's first "added"). */
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule();
+  /**
+   * A record bound to the group: the timer runs from the first (ai_ioint_info's first "added")
+   * until the last is released (its database closed, or its load failed). Returns the release.
+   */
+  attach(): () => void {
+    if (this.records++ === 0) this.start();
+    let attached = true;
+    return () => {
+      if (!attached) return;
+      attached = false;
+      if (this.records > 0 && --this.records === 0) this.stop();
+    };
   }
 
+  /** Stops the timer whatever is bound (the IOC stops). */
   stop(): void {
+    this.records = 0;
     this.running = false;
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
   }
 
   /** One update now: new figures, then the I/O Intr records; settles when they are processed. */

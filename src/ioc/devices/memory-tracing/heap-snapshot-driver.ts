@@ -9,7 +9,7 @@ import { formatSize } from '../../../tracing/format';
 import * as heap from '../../../tracing/heap-snapshot';
 import type { ObservedThread } from '../../../tracing';
 import type { HeapSnapshotConfig } from '../../config/ioc-config';
-import { Reading } from './reading';
+import { Reading } from '../reading';
 import { DriverSetting } from './setting';
 
 export interface HeapSnapshotDriverOptions {

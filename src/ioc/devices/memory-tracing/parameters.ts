@@ -6,7 +6,7 @@
 import { elementType } from '../../../database/records/waveform';
 import type { DbRecord } from '../../../database/record';
 import type { HeapSnapshotDriver } from './heap-snapshot-driver';
-import type { Reading } from './reading';
+import type { Reading } from '../reading';
 import type { DriverSetting, SettingValue } from './setting';
 import { LIST_NAMES, type ListName } from './trace-results';
 import type { RangedSetting, TracingDriver } from './tracing-driver';

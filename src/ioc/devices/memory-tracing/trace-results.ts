@@ -3,7 +3,7 @@ import { MAX_DBR_STRING_BYTES } from '../../../database/text';
 import { TablePv, type TableColumn } from '../../../pva/server';
 import type { ResultRow } from '../../../tracing';
 import type { TraceList, TraceReport } from '../../tracing/trace-reporter';
-import { Reading } from './reading';
+import { Reading } from '../reading';
 
 /** The results of one list: its caproto-shaped text, its entries as arrays in rank order, its NTTables. */
 class ListReadings {

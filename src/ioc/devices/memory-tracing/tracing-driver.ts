@@ -8,7 +8,7 @@ import { rangeRefusal, tracingRanges, type SettingRange } from '../../config/set
 import { inliningNote } from '../../exact-frames';
 import { dumpRefusal as dumpFilesRefusal, writeDump } from '../../tracing/dump-files';
 import { DUMP_FORMATS, type TraceReporter } from '../../tracing/trace-reporter';
-import { Reading } from './reading';
+import { Reading } from '../reading';
 import { DriverSetting, type SettingRule } from './setting';
 import { TraceResults } from './trace-results';
 

@@ -21,7 +21,7 @@ describe('a devIocStats update group', () => {
 
   it('samples every period once started, and a shortened period (the ao record written) takes effect at once', async () => {
     const group = counter(3600);
-    group.start();
+    group.attach();
     const sampled = new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if ((group.latest ?? 0) >= 2) {
@@ -36,4 +36,24 @@ describe('a devIocStats update group', () => {
     expect(group.period).toBe(0.05);
   });
 
+  describe('with fake timers', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('runs its timer from the first record bound until the last is released', async () => {
+      const group = counter(1);
+      const releaseFirst = group.attach();
+      const releaseSecond = group.attach();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(group.latest).toBe(1);
+      releaseFirst();
+      releaseFirst();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(group.latest).toBe(2);
+      releaseSecond();
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(group.latest).toBe(2);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
 });

@@ -1,8 +1,8 @@
-import { valueData } from '../../../database/binding';
-import type { DbRecord } from '../../../database/record';
-import type { ReadOutcome } from '../../../database/records/soft-channel';
-import { IoScanSource } from '../../../database/scan/io-scan';
-import { timeStampFromMillis, timeStampNow, type EpicsTimeStamp } from '../../../database/pv';
+import { valueData } from '../../database/binding';
+import type { DbRecord } from '../../database/record';
+import type { ReadOutcome } from '../../database/records/soft-channel';
+import { IoScanSource } from '../../database/scan/io-scan';
+import { timeStampFromMillis, timeStampNow, type EpicsTimeStamp } from '../../database/pv';
 import { fitText } from './text-waveform';
 
 /** A result as the driver holds it: a figure, a text, or a list of figures or of locations. */
