@@ -45,7 +45,7 @@ describe('compactHeapAfterLoad', () => {
     return lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
   }
 
-  it('compacts the IOC worker\'s own heap by default', async () => {
+  it("compacts the IOC worker's own heap by default", async () => {
     expect(await startupMessages({}, 'main')).toContain(COMPACTED);
   });
 
