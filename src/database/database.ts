@@ -9,7 +9,7 @@ import { silentLogger } from '../logger';
 import { recordHandle, type RecordHandle } from './binding';
 import type { SourceLocation } from './db-file/location';
 import { parseMacroDefinitions, type Macros } from './db-file/macros';
-import { parseDatabaseFile, parseDatabaseText, type ParseResult } from './db-file/parser';
+import { streamDatabaseFile, streamDatabaseText, type ParseStream } from './db-file/parser';
 import { splitSearchPath } from './db-file/source-files';
 import { isText } from './dbf';
 import { baseDeviceSupports } from './devices/base-supports';
@@ -109,14 +109,14 @@ export class Database implements PvProvider, AccessSecurityHost {
   /** Loads a .db file (as dbLoadRecords does); returns the names of the records it defined. */
   loadFile(file: string, options: LoadOptions = {}): string[] {
     const includePaths = this.includePaths(options, path.dirname(file));
-    return this.add(parseDatabaseFile(file, { macros: macrosOf(options.macros), includePaths }));
+    return this.add(streamDatabaseFile(file, { macros: macrosOf(options.macros), includePaths }));
   }
 
   /** Loads .db text; `file` names it in messages and is where includes are looked for by default. */
   loadText(text: string, options: LoadOptions & { file?: string } = {}): string[] {
     const file = options.file ?? '<text>';
     const includePaths = this.includePaths(options, options.file ? path.dirname(options.file) : '.');
-    return this.add(parseDatabaseText(text, file, { macros: macrosOf(options.macros), includePaths }));
+    return this.add(streamDatabaseText(text, file, { macros: macrosOf(options.macros), includePaths }));
   }
 
   /**
@@ -277,13 +277,18 @@ export class Database implements PvProvider, AccessSecurityHost {
     return fromEnv ? splitSearchPath(fromEnv) : [fileDirectory];
   }
 
-  private add(parsed: ParseResult): string[] {
+  private add(parsed: ParseStream): string[] {
     this.devices.seal();
-    for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
-    const built = buildRecords(parsed.items, {
-      definitionOf: (name) => this.names.get(name)?.location,
-      recordOf: (name) => this.names.get(name)?.record,
-    }, this.host);
+    let built: BuildResult;
+    try {
+      // The file is parsed as its records are built, so that its syntax never all lives at once.
+      built = buildRecords(parsed.items, {
+        definitionOf: (name) => this.names.get(name)?.location,
+        recordOf: (name) => this.names.get(name)?.record,
+      }, this.host);
+    } finally {
+      for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
+    }
     const loaded = new Map<string, DbRecord>([
       ...built.records.map(({ record }): [string, DbRecord] => [record.name, record]),
       ...built.aliases.map(({ alias, record }): [string, DbRecord] => [alias, record]),

@@ -68,7 +68,7 @@ const NO_CONSTANTS: LinkConstants = new Map();
 const NO_PARAMETERS: ReadonlyMap<string, { text: string; location: SourceLocation }> = new Map();
 
 /** Builds the records of one load; nothing is created unless the whole load is valid. */
-export function buildRecords(items: readonly DatabaseItem[], registry: NameRegistry, host: RecordHost): BuildResult {
+export function buildRecords(items: Iterable<DatabaseItem>, registry: NameRegistry, host: RecordHost): BuildResult {
   const pending = new Map<string, PendingRecord>();
   const names = new Map<string, SourceLocation>();
   /** Aliases of this load, to the name of a record of this load or to a record loaded before. */

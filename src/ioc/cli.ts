@@ -69,6 +69,8 @@ function commandConfig(command: Extract<CliCommand, { kind: 'run' }>): IocConfig
     prefix: command.prefix ?? base.prefix,
     databases: [...base.databases, ...command.databases.map((entry) => ({ ...entry, file: path.resolve(entry.file) }))],
     logging: { ...base.logging, pretty: base.logging.pretty || command.pretty },
+    // The process is the IOC's own: its heap may be compacted after the load.
+    compactHeapAfterLoad: base.compactHeapAfterLoad ?? true,
     tracing: { ...base.tracing, exactFrames: base.tracing.exactFrames || command.exactFrames },
     accessSecurity: command.accessSecurity
       ? { ...base.accessSecurity, ...command.accessSecurity, file: path.resolve(command.accessSecurity.file) }

@@ -11,6 +11,7 @@ import { startAccessSecurity, type AccessSecurity } from './access-security';
 import { registerAccessSecuritySubroutines, type AccessSecurityReload } from './as-subroutines';
 import { restoreAutosave } from './autosave';
 import { ConfigError, type IocConfig } from './config/ioc-config';
+import { compactHeap } from './heap-compaction';
 import { registerExitSubroutine, type ExitRequest } from './exit-subroutine';
 import { IOC_STATS_DB, MEMORY_TRACING_DB } from './records-files';
 import { MemoryTracingDevice } from './devices/memory-tracing/memory-tracing-device';
@@ -180,6 +181,16 @@ function statsSources(
   };
 }
 
+async function compactAfterLoad(logger: Logger): Promise<void> {
+  try {
+    const { rssBefore, rssAfter, milliseconds } = await compactHeap();
+    logger.info({ rssBefore, rssAfter, milliseconds: Math.round(milliseconds) }, 'heap compacted after the load');
+  } catch (error) {
+    // A Node built without the inspector: the IOC runs as well, only with the heap the load grew.
+    logger.warn({ err: error }, 'cannot compact the heap after the load');
+  }
+}
+
 export interface IocCoreOptions {
   config: IocConfig;
   logger: Logger;
@@ -242,6 +253,8 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
   // Both of autosave's passes at once: after the records' initialisation, before PINI and the first scan.
   const autosave = await restoreAutosave(database, config.autosave, logger);
   database.start();
+  // The load is over (records initialised, PINI processed) and no client is served yet.
+  if (config.compactHeapAfterLoad ?? options.observedThread === 'main') await compactAfterLoad(logger);
   try {
     // Before the server listens, so that no client is ever given more access than the file allows.
     accessSecurity = await startAccessSecurity({ database, settings: config.accessSecurity, status: drivers.accessSecurity, logger });

@@ -26,17 +26,43 @@ export interface ParseResult extends ParsedDatabase {
   readonly warnings: readonly ParseWarning[];
 }
 
+/**
+ * A parse that goes as its items are drawn: a large file's records are built one by one rather
+ * than all kept as syntax first. `files` and `warnings` fill as the items are read.
+ */
+export interface ParseStream {
+  readonly items: Iterable<DatabaseItem>;
+  readonly files: readonly string[];
+  readonly warnings: readonly ParseWarning[];
+}
+
 /** Reads a .db file and everything it includes. */
 export function parseDatabaseFile(file: string, options: ParseOptions = {}): ParseResult {
-  const sources = options.sources ?? fileSystemSources;
-  const opened = sources.open(file, []) ?? sources.open(file, options.includePaths ?? []);
-  if (!opened) throw new DbFileError({ file, line: 0, column: 0 }, `cannot open database file ${file}`);
-  return parseDatabaseText(opened.text, opened.path, options);
+  return collect(streamDatabaseFile(file, options));
 }
 
 /** Reads .db text; `file` names it in messages. */
 export function parseDatabaseText(text: string, file: string, options: ParseOptions = {}): ParseResult {
-  return new Parser(text, file, options).parse();
+  return collect(streamDatabaseText(text, file, options));
+}
+
+/** As parseDatabaseFile, item by item; a file that cannot be opened is refused at once. */
+export function streamDatabaseFile(file: string, options: ParseOptions = {}): ParseStream {
+  const sources = options.sources ?? fileSystemSources;
+  const opened = sources.open(file, []) ?? sources.open(file, options.includePaths ?? []);
+  if (!opened) throw new DbFileError({ file, line: 0, column: 0 }, `cannot open database file ${file}`);
+  return streamDatabaseText(opened.text, opened.path, options);
+}
+
+/** As parseDatabaseText, item by item. */
+export function streamDatabaseText(text: string, file: string, options: ParseOptions = {}): ParseStream {
+  const parser = new Parser(text, file, options);
+  return { items: parser.items(), files: parser.files, warnings: parser.warnings };
+}
+
+function collect(stream: ParseStream): ParseResult {
+  const items = [...stream.items];
+  return { items, files: stream.files, warnings: stream.warnings };
 }
 
 /** Words the lexer gives as keywords, which therefore cannot stand unquoted for a name. */
@@ -49,9 +75,8 @@ const BAD_NAME_CHARACTERS = ' \t"\'.$';
 
 class Parser {
   private readonly lexer: Lexer;
-  private readonly items: DatabaseItem[] = [];
-  private readonly files: string[];
-  private readonly warnings: ParseWarning[] = [];
+  readonly files: string[];
+  readonly warnings: ParseWarning[] = [];
   private readonly sources: SourceFiles;
   private searchPath: string[];
 
@@ -63,17 +88,16 @@ class Parser {
     this.searchPath = [...(options.includePaths ?? [])];
   }
 
-  parse(): ParseResult {
+  *items(): Generator<DatabaseItem, void, undefined> {
     for (let token = this.lexer.next('db'); token.kind !== 'eof'; token = this.lexer.next('db')) {
       const word = keyword(token);
-      if (word === 'record' || word === 'grecord') this.items.push(this.record());
-      else if (word === 'alias') this.items.push(this.topLevelAlias());
+      if (word === 'record' || word === 'grecord') yield this.record();
+      else if (word === 'alias') yield this.topLevelAlias();
       else if (word === 'include') this.include(token);
       else if (word === 'path' || word === 'addpath') this.searchPathStatement(word);
       else if (word && DBD_ONLY.has(word)) throw new DbFileError(token.location, `'${word}' belongs in a .dbd file, not a database file`);
       else throw unexpected(token, "'record', 'alias' or 'include'");
     }
-    return { items: this.items, files: this.files, warnings: this.warnings };
   }
 
   private record(): RecordDefinition {

@@ -126,6 +126,13 @@ export interface IocConfig {
   logging: { level: (typeof LOG_LEVELS)[number]; pretty: boolean };
   /** Where the CA server runs: a worker keeps answering while the host's event loop is blocked. */
   thread: 'worker' | 'main';
+  /**
+   * One compacting full GC once the databases are loaded, which gives back the young generation
+   * and the pages a large load grew (src/ioc/heap-compaction.ts). Unset: only where the heap is
+   * the IOC's own, i.e. in its worker thread or under the memtrace-ioc command, never in a host's
+   * main thread unless the host asks for it.
+   */
+  compactHeapAfterLoad?: boolean;
 }
 
 export const DEFAULT_CONFIG: IocConfig = {
@@ -238,6 +245,7 @@ const configCheck = object({
   autosave: object({ directory: string({ nonEmpty: true }), file: string({ nonEmpty: true }), period: setting(SETTING_RANGES.autosavePeriod) }),
   logging: object({ level: oneOf(LOG_LEVELS), pretty: boolean() }),
   thread: oneOf(['worker', 'main'] as const),
+  compactHeapAfterLoad: boolean(),
 });
 
 export class ConfigError extends Error {

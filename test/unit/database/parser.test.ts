@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { RecordDefinition } from '../../../src/database/db-file/ast';
 import { DbFileError } from '../../../src/database/db-file/location';
 import { parseMacroDefinitions } from '../../../src/database/db-file/macros';
-import { parseDatabaseFile, parseDatabaseText, type ParseOptions } from '../../../src/database/db-file/parser';
+import { parseDatabaseFile, parseDatabaseText, streamDatabaseText, type ParseOptions } from '../../../src/database/db-file/parser';
 import type { SourceFiles } from '../../../src/database/db-file/source-files';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/db');
@@ -182,5 +182,17 @@ describe('syntax errors name file, line, column and what was expected', () => {
 describe('warnings', () => {
   it('warns of record names starting with characters that confuse CA tools', () => {
     expect(parse('record(ai, "-X")').warnings.map((w) => w.message)).toEqual(['record or alias name "-X" should not begin with \'-\'']);
+  });
+});
+
+describe('streaming', () => {
+  it('reads each item as it is drawn, so that a load builds records while the file is read', () => {
+    const stream = streamDatabaseText('record(ai, "A") {}\nrecord(ai, "-B") {}\nrecord(ai, "C") {', 'test.db');
+    const items = stream.items[Symbol.iterator]();
+    expect(items.next().value).toMatchObject({ kind: 'record', name: 'A' });
+    expect(stream.warnings).toEqual([]);
+    expect(items.next().value).toMatchObject({ kind: 'record', name: '-B' });
+    expect(stream.warnings).toHaveLength(1);
+    expect(errorOf(() => items.next()).location).toMatchObject({ file: 'test.db', line: 3 });
   });
 });
