@@ -42,7 +42,11 @@ describe('epics-tca against the CA server', () => {
   it('reads every DBR family: plain, STS, TIME, GR and CTRL of each element type', async () => {
     double.post(2.5);
     const channel = await context.createChannel('TCA:DOUBLE', 'ca', 5);
-    const readable = [...Array(35).keys()];
+    // Every DBR type from DBR_STRING (0) to DBR_CTRL_DOUBLE (34), taken from the enum itself.
+    const readable = [...new Set(Object.values(Channel_DBR_TYPES))].filter(
+      (type): type is Channel_DBR_TYPES => typeof type === 'number' && type >= Channel_DBR_TYPES.DBR_STRING && type <= Channel_DBR_TYPES.DBR_CTRL_DOUBLE,
+    );
+    expect(readable).toHaveLength(35);
     const seen: Record<number, unknown> = {};
     for (const dbrType of readable) seen[dbrType] = (await channel!.get(5, dbrType))?.value;
     // Each family's value part, in the requested element type (DBR_STRING with PREC 2).

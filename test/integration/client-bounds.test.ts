@@ -9,6 +9,12 @@ import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
 
+/** The limits of an NTScalar that these tests read (epics-tca does not type getPva's result). */
+interface Limited {
+  control?: { limitLow?: number; limitHigh?: number };
+  display?: { limitLow?: number; limitHigh?: number };
+}
+
 // What a client writes stays within bounds, over CA (libca: ECA_PUTFAIL) and pvAccess (epics-tca:
 // an error status with the reason) alike:
 // - TraceDumpFile names a file in the dump directory, and nothing else: a path, `..`, a symlink
@@ -149,8 +155,8 @@ emit({'statuses': statuses, 'limits': limits})
         if (!taken) expect(status.message).toMatch(new RegExp(`${name} must be .*from ${LIMITS[name as keyof typeof LIMITS].join(' to ')}`));
       }
       for (const [name, [low, high]] of Object.entries(LIMITS)) {
-        const data = (await (await context.createChannel(`DD:${name}`, 'pva', 5))!.getPva(5, '')) as Record<string, any>;
-        expect([name, data.control.limitLow, data.control.limitHigh, data.display.limitLow, data.display.limitHigh]).toEqual([name, low, high, low, high]);
+        const data = (await (await context.createChannel(`DD:${name}`, 'pva', 5))!.getPva(5, '')) as Limited;
+        expect([name, data.control?.limitLow, data.control?.limitHigh, data.display?.limitLow, data.display?.limitHigh]).toEqual([name, low, high, low, high]);
       }
     });
   });

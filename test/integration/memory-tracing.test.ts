@@ -165,7 +165,7 @@ emit({'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
       env,
     );
     expect(result.file).toBe(path.join(dumpDirectory, 'one.heapprofile'));
-    const profile = JSON.parse(fs.readFileSync(result.file, 'utf8'));
+    const profile: unknown = JSON.parse(fs.readFileSync(result.file, 'utf8'));
     expect(profile).toHaveProperty('head');
     expect(profile).toHaveProperty('samples');
   });

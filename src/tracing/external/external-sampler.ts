@@ -1,6 +1,6 @@
 import { Buffer as NodeBuffer } from 'node:buffer';
 import { ByteCountdown, type Random } from './countdown';
-import { hookBuffer, hookTypedArrays, type Observe } from './hooks';
+import { type Callee, hookBuffer, hookTypedArrays, type Observe } from './hooks';
 import { type ExternalReport, SampleStore } from './sample-store';
 import { StackCapture } from './stack-capture';
 
@@ -11,6 +11,9 @@ export interface ExternalSettings {
   keepCollected: boolean;
 }
 
+// Held so that the hot path does not go through the Proxy that replaces the global ArrayBuffer while
+// sampling; isView is a static that never reads `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const isView = ArrayBuffer.isView;
 
 /**
@@ -88,7 +91,7 @@ export class ExternalSampler {
   }
 
   /** Called on every allocation while installed: keep it to a subtraction and a compare. */
-  private allocated(made: ArrayBufferView | ArrayBuffer, skip: Function): void {
+  private allocated(made: ArrayBufferView | ArrayBuffer, skip: Callee): void {
     if (!this.sampling) return;
     const size = made.byteLength;
     if (!this.countdown!.take(size)) return;

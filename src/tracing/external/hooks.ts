@@ -5,7 +5,10 @@
  */
 
 /** A new allocation: `view` is the Buffer or typed array made (or the ArrayBuffer itself); `skip` the wrapper to leave off its stack. */
-export type Observe = (made: ArrayBufferView | ArrayBuffer, skip: Function) => void;
+export type Observe = (made: ArrayBufferView | ArrayBuffer, skip: Callee) => void;
+
+/** Any function, as a stack-trace cut point or a wrapped original: only its identity and `apply` are used. */
+export type Callee = (...args: never[]) => unknown;
 
 /** V8 keeps typed arrays up to this many bytes inside its own heap (typed_array_max_size_in_heap), where its sampler sees them. */
 export const ON_HEAP_MAX_BYTES = 64;
@@ -40,19 +43,20 @@ let depth = 0;
 export function hookBuffer(observe: Observe): () => void {
   const restore: (() => void)[] = [];
   for (const name of BUFFER_ALLOCATORS) {
-    const original = Buffer[name] as (...args: unknown[]) => Buffer;
+    // Read by reflection: these are statics that never use `this`, kept to be put back as they were.
+    const original = Reflect.get(Buffer, name) as (...args: unknown[]) => Buffer;
     const unpooled = UNPOOLED.has(name);
-    const wrapper = function (this: unknown): Buffer {
-      if (depth > 0) return original.apply(this, arguments as unknown as unknown[]);
+    const wrapper = function (this: unknown, ...args: unknown[]): Buffer {
+      if (depth > 0) return original.apply(this, args);
       depth++;
       let made: Buffer;
       try {
-        made = original.apply(this, arguments as unknown as unknown[]);
+        made = original.apply(this, args);
       } finally {
         depth--;
       }
       // Buffer.from(arrayBuffer) is a view of the caller's memory, not a new allocation.
-      if (made.byteLength > (unpooled ? ON_HEAP_MAX_BYTES : 0) && !(name === 'from' && sharesMemory(arguments[0]))) observe(made, wrapper);
+      if (made.byteLength > (unpooled ? ON_HEAP_MAX_BYTES : 0) && !(name === 'from' && sharesMemory(args[0]))) observe(made, wrapper);
       return made;
     };
     Object.defineProperty(wrapper, 'name', { value: name });
@@ -73,20 +77,18 @@ export function hookBuffer(observe: Observe): () => void {
  */
 export function hookTypedArrays(observe: Observe): () => void {
   const restore: (() => void)[] = [];
-  const globals = globalThis as unknown as Record<string, Function>;
+  const globals = globalThis as unknown as Record<string, Callee | undefined>;
   for (const name of TYPED_ARRAY_CONSTRUCTORS) {
     const original = globals[name];
     if (typeof original !== 'function') continue;
-    const handler: ProxyHandler<Function> = {
-      construct(target, args, newTarget) {
-        const made = Reflect.construct(target, args, newTarget) as ArrayBufferView | ArrayBuffer;
-        if (depth === 0 && made.byteLength > (name === 'ArrayBuffer' ? 0 : ON_HEAP_MAX_BYTES) && !sharesMemory(args[0])) {
-          observe(made, handler.construct as Function);
-        }
-        return made;
-      },
+    const construct = (target: Callee, args: unknown[], newTarget: Callee): object => {
+      const made = Reflect.construct(target, args, newTarget) as ArrayBufferView | ArrayBuffer;
+      if (depth === 0 && made.byteLength > (name === 'ArrayBuffer' ? 0 : ON_HEAP_MAX_BYTES) && !sharesMemory(args[0])) {
+        observe(made, construct);
+      }
+      return made;
     };
-    const proxy = new Proxy(original, handler);
+    const proxy = new Proxy(original, { construct });
     setProperty(globalThis, name, proxy);
     restore.push(() => {
       if (globals[name] === proxy) setProperty(globalThis, name, original);

@@ -119,7 +119,8 @@ describe('guardProvider', () => {
     for (const key of Object.keys(full) as Array<keyof ProcessVariable>) {
       const original = full[key];
       if (typeof original !== 'function') {
-        expect({ key, value: guarded[key] }).toEqual({ key, value: original });
+        const value: unknown = Reflect.get(guarded, key);
+        expect({ key, value }).toEqual({ key, value: original });
         continue;
       }
       const args = argumentsOf[key] ?? [];

@@ -15,7 +15,8 @@ function external(size: number, samples: number, uncertainty: number, pooledSamp
 }
 
 const totals = { samplingInterval: 65536, attributed: 0, arrayBuffers: 0, residual: 0, poolSize: 8192 };
-const snapshot = new Snapshot({
+/** One literal for both snapshots: a Snapshot is a class, so it is not spread. */
+const fields: ConstructorParameters<typeof Snapshot>[0] = {
   traces: [trace(4000, 40, [main, cache]), external(3_000_000, 40, 300_000, 10), external(1_000_000, 10, 400_000)],
   tracebackLimit: 64,
   takenAt: new Date('2026-12-04T12:00:00.000Z'),
@@ -23,7 +24,8 @@ const snapshot = new Snapshot({
   samplingInterval: 32768,
   mode: 'live',
   external: { ...totals, attributed: 4_000_000, arrayBuffers: 4_050_000, residual: 50_000 },
-});
+};
+const snapshot = new Snapshot(fields);
 
 describe('external statistics', () => {
   it('stay apart from the V8-heap entry of the same key, and add uncertainties as independent estimates', () => {
@@ -31,7 +33,7 @@ describe('external statistics', () => {
     expect([first?.key, first?.external, first?.size, first?.samples, first?.pooledSamples]).toEqual(['/app/cache.js:10', true, 4_000_000, 50, 10]);
     expect(first?.uncertainty).toBeCloseTo(500_000, 6);
     expect([second?.key, second?.external, second?.size]).toEqual(['/app/cache.js:10', false, 4000]);
-    const diff = snapshot.compareTo(new Snapshot({ ...snapshot, traces: [trace(4000, 40, [main, cache])] }), 'lineno');
+    const diff = snapshot.compareTo(new Snapshot({ ...fields, traces: [trace(4000, 40, [main, cache])] }), 'lineno');
     expect(diff.map((d) => [d.external, d.sizeDiff])).toEqual([
       [true, 4_000_000],
       [false, 0],

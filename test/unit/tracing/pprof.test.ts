@@ -22,7 +22,8 @@ function externalTrace(size: number, count: number): Trace {
   return new Trace(size, count, stack, depth, { external: true, samples: count, uncertainty: size / 10, pooledSamples: 0 });
 }
 
-const snapshot = new Snapshot({
+/** One literal for both snapshots: a Snapshot is a class, so it is not spread. */
+const fields: ConstructorParameters<typeof Snapshot>[0] = {
   traces: [trace(1264128.4, 10.3, [main, fill]), trace(8192, 4, [main]), trace(100_000, 2, [main, cache]), externalTrace(5_000_000, 60)],
   tracebackLimit: 8,
   takenAt: new Date(1_700_000_000_000),
@@ -30,7 +31,8 @@ const snapshot = new Snapshot({
   samplingInterval: 65536,
   mode: 'live',
   external: { samplingInterval: 131072, attributed: 5_000_000, arrayBuffers: 5_200_000, residual: 200_000, poolSize: 8192 },
-});
+};
+const snapshot = new Snapshot(fields);
 
 interface Decoded extends ReadProfile {
   /** Each sample as [its stack's function names newest first, memory label, objects, bytes]. */
@@ -109,7 +111,7 @@ describe('the pprof dump', () => {
 
   it('names allocated mode\'s sample types alloc_objects and alloc_space', async () => {
     const file = path.join(directory, 'allocated.pb.gz');
-    await new Snapshot({ ...snapshot, mode: 'allocated' }).dump(file, 'pprof');
+    await new Snapshot({ ...fields, mode: 'allocated' }).dump(file, 'pprof');
     const { profile, text } = decode(fs.readFileSync(file));
     expect(profile.sampleType.map((type) => text(type.type))).toEqual(['alloc_objects', 'alloc_space']);
     expect(text(profile.defaultSampleType)).toBe('alloc_space');

@@ -22,7 +22,7 @@ record(waveform, "NT:UBYTES") { field(FTVL, "UCHAR") field(NELM, "16") }
 `;
 const CLIENT = { user: 'test', host: 'localhost', address: '127.0.0.1' };
 
-type Plain = Record<string, any>;
+type Plain = Record<string, unknown>;
 
 function read(pv: ProcessVariable): Plain {
   const mapping = ntMappingOf(pv);
@@ -84,10 +84,10 @@ describe('ntMappingOf', () => {
     const wf = find('NT:WF');
     database.record('NT:WF', 'array').set(Float64Array.of(1, 2, 3));
     expect(ntMappingOf(wf).type).toBe(ntScalarArray('double'));
-    expect(Array.from(read(wf).value)).toEqual([1, 2, 3]);
+    expect(Array.from(read(wf).value as ArrayLike<number>)).toEqual([1, 2, 3]);
     const shorts = new SimplePv({ name: 'A', type: FieldType.SHORT, maxElements: 3, value: [4, 5] });
     expect(ntMappingOf(shorts).type).toBe(ntScalarArray('short'));
-    expect(Array.from(read(shorts).value)).toEqual([4, 5]);
+    expect(Array.from(read(shorts).value as ArrayLike<number>)).toEqual([4, 5]);
     // A CHAR waveform not tagged as text stays bytes.
     expect(ntMappingOf(find('NT:BYTES')).type).toBe(ntScalarArray('byte'));
   });
@@ -96,8 +96,8 @@ describe('ntMappingOf', () => {
     database.record('NT:UBYTES', 'array').set(Uint8Array.of(0, 200, 255));
     database.record('NT:BYTES', 'array').set(Uint8Array.of(0, 200, 255));
     expect(ntMappingOf(find('NT:UBYTES')).type).toBe(ntScalarArray('ubyte'));
-    expect(Array.from(read(find('NT:UBYTES')).value)).toEqual([0, 200, 255]);
-    expect(Array.from(read(find('NT:BYTES')).value)).toEqual([0, -56, -1]);
+    expect(Array.from(read(find('NT:UBYTES')).value as ArrayLike<number>)).toEqual([0, 200, 255]);
+    expect(Array.from(read(find('NT:BYTES')).value as ArrayLike<number>)).toEqual([0, -56, -1]);
     const written = put(find('NT:UBYTES'), { value: Uint8Array.of(128, 250) });
     expect(written.ok && Array.from(written.value as Uint8Array)).toEqual([128, 250]);
   });
@@ -183,7 +183,7 @@ describe('ntMappingOf', () => {
     it('puts an enum by index, and by label as clients do: looked up in value.choices', () => {
       const bo = find('NT:BO');
       expect(put(bo, { 'value.index': 1 })).toEqual({ ok: true, value: Uint16Array.of(1) });
-      const index = (read(bo).value.choices as string[]).indexOf('Enable');
+      const index = (read(bo).value as { choices: string[] }).choices.indexOf('Enable');
       expect(put(bo, { 'value.index': index })).toEqual({ ok: true, value: Uint16Array.of(1) });
       // choices are the server's to give; a PUT of them alone sets nothing, as in QSRV.
       expect(put(bo, { 'value.choices': ['On', 'Off'] })).toEqual({ ok: true, value: undefined });
