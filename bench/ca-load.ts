@@ -105,7 +105,7 @@ async function monitorFanOut(context: LoadContext): Promise<Sample> {
   const opened = await Promise.all(Array.from({ length: MONITOR_CLIENTS + 1 }, () => openChannel(context, context.pvs.scalar)));
   const writer = opened.pop()!;
   try {
-    let window: Window | undefined;
+    let window: Window | undefined = undefined;
     let delivered = 0;
     const subscribed = opened.map(({ circuit, channel }) => {
       const first = new Promise<void>((resolve) => {
@@ -255,7 +255,7 @@ function startOurServer(nodeOptions: string[]): Promise<{ child: ChildProcess; p
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /^ready (\d+)$/m.exec(output);
       if (ready) resolve({ child, port: Number(ready[1]) });

@@ -36,7 +36,7 @@ const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 function startChild(port: number, beaconPort: number): Promise<{ child: ChildProcess; tcpPort: number }> {
   const child = spawn(process.execPath, [__filename, '--serve', String(port), String(beaconPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, tcpPort: Number(/ready (\d+)/.exec(chunk.toString())![1]) }));
+    child.stdout.once('data', (chunk: Buffer) => resolve({ child, tcpPort: Number(/ready (\d+)/.exec(chunk.toString())![1]) }));
     child.once('exit', (code) => reject(new Error(`server exited ${code} before it was ready`)));
   });
 }
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       }
       rssMax = Math.max(rssMax, rss);
       if (rss - rssBefore > Number(values['rss-limit-mb']) * 1048576) problems.push(`batch ${batches}: RSS ${mib(rss)} MiB`);
-      await watcher.check().catch((error: Error) => problems.push(`batch ${batches}: libca: ${error.message.split('\n')[0]}`));
+      await watcher.check().catch((error: unknown) => problems.push(`batch ${batches}: libca: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`));
       if (batches % 10 === 0) process.stderr.write(`batch ${batches}: ${totalMessages(tcp) + totalMessages(udp)} messages, peak RSS ${mib(rss)} MiB\n`);
     }
     const serverSeconds = (Date.now() - started) / 1000;

@@ -101,7 +101,10 @@ async function measure(megabytes: number, directory: string) {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--snapshot-worker') return parentPort!.postMessage(await writeHeapSnapshot(args[1]!, 'main'));
+  if (args[0] === '--snapshot-worker') {
+    parentPort!.postMessage(await writeHeapSnapshot(args[1]!, 'main'));
+    return;
+  }
   if (args[0] === '--host') return host(Number(args[1]), args[2] as 'ours' | 'v8', args[3]!);
   const sizesAt = args.indexOf('--sizes');
   const sizes = (sizesAt >= 0 ? args[sizesAt + 1]! : '50').split(',').map(Number);

@@ -60,7 +60,9 @@ export async function startHost(options: HostOptions, nodeFlags: readonly string
     },
     rss: () => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]) * 1024,
     report: async () => (await request('report')) as HostReport,
-    collectGarbage: async () => void (await request('gc')),
+    collectGarbage: async () => {
+      await request('gc');
+    },
     stop: async () => {
       child.send('close');
       await child.waitForExit(5000);

@@ -138,7 +138,7 @@ async function measure(thread: Thread, seconds: number, heapMegabytes: number, g
 
 function describe(figures: RunFigures): string {
   const { off, on } = figures;
-  const f2 = (value: number) => `${value.toFixed(2)}`;
+  const f2 = (value: number) => value.toFixed(2);
   return (
     `off: ${off.rate.toFixed(0)} reads/s, p50 ${f2(off.p50)} p99 ${f2(off.p99)} max ${ms(off.max)}, per ${TRACE_PERIOD_S} s ${ms(off.stall)} (host's longest GC ${ms(off.hostGcMax)}) | ` +
     `on: ${on.rate.toFixed(0)} reads/s, p50 ${f2(on.p50)} p99 ${f2(on.p99)} max ${ms(on.max)} | ${figures.snapshots} snapshots, TraceDuration ${ms(figures.traceDuration)}, ` +

@@ -25,7 +25,7 @@ async function serve(): Promise<void> {
   const pv = new SimplePv({ name: SCALAR, type: FieldType.DOUBLE, value: 0 });
   const server = await createPvaServer({
     provider: new PvMap([pv]),
-    env: { EPICS_PVAS_INTF_ADDR_LIST: '127.0.0.1', EPICS_PVAS_SERVER_PORT: '0', EPICS_PVAS_BROADCAST_PORT: String(workerData.udpPort), EPICS_PVAS_AUTO_BEACON_ADDR_LIST: 'NO' },
+    env: { EPICS_PVAS_INTF_ADDR_LIST: '127.0.0.1', EPICS_PVAS_SERVER_PORT: '0', EPICS_PVAS_BROADCAST_PORT: String((workerData as { udpPort: number }).udpPort), EPICS_PVAS_AUTO_BEACON_ADDR_LIST: 'NO' },
   });
   parentPort!.postMessage(server.tcpPort);
 }

@@ -23,7 +23,9 @@ async function serve(port: number, beaconPort: number): Promise<void> {
   await tracing.start();
   let baseline: tracing.Snapshot | undefined;
   const lines = readline.createInterface({ input: process.stdin });
-  lines.on('line', async (command) => {
+  process.stdout.write(`ready ${soak.server.tcpPort}\n`);
+  // One command at a time, in the order the parent sent them.
+  for await (const command of lines) {
     if (command === 'measure') {
       process.stdout.write(JSON.stringify(soak.measure()) + '\n');
     } else if (command === 'baseline') {
@@ -34,9 +36,9 @@ async function serve(port: number, beaconPort: number): Promise<void> {
       const top = baseline ? now.compareTo(baseline, 'lineno').slice(0, 10).map((diff) => tracing.formatStatisticDiff(diff)) : [];
       process.stdout.write(JSON.stringify(top) + '\n');
     }
-  });
-  lines.on('close', () => void soak.close().then(() => tracing.stop()));
-  process.stdout.write(`ready ${soak.server.tcpPort}\n`);
+  }
+  await soak.close();
+  await tracing.stop();
 }
 
 const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
@@ -55,9 +57,9 @@ async function main(): Promise<void> {
   const port = await freePort();
   const beaconPort = await freePort();
   const child = spawn(process.execPath, ['--expose-gc', __filename, '--serve', String(port), String(beaconPort)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const replies = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const replies = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ask = async (command: string): Promise<unknown> => {
-    child.stdin!.write(command + '\n');
+    child.stdin.write(command + '\n');
     return JSON.parse((await replies.next()).value as string);
   };
   const tcpPort = Number(/ready (\d+)/.exec((await replies.next()).value as string)![1]);
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
       ) + '\n',
     );
   } finally {
-    child.stdin!.end();
+    child.stdin.end();
     setTimeout(() => child.kill(), 2000).unref();
   }
 }

@@ -39,15 +39,15 @@ function syntheticProfile(nodeCount: number): SamplingHeapProfile {
   const samples: ProfileSample[] = [];
   for (let id = 2; id <= nodeCount; id++) {
     // Prefer recent nodes as parents, so stacks grow deep (up to ~40) as real ones do.
-    let parent = nodes[Math.max(0, nodes.length - 1 - Math.floor(next() * 30))];
-    if ((depth.get(parent) ?? 0) >= 40) parent = nodes[Math.floor(next() * Math.min(nodes.length, 50))];
-    const node: ProfileNode = { id, selfSize: 0, children: [], callFrame: functions[Math.floor(next() * FUNCTIONS)] };
+    let parent = nodes[Math.max(0, nodes.length - 1 - Math.floor(next() * 30))]!;
+    if ((depth.get(parent) ?? 0) >= 40) parent = nodes[Math.floor(next() * Math.min(nodes.length, 50))]!;
+    const node: ProfileNode = { id, selfSize: 0, children: [], callFrame: functions[Math.floor(next() * FUNCTIONS)]! };
     parent.children.push(node);
     nodes.push(node);
     depth.set(node, (depth.get(parent) ?? 0) + 1);
     const sampleCount = next() < 0.6 ? 1 + Math.floor(next() * 3) : 0;
     for (let k = 0; k < sampleCount; k++) {
-      const size = OBJECT_SIZES[Math.floor(next() * OBJECT_SIZES.length)];
+      const size = OBJECT_SIZES[Math.floor(next() * OBJECT_SIZES.length)]!;
       const reported = size * Math.floor(1 / (1 - Math.exp(-size / INTERVAL)) + 0.5);
       samples.push({ nodeId: id, size: reported, ordinal: samples.length + 1 });
       node.selfSize += reported;

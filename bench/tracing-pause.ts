@@ -141,13 +141,13 @@ async function child(mode: string, megabytes: number, snapshots: number): Promis
 
 function parent(snapshots: number): void {
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
-  const run = (mode: string, megabytes: number) =>
+  const run = (mode: 'main' | 'worker', megabytes: number): unknown =>
     JSON.parse(
       (execFileSync(process.execPath, [__filename, 'child', mode, String(megabytes), String(snapshots)], { encoding: 'utf8' }).trim().split('\n').pop() as string),
     );
   for (const megabytes of [50, 500]) {
-    const main = run('main', megabytes);
-    const worker = run('worker', megabytes);
+    const main = run('main', megabytes) as Awaited<ReturnType<typeof mainThreadMode>>;
+    const worker = run('worker', megabytes) as Awaited<ReturnType<typeof workerMode>>;
     process.stdout.write(
       `heap ${(main.heapUsed / 1048576).toFixed(0)} MB, ${main.nodes} nodes, ${main.samples} samples (medians of ${snapshots} snapshots)\n` +
         `  main-thread mode: GC ${f(main.gc)}, rest of V8's profile ${f(main.v8)}, aggregation ${f(main.aggregate)}, formatting ${f(main.format)}, ` +
@@ -160,7 +160,8 @@ function parent(snapshots: number): void {
 if (!isMainThread) {
   void workerSide();
 } else if (process.argv[2] === 'child') {
-  child(process.argv[3], Number(process.argv[4]), Number(process.argv[5])).catch((error: unknown) => {
+  // The parent's run() gives every argument.
+  child(process.argv[3]!, Number(process.argv[4]), Number(process.argv[5])).catch((error: unknown) => {
     process.stderr.write(`${String(error)}\n`);
     process.exit(1);
   });

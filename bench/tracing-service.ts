@@ -132,11 +132,12 @@ function loadProduct(sku: string): Product {
 }
 
 function isQuoteRequest(value: unknown): value is QuoteRequest {
-  const request = value as QuoteRequest;
+  // Parsed JSON: any member may be missing or of another type.
+  const request = value as Partial<Record<keyof QuoteRequest, unknown>> | null;
   return (
     typeof request?.customer === 'string' &&
     Array.isArray(request.items) &&
-    request.items.every((item) => typeof item?.sku === 'string' && item.sku.startsWith('sku-') && Number.isInteger(item.qty) && item.qty > 0)
+    (request.items as (Partial<QuoteRequest['items'][number]> | null)[]).every((item) => typeof item?.sku === 'string' && item.sku.startsWith('sku-') && typeof item.qty === 'number' && Number.isInteger(item.qty) && item.qty > 0)
   );
 }
 
@@ -254,7 +255,7 @@ async function serverProcess(config: Config, limitMs: number): Promise<void> {
   setTimeout(() => process.exit(2), limitMs).unref();
   const stopTracing =
     config.interval === null
-      ? async () => undefined
+      ? () => Promise.resolve()
       : config.thread === 'main'
         ? await traceLikeTheIoc(config.interval, 'current', config.external)
         : await traceInWorker(config.interval, config.external);
@@ -325,7 +326,7 @@ async function loadProcess(port: number, durationMs: number, limitMs: number): P
     let completed = 0;
     const connection = async () => {
       while (performance.now() < until) {
-        await post(agent, port, bodies[sent++ % bodies.length]);
+        await post(agent, port, bodies[sent++ % bodies.length]!);
         completed++;
       }
     };
@@ -411,13 +412,14 @@ async function orchestrate(CONFIGS: readonly Config[], runs: number, seconds: nu
   for (let round = 0; round < runs; round++) {
     // Rotated, so no configuration always runs right after the same one.
     for (let i = 0; i < CONFIGS.length; i++) {
-      const config = CONFIGS[(i + round) % CONFIGS.length];
+      const config = CONFIGS[(i + round) % CONFIGS.length]!;
       results.get(config)?.push(await quietRun(() => run(config, seconds * 1000), retakes));
     }
   }
   const of = (config: Config, key: keyof RunResult) => (results.get(config) as RunResult[]).map((result) => result[key]);
-  const offRate = median(of(CONFIGS[0], 'requestsPerSecond'));
-  const offCpu = median(of(CONFIGS[0], 'cpuMicrosPerRequest'));
+  const off = CONFIGS[0]!;
+  const offRate = median(of(off, 'requestsPerSecond'));
+  const offCpu = median(of(off, 'cpuMicrosPerRequest'));
   for (const config of CONFIGS) {
     const rate = median(of(config, 'requestsPerSecond'));
     const cpu = median(of(config, 'cpuMicrosPerRequest'));
@@ -438,7 +440,7 @@ function main(): Promise<void> {
   const external = process.argv.includes('--external');
   const defaults = process.argv.includes('--defaults');
   const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--external' && arg !== '--defaults');
-  if (role === 'server') return serverProcess(JSON.parse(args[0]) as Config, Number(args[1]));
+  if (role === 'server') return serverProcess(JSON.parse(args[0] ?? '') as Config, Number(args[1]));
   if (role === 'load') return loadProcess(Number(args[0]), Number(args[1]), Number(args[2]));
   return orchestrate(defaults ? DEFAULT_CONFIGS : external ? EXTERNAL_CONFIGS : V8_CONFIGS, Number(role ?? 7), Number(args[0] ?? 20));
 }

@@ -85,7 +85,7 @@ export function recordHandle<K extends ValueKind>(record: DbRecord, kind: K): Re
     set(value, options = {}) {
       const { timeStamp, ...alarm } = options;
       const stamp = timeStamp instanceof Date ? timeStampFromMillis(timeStamp.getTime()) : timeStamp;
-      record.update(toFieldData(record, valueSpec, value as Input<ValueKind>), { ...alarm, ...(stamp ? { timeStamp: stamp } : {}) });
+      record.update(toFieldData(record, valueSpec, value), { ...alarm, ...(stamp ? { timeStamp: stamp } : {}) });
     },
     alarm: () => ({ status: record.number('STAT'), severity: record.number('SEVR'), message: record.string('AMSG') }),
     timeStamp: () => record.time,
@@ -116,7 +116,7 @@ function scalarSpec(record: DbRecord, name: string): FieldSpec {
 
 /** Arrays are copied so that code cannot change a record behind its back. */
 function copyOut(data: FieldData): FieldData {
-  return typeof data === 'object' ? (data.slice() as FieldValue) : data;
+  return typeof data === 'object' ? (data.slice()) : data;
 }
 
 /** A value as `set` takes it, in the form the record keeps in VAL: what device support's read stores. */
@@ -130,7 +130,7 @@ function toFieldData(record: DbRecord, spec: FieldSpec, value: Input<ValueKind>)
     const elements = typeof value === 'string' ? textToChars(value) : (value as ArrayInput & object);
     if (elements.length === 0) return allocate(shape.dbf, 0);
     const input = Array.isArray(elements) && typeof elements[0] !== 'string' ? Float64Array.from(elements as number[]) : (elements as FieldValue);
-    const decoded = decodeWrite(shape, input.slice(0, shape.elements) as FieldValue, false, 0);
+    const decoded = decodeWrite(shape, input.slice(0, shape.elements), false, 0);
     if (!decoded.ok) throw new Error(`${record.name}: ${decoded.reason}`);
     return decoded.data;
   }

@@ -86,7 +86,7 @@ function arrayFromText(dbf: FieldSpec['dbf'], text: string): FieldValue | string
   const items = Array.isArray(parsed) ? parsed : [parsed];
   if (dbf === 'STRING') return items.map(String);
   if (!items.every((item) => typeof item === 'number')) return `"${text}" is not an array of numbers`;
-  return allocateWith(dbf, items as number[]);
+  return allocateWith(dbf, items);
 }
 
 function withNul(text: string): Uint8Array {

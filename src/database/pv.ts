@@ -94,7 +94,7 @@ export const EMPTY_METADATA: DisplayMetadata = Object.freeze({
   lowerAlarmLimit: 0,
   upperControlLimit: 0,
   lowerControlLimit: 0,
-  enumStrings: Object.freeze([]) as readonly string[],
+  enumStrings: Object.freeze([]),
 });
 
 /** Who is asking, as the client introduced itself (CLIENT_NAME, HOST_NAME) and as the socket shows it. */

@@ -174,9 +174,9 @@ export class DbRecord {
   }
 
   subscribe(field: string, listener: PvListener): () => void {
-    const listeners = (this.listeners ??= new Map());
+    const listeners = (this.listeners ??= new Map<string, Set<PvListener>>());
     let set = listeners.get(field);
-    if (!set) listeners.set(field, (set = new Set()));
+    if (!set) listeners.set(field, (set = new Set<PvListener>()));
     set.add(listener);
     return () => {
       set.delete(listener);

@@ -87,7 +87,7 @@ export class SimplePv implements ProcessVariable {
 
   write(value: FieldValue, _client: ClientIdentity): WriteResult | Promise<WriteResult> {
     if (this.readOnly) return { ok: false, error: 'readOnly', message: `${this.name} is read-only` };
-    if (value.length > this.maxElements) value = value.slice(0, this.maxElements) as FieldValue;
+    if (value.length > this.maxElements) value = value.slice(0, this.maxElements);
     if (this.type === FieldType.ENUM && this.meta.enumStrings.length > 0) {
       for (const index of value as Uint16Array) {
         if (index >= this.meta.enumStrings.length) {

@@ -24,6 +24,10 @@ const OPEN_DIRECTORY = fs.constants.O_RDONLY | fs.constants.O_DIRECTORY;
 const READ_NO_SYMLINK = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW;
 /** Linux names each open descriptor's file in /proc/self/fd: a path through it reaches that very file. */
 const DESCRIPTOR_PATHS = process.platform === 'linux' && fs.existsSync('/proc/self/fd');
+
+/** The errno code (ENOENT, EEXIST…) of what a file system call rejected with, if it has one (not
+ * by instanceof: an Error from another realm, as under Jest, is no instance of this one's). */
+const errorCode = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
 const descriptorPath = (fd: number) => `/proc/self/fd/${fd}`;
 
 /** A name or a file refused: nothing was written. The message says why. */
@@ -75,8 +79,8 @@ export class ContainedDirectory {
         const written = await handle.stat();
         await expectSameFile(temporary, written, `${name}: the temporary file was replaced during the write`);
         // link(2), unlike rename(2), will not replace what holds the name meanwhile, and never follows it.
-        await fs.promises.link(temporary, file).catch((error: NodeJS.ErrnoException) => {
-          throw error.code === 'EEXIST' ? new FileRefusedError(`${name} appeared in ${this.path} during the write; not replaced`) : error;
+        await fs.promises.link(temporary, file).catch((error: unknown) => {
+          throw errorCode(error) === 'EEXIST' ? new FileRefusedError(`${name} appeared in ${this.path} during the write; not replaced`) : error;
         });
         // The file is where it was meant to be, and the directory still where its path says: else the path returned would lie.
         await expectSameFile(file, written, `${name}: the file was replaced as it was put in place`)
@@ -99,9 +103,9 @@ export class ContainedDirectory {
    */
   async read(name: string): Promise<Buffer | undefined> {
     return this.within(name, async (file, shown) => {
-      const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error.code === 'ELOOP' ? new FileRefusedError(`${shown} is a symlink; not followed`) : error;
+      const handle = await fs.promises.open(file, READ_NO_SYMLINK).catch((error: unknown) => {
+        if (errorCode(error) === 'ENOENT') return undefined;
+        throw errorCode(error) === 'ELOOP' ? new FileRefusedError(`${shown} is a symlink; not followed`) : error;
       });
       if (!handle) return undefined;
       try {

@@ -82,7 +82,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof Error && USER_ERRORS.has(error.name);
-    process.stderr.write(`memtrace-ioc: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`memtrace-ioc: ${known ? (error).message : (error as Error).stack ?? String(error)}\n`);
     if (error instanceof UsageError) process.stderr.write('Try memtrace-ioc --help\n');
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },

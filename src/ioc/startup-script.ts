@@ -150,7 +150,7 @@ export function splitWords(line: string, at: (offset: number) => SourceLocation)
     if (c === '\\') {
       if (i + 1 >= line.length) throw new StartupScriptError(at(i), 'trailing backslash');
       word ??= { text: '', start: i };
-      word.text += line[++i];
+      word.text += line[++i]!;
       continue;
     }
     if (c === '<' || c === '>') throw new StartupScriptError(at(i), 'redirection (< or >) is not supported');

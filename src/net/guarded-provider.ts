@@ -71,9 +71,12 @@ const MEMBERS = {
 
 type Guarded = { [Key in keyof typeof MEMBERS]: (typeof MEMBERS)[Key] extends 'guarded' ? Key : never }[keyof typeof MEMBERS];
 
-// The passed-through members, installed on the prototype below.
+// The passed-through members, installed on the prototype below: the interface tells the compiler
+// what the loop there adds, which a class cannot declare without implementing.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging -- see above
 interface GuardedPv extends Omit<ProcessVariable, Guarded> {}
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface above
 class GuardedPv implements Required<Pick<ProcessVariable, Guarded>> {
   constructor(
     readonly pv: ProcessVariable,
@@ -120,6 +123,8 @@ for (const [key, kind] of Object.entries(MEMBERS)) {
   if (kind === 'field') {
     Object.defineProperty(GuardedPv.prototype, member, {
       get(this: GuardedPv) {
+        // A 'field' member: a value, never a method, so nothing here loses its `this`.
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- see above
         return this.pv[member];
       },
     });

@@ -36,7 +36,7 @@ export interface ServerShellOptions<C extends HostedCircuit> {
   open(transport: CircuitTransport, tcpPort: number, onClose: () => void): C;
   /** The protocol's search replies, for a server listening on `tcpPort`. */
   answerSearch(tcpPort: () => number): AnswerDatagram;
-  beacons: Omit<BeaconOptions, 'encode' | 'logger'> & { encode(sequence: number, tcpPort: number): Buffer };
+  beacons: Omit<BeaconOptions, 'encode' | 'logger'> & { encode: (sequence: number, tcpPort: number) => Buffer };
 }
 
 export interface ServerShell {

@@ -71,7 +71,7 @@ export class SampleCounter {
   count(reportedSize: number): number {
     if (!(reportedSize > 0)) return 0;
     const candidates = this.candidatesFor(reportedSize);
-    return candidates.length > 0 ? candidates[0] : continuousCount(reportedSize, this.interval);
+    return candidates.length > 0 ? candidates[0]! : continuousCount(reportedSize, this.interval);
   }
 
   /**

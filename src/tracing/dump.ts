@@ -38,7 +38,7 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
   // External memory gets leaves of its own, so it never merges with the V8-heap leaf of its stack.
   const childOf = (parent: ProfileNode, frame: Frame, external = false): ProfileNode => {
     let children = childrenByKey.get(parent);
-    if (!children) childrenByKey.set(parent, (children = new Map()));
+    if (!children) childrenByKey.set(parent, (children = new Map<string, ProfileNode>()));
     const key = `${frame.location}\n${frame.column}\n${frame.functionName}\n${frame.package}${external ? '\nexternal' : ''}`;
     let child = children.get(key);
     if (!child) {
@@ -96,6 +96,8 @@ export function snapshotToHeapProfile(snapshot: Snapshot): SamplingHeapProfile {
 }
 
 export function heapProfileToSnapshot(profile: SamplingHeapProfile, options: LoadOptions & { takenAt: Date }): SnapshotInit {
+  // The profile is parsed JSON: its type says what it should be, and this check is what proves it.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   if (!profile || typeof profile !== 'object' || !profile.head || !Array.isArray(profile.head.children)) {
     throw new TracingError('not a sampling heap profile: expected a JSON object with a "head" node');
   }

@@ -80,6 +80,7 @@ function validated(options: StartOptions) {
     throw new RangeError(`stackDepth must be an integer from 1 to ${MAX_STACK_DEPTH}, not ${stackDepth}`);
   }
   const thread = options.thread ?? 'current';
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers pass any value; the type cannot stop them
   if (thread !== 'current' && thread !== 'main') throw new RangeError(`thread must be 'current' or 'main', not ${String(thread)}`);
   const externalSamplingInterval = options.externalSamplingInterval ?? 0;
   if (!Number.isInteger(externalSamplingInterval) || externalSamplingInterval < 0) {

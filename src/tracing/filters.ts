@@ -184,7 +184,7 @@ class StackRebuilder {
     let node: StackNode | null = trace.stack;
     for (let i = 0; i < trace.depth && node; i++, node = node.parent) if (!this.hidden(node.frame)) visible.push(node.frame);
     let stack: StackNode | null = null;
-    for (let i = visible.length - 1; i >= 0; i--) stack = this.child(stack, visible[i]);
+    for (let i = visible.length - 1; i >= 0; i--) stack = this.child(stack, visible[i]!);
     return stack;
   }
 

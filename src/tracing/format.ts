@@ -42,8 +42,8 @@ export function formatSize(bytes: number, sign = false): string {
   const plus = sign && bytes >= 0 ? '+' : '';
   let size = bytes;
   for (let unit = 0; ; unit++, size /= 1024) {
-    if (Math.abs(size) < 100 && unit > 0) return `${plus}${fixed(size, 1)} ${UNITS[unit]}`;
-    if (Math.abs(size) < 10 * 1024 || unit === UNITS.length - 1) return `${plus}${fixed(size, 0)} ${UNITS[unit]}`;
+    if (Math.abs(size) < 100 && unit > 0) return `${plus}${fixed(size, 1)} ${UNITS[unit]!}`;
+    if (Math.abs(size) < 10 * 1024 || unit === UNITS.length - 1) return `${plus}${fixed(size, 0)} ${UNITS[unit]!}`;
   }
 }
 
@@ -72,7 +72,7 @@ export function formatKey(statistic: Statistic, options: FormatOptions = {}): st
   const root = options.root ?? process.cwd();
   const frames = statistic.traceback;
   if (frames.length === 0) return statistic.key;
-  return frameLocation(frames[0], root);
+  return frameLocation(frames[0]!, root);
 }
 
 function average(size: number, count: number): string {
@@ -124,7 +124,7 @@ function marks(statistic: Statistic): string {
 function describe(statistic: Statistic, root: string, showSource: boolean): string {
   const frames = statistic.traceback;
   if (statistic.keyType === 'lineno') {
-    const frame = frames[0];
+    const frame = frames[0]!;
     const source = showSource ? sharedSourceLines.line(frame.file, frame.line) : undefined;
     return source ? `${functionName(frame)}: ${source}` : functionName(frame);
   }

@@ -43,7 +43,7 @@ export class FrameResolver {
     // that have none (scriptId "0") fall back to the url.
     const script = callFrame.scriptId && callFrame.scriptId !== '0' ? callFrame.scriptId : callFrame.url;
     let byPosition = this.byScript.get(script);
-    if (!byPosition) this.byScript.set(script, (byPosition = new Map()));
+    if (!byPosition) this.byScript.set(script, (byPosition = new Map<number, Frame>()));
     const position = callFrame.lineNumber * 0x1000000 + callFrame.columnNumber;
     const frame = byPosition.get(position);
     if (!frame) {

@@ -6,7 +6,7 @@
 export function globToRegExp(pattern: string): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
+    const char = pattern[i]!;
     if (char === '*') {
       source += '.*';
     } else if (char === '?') {

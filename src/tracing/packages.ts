@@ -22,7 +22,7 @@ export class PackageResolver {
     const marker = slashed.lastIndexOf('/node_modules/');
     if (marker >= 0) {
       const parts = slashed.slice(marker + '/node_modules/'.length).split('/');
-      return parts[0].startsWith('@') && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0];
+      return parts[0]!.startsWith('@') && parts.length > 2 ? `${parts[0]!}/${parts[1]!}` : parts[0]!;
     }
     if (!path.isAbsolute(file)) return UNNAMED_APP;
     return this.appNameFor(path.dirname(file));

@@ -10,7 +10,7 @@ export interface AggregateOptions {
   tracebackLimit: number;
   /** Keep only samples taken after this ordinal (sizes then come from the samples, not the nodes). */
   afterOrdinal?: number;
-  frameOf(node: ProfileNode): Frame;
+  frameOf: (node: ProfileNode) => Frame;
 }
 
 export interface Aggregation {
@@ -31,7 +31,7 @@ export interface Aggregation {
 export function aggregateProfile(profile: SamplingHeapProfile, options: AggregateOptions): Aggregation {
   const { nodes, stacks, maxId } = walkTree(profile.head, options.frameOf);
   const indexById = new Int32Array(maxId + 1).fill(-1);
-  for (let i = 0; i < nodes.length; i++) indexById[nodes[i].id] = i;
+  for (let i = 0; i < nodes.length; i++) indexById[nodes[i]!.id] = i;
 
   const samples = profile.samples ?? [];
   const selecting = options.afterOrdinal !== undefined;
@@ -47,37 +47,37 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
   for (const sample of samples) {
     if (sample.ordinal > lastOrdinal) lastOrdinal = sample.ordinal;
     if (sample.ordinal <= afterOrdinal) continue;
-    const index = sample.nodeId <= maxId ? indexById[sample.nodeId] : -1;
+    const index = sample.nodeId <= maxId ? indexById[sample.nodeId]! : -1;
     if (index < 0) continue;
-    sampleSize[index] += sample.size;
+    sampleSize[index]! += sample.size;
     const objects = counter.count(sample.size);
-    sampleCount[index] += objects;
+    sampleCount[index]! += objects;
     // V8's sample size is already w = s × round(1/p): its variance is w²(1 − p), p for the object size s.
-    if (objects > 0) sampleVariances[index] += sample.size ** 2 * (1 - sampleProbability(sample.size / objects, options.samplingInterval));
+    if (objects > 0) sampleVariances[index]! += sample.size ** 2 * (1 - sampleProbability(sample.size / objects, options.samplingInterval));
     uniformSize[index] = samplesAt[index] === 0 || uniformSize[index] === sample.size ? sample.size : NaN;
-    samplesAt[index] += 1;
+    samplesAt[index]! += 1;
   }
 
   const traces: Trace[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const stack = stacks[i];
     if (!stack) continue;
-    const node = nodes[i];
+    const node = nodes[i]!;
     let size: number;
     let count: number;
-    let sampling: TraceSampling = { external: false, samples: samplesAt[i], uncertainty: uncertaintyOf(sampleVariances[i]), pooledSamples: 0 };
+    let sampling: TraceSampling = { external: false, samples: samplesAt[i]!, uncertainty: uncertaintyOf(sampleVariances[i]!), pooledSamples: 0 };
     if (node.memtrace) {
       size = node.selfSize;
       count = node.memtrace.count;
       sampling = dumpedSampling(node.memtrace, size, options.samplingInterval);
     } else if (selecting) {
-      size = sampleSize[i];
-      count = sampleCount[i];
+      size = sampleSize[i]!;
+      count = sampleCount[i]!;
     } else {
       size = node.selfSize;
       count = Number.isNaN(uniformSize[i]) || samplesAt[i] === 0
-        ? sampleCount[i]
-        : counter.countForNode(uniformSize[i], samplesAt[i], node.selfSize);
+        ? sampleCount[i]!
+        : counter.countForNode(uniformSize[i]!, samplesAt[i]!, node.selfSize);
     }
     if (size > 0) traces.push(new Trace(size, count, stack, Math.min(stack.depth, options.tracebackLimit), sampling));
   }

@@ -120,7 +120,9 @@ export class Snapshot {
 
   /** A new snapshot with only the traces the filters keep; no argument means DEFAULT_FILTERS, `[]` a copy. */
   filterTraces(filters: readonly TraceFilter[] = DEFAULT_FILTERS): Snapshot {
-    return new Snapshot({ ...this, traces: applyFilters(this.traces, filters), filters: [...this.filters, ...filters] });
+    const { tracebackLimit, takenAt, heap, samplingInterval, mode, position, external } = this;
+    const traces = applyFilters(this.traces, filters);
+    return new Snapshot({ traces, tracebackLimit, takenAt, heap, samplingInterval, mode, position, external, filters: [...this.filters, ...filters] });
   }
 
   /**

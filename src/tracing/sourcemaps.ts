@@ -69,6 +69,7 @@ function loadMap(file: string): LoadedMap | null {
       payload = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as SourceMapPayload;
       mapDir = path.dirname(mapFile);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- parsed JSON: sourceRoot is optional in the Source Map format, though Node's type says string
     const sourceRoot = payload.sourceRoot ?? '';
     const sourceBase = URL_SCHEME.test(sourceRoot) ? sourceRoot : path.resolve(mapDir, sourceRoot);
     return { map: new SourceMap(payload), sourceBase };

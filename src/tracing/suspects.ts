@@ -85,27 +85,27 @@ export function leastSquares(x: readonly number[], y: readonly number[]): Slope 
   let meanX = 0;
   let meanY = 0;
   for (let i = 0; i < n; i++) {
-    meanX += x[i] / n;
-    meanY += y[i] / n;
+    meanX += x[i]! / n;
+    meanY += y[i]! / n;
   }
   let sxx = 0;
   let sxy = 0;
   for (let i = 0; i < n; i++) {
-    sxx += (x[i] - meanX) ** 2;
-    sxy += (x[i] - meanX) * (y[i] - meanY);
+    sxx += (x[i]! - meanX) ** 2;
+    sxy += (x[i]! - meanX) * (y[i]! - meanY);
   }
   if (n < 2 || sxx === 0) return { slope: 0, standardError: Infinity, points: n };
   const slope = sxy / sxx;
   if (n < 3) return { slope, standardError: Infinity, points: n };
   let residuals = 0;
-  for (let i = 0; i < n; i++) residuals += (y[i] - meanY - slope * (x[i] - meanX)) ** 2;
+  for (let i = 0; i < n; i++) residuals += (y[i]! - meanY - slope * (x[i]! - meanX)) ** 2;
   return { slope, standardError: Math.sqrt(residuals / (n - 2) / sxx), points: n };
 }
 
 /** The slope's one-sided 99% lower confidence bound is above zero. */
 export function growsSurely({ slope, standardError, points }: Slope): boolean {
   if (points < 3) return false;
-  return slope - T_99[Math.min(points - 2, T_99.length) - 1] * standardError > 0;
+  return slope - T_99[Math.min(points - 2, T_99.length) - 1]! * standardError > 0;
 }
 
 /**
@@ -157,14 +157,14 @@ export class GrowthHistory {
     const { minimumGrowthIntervals, minimumGrowthDeviations } = this.rules;
     const found: Omit<Suspect, 'share'>[] = [];
     let growing = 0;
-    const oldest = this.points[0].statistics;
-    for (const [key, statistic] of this.points[this.points.length - 1].statistics) {
+    const oldest = this.points[0]!.statistics;
+    for (const [key, statistic] of this.points[this.points.length - 1]!.statistics) {
       const sizes = this.points.map((point) => point.statistics.get(key)?.size ?? 0);
       const fit = leastSquares(minutes, sizes);
       if (fit.slope <= 0) continue;
       growing += fit.slope;
       const grewIn = this.periodsGrown(sizes);
-      const growth = fit.slope * (minutes[minutes.length - 1] - minutes[0]);
+      const growth = fit.slope * (minutes[minutes.length - 1]! - minutes[0]!);
       const mean = sizes.reduce((sum, size) => sum + size, 0) / sizes.length;
       const minimumGrowth = Math.max(minimumGrowthIntervals * this.samplingInterval, minimumGrowthDeviations * Math.sqrt(mean * this.samplingInterval));
       if (grewIn >= this.rules.grewIn && growth >= minimumGrowth && growsSurely(fit)) {
@@ -178,7 +178,7 @@ export class GrowthHistory {
 
   private periodsGrown(sizes: readonly number[]): number {
     let grew = 0;
-    for (let i = sizes.length - this.rules.periods; i < sizes.length; i++) if (sizes[i] > sizes[i - 1]) grew++;
+    for (let i = sizes.length - this.rules.periods; i < sizes.length; i++) if (sizes[i]! > sizes[i - 1]!) grew++;
     return grew;
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ChildProcess } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { PY_WAIT_FOR, runPyepics } from '../helpers/pyepics';
+import { textMatching } from '../helpers/matchers';
 
 // The memtrace-ioc command as users start it, watched by libca.
 
@@ -29,7 +30,7 @@ describe('memtrace-ioc command', () => {
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/-d FILE/);
     const version = await run(['--version']);
-    expect(version).toMatchObject({ code: 0, out: expect.stringMatching(/^memtrace-ioc \d+\.\d+\.\d+$/) });
+    expect(version).toMatchObject({ code: 0, out: textMatching(/^memtrace-ioc \d+\.\d+\.\d+$/) });
   });
 
   it('lists the PVs of both groups and of -d files with -m macros, as softIoc takes them', async () => {

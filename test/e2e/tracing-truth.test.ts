@@ -107,7 +107,7 @@ describe('a leak in a small helper that TurboFan inlines', () => {
     const lines = result.TraceTopAllocations.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^#1: test/fixtures/ioc/traced-service\\.js:${lineOf('makeItem')}: `));
     expect(lines[1]).toMatch(/^ {4}makeItem: function makeItem\(i\) \{  \[\+\/- [\d.]+ [KM]iB\]$/);
-    expect(Math.abs(result.TraceTopBytes[0] - retained) / retained).toBeLessThan(0.1);
+    expect(Math.abs(result.TraceTopBytes[0]! - retained) / retained).toBeLessThan(0.1);
     // The numeric and string waveforms are the text's entries, in its order.
     const entries = lines.filter((line) => line.startsWith('#')).map((line) => ENTRY.exec(line)!);
     expect(entries.length).toBeGreaterThan(0);
@@ -117,8 +117,8 @@ describe('a leak in a small helper that TurboFan inlines', () => {
       expect(entry[1]).toBe(String(index + 1));
       // The text rounds KiB as Python's %.1f does (ties to even).
       // Half a tenth at most, plus the floating-point error of the division (a tie read 0.05000000000291).
-      expect(Math.abs(result.TraceTopBytes[index] / 1024 - Number(entry[3]))).toBeLessThanOrEqual(0.05 + 1e-9);
-      expect(entry[2].endsWith(result.TraceTopLocations[index].replace(/^\.\.\./, ''))).toBe(true);
+      expect(Math.abs(result.TraceTopBytes[index]! / 1024 - Number(entry[3]))).toBeLessThanOrEqual(0.05 + 1e-9);
+      expect(entry[2]!.endsWith(result.TraceTopLocations[index]!.replace(/^\.\.\./, ''))).toBe(true);
     });
     expect(result.TraceSummary).toMatch(/^Exact frames: on/m);
   }, 90_000);
@@ -150,7 +150,7 @@ ${SNAPSHOT_AND_READ(prefix, ['TraceLeakSuspects', 'TraceSuspectLocations', 'Trac
         90_000,
       );
       const [, items, ms, bytesPerItem] = (await command(service, 'leaked', /^leaked /)).split(' ').map(Number);
-      const truth = ((items * bytesPerItem) / ms) * 60_000;
+      const truth = ((items! * bytesPerItem!) / ms!) * 60_000;
       const entries = result.TraceLeakSuspects.split('\n').filter((line) => line.startsWith('#'));
       expect(entries).toEqual([expect.stringMatching(new RegExp(`^#1: test/fixtures/ioc/traced-service\\.js:${lineOf('leakSome')}: \\d+\\.\\d KiB$`))]);
       expect(result.TraceLeakSuspects.split('\n')[1]).toMatch(/^ {4}\+[\d.]+ [KM]iB\/min, \d+% of growth, grew in [56] of 6 periods$/);

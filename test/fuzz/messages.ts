@@ -108,8 +108,12 @@ export function changeBytes(random: Random, original: Buffer, changes: ReadonlyA
   let bytes: Buffer = Buffer.from(original);
   for (let count = 1 + random.below(3); count > 0; count--) {
     const roll = random.below(2 + changes.length);
-    if (roll === 0) bytes[random.below(bytes.length)] ^= 1 << random.below(8);
-    else if (roll === 1) bytes = bytes.subarray(0, random.below(bytes.length));
+    if (roll === 0) {
+      const at = random.below(bytes.length);
+      const bit = 1 << random.below(8);
+      // Past the end of an emptied message, as a Buffer does, nothing changes.
+      if (at < bytes.length) bytes[at] = bytes.readUInt8(at) ^ bit;
+    } else if (roll === 1) bytes = bytes.subarray(0, random.below(bytes.length));
     else bytes = changes[roll - 2]!(bytes);
   }
   return bytes;

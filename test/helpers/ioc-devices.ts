@@ -16,7 +16,7 @@ const NO_CLIENTS = { clients: 0, channels: 0 };
  * `reloadAccessSecurity`. Stop `drivers` when done.
  */
 export function iocDatabase(sources: Partial<IocStatsSources> = {}, reloadAccessSecurity?: AccessSecurityReload): { database: Database; drivers: IocStatsDrivers } {
-  let database: Database | undefined;
+  let database: Database | undefined = undefined;
   const env = sources.env ?? {};
   const drivers = new IocStatsDrivers({
     identity: readIocIdentity(env),

@@ -68,7 +68,7 @@ export function startPyepics<T = unknown>(
     '',
   ].join('\n');
   const [command, ...args] = [...launcher, PYTHON, '-u', '-c', prelude + script];
-  const child = spawn(command!, args, {
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -104,7 +104,13 @@ export function startPyepics<T = unknown>(
       if (lines.includes(line)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no "${line}" from pyepics; stderr:\n${stderr}`)), waitMs);
-        waiters.push({ line, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          line,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
     send(line) {

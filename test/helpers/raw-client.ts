@@ -66,7 +66,10 @@ export class RawCircuit {
       if (Date.now() > deadline) throw new Error('timed out waiting for a message');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 100);
-        this.waiters.push(() => (clearTimeout(timer), resolve()));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
   }

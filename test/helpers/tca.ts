@@ -1,4 +1,5 @@
-import { Context, type_log_levels } from 'epics-tca';
+import { Worker } from 'node:worker_threads';
+import { Context, type_log_levels, type ChannelMonitor } from 'epics-tca';
 import { freePort } from './ports';
 
 /**
@@ -25,7 +26,14 @@ export async function startTcaContext(clientEnv: Record<string, string>): Promis
 
 /** Destroys the context and ends the CA repeater thread it started (destroyHard only asks it to quit). */
 export async function stopTcaContext(context: Context): Promise<void> {
-  const repeater = context.getRepeaterThread();
+  // epics-tca types it as a browser Worker too, a type this project does not load.
+  const repeater: unknown = context.getRepeaterThread();
   context.destroyHard();
-  if (repeater && 'terminate' in repeater) await repeater.terminate();
+  if (repeater instanceof Worker) await repeater.terminate();
+}
+
+/** The `value` of a monitor's newest pvAccess update (epics-tca types the data `any`). */
+export function pvaValue(monitor: ChannelMonitor): unknown {
+  const data = monitor.getPvaData() as { value?: unknown } | undefined;
+  return data?.value;
 }

@@ -31,7 +31,9 @@ export function testDevice(): TestDevice {
       name: TEST_DTYP,
       recordTypes: ['ai', 'ao'],
       bind(record, parameter): DeviceBinding {
-        const release = () => void device.released++;
+        const release = () => {
+          device.released++;
+        };
         if (record.type.name === 'ao') {
           if (parameter !== 'setpoint') throw new DeviceBindError(`unknown ao parameter "${parameter}" (choices: setpoint)`, 'OUT');
           return { ownsValue: false, write: (r) => (device.written.push(r.number('VAL')), true), release };

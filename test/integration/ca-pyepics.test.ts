@@ -182,7 +182,8 @@ emit({'count': ca.element_count(chid), 'length': len(raw), 'text': ca.get(chid, 
   });
 
   it('refuses writes to a read-only PV and says why, changing nothing', async () => {
-    const result = await runPyepics<{ read: boolean; write: boolean; error: string; value: number }>(
+    // libca answers its access rights as 1 or 0.
+    const result = await runPyepics<{ read: number; write: number; error: string; value: number }>(
       `
 chid = ca.create_channel('T:RO')
 ca.connect_channel(chid, timeout=5)

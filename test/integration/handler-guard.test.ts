@@ -3,12 +3,12 @@ import pino from 'pino';
 import type { Context } from 'epics-tca';
 import { createCaServer, type CaServer } from '../../src/ca/server';
 import { Database } from '../../src/database';
-import { FieldType, type ClientIdentity, type DisplayMetadata, type FieldValue, type ProcessVariable, type PvProvider, type WriteResult } from '../../src/database/pv';
+import { FieldType, type DisplayMetadata, type FieldValue, type ProcessVariable, type PvProvider, type WriteResult } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { createPvaServer, type PvaServer } from '../../src/pva/server';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
-import { startTcaContext, stopTcaContext } from '../helpers/tca';
+import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
 import { RawCircuit, request } from '../helpers/raw-client';
 import { Command } from '../../src/ca/protocol/constants';
 import { DbrType } from '../../src/ca/protocol/dbr';
@@ -27,7 +27,7 @@ const ECA_GETFAIL = 152; // caerr.h: DEFMSG(CA_K_WARNING, 19)
 const ECA_ADDFAIL = 168; // caerr.h: DEFMSG(CA_K_WARNING, 21), "could not perform a database event add"
 
 class ThrowingPv extends SimplePv {
-  override write(_value: FieldValue, _client: ClientIdentity): WriteResult {
+  override write(): WriteResult {
     throw new TypeError('a bug in the service');
   }
 }
@@ -66,7 +66,7 @@ function guardedPvs() {
   return new PvMap([
     okPv,
     new SimplePv({ name: 'G:VALIDATE', type: FieldType.DOUBLE, validate: () => fail('validate threw') }),
-    new SimplePv({ name: 'G:VALIDATE_ASYNC', type: FieldType.DOUBLE, validate: async () => fail('validate rejected') }),
+    new SimplePv({ name: 'G:VALIDATE_ASYNC', type: FieldType.DOUBLE, validate: () => Promise.reject(new Error('validate rejected')) }),
     new ThrowingPv({ name: 'G:WRITE', type: FieldType.DOUBLE }),
     new UnreadablePv({ name: 'G:READ', type: FieldType.DOUBLE }),
     new NoMetadataPv({ name: 'G:META', type: FieldType.DOUBLE }),
@@ -105,7 +105,7 @@ describe('a throwing or rejecting handler', () => {
     database.loadText(RECORDS);
     database.start();
     database.record('G:REC', 'number').onWrite(() => fail('onWrite threw'));
-    database.record('G:REC_ASYNC', 'number').onWrite(async () => fail('onWrite rejected'));
+    database.record('G:REC_ASYNC', 'number').onWrite(() => Promise.reject(new Error('onWrite rejected')));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
@@ -296,7 +296,7 @@ emit({'flaky': flaky, 'subscribe': events})
     it('answers an error status with the reason, while a monitor on another PV keeps updating', async () => {
       const watched = await context.createChannel('G:OK', 'pva', 5);
       const updates: number[] = [];
-      const monitor = await watched!.createMonitorPva(5, '', (m) => updates.push(m.getPvaData().value as number));
+      const monitor = await watched!.createMonitorPva(5, '', (m) => updates.push(pvaValue(m) as number));
       expect(monitor).toBeDefined();
       for (const name of BAD_WRITES) {
         const channel = await context.createChannel(name, 'pva', 5);
@@ -309,7 +309,7 @@ emit({'flaky': flaky, 'subscribe': events})
       await ok!.putPva('value', [11], 5);
       await until(() => updates.includes(11));
       expect(updates).toContain(11);
-      await monitor!.destroyHard();
+      monitor!.destroyHard();
     });
 
     it('answers a GET or MONITOR whose PV cannot be read with an error status; the same client is still served, and a monitor outlives a failed update', async () => {
@@ -326,7 +326,7 @@ emit({'flaky': flaky, 'subscribe': events})
       flaky.post(1);
       const channel = await context.createChannel('G:FLAKY', 'pva', 5);
       const updates: number[] = [];
-      const monitor = await channel!.createMonitorPva(5, '', (m) => updates.push(m.getPvaData().value as number));
+      const monitor = await channel!.createMonitorPva(5, '', (m) => updates.push(pvaValue(m) as number));
       await until(() => updates.includes(1));
       const readFailures = () => logs.filter((line) => line.msg === 'read failed' && line.pv === 'G:FLAKY').length;
       const failuresBefore = readFailures();
@@ -337,7 +337,7 @@ emit({'flaky': flaky, 'subscribe': events})
       flaky.post(3);
       await until(() => updates.includes(3));
       expect(updates).toEqual([1, 3]);
-      await monitor!.destroyHard();
+      monitor!.destroyHard();
       // Each failure was answered on the one connection it came on, which stayed open throughout.
       const failures = logs.filter((line) => line.protocol === 'pva' && /^(read|subscription) failed$/.test(line.msg as string));
       expect(failures.map((line) => line.pv)).toEqual(['G:READ', 'G:META', 'G:SUBSCRIBE', 'G:FLAKY']);

@@ -4,7 +4,7 @@ import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { Command } from '../../src/pva/protocol';
 import { RawPvaClient } from '../helpers/pva-raw-client';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
-import { startTcaContext, stopTcaContext } from '../helpers/tca';
+import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
 
 // The limits CA has (test/integration/ca-limits.test.ts), over pvAccess: past a limit a client gets
 // an error status or a closed connection; the server and its other clients go on.
@@ -47,7 +47,7 @@ describe('pvAccess limits per server and per connection, through epics-tca', () 
     expect(server.server.statistics().monitors).toBe(2);
     // A GET is an operation too: its INIT gets an error status, and epics-tca no value.
     expect(await channel!.getPva(2, '')).toBeUndefined();
-    for (const monitor of monitors) await monitor!.destroyHard();
+    for (const monitor of monitors) monitor!.destroyHard();
     await until(() => server.server.statistics().monitors === 0);
     expect(((await channel!.getPva(5, '')) as { value: number }).value).toBe(3);
     await channel!.destroyHard();
@@ -142,7 +142,7 @@ describe('pvAccess clients past maxCircuits, or that stop reading or talking', (
     try {
       const values: number[] = [];
       const channel = await context.createChannel('PI:COUNTER', 'pva', 5);
-      const monitor = await channel!.createMonitorPva(5, 'value', (m) => values.push(m.getPvaData().value as number));
+      const monitor = await channel!.createMonitorPva(5, 'value', (m) => values.push(pvaValue(m) as number));
       await until(() => values.length > 0);
       // Several probe periods pass with the client silent but reading.
       const probesLater = Date.now() + 2000;
@@ -151,7 +151,7 @@ describe('pvAccess clients past maxCircuits, or that stop reading or talking', (
       counter.post(43);
       await until(() => values.includes(43));
       expect(values).toEqual([42, 43]);
-      await monitor!.destroyHard();
+      monitor!.destroyHard();
     } finally {
       await stopTcaContext(context);
       await server.close();

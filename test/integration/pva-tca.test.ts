@@ -131,7 +131,7 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     database.record('PVA:TEXT', 'array').set(new Uint8Array(Buffer.from('#1: app.js:42: 1234.5 KiB\n\0')));
     await until(() => updates.length >= 2);
     expect(updates.at(-1)).toBe('#1: app.js:42: 1234.5 KiB\n');
-    await monitor!.destroyHard();
+    monitor!.destroyHard();
   });
 
   it('monitors HEARTBEAT as it counts', async () => {
@@ -143,7 +143,7 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     for (let beat = 1; beat <= 3; beat++) database.record('PVA:HEARTBEAT', 'number').set(values[0]! + beat);
     await until(() => values.length >= 4);
     expect(values.slice(-3)).toEqual([values.at(-3)!, values.at(-3)! + 1, values.at(-3)! + 2]);
-    await monitor!.destroyHard();
+    monitor!.destroyHard();
   });
 
   it('answers introspection of an NTScalar and an NTEnum', async () => {
@@ -171,7 +171,7 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     await ca!.put(12, 5, true);
     await until(() => overPva.includes(12) && overCa.includes(12));
     expect([overPva.slice(-2), overCa.slice(-2)]).toEqual([[11, 12], [11, 12]]);
-    await pvaMonitor!.destroyHard();
-    await caMonitor!.destroyHard();
+    pvaMonitor!.destroyHard();
+    caMonitor!.destroyHard();
   });
 });

@@ -46,7 +46,7 @@ describe('epics-tca', () => {
   }
 
   async function putAndWait(name: string, value: number | number[] | string): Promise<number | undefined> {
-    return (await channel(name)).put(value, 5, true) as Promise<number | undefined>;
+    return (await channel(name)).put(value, 5, true);
   }
 
   it('reads RTYP, DESC, EGU and NAME, and DESC$ in full', async () => {

@@ -94,7 +94,7 @@ emit({'text': epics.caget('TT:TraceTopAllocations', as_string=True), 'bytes': li
     // DBR_STRING elements hold 39 bytes: a longer location keeps its end.
     expect(ca.locations).toEqual(table.value.location.map(fitLocation));
     expect(table.value.functionName[0]).toBe('keepTables');
-    expect(table.value.external.every((external) => external === false)).toBe(true);
+    expect(table.value.external.every((external) => !external)).toBe(true);
     // The diff table ranks by change: keepTables grew the most since the first snapshot.
     const diff = (await getPva('TT:TraceDiffTable')) as TableData;
     expect(diff.value.functionName[0]).toBe('keepTables');

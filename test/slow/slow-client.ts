@@ -4,6 +4,7 @@ import { Command, Dbe } from '../../src/ca/protocol/constants';
 import { FieldType } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { RawPvaClient } from '../helpers/pva-raw-client';
+import { pvaValue } from '../helpers/tca';
 import { RawCircuit, request } from '../helpers/raw-client';
 
 // One client that never reads, beside one that does, for both protocols: the CI test
@@ -49,9 +50,9 @@ export async function monitorCounter(context: Context, protocol: 'ca' | 'pva', o
   const monitor =
     protocol === 'ca'
       ? await channel.createMonitor(10, (m) => onValue(m.getChannel().getDbrData().value as number), Channel_DBR_TYPES.DBR_TIME_LONG, 1, ChannelMonitor_MASKS.DBE_VALUE)
-      : await channel.createMonitorPva(10, 'value', (m) => onValue(m.getPvaData().value as number));
+      : await channel.createMonitorPva(10, 'value', (m) => onValue(pvaValue(m) as number));
   return async () => {
-    await monitor!.destroyHard();
+    monitor!.destroyHard();
     await channel.destroyHard();
   };
 }

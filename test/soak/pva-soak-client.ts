@@ -42,7 +42,10 @@ export class PvaSoakCircuit implements SoakClient {
         socket.destroy();
         reject(new Error(`pva soak client: ${circuit.updates} updates for ${names.length} channels after ${timeoutMs} ms`));
       }, timeoutMs);
-      circuit.ready = () => (clearTimeout(timer), resolve(circuit));
+      circuit.ready = () => {
+        clearTimeout(timer);
+        resolve(circuit);
+      };
       socket.once('close', () => reject(new Error('pva soak client: the server closed the connection')));
     });
   }

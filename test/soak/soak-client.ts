@@ -41,7 +41,10 @@ export class SoakCircuit {
         socket.destroy();
         reject(new Error(`soak client: ${circuit.updates} updates for ${names.length} channels after ${timeoutMs} ms`));
       }, timeoutMs);
-      circuit.ready = () => (clearTimeout(timer), resolve(circuit));
+      circuit.ready = () => {
+        clearTimeout(timer);
+        resolve(circuit);
+      };
       socket.once('close', () => reject(new Error('soak client: the server closed the circuit')));
       socket.on('connect', () => {
         writeVersionRequest(circuit.writer);

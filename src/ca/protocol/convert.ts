@@ -80,7 +80,7 @@ export function numberToString(value: number, from: number, precision: number, e
     case Dbf.DOUBLE:
       return cvtDoubleToString(value, precision);
     case Dbf.ENUM:
-      return value < enumStrings.length ? enumStrings[value] : String(value);
+      return value < enumStrings.length ? enumStrings[value]! : String(value);
     default:
       return String(value);
   }
@@ -145,12 +145,12 @@ function parseDouble(text: string): number | undefined {
     const value = Number(trimmed);
     if (!Number.isFinite(value)) return undefined;
     // strtod reports ERANGE for results that lose precision below DBL_MIN, down to zero.
-    const underflow = Math.abs(value) < DBL_MIN && /[1-9]/.test(decimal[1]);
+    const underflow = Math.abs(value) < DBL_MIN && /[1-9]/.test(decimal[1]!);
     return underflow ? undefined : value;
   }
   const hexadecimal = HEXADECIMAL.exec(trimmed);
   if (hexadecimal) {
-    const magnitude = parseInt(hexadecimal[2], 16);
+    const magnitude = parseInt(hexadecimal[2]!, 16);
     return hexadecimal[1] === '-' ? -magnitude : magnitude;
   }
   const nonFinite = NON_FINITE.exec(trimmed);

@@ -29,7 +29,9 @@ export function saveFilesIn(directory: ContainedDirectory): SaveFiles {
   return {
     directory: directory.path,
     read: async (name) => (await directory.read(name))?.toString('utf8'),
-    replace: async (name, text, beforeRename) => void (await directory.replace(name, text, beforeRename)),
+    replace: async (name, text, beforeRename) => {
+      await directory.replace(name, text, beforeRename);
+    },
     rename: (from, to) => directory.rename(from, to),
   };
 }
@@ -94,11 +96,11 @@ export class Autosave {
    */
   async restore(): Promise<void> {
     const main = await this.readSaveFile(this.fileName);
-    if (main.ok) return this.apply(main, this.fileName);
+    if (main.ok) { this.apply(main, this.fileName); return; }
     const backup = await this.readSaveFile(this.backupName);
     if (backup.ok) {
       this.logger.warn({ file: this.where(this.fileName), reason: main.reason, backup: this.where(this.backupName) }, `${this.where(this.fileName)} ${main.reason}; restoring its backup ${this.backupName}`);
-      return this.apply(backup, this.backupName);
+      this.apply(backup, this.backupName); return;
     }
     this.logger.warn(
       { file: this.where(this.fileName), reason: main.reason, backupReason: backup.reason },

@@ -39,7 +39,7 @@ export function readDecimalLiteral(text: string, offset: number): Literal | unde
 export function readHexLiteral(text: string, offset: number): Literal | undefined {
   const hex = HEX.exec(setAt(HEX, offset, text));
   if (!hex) return { value: 0, end: offset + 1 };
-  const value = parseInt(hex[1], 16);
+  const value = parseInt(hex[1]!, 16);
   if (value > UINT32_MAX) return undefined;
   return { value: value | 0, end: offset + hex[0].length };
 }

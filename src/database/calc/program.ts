@@ -5,7 +5,7 @@ import { Translation } from './translate';
 
 /** Calls `visit` with the index of each instruction, skipping operands. */
 function forEachInstruction(code: ArrayLike<number>, from: number, visit: (index: number) => boolean | void): void {
-  for (let index = from; index < code.length; index += op.hasOperand(code[index]) ? 2 : 1) {
+  for (let index = from; index < code.length; index += op.hasOperand(code[index]!) ? 2 : 1) {
     if (visit(index) === true) return;
   }
 }
@@ -19,7 +19,7 @@ function jumpTarget(code: number[], from: number, match: number): number {
   let depth = 1;
   let target = -1;
   forEachInstruction(code, from + 2, (index) => {
-    const opcode = code[index];
+    const opcode = code[index]!;
     if (opcode === match && --depth === 0) {
       target = index + (op.hasOperand(opcode) ? 2 : 1);
       return true;
@@ -32,7 +32,7 @@ function jumpTarget(code: number[], from: number, match: number): number {
 function resolveJumps(code: number[]): Int32Array {
   const resolved = Int32Array.from(code);
   forEachInstruction(code, 0, (index) => {
-    const opcode = code[index];
+    const opcode = code[index]!;
     if (opcode === op.COND_IF) resolved[index + 1] = jumpTarget(code, index, op.COND_ELSE);
     else if (opcode === op.COND_ELSE) resolved[index + 1] = jumpTarget(code, index, op.COND_END);
   });
@@ -44,7 +44,7 @@ function argumentUsage(code: number[]): { inputs: number; stores: number } {
   let inputs = 0;
   let stores = 0;
   forEachInstruction(code, 0, (index) => {
-    const bit = 1 << code[index + 1];
+    const bit = 1 << code[index + 1]!;
     if (code[index] === op.FETCH) inputs |= bit & ~stores;
     else if (code[index] === op.STORE) stores |= bit;
   });

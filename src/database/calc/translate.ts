@@ -49,7 +49,7 @@ class Translator {
       offset = this.skipSpace(this.apply(element, offset));
     }
     this.popWhile(() => true, 'parenOpen');
-    if (this.openConditionals.length > 0) throw calcError('conditional', this.openConditionals[0]);
+    if (this.openConditionals.length > 0) throw calcError('conditional', this.openConditionals[0]!);
     if (this.operandNeeded || this.runtimeDepth !== 1) throw calcError('incomplete', this.text.length);
     return { code: this.code, literals: this.literals };
   }
@@ -112,7 +112,7 @@ class Translator {
   private store(element: Element, offset: number): void {
     const last = this.lastInstruction;
     if (last < 0 || this.stack.length > 0 || this.code[last] !== op.FETCH) throw calcError('badAssignment', offset);
-    const argument = this.code[last + 1];
+    const argument = this.code[last + 1]!;
     this.code.length = last;
     this.lastInstruction = -1;
     this.stack.push({ element, opcode: op.STORE, operand: argument, runtimeEffect: element.runtimeEffect, offset });
@@ -140,7 +140,7 @@ class Translator {
   private popToOpenParen(offset: number, error: 'badSeparator' | 'parenNotOpen'): Pending {
     if (this.stack.length === 0) throw calcError(error, offset);
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
+      const top = this.stack[this.stack.length - 1]!;
       if (isOpenParen(top)) return top;
       if (this.stack.length <= 1) throw calcError(error, offset);
       this.popOne();
@@ -163,7 +163,7 @@ class Translator {
   /** `;` ends one expression: its value stays on the stack beneath the next one's. */
   private terminator(offset: number): void {
     this.popWhile(() => true, 'parenOpen');
-    if (this.openConditionals.length > 0) throw calcError('conditional', this.openConditionals[0]);
+    if (this.openConditionals.length > 0) throw calcError('conditional', this.openConditionals[0]!);
     if (this.runtimeDepth > 1) throw calcError('tooMany', offset);
     this.operandNeeded = true;
   }
@@ -175,7 +175,7 @@ class Translator {
   /** Emits pending operators while `shouldPop` holds; an open '(' met on the way is `openError`. */
   private popWhile(shouldPop: (top: Pending) => boolean, openError?: 'parenOpen'): void {
     while (this.stack.length > 0) {
-      const top = this.stack[this.stack.length - 1];
+      const top = this.stack[this.stack.length - 1]!;
       if (!shouldPop(top)) return;
       if (openError && isOpenParen(top)) throw calcError(openError, top.offset);
       this.popOne();

@@ -44,7 +44,7 @@ export function parseMacroDefinitions(text: string): Map<string, string> {
     } else if (c === '"' || c === "'") {
       quote = c;
     } else if (c === '\\' && i + 1 < text.length) {
-      current += c + text[++i];
+      current += c + text[++i]!;
       continue;
     } else if (c === '=' && name === undefined) {
       name = unquote(current.trim());
@@ -65,7 +65,7 @@ function unquote(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) out += text[++i];
+    if (c === '\\' && i + 1 < text.length) out += text[++i]!;
     else if (c !== '"' && c !== "'") out += c;
   }
   return out;
@@ -156,7 +156,7 @@ class Expander {
         out += reference.value;
         i = reference.end;
       } else if (c === '\\' && i + 1 < text.length) {
-        out += discard ? text[i + 1] : c + text[i + 1];
+        out += discard ? text[i + 1]! : c + text[i + 1]!;
         i += 2;
       } else {
         out += c;

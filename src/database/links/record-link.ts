@@ -97,7 +97,11 @@ export class RecordLink {
     const pv = this.pv;
     const target = this.target;
     if (!pv) return void this.fail();
-    if (!target) return void (tryOnly ? this.noteFailure() : this.fail());
+    if (!target) {
+      if (tryOnly) this.noteFailure();
+      else this.fail();
+      return undefined;
+    }
     const source = target.record;
     if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
     const data = convertField(sourceField(target), shape, labels);

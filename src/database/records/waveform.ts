@@ -186,7 +186,7 @@ export function constantArray(dbf: DbfType, texts: readonly string[], capacity: 
     if (Array.isArray(value)) value[i] = truncateUtf8(text, MAX_DBR_STRING_BYTES);
     else {
       const parsed = parseDbNumber('DOUBLE', text);
-      (value as Exclude<FieldValue, string[]>)[i] = parsed.ok ? narrow(dbf, parsed.value) : 0;
+      (value)[i] = parsed.ok ? narrow(dbf, parsed.value) : 0;
     }
   }
   return value;

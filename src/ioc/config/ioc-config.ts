@@ -246,7 +246,7 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends unknown[] ? IocConfig[K] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends (infer E)[] ? Partial<E>[] : Partial<IocConfig[K]> | IocConfig[K];
 } & {
   tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits' | 'suspects'>> & {
     heapSnapshot?: Partial<HeapSnapshotConfig>;
@@ -258,6 +258,12 @@ export type IocOptions = {
   ca?: Partial<IocConfig['ca']>;
   pva?: Partial<IocConfig['pva']>;
 };
+
+/** The schema's objects leave every key optional; a database without its file is an error here. */
+function databaseEntry(entry: Partial<DatabaseEntry>, index: number, baseDirectory: string, source: string): DatabaseEntry {
+  if (entry.file === undefined) throw new ConfigError(`${source}: $.databases[${index}].file: required`);
+  return { file: path.resolve(baseDirectory, entry.file), macros: entry.macros ?? '' };
+}
 
 /**
  * Validates options against the schema and fills in the defaults. Relative paths are resolved
@@ -282,7 +288,7 @@ export function resolveIocConfig(options: unknown, baseDirectory: string, source
     accessSecurity: resolveAccessSecurity(checked.accessSecurity, baseDirectory),
     autosave: resolveAutosave(checked.autosave, baseDirectory, source),
     logging: { ...DEFAULT_CONFIG.logging, ...checked.logging },
-    databases: (checked.databases ?? []).map((entry) => ({ file: path.resolve(baseDirectory, entry.file!), macros: entry.macros ?? '' })),
+    databases: (checked.databases ?? []).map((entry, index) => databaseEntry(entry, index, baseDirectory, source)),
   };
   config.tracing.dumpDirectory = path.resolve(baseDirectory, config.tracing.dumpDirectory);
   const outOfRange = settingRefusals(config);

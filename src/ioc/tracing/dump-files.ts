@@ -44,7 +44,7 @@ export async function writeDump(
   // Each file is created inside the previous one's write, so that all are open when the one snapshot is written.
   const create = async (index: number): Promise<Date> => {
     if (index === names.length) return reporter.dump(dumpTarget(format, descriptors));
-    const { file, result } = await directory.create(names[index], (fd) => {
+    const { file, result } = await directory.create(names[index]!, (fd) => {
       descriptors[index] = fd;
       return create(index + 1);
     });
@@ -55,13 +55,18 @@ export async function writeDump(
   return { files, takenAt };
 }
 
-function dumpTarget(format: DumpFormat, [first, second]: number[]): DumpTarget {
+function dumpTarget(format: DumpFormat, descriptors: readonly number[]): DumpTarget {
+  const descriptor = (index: number): number => {
+    const fd = descriptors[index];
+    if (fd === undefined) throw new RangeError(`a ${format} dump has no file ${index + 1}`);
+    return fd;
+  };
   switch (format) {
     case 'heapprofile':
-      return { format, heapprofile: first };
+      return { format, heapprofile: descriptor(0) };
     case 'pprof':
-      return { format, pprof: first };
+      return { format, pprof: descriptor(0) };
     case 'both':
-      return { format, heapprofile: first, pprof: second };
+      return { format, heapprofile: descriptor(0), pprof: descriptor(1) };
   }
 }

@@ -105,7 +105,7 @@ function textMapping(pv: ProcessVariable): NtMapping {
       const bytes = pv.value() as Uint8Array;
       const end = bytes.indexOf(0);
       const value = Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end).toString('utf8');
-      into.assign({ value, ...common(pv), ...metadataOf(pv, 'string') } as never, changed);
+      into.assign({ value, ...common(pv), ...metadataOf(pv, 'string') }, changed);
     },
     putValue(from, bits) {
       if (!covers(from, bits, 'value')) return { ok: true, value: undefined };

@@ -78,16 +78,15 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
   }
 
   private operationContext(): OperationContext {
-    const circuit = this;
     return {
       writer: this.writer,
       identity: this.identity,
       channel: (serverId) => this.channels.get(serverId),
       operation: (requestId) => this.operations.get(requestId),
       mayAddOperation: () => this.mayAdd('maxSubscriptionsPerCircuit'),
-      add(operation) {
-        circuit.addOperation(operation);
-        if (isMonitor(operation)) circuit.monitors++;
+      add: (operation) => {
+        this.addOperation(operation);
+        if (isMonitor(operation)) this.monitors++;
       },
       remove: (operation) => this.removeOperation(operation),
       write: (pv, value, answer) => this.performWrite(pv, value, () => pv.write(value, this.identity), answer),

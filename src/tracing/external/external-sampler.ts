@@ -94,7 +94,7 @@ export class ExternalSampler {
     if (!this.countdown!.take(size)) return;
     this.sampling = false;
     try {
-      const buffer = isView(made) ? (made as ArrayBufferView).buffer as ArrayBuffer : (made as ArrayBuffer);
+      const buffer = isView(made) ? (made).buffer as ArrayBuffer : (made);
       this.store!.add(size, buffer, buffer.byteLength > size, this.stacks!.capture(skip));
     } finally {
       this.sampling = this.settings !== null;

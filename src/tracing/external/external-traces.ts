@@ -14,7 +14,7 @@ export function externalTraces(report: ExternalReport, frames: FrameResolver, tr
   const stacks = new StackBuilder();
   const traces: Trace[] = [];
   for (const site of report.sites) {
-    const stack = stacks.stackOf(report.frames[site.site].map((frame) => resolve(frames, frame)));
+    const stack = stacks.stackOf(report.frames[site.site]!.map((frame) => resolve(frames, frame)));
     if (!stack || site.bytes <= 0) continue;
     traces.push(
       new Trace(site.bytes, site.samples, stack, Math.min(stack.depth, tracebackLimit), {
@@ -51,13 +51,13 @@ class StackBuilder {
 
   stackOf(newestFirst: readonly Frame[]): StackNode | null {
     let stack: StackNode | null = null;
-    for (let i = newestFirst.length - 1; i >= 0; i--) stack = this.child(stack, newestFirst[i]);
+    for (let i = newestFirst.length - 1; i >= 0; i--) stack = this.child(stack, newestFirst[i]!);
     return stack;
   }
 
   private child(parent: StackNode | null, frame: Frame): StackNode {
     let byFrame = this.children.get(parent);
-    if (!byFrame) this.children.set(parent, (byFrame = new Map()));
+    if (!byFrame) this.children.set(parent, (byFrame = new Map<Frame, StackNode>()));
     let node = byFrame.get(frame);
     if (!node) byFrame.set(frame, (node = stackNode(frame, parent)));
     return node;

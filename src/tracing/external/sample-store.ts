@@ -100,15 +100,15 @@ export class SampleStore {
     const bySite = new Map<number, SiteSamples>();
     const frames: SiteFrame[][] = [];
     for (let i = 0; i < this.sizes.length; i++) {
-      if (this.ordinals[i] <= afterOrdinal) continue;
-      let entry = bySite.get(this.siteIds[i]);
+      if (this.ordinals[i]! <= afterOrdinal) continue;
+      let entry = bySite.get(this.siteIds[i]!);
       if (!entry) {
         entry = { site: frames.length, bytes: 0, samples: 0, variance: 0, pooledSamples: 0 };
-        frames.push(framesOf(this.keyBySite[this.siteIds[i]]));
-        bySite.set(this.siteIds[i], entry);
+        frames.push(framesOf(this.keyBySite[this.siteIds[i]!]!));
+        bySite.set(this.siteIds[i]!, entry);
       }
-      entry.bytes += sampleEstimate(this.sizes[i], this.interval);
-      entry.variance += sampleVariance(this.sizes[i], this.interval);
+      entry.bytes += sampleEstimate(this.sizes[i]!, this.interval);
+      entry.variance += sampleVariance(this.sizes[i]!, this.interval);
       entry.samples += 1;
       if (this.pooled[i]) entry.pooledSamples += 1;
     }
@@ -127,11 +127,11 @@ export class SampleStore {
     let kept = 0;
     for (let i = 0; i < this.refs.length; i++) {
       if (this.refs[i]!.deref() === undefined) continue;
-      this.refs[kept] = this.refs[i];
-      this.sizes[kept] = this.sizes[i];
-      this.siteIds[kept] = this.siteIds[i];
-      this.pooled[kept] = this.pooled[i];
-      this.ordinals[kept] = this.ordinals[i];
+      this.refs[kept] = this.refs[i]!;
+      this.sizes[kept] = this.sizes[i]!;
+      this.siteIds[kept] = this.siteIds[i]!;
+      this.pooled[kept] = this.pooled[i]!;
+      this.ordinals[kept] = this.ordinals[i]!;
       kept++;
     }
     this.refs.length = this.sizes.length = this.siteIds.length = this.pooled.length = this.ordinals.length = kept;

@@ -28,5 +28,10 @@ async function analyse(request: AnalysisRequest): Promise<AnalysisReply> {
 process.once('message', (request: AnalysisRequest) => {
   analyse(request)
     .catch((error: unknown): AnalysisReply => ({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
-    .then((reply) => process.send!(reply, () => process.disconnect()));
+    .then((reply) => process.send!(reply, () => process.disconnect()))
+    // Without an IPC channel there is no one to answer: stderr is what the parent keeps of a dead child.
+    .catch((error: unknown) => {
+      process.stderr.write(`the analysis could not be sent: ${String(error)}\n`);
+      process.exitCode = 1;
+    });
 });

@@ -46,10 +46,10 @@ describe('loadAcfFile', () => {
   it('in IP mode, resolves HAG names when loading; a name that does not resolve matches no client, with a warning', async () => {
     const file = write('ip.acf', 'HAG(consoles) { opi-1, 10.1.2.3, ghost }\nASG(G) { RULE(1, WRITE) { HAG(consoles) } }\n');
     const known: { [host: string]: string } = { 'opi-1': '10.0.0.7', '10.1.2.3': '10.1.2.3' };
-    const lookup = async (host: string) => {
+    const lookup = (host: string) => {
       const address = known[host];
-      if (!address) throw new Error(`getaddrinfo ENOTFOUND ${host}`);
-      return address;
+      if (!address) return Promise.reject(new Error(`getaddrinfo ENOTFOUND ${host}`));
+      return Promise.resolve(address);
     };
     const { rules, warnings } = await loadAcfFile(file, { useClientIpAddress: true, lookup });
     const from = (address: string, host = 'ghost') => rules.rightsFor('G', 1, { user: 'u', host, address }).write;

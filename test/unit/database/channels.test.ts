@@ -1,5 +1,5 @@
 import { FieldType } from '../../../src/database/pv';
-import { CLIENT, databaseOf, pvOf } from './helpers';
+import { CLIENT, databaseOf, put, pvOf } from './helpers';
 
 const database = databaseOf(`
   record(ai, "C:AI") { field(DESC, "an ai") field(EGU, "V") field(PREC, 3) field(HOPR, 10) field(LOPR, -10)
@@ -132,7 +132,7 @@ describe('long strings ($)', () => {
 
   it('cuts text to the field size', () => {
     const desc = pvOf(database, 'C:LI.DESC$');
-    desc.write(Uint8Array.from(Buffer.from('x'.repeat(60))), CLIENT);
+    put(desc, Uint8Array.from(Buffer.from('x'.repeat(60))));
     expect(pvOf(database, 'C:LI.DESC').value()).toEqual(['x'.repeat(39)]);
     expect((desc.value() as Uint8Array).indexOf(0)).toBe(40);
   });

@@ -3,7 +3,8 @@ import { Database, DbFileError } from '../../../src/database';
 import { GeneralTimeClock, generalTime } from '../../../src/database/devices/general-time';
 import { AlarmStatus } from '../../../src/database/pv';
 import { TEST_DTYP, testDevice, type TestDevice } from '../../helpers/test-device';
-import { CLIENT, pvOf, put, valueOf } from './helpers';
+import { CLIENT, pvOf, put, putLater, valueOf } from './helpers';
+import { textContaining } from '../../helpers/matchers';
 
 // Device support as EPICS base's devSup: device() adds a DTYP choice to a record type
 // (dbStaticLib.c dbDTYPtoDevSup via the record type's devList), the record binds at init through its
@@ -131,10 +132,10 @@ describe('a value its device support owns', () => {
     for (const name of ['A', 'A.VAL']) {
       const rights = pvOf(database, name).accessRights(CLIENT);
       expect(rights).toMatchObject({ read: true, write: false, noWriteReason: `${name}: the value is set by device support "Test device"; clients cannot write it` });
-      await expect(Promise.resolve(put(pvOf(database, name), 5))).resolves.toMatchObject({ ok: false, error: 'readOnly' });
+      await expect(putLater(pvOf(database, name), 5)).resolves.toMatchObject({ ok: false, error: 'readOnly' });
     }
     expect(pvOf(database, 'A.HIHI').accessRights(CLIENT)).toEqual({ read: true, write: true });
-    await expect(Promise.resolve(put(pvOf(database, 'A.HIHI'), 5))).resolves.toEqual({ ok: true });
+    await expect(putLater(pvOf(database, 'A.HIHI'), 5)).resolves.toEqual({ ok: true });
   });
 
   it('is still set by code', () => {
@@ -148,17 +149,17 @@ describe('a value its device support owns', () => {
 describe('device fields at run time', () => {
   it('refuses to rebind a record (DTYP or its INP), or to bind one that was soft; soft supports stay interchangeable', async () => {
     const database = databaseWith(testDevice(), 'record(ai, "A") { field(DTYP, "Test device") field(INP, "@level") }\nrecord(ai, "S") {}');
-    await expect(Promise.resolve(put(pvOf(database, 'A.DTYP'), 0))).resolves.toMatchObject({
+    await expect(putLater(pvOf(database, 'A.DTYP'), 0)).resolves.toMatchObject({
       ok: false,
       message: 'A.DTYP: DTYP "Test device" is bound when the database loads and cannot be changed at run time (to "Soft Channel")',
     });
-    await expect(Promise.resolve(put(pvOf(database, 'A.INP'), '@count'))).resolves.toMatchObject({
+    await expect(putLater(pvOf(database, 'A.INP'), '@count')).resolves.toMatchObject({
       ok: false,
       message: 'A.INP: INP addresses device support "Test device", bound when the database loaded; it cannot be changed at run time',
     });
-    await expect(Promise.resolve(put(pvOf(database, 'S.DTYP'), 5))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('binds a record when the database loads') });
-    await expect(Promise.resolve(put(pvOf(database, 'S.INP'), '@level'))).resolves.toMatchObject({ ok: false, message: expect.stringContaining('is a device parameter') });
-    await expect(Promise.resolve(put(pvOf(database, 'S.DTYP'), 1))).resolves.toEqual({ ok: true });
+    await expect(putLater(pvOf(database, 'S.DTYP'), 5)).resolves.toMatchObject({ ok: false, message: textContaining('binds a record when the database loads') });
+    await expect(putLater(pvOf(database, 'S.INP'), '@level')).resolves.toMatchObject({ ok: false, message: textContaining('is a device parameter') });
+    await expect(putLater(pvOf(database, 'S.DTYP'), 1)).resolves.toEqual({ ok: true });
     expect(pvOf(database, 'S.DTYP').value()).toEqual(Uint16Array.of(1));
     expect(() => database.record('A').setField('DTYP', 'Soft Channel')).toThrow('cannot be changed at run time');
   });

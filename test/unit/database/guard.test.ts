@@ -1,7 +1,7 @@
 import { firstRefusal, settleWrite } from '../../../src/database/guard';
 import { FieldType } from '../../../src/database/pv';
 import { SimplePv } from '../../../src/database/simple-pv';
-import { CLIENT, databaseOf, put, pvOf } from './helpers';
+import { CLIENT, databaseOf, put, putLater, pvOf } from './helpers';
 
 // The PV layer answers a write with a WriteResult whatever its handlers do: a throw or a
 // rejection is a `failed` result carrying the cause, and the write changes nothing.
@@ -10,7 +10,7 @@ describe('settleWrite and firstRefusal', () => {
   it('asks handlers in turn, waiting for one that answers later; the first reason wins', async () => {
     const asked: string[] = [];
     const handlers = [
-      async () => void asked.push('a'),
+      () => (asked.push('a'), Promise.resolve(undefined)),
       () => (asked.push('b'), 'b refuses'),
       () => (asked.push('c'), 'c refuses'),
     ];
@@ -32,7 +32,7 @@ describe('settleWrite and firstRefusal', () => {
 describe('SimplePv validate', () => {
   it.each([
     ['throws', () => { throw new Error('bad'); }],
-    ['rejects', async () => { throw new Error('bad'); }],
+    ['rejects', () => Promise.reject(new Error('bad'))],
   ])('that %s refuses the write with the reason and keeps the value', async (_how, validate) => {
     const pv = new SimplePv({ name: 'S', type: FieldType.DOUBLE, value: 1, validate });
     const result = await pv.write(Float64Array.of(2), CLIENT);
@@ -56,10 +56,10 @@ describe('a record onWrite listener', () => {
 
   it('that answers later decides the write: a reason refuses it, nothing accepts it', async () => {
     const { handle, pv } = setUp();
-    handle.onWrite(async (value) => (value > 10 ? 'too big' : undefined));
-    expect(await put(pv, 50)).toEqual({ ok: false, error: 'rejected', message: 'too big' });
+    handle.onWrite((value) => Promise.resolve(value > 10 ? 'too big' : undefined));
+    expect(await putLater(pv, 50)).toEqual({ ok: false, error: 'rejected', message: 'too big' });
     expect(handle.get()).toBe(0);
-    expect(await put(pv, 5)).toEqual({ ok: true });
+    expect(await putLater(pv, 5)).toEqual({ ok: true });
     expect(handle.get()).toBe(5);
   });
 });

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { Database } from '../../../src/database';
-import type { ClientIdentity, FieldValue, ProcessVariable } from '../../../src/database/pv';
+import type { ClientIdentity, FieldValue, ProcessVariable, WriteResult } from '../../../src/database/pv';
 
 export const CLIENT: ClientIdentity = { user: 'tester', host: 'localhost', address: '127.0.0.1:5000' };
 
@@ -38,8 +38,8 @@ export function monitor(pv: ProcessVariable): number[] {
   return masks;
 }
 
-/** A client write of one number in the PV's native type. */
-export function put(pv: ProcessVariable, value: number | string | FieldValue) {
+/** A client write of `value` in the PV's native type, as the write may answer: now or later. */
+export function write(pv: ProcessVariable, value: number | string | FieldValue): WriteResult | Promise<WriteResult> {
   if (typeof value === 'string') return pv.write([value], CLIENT);
   if (typeof value === 'number') {
     const current = pv.value();
@@ -48,6 +48,22 @@ export function put(pv: ProcessVariable, value: number | string | FieldValue) {
     return pv.write(array, CLIENT);
   }
   return pv.write(value, CLIENT);
+}
+
+/**
+ * A client write that must be done when it returns: the assertions after it read what it changed.
+ * A write that answers later (a device support deciding asynchronously) fails the test here; such
+ * a test awaits `putLater`.
+ */
+export function put(pv: ProcessVariable, value: number | string | FieldValue): WriteResult {
+  const result = write(pv, value);
+  if (result instanceof Promise) throw new Error(`the write to ${pv.name} answers later; await putLater instead`);
+  return result;
+}
+
+/** A client write, awaited until its answer. */
+export async function putLater(pv: ProcessVariable, value: number | string | FieldValue): Promise<WriteResult> {
+  return write(pv, value);
 }
 
 /** The first element of a PV's value. */

@@ -37,7 +37,7 @@ describe('analog alarms', () => {
   });
 
   it('ignores a limit whose severity is NO_ALARM', () => {
-    pvOf(database, 'A:T.HHSV').write(Uint16Array.of(0), CLIENT);
+    put(pvOf(database, 'A:T.HHSV'), 0);
     expect(alarmAfter(100)).toEqual([AlarmStatus.HIGH, AlarmSeverity.MINOR]);
   });
 
@@ -345,8 +345,8 @@ describe('waveform', () => {
     const always = monitor(pvOf(database, 'W:U'));
     const onChange = monitor(pvOf(database, 'W:D'));
     for (let i = 0; i < 2; i++) {
-      pvOf(database, 'W:U').write(Int32Array.of(1, 2), CLIENT);
-      pvOf(database, 'W:D').write(Float64Array.of(1, 2), CLIENT);
+      put(pvOf(database, 'W:U'), Int32Array.of(1, 2));
+      put(pvOf(database, 'W:D'), Float64Array.of(1, 2));
     }
     expect(always.map((mask) => mask & VALUE_LOG)).toEqual([VALUE_LOG, VALUE_LOG]);
     expect(onChange.map((mask) => mask & EventMask.VALUE)).toEqual([EventMask.VALUE, 0]);

@@ -20,10 +20,18 @@ describe('ContainedDirectory', () => {
     fs.rmSync(outside, { recursive: true, force: true });
   });
 
-  const write = (text: string) => async (fd: number) => {
-    fs.writeSync(fd, text);
-    return text.length;
-  };
+  // Writers that do their work at once; as in an async function, a throw becomes a rejection.
+  const atOnce =
+    <A extends unknown[], T>(work: (...args: A) => T) =>
+    (...args: A): Promise<T> =>
+      new Promise((resolve) => {
+        resolve(work(...args));
+      });
+  const write = (text: string) =>
+    atOnce((fd: number) => {
+      fs.writeSync(fd, text);
+      return text.length;
+    });
   const entries = () => fs.readdirSync(directory.path).sort();
 
   it('writes a new file by its name, leaving no temporary file', async () => {
@@ -64,10 +72,10 @@ describe('ContainedDirectory', () => {
 
   it('refuses when a symlink takes the final name during the write, and writes nothing through it', async () => {
     const target = path.join(outside, 'target');
-    const planted = directory.create('late', async (fd) => {
+    const planted = directory.create('late', atOnce((fd: number) => {
       fs.symlinkSync(target, path.join(directory.path, 'late'));
       fs.writeSync(fd, 'secret');
-    });
+    }));
     await expect(planted).rejects.toThrow(/appeared .* during the write/);
     expect(fs.existsSync(target)).toBe(false);
     expect(entries()).toEqual(['late']);
@@ -77,12 +85,12 @@ describe('ContainedDirectory', () => {
   it('refuses when the temporary file is swapped for a symlink during the write', async () => {
     const target = path.join(outside, 'target');
     fs.writeFileSync(target, 'theirs');
-    const swapped = directory.create('swapped', async (fd) => {
+    const swapped = directory.create('swapped', atOnce((fd: number) => {
       const temporary = entries().find((name) => name.endsWith('.tmp'))!;
       fs.unlinkSync(path.join(directory.path, temporary));
       fs.symlinkSync(target, path.join(directory.path, temporary));
       fs.writeSync(fd, 'ours');
-    });
+    }));
     await expect(swapped).rejects.toThrow(/temporary file was replaced/);
     expect(fs.readFileSync(target, 'utf8')).toBe('theirs');
     expect(entries()).toEqual([]);
@@ -98,11 +106,11 @@ describe('ContainedDirectory', () => {
 
   it('refuses when the directory is swapped for a symlink during the write, leaving nothing in either place', async () => {
     const real = directory.path;
-    const swapped = directory.create('during', async (fd) => {
+    const swapped = directory.create('during', atOnce((fd: number) => {
       fs.renameSync(real, `${real}.moved`);
       fs.symlinkSync(outside, real);
       fs.writeSync(fd, 'ours');
-    });
+    }));
     await expect(swapped).rejects.toThrow(/moved or replaced/);
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(fs.readdirSync(`${real}.moved`)).toEqual([]);
@@ -127,7 +135,7 @@ describe('ContainedDirectory', () => {
   });
 
   it('leaves nothing behind when the writer fails', async () => {
-    await expect(directory.create('failing', async () => { throw new Error('no profile'); })).rejects.toThrow('no profile');
+    await expect(directory.create('failing', () => Promise.reject(new Error('no profile')))).rejects.toThrow('no profile');
     expect(entries()).toEqual([]);
   });
 
@@ -143,10 +151,10 @@ describe('ContainedDirectory', () => {
     it('runs beforeRename with the new content written and the old still in place; when it fails, nothing changes', async () => {
       await directory.replace('ioc.sav', 'old');
       let seen: string[] = [];
-      await directory.replace('ioc.sav', 'new', async () => {
+      await directory.replace('ioc.sav', 'new', atOnce(() => {
         seen = entries().map((name) => fs.readFileSync(path.join(directory.path, name), 'utf8'));
         fs.renameSync(path.join(directory.path, 'ioc.sav'), path.join(directory.path, 'ioc.savB'));
-      });
+      }));
       expect(seen.sort()).toEqual(['new', 'old']);
       expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
       await expect(directory.replace('ioc.sav', 'newer', () => Promise.reject(new Error('no backup')))).rejects.toThrow('no backup');
@@ -172,10 +180,10 @@ describe('ContainedDirectory', () => {
     (process.platform === 'linux' ? it : it.skip)('writes into the directory itself when it is swapped for a symlink before the rename', async () => {
       const real = directory.path;
       await directory.replace('ioc.sav', 'old');
-      await directory.replace('ioc.sav', 'new', async () => {
+      await directory.replace('ioc.sav', 'new', atOnce(() => {
         fs.renameSync(real, `${real}.moved`);
         fs.symlinkSync(outside, real);
-      });
+      }));
       expect(fs.readdirSync(outside)).toEqual([]);
       expect(fs.readFileSync(path.join(`${real}.moved`, 'ioc.sav'), 'utf8')).toBe('new');
       await expect(directory.replace('ioc.sav', 'newer')).rejects.toThrow(/moved or replaced/);

@@ -11,6 +11,7 @@ import { IOC_STATS_DB, MEMORY_TRACING_DB, RECORDS_DIRECTORY } from '../../../src
 import type { IocStatsDrivers } from '../../../src/ioc/devices';
 import { iocDatabase } from '../../helpers/ioc-devices';
 import { capturingLogger } from '../database/helpers';
+import { textMatching } from '../../helpers/matchers';
 
 // Where the IOC takes its access security file from, and what it does with it.
 
@@ -86,7 +87,7 @@ describe('startAccessSecurity', () => {
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
   it('without a file: no rules, a status that says so, and reloads refused (READACF: a READ alarm of severity BRSV)', async () => {
-    let security: AccessSecurity | undefined;
+    let security: AccessSecurity | undefined = undefined;
     const database = load(() => security!.reload());
     const { logger } = capturingLogger();
     security = await startAccessSecurity({ database, settings: settings(), status: latestStatus(), logger });
@@ -111,7 +112,7 @@ describe('startAccessSecurity', () => {
     expect(database.find('T:EnableTracing')!.accessRights(CLIENT)).toEqual({ read: true, write: false });
     expect(database.find('T:EnableTracing')!.accessRights({ ...CLIENT, user: 'alice' })).toEqual({ read: true, write: true });
     expect(database.record('T:ACF_STATUS', 'string').get()).toBe(`loaded ${file}`);
-    expect(lines).toContainEqual(expect.objectContaining({ location: `${file}:2:17`, msg: expect.stringMatching(/^INPA\(X:Y\) of ASG\(MEMTRACE\) is not connected/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ location: `${file}:2:17`, msg: textMatching(/^INPA\(X:Y\) of ASG\(MEMTRACE\) is not connected/) }));
     expect(lines).toContainEqual(expect.objectContaining({ file, msg: 'access security file loaded' }));
   });
 
@@ -123,7 +124,7 @@ describe('startAccessSecurity', () => {
   });
 
   it('re-reads the file on a write of 1 to READACF, which goes back to 0 when done', async () => {
-    let security: AccessSecurity | undefined;
+    let security: AccessSecurity | undefined = undefined;
     const database = load(() => security!.reload());
     const file = write('ASG(MEMTRACE) { RULE(1, WRITE) }\n');
     security = await startAccessSecurity({ database, settings: settings(file), status: latestStatus(), logger: capturingLogger().logger });

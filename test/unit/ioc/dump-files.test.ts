@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { Profile } from 'pprof-format';
 import { ContainedDirectory } from '../../../src/files/contained-directory';
 import { dumpFileNames, dumpRefusal } from '../../../src/ioc/tracing/dump-files';
 import { Snapshot } from '../../../src/tracing/snapshot';
+import { readProfile } from '../../helpers/pprof';
 import { runFixture } from '../tracing/run-fixture';
 
 describe('dump file names', () => {
@@ -46,10 +45,9 @@ describe('a dump in both formats by the engine reporter', () => {
   });
 
   it('gives pprof the heap profile\'s totals, V8 heap and external apart, and the external sites with their stacks', async () => {
-    const snapshot = await Snapshot.load(result.files[0]);
-    const profile = Profile.decode(gunzipSync(fs.readFileSync(result.files[1])));
-    const text = (index: number | bigint) => profile.stringTable.strings[Number(index)];
-    const memoryOf = (sample: Profile['sample'][number]) => text(sample.label.find((label) => text(label.key) === 'memory')!.str);
+    const [heapProfile, pprof] = result.files;
+    const snapshot = await Snapshot.load(heapProfile!);
+    const { profile, functionAt, memoryOf } = readProfile(fs.readFileSync(pprof!));
     const bytes = (memory: string) => profile.sample.filter((sample) => memoryOf(sample) === memory).reduce((sum, sample) => sum + Number(sample.value[1]), 0);
     const size = (external: boolean) => snapshot.traces.filter((trace) => trace.external === external).reduce((sum, trace) => sum + trace.size, 0);
     const rounding = snapshot.traces.length / 2;
@@ -60,10 +58,9 @@ describe('a dump in both formats by the engine reporter', () => {
     expect(Number(profile.timeNanos)).toBe(snapshot.takenAt.getTime() * 1e6);
 
     // 100 Buffers of 100 KiB at 64 KiB: about 80 samples, so the site cannot be missing.
-    const leafName = (sample: Profile['sample'][number]) => {
-      const location = profile.location.find((candidate) => candidate.id === sample.locationId[0])!;
-      const fn = profile.function.find((candidate) => candidate.id === location.line[0].functionId)!;
-      return [text(fn.name), path.basename(text(fn.filename))];
+    const leafName = (sample: (typeof profile.sample)[number]) => {
+      const { name, filename } = functionAt(sample.locationId[0]!);
+      return [name, path.basename(filename)];
     };
     const external = profile.sample.filter((sample) => memoryOf(sample) === 'external').map(leafName);
     expect(external).toContainEqual(['keepBuffers', 'pprof-dump.js']);

@@ -20,7 +20,7 @@ describe('estimates against bytes really retained', () => {
   }, 60_000);
 
   it('ranks retainA first with its size within ±10% of what it retained', () => {
-    const [first] = result.live;
+    const first = result.live[0]!;
     expect(first.functionName).toBe('retainA');
     expect(Math.abs(first.size - result.retainedByA) / result.retainedByA).toBeLessThan(0.1);
     expect(first.count).toBeGreaterThan(0);
@@ -37,7 +37,7 @@ describe('estimates against bytes really retained', () => {
   });
 
   it('ranks retainB first in compareTo after it grows, within ±15% of the growth', () => {
-    const [first] = result.diffs;
+    const first = result.diffs[0]!;
     expect(first.functionName).toBe('retainB');
     expect(Math.abs((first.sizeDiff as number) - result.grownByB) / result.grownByB).toBeLessThan(0.15);
     expect(first.countDiff).toBeGreaterThan(0);

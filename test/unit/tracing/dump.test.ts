@@ -33,7 +33,7 @@ describe('dump and load', () => {
     const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as SamplingHeapProfile;
     expect(profile.head.callFrame.functionName).toBe('(root)');
     const [mainNode] = profile.head.children;
-    expect(mainNode.callFrame).toEqual({ functionName: 'main', scriptId: '0', url: '/app/main.js', lineNumber: 0, columnNumber: 0 });
+    expect(mainNode?.callFrame).toEqual({ functionName: 'main', scriptId: '0', url: '/app/main.js', lineNumber: 0, columnNumber: 0 });
     const total = (node: ProfileNode): number => node.children.reduce((sum, child) => sum + total(child), node.selfSize);
     expect(total(profile.head)).toBe(1820);
     expect(profile.samples?.reduce((sum, sample) => sum + sample.size, 0)).toBe(1820);
@@ -53,7 +53,7 @@ describe('dump and load', () => {
       expect(loaded.statistics(keyType).map((s) => [s.key, s.size, s.count])).toEqual(snapshot.statistics(keyType).map((s) => [s.key, s.size, s.count]));
     }
     expect(loaded.compareTo(snapshot, 'traceback').every((diff) => diff.sizeDiff === 0 && diff.countDiff === 0)).toBe(true);
-    expect(loaded.filterTraces(DEFAULT_FILTERS).statistics('lineno')[0].traceback[0].functionName).toBe('handle');
+    expect(loaded.filterTraces(DEFAULT_FILTERS).statistics('lineno')[0]?.traceback[0]?.functionName).toBe('handle');
   });
 
   it('loads a profile of another tool, counting its samples at the given interval', async () => {
@@ -83,7 +83,7 @@ describe('dump and load', () => {
     fs.writeFileSync(file, JSON.stringify(profile));
     const loaded = await Snapshot.load(file, { samplingInterval: 524288 });
     const [statistic] = loaded.statistics('lineno');
-    expect([statistic.key, statistic.size, statistic.count, statistic.traceback[0].column]).toEqual(['/srv/work.js:4', scaled(2), scaled(2) / 32, 18]);
+    expect([statistic?.key, statistic?.size, statistic?.count, statistic?.traceback[0]?.column]).toEqual(['/srv/work.js:4', scaled(2), scaled(2) / 32, 18]);
     expect(loaded.heap).toBeNull();
     expect(loaded.tracebackLimit).toBe(1);
   });

@@ -24,8 +24,13 @@ function sampleAll(): ExternalSampler {
   return sampler;
 }
 
-function newestFunctions(report: ExternalReport | null): string[] {
-  return (report?.sites ?? []).map((site) => report!.frames[site.site][0][0]);
+/** The function at the top of a site's stack. */
+function newestFunction(report: ExternalReport, site: ExternalReport['sites'][number]): string | undefined {
+  return report.frames[site.site]?.[0]?.[0];
+}
+
+function newestFunctions(report: ExternalReport | null): (string | undefined)[] {
+  return report ? report.sites.map((site) => newestFunction(report, site)) : [];
 }
 
 describe('the unbiased estimator', () => {
@@ -52,7 +57,7 @@ describe('the unbiased estimator', () => {
       let estimate = 0;
       let variance = 0;
       for (let i = 0; i < 6000; i++) {
-        const size = [1024, 65536, 300 * 1024][i % 3] + Math.floor(random() * 512);
+        const size = [1024, 65536, 300 * 1024][i % 3]! + Math.floor(random() * 512);
         truth += size;
         if (!countdown.take(size)) continue;
         estimate += sampleEstimate(size, interval);
@@ -103,7 +108,7 @@ describe('the external sampler', () => {
     })();
     const report = sampler.report();
     expect(newestFunctions(report)).toEqual(['concatSite']);
-    expect(report!.sites[0].samples).toBe(1);
+    expect(report?.sites[0]?.samples).toBe(1);
     expect(joined.length).toBe(2000);
   });
 
@@ -118,9 +123,9 @@ describe('the external sampler', () => {
     })();
     const report = sampler.report();
     expect(newestFunctions(report)).toEqual(['copies']);
-    expect(report!.sites[0].samples).toBe(4);
+    expect(report?.sites[0]?.samples).toBe(4);
     // The small Buffer.from came from a shared pool slab.
-    expect(report!.sites[0].pooledSamples).toBe(1);
+    expect(report?.sites[0]?.pooledSamples).toBe(1);
     expect(kept.length + copies.length).toBe(8);
   });
 
@@ -141,12 +146,12 @@ describe('the external sampler', () => {
     // test's functions count.
     const ours = () => {
       const report = sampler!.report()!;
-      return report.sites.filter((site) => report.frames[site.site][0][0].startsWith('allocate'));
+      return report.sites.filter((site) => newestFunction(report, site)?.startsWith('allocate'));
     };
     await nextJob();
     gc();
-    expect(ours().map((site) => sampler!.report()!.frames[site.site][0][0])).toEqual(['allocateLarge']);
-    expect(ours()[0].bytes).toBe(1 << 20);
+    expect(ours().map((site) => newestFunction(sampler!.report()!, site))).toEqual(['allocateLarge']);
+    expect(ours()[0]?.bytes).toBe(1 << 20);
     view = null;
     await nextJob();
     gc();
@@ -165,12 +170,12 @@ describe('the external sampler', () => {
     }
     outer();
     const report = sampler.report()!;
-    const [newest, caller] = report.frames[report.sites[0].site];
-    expect(newest[0]).toBe('inner');
-    expect(newest[1]).toBe(__filename);
-    expect(caller[0]).toBe('outer');
+    const [newest, caller] = report.frames[report.sites[0]!.site]!;
+    expect(newest?.[0]).toBe('inner');
+    expect(newest?.[1]).toBe(__filename);
+    expect(caller?.[0]).toBe('outer');
     // The lines where `function outer()` and `function inner()` start, not the lines of the calls.
-    expect(newest[2]).toBe(caller[2] + 4);
+    expect(newest?.[2]).toBe(caller![2] + 4);
   });
 
   it('keeps its samples when started again with the same settings, and forgets them on clear', () => {

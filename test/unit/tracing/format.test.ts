@@ -149,7 +149,7 @@ describe("caproto's line grammar", () => {
       '#1: src/main.ts:3: 1234.5 KiB',
       '    (anonymous) (src/fill.ts:20) <- fill (src/fill.ts:10) <- main (src/main.ts:3)',
     ]);
-    expect(formatStatisticDiff(newer.compareTo(older, 'filename')[0], { root })).toBe(
+    expect(formatStatisticDiff(newer.compareTo(older, 'filename')[0]!, { root })).toBe(
       'src/fill.ts:0: size=1242 KiB (+1238 KiB), count=14 (+12), average=88.8 KiB',
     );
   });
@@ -158,7 +158,7 @@ describe("caproto's line grammar", () => {
     const statistics = newer.statistics('lineno');
     expect(topTitle('lineno', 1)).toBe('Top 1 functions (file:line is where the allocating function starts)');
     expect(formatTopTotals(statistics, 1)).toEqual(['2 other: 8.1 KiB', 'Total: 1242.6 KiB']);
-    const external = { ...statistics[0], external: true, uncertainty: 12.5 * 1024 * 1024 };
+    const external = { ...statistics[0]!, external: true, uncertainty: 12.5 * 1024 * 1024 };
     expect(formatTopLines([external], { root })).toEqual(['#1: src/fill.ts:20: 1234.5 KiB', '    (anonymous)  [external, +/- 12.5 MiB]']);
   });
 });

@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { Profile } from 'pprof-format';
 import { snapshotToHeapProfile } from '../../../src/tracing/dump';
 import { Trace } from '../../../src/tracing/frames';
 import type { ProfileNode } from '../../../src/tracing/protocol';
 import { Snapshot } from '../../../src/tracing/snapshot';
+import { readProfile, type ReadProfile } from '../../helpers/pprof';
 import { frame, trace } from './synthetic';
 
 // profile.proto (github.com/google/pprof/proto/profile.proto): location ids newest frame first,
@@ -33,29 +32,22 @@ const snapshot = new Snapshot({
   external: { samplingInterval: 131072, attributed: 5_000_000, arrayBuffers: 5_200_000, residual: 200_000, poolSize: 8192 },
 });
 
-interface Decoded {
-  profile: Profile;
-  text(index: number | bigint): string;
+interface Decoded extends ReadProfile {
   /** Each sample as [its stack's function names newest first, memory label, objects, bytes]. */
   samples: Array<[string[], string, number, number]>;
 }
 
 function decode(file: Buffer): Decoded {
-  const profile = Profile.decode(gunzipSync(file));
-  const text = (index: number | bigint) => profile.stringTable.strings[Number(index)];
-  const functionName = (locationId: number | bigint) => {
-    const location = profile.location.find((candidate) => candidate.id === locationId)!;
-    return text(profile.function.find((candidate) => candidate.id === location.line[0].functionId)!.name);
-  };
-  const samples = profile.sample.map(
+  const read = readProfile(file);
+  const samples = read.profile.sample.map(
     (sample): [string[], string, number, number] => [
-      sample.locationId.map(functionName),
-      text(sample.label.find((label) => text(label.key) === 'memory')!.str),
+      sample.locationId.map((locationId) => read.functionAt(locationId).name),
+      read.memoryOf(sample),
       Number(sample.value[0]),
       Number(sample.value[1]),
     ],
   );
-  return { profile, text, samples };
+  return { ...read, samples };
 }
 
 function heapProfileTotal(node: ProfileNode): number {
@@ -108,7 +100,7 @@ describe('the pprof dump', () => {
       ['main', '/srv/app/main.js', 3],
       ['cachePut', '/srv/app/cache.js', 21],
     ]);
-    expect(profile.location.map((location) => [Number(location.line[0].functionId), Number(location.line[0].line)])).toEqual([
+    expect(profile.location.map((location) => [Number(location.line[0]?.functionId), Number(location.line[0]?.line)])).toEqual([
       [1, 10],
       [2, 3],
       [3, 21],

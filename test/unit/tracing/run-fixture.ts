@@ -25,8 +25,8 @@ export function runFixture<T>(script: string, args: string[] = [], options: Fixt
         reject(new Error(`${script} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
         return;
       }
-      const lines = stdout.trim().split('\n');
-      resolve(JSON.parse(lines[lines.length - 1]) as T);
+      // The fixture's result is its last line (split gives at least one).
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as T);
     });
   });
 }

@@ -27,17 +27,17 @@ describe('Snapshot.statistics', () => {
       ['/app/node_modules/lib/index.js:9', 500, 5],
       ['/app/handler.js:20', 300, 1],
     ]);
-    expect(statistics[0].traceback).toEqual([handle]);
+    expect(statistics[0]?.traceback).toEqual([handle]);
   });
 
   it('groups by file, traceback and package', () => {
-    expect(snapshot.statistics('filename').map((s) => [s.key, s.size, s.traceback[0].line])).toEqual([
+    expect(snapshot.statistics('filename').map((s) => [s.key, s.size, s.traceback[0]?.line])).toEqual([
       ['/app/handler.js', 1500, 0],
       ['/app/node_modules/lib/index.js', 500, 0],
     ]);
     const tracebacks = snapshot.statistics('traceback');
     expect(tracebacks).toHaveLength(3);
-    expect(tracebacks[0].traceback).toEqual([main, handle]);
+    expect(tracebacks[0]?.traceback).toEqual([main, handle]);
     expect(snapshot.statistics('package').map((s) => [s.key, s.size])).toEqual([
       ['app', 1500],
       ['lib', 500],

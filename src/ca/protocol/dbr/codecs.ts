@@ -10,7 +10,7 @@ import { DBF_TYPE_COUNT, type DbfType, type DbrCodec, type DbrHeader, type Decod
 import { decodeValue, encodeValue, minimumValueEnd } from './value';
 
 function familyCodec(dbrType: number, header: DbrHeader, elementType: DbfType): DbrCodec {
-  const valueOffset = header.valueOffset[elementType];
+  const valueOffset = header.valueOffset[elementType]!;
   return {
     elementType,
     valueOffset,

@@ -57,7 +57,7 @@ function cvtToString(value: number, precision: number, format: CvtFormat): strin
   const negative = value < 0;
   const magnitude = negative ? -value : value;
   let whole = Math.trunc(magnitude);
-  const scale = FRACTION_MULTIPLIER[digits];
+  const scale = FRACTION_MULTIPLIER[digits]!;
   // Round half up on the one digit past PREC, carrying into the whole part.
   let fraction = Math.trunc((format.tenfoldScaledFraction(magnitude - whole, scale) + 5) / 10);
   if (fraction >= scale) {
@@ -100,7 +100,7 @@ function printfExponential(value: number, digits: number): string {
 }
 
 function formatMantissa(digitText: string): string {
-  return digitText.length === 1 ? digitText : `${digitText[0]}.${digitText.slice(1)}`;
+  return digitText.length === 1 ? digitText : `${digitText[0]!}.${digitText.slice(1)}`;
 }
 
 function nonFiniteText(value: number): string {
@@ -118,7 +118,7 @@ const bitsView = new BigUint64Array(bitsScratch.buffer);
 
 function decompose(value: number): { mantissa: bigint; exponent: number } {
   bitsScratch[0] = value;
-  const bits = bitsView[0];
+  const bits = bitsView[0]!;
   const biasedExponent = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & 0xfffffffffffffn;
   return biasedExponent === 0

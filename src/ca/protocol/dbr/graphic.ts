@@ -41,10 +41,10 @@ function graphicHeader(limitCount: number, valueOffset: readonly number[]): DbrH
   return {
     valueOffset,
     encode(target, offset, elementType, source) {
-      if (elementType === Dbf.STRING) return stsHeader.encode(target, offset, elementType, source);
+      if (elementType === Dbf.STRING) { stsHeader.encode(target, offset, elementType, source); return; }
       encodeAlarm(target, offset, source);
       const metadata = source.metadata();
-      if (elementType === Dbf.ENUM) return encodeLabels(target, offset, metadata.enumStrings);
+      if (elementType === Dbf.ENUM) { encodeLabels(target, offset, metadata.enumStrings); return; }
       // dbAccess fills precision only for FLOAT and DOUBLE fields, whatever the request type.
       const nativePrecision = source.type === Dbf.FLOAT || source.type === Dbf.DOUBLE;
       if (hasPrecision(elementType) && nativePrecision) target.writeInt16BE(toShort(metadata.precision), offset + 4);
@@ -53,24 +53,24 @@ function graphicHeader(limitCount: number, valueOffset: readonly number[]): DbrH
       encodeLimits(target, units + MAX_UNITS_SIZE, elementType, limitCount, metadata);
     },
     decode(payload, offset, elementType, into) {
-      if (elementType === Dbf.STRING) return stsHeader.decode(payload, offset, elementType, into);
+      if (elementType === Dbf.STRING) { stsHeader.decode(payload, offset, elementType, into); return; }
       decodeAlarm(payload, offset, into);
-      if (elementType === Dbf.ENUM) return decodeLabels(payload, offset, into);
+      if (elementType === Dbf.ENUM) { decodeLabels(payload, offset, into); return; }
       if (hasPrecision(elementType)) into.precision = payload.readInt16BE(offset + 4);
       const units = offset + unitsOffset(elementType);
       into.units = readCString(payload, units, MAX_UNITS_SIZE - 1);
-      const size = ELEMENT_SIZE[elementType];
-      for (let i = 0; i < limitCount; i++) into[LIMITS[i]] = readNumber(payload, units + MAX_UNITS_SIZE + i * size, elementType);
+      const size = ELEMENT_SIZE[elementType]!;
+      for (let i = 0; i < limitCount; i++) into[LIMITS[i]!] = readNumber(payload, units + MAX_UNITS_SIZE + i * size, elementType);
     },
   };
 }
 
 /** The IOC keeps limits as doubles and casts them to the element type like a value. */
 function encodeLimits(target: Buffer, offset: number, elementType: number, limitCount: number, metadata: DbrMetadata): void {
-  const size = ELEMENT_SIZE[elementType];
+  const size = ELEMENT_SIZE[elementType]!;
   const wire = dataViewOf(target);
   for (let i = 0; i < limitCount; i++) {
-    writeNumber(wire, offset + i * size, elementType, castNumber(metadata[LIMITS[i]], Dbf.DOUBLE, elementType));
+    writeNumber(wire, offset + i * size, elementType, castNumber(metadata[LIMITS[i]!], Dbf.DOUBLE, elementType));
   }
 }
 
@@ -78,7 +78,7 @@ function encodeLabels(target: Buffer, offset: number, labels: readonly string[])
   const count = Math.min(labels.length, MAX_ENUM_STATES);
   target.writeInt16BE(count, offset + 4);
   for (let i = 0; i < count; i++) {
-    writeCString(target, offset + LABELS_OFFSET + i * MAX_ENUM_STRING_SIZE, MAX_ENUM_STRING_SIZE, labels[i]);
+    writeCString(target, offset + LABELS_OFFSET + i * MAX_ENUM_STRING_SIZE, MAX_ENUM_STRING_SIZE, labels[i]!);
   }
 }
 

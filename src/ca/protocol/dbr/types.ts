@@ -55,7 +55,8 @@ export type DbfType = (typeof Dbf)[keyof typeof Dbf];
 export const DBF_TYPE_COUNT = 7;
 
 /** Wire size of one element, indexed by DBF type (dbr_string_t is 40 bytes). */
-export const ELEMENT_SIZE: readonly number[] = [40, 2, 4, 2, 1, 4, 8];
+// A tuple, so that indexing it with a DbfType needs no check.
+export const ELEMENT_SIZE = [40, 2, 4, 2, 1, 4, 8] as const satisfies readonly number[];
 
 export function isDbfType(type: number): type is DbfType {
   return Number.isInteger(type) && type >= Dbf.STRING && type <= Dbf.DOUBLE;

@@ -2,7 +2,7 @@
 
 import { castNumber, numberToString, parseNumber } from '../convert';
 import { readCString, writeCString } from './strings';
-import { Dbf, ELEMENT_SIZE, type DbrSource, type DbrValue, type NumericDbrValue } from './types';
+import { Dbf, ELEMENT_SIZE, type DbfType, type DbrSource, type DbrValue, type NumericDbrValue } from './types';
 
 const STRING_SIZE = ELEMENT_SIZE[Dbf.STRING];
 const NO_LABELS: readonly string[] = [];
@@ -53,7 +53,7 @@ export function readNumber(payload: Buffer, offset: number, elementType: number)
     case Dbf.ENUM:
       return payload.readUInt16BE(offset);
     case Dbf.CHAR:
-      return payload[offset];
+      return payload[offset]!;
     case Dbf.LONG:
       return payload.readInt32BE(offset);
     default:
@@ -65,7 +65,7 @@ export function readNumber(payload: Buffer, offset: number, elementType: number)
  * Writes `count` elements of `elementType` made from the source's native elements: the first
  * `count` of them, then zeros where the source has fewer. Numbers go straight into `target`.
  */
-export function encodeValue(target: Buffer, offset: number, elementType: number, count: number, source: DbrSource): void {
+export function encodeValue(target: Buffer, offset: number, elementType: DbfType, count: number, source: DbrSource): void {
   const value = source.value();
   const nativeType = source.type;
   const available = count < value.length ? count : value.length;
@@ -77,7 +77,7 @@ export function encodeValue(target: Buffer, offset: number, elementType: number,
     const wire = dataViewOf(target);
     // Where rsrv would fail the read (ECA_GETFAIL) on text that is no number, we send 0.
     for (let i = 0; i < available; i++) {
-      writeNumber(wire, offset + i * size, elementType, parseNumber(texts[i], elementType, NO_LABELS) ?? 0);
+      writeNumber(wire, offset + i * size, elementType, parseNumber(texts[i]!, elementType, NO_LABELS) ?? 0);
     }
   } else if (nativeType === elementType && available * size >= BLOCK_COPY_MIN_BYTES) {
     copyBigEndian(target, offset, value as NumericDbrValue, available * size, size);
@@ -85,7 +85,7 @@ export function encodeValue(target: Buffer, offset: number, elementType: number,
     const numbers = value as NumericDbrValue;
     const wire = dataViewOf(target);
     for (let i = 0; i < available; i++) {
-      writeNumber(wire, offset + i * size, elementType, castNumber(numbers[i], nativeType, elementType));
+      writeNumber(wire, offset + i * size, elementType, castNumber(numbers[i]!, nativeType, elementType));
     }
   }
   target.fill(0, offset + available * size, offset + count * size);
@@ -111,13 +111,13 @@ function copyBigEndian(target: Buffer, offset: number, numbers: NumericDbrValue,
 function encodeStrings(target: Buffer, offset: number, available: number, source: DbrSource, value: DbrValue): void {
   if (source.type === Dbf.STRING) {
     const texts = value as string[];
-    for (let i = 0; i < available; i++) writeCString(target, offset + i * STRING_SIZE, STRING_SIZE, texts[i]);
+    for (let i = 0; i < available; i++) writeCString(target, offset + i * STRING_SIZE, STRING_SIZE, texts[i]!);
     return;
   }
   const { precision, enumStrings } = source.metadata();
   const numbers = value as NumericDbrValue;
   for (let i = 0; i < available; i++) {
-    writeCString(target, offset + i * STRING_SIZE, STRING_SIZE, numberToString(numbers[i], source.type, precision, enumStrings));
+    writeCString(target, offset + i * STRING_SIZE, STRING_SIZE, numberToString(numbers[i]!, source.type, precision, enumStrings));
   }
 }
 
@@ -143,7 +143,7 @@ export function allocateNumeric(elementType: number, count: number): NumericDbrV
  * Reads `count` elements. The last string may end early with the payload: a CA client sends a
  * lone DBR_STRING as its text and terminator rounded up to 8 bytes, and rsrv answers reads so.
  */
-export function decodeValue(payload: Buffer, offset: number, elementType: number, count: number): DbrValue {
+export function decodeValue(payload: Buffer, offset: number, elementType: DbfType, count: number): DbrValue {
   if (elementType === Dbf.STRING) {
     const texts: string[] = [];
     for (let i = 0; i < count; i++) texts.push(readCString(payload, offset + i * STRING_SIZE, STRING_SIZE - 1));
@@ -156,7 +156,7 @@ export function decodeValue(payload: Buffer, offset: number, elementType: number
 }
 
 /** Bytes a payload needs to carry the header and `count` elements (the last string may be short). */
-export function minimumValueEnd(valueOffset: number, elementType: number, count: number): number {
+export function minimumValueEnd(valueOffset: number, elementType: DbfType, count: number): number {
   if (count === 0) return valueOffset;
   if (elementType === Dbf.STRING) return valueOffset + (count - 1) * STRING_SIZE + 1;
   return valueOffset + count * ELEMENT_SIZE[elementType];

@@ -59,13 +59,13 @@ function toNative(sent: DbrValue, sentType: number, nativeType: number, enumStri
   if (sentType === Dbf.STRING) {
     const texts = sent as string[];
     for (let i = 0; i < texts.length; i++) {
-      const number = parseNumber(texts[i], nativeType, enumStrings);
-      if (number === undefined) return putFail(`cannot convert "${texts[i]}" to ${DBF_NAMES[nativeType]}`);
+      const number = parseNumber(texts[i]!, nativeType, enumStrings);
+      if (number === undefined) return putFail(`cannot convert "${texts[i]!}" to ${DBF_NAMES[nativeType]!}`);
       value[i] = number;
     }
   } else {
     const numbers = sent as NumericDbrValue;
-    for (let i = 0; i < numbers.length; i++) value[i] = castNumber(numbers[i], sentType, nativeType);
+    for (let i = 0; i < numbers.length; i++) value[i] = castNumber(numbers[i]!, sentType, nativeType);
   }
   return { ok: true, value };
 }

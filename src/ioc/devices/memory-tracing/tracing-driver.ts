@@ -95,7 +95,7 @@ export class TracingDriver {
     this.enable = new DriverSetting(settings.enabled ? 1 : 0, { apply: () => this.whenRunning(() => this.reconcile()) });
     this.count = ranged('count', settings.count);
     this.period = ranged('period', settings.period, (value, previous) => {
-      if (value !== previous) this.whenRunning(async () => this.schedule());
+      if (value !== previous) this.whenRunning(() => this.schedule());
     });
     this.keyType = new DriverSetting(KEY_TYPES.indexOf(settings.keyType), { apply: () => undefined });
     this.cumulative = new DriverSetting(settings.cumulative ? 1 : 0, { apply: () => undefined });
@@ -104,7 +104,7 @@ export class TracingDriver {
     this.externalSamplingInterval = ranged('externalSamplingInterval', settings.externalSamplingInterval, restartOnChange);
     this.snapshot = this.command('TraceSnapshot', () => this.takeSnapshot());
     this.dump = this.command('TraceDump', () => this.writeDump(), () => this.dumpRefusal(this.dumpName()));
-    this.dumpFile = new DriverSetting('', {
+    this.dumpFile = new DriverSetting<string>('', {
       refusal: (name) => (name === '' ? undefined : this.dumpRefusal(name, 'TraceDumpFile')),
       // The path it shows after a dump is not a name for the next one.
       apply: (name) => void (this.nextDumpName = name === this.lastDumpFile ? '' : name),
@@ -153,12 +153,12 @@ export class TracingDriver {
   }
 
   /** Settings act once the database runs; before that they only set what start does. */
-  private whenRunning(work: () => Promise<void>): void {
+  private whenRunning(work: () => Promise<void> | void): void {
     if (this.running && !this.closed) void this.serialize(work);
   }
 
   /** One thing at a time: enable, snapshot, dump and restart never interleave. */
-  private serialize(work: () => Promise<void>): Promise<void> {
+  private serialize(work: () => Promise<void> | void): Promise<void> {
     this.busy = this.busy.then(work).catch((error: unknown) => this.fail(error));
     return this.busy;
   }

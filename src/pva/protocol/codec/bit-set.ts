@@ -20,13 +20,13 @@ export class BitSet {
   set(bit: number): this {
     const index = bit >>> 5;
     while (this.words.length <= index) this.words.push(0);
-    this.words[index] |= 1 << (bit & 31);
+    this.words[index]! |= 1 << (bit & 31);
     return this;
   }
 
   clear(bit: number): this {
     const index = bit >>> 5;
-    if (index < this.words.length) this.words[index] &= ~(1 << (bit & 31));
+    if (index < this.words.length) this.words[index]! &= ~(1 << (bit & 31));
     return this;
   }
 
@@ -39,7 +39,7 @@ export class BitSet {
   or(other: BitSet): this {
     for (let i = 0; i < other.words.length; i++) {
       if (i === this.words.length) this.words.push(0);
-      this.words[i] |= other.words[i]!;
+      this.words[i]! |= other.words[i]!;
     }
     return this;
   }
@@ -85,6 +85,6 @@ export class BitSet {
   orByte(index: number, value: number): void {
     const wordIndex = index >>> 2;
     while (this.words.length <= wordIndex) this.words.push(0);
-    this.words[wordIndex] |= value << ((index & 3) * 8);
+    this.words[wordIndex]! |= value << ((index & 3) * 8);
   }
 }

@@ -38,8 +38,8 @@ class MemoryFiles implements SaveFiles {
   writes = 0;
   failing = false;
 
-  async read(name: string): Promise<string | undefined> {
-    return this.files.get(name);
+  read(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.files.get(name));
   }
 
   async replace(name: string, text: string, beforeRename: () => Promise<void>): Promise<void> {
@@ -49,11 +49,12 @@ class MemoryFiles implements SaveFiles {
     this.writes++;
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  rename(from: string, to: string): Promise<void> {
     const text = this.files.get(from);
-    if (text === undefined) throw new Error(`ENOENT: ${from}`);
+    if (text === undefined) return Promise.reject(new Error(`ENOENT: ${from}`));
     this.files.set(to, text);
     this.files.delete(from);
+    return Promise.resolve();
   }
 }
 
@@ -96,10 +97,10 @@ describe('autosave restore', () => {
 
   it('reads back what it saved, into a new database', async () => {
     const first = setUp();
-    await put(pvOf(first.database, 'T:TEMP.HIHI'), 0.1);
-    await put(pvOf(first.database, 'T:TEMP.DESC'), 'a "quoted"\\ name');
-    await put(pvOf(first.database, 'T:TEMP.HHSV'), 3);
-    await put(pvOf(first.database, 'T:WAVE'), Float64Array.of(-1.5, 1e-300));
+    put(pvOf(first.database, 'T:TEMP.HIHI'), 0.1);
+    put(pvOf(first.database, 'T:TEMP.DESC'), 'a "quoted"\\ name');
+    put(pvOf(first.database, 'T:TEMP.HHSV'), 3);
+    put(pvOf(first.database, 'T:WAVE'), Float64Array.of(-1.5, 1e-300));
     await first.autosave.saveIfChanged();
     const second = setUp(first.files);
     await second.autosave.restore();
@@ -143,7 +144,7 @@ describe('autosave restore', () => {
     };
     const { logger, lines } = capturingLogger();
     const first = devicesDatabase();
-    await put(pvOf(first, 'T:DEV.HIHI'), 7);
+    put(pvOf(first, 'T:DEV.HIHI'), 7);
     await new Autosave({ records: first.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).saveIfChanged();
     expect(files.files.get('ioc.sav')).toContain('\nT:DEV.DTYP Test device\nT:DEV.HIHI 7\n');
     const second = devicesDatabase();
@@ -220,7 +221,7 @@ describe('autosave saves', () => {
     await autosave.saveIfChanged();
     expect(files.writes).toBe(1);
 
-    await put(pvOf(database, 'T:TEMP.HIHI'), 95);
+    put(pvOf(database, 'T:TEMP.HIHI'), 95);
     await autosave.saveIfChanged();
     expect(files.files.get('ioc.sav')).toContain('\nT:TEMP.HIHI 95\n');
 
@@ -238,12 +239,12 @@ describe('autosave saves', () => {
     const { database, autosave, files } = setUp();
     await autosave.saveIfChanged();
     const first = files.files.get('ioc.sav')!;
-    await put(pvOf(database, 'T:TEMP.HIHI'), 95);
+    put(pvOf(database, 'T:TEMP.HIHI'), 95);
     await autosave.saveIfChanged();
     expect(files.files.get('ioc.savB')).toBe(first);
 
     files.files.set('ioc.sav', 'cut sh');
-    await put(pvOf(database, 'T:TEMP.HIHI'), 96);
+    put(pvOf(database, 'T:TEMP.HIHI'), 96);
     await autosave.saveIfChanged();
     expect(files.files.get('ioc.savB')).toBe(first);
     expect(files.files.get('ioc.sav')).toContain('\nT:TEMP.HIHI 96\n');
@@ -263,7 +264,7 @@ describe('autosave saves', () => {
     await autosave.saveIfChanged();
     const before = files.files.get('ioc.sav');
     files.failing = true;
-    await put(pvOf(database, 'T:TEMP.HIHI'), 95);
+    put(pvOf(database, 'T:TEMP.HIHI'), 95);
     await autosave.saveIfChanged();
     await autosave.saveIfChanged();
     expect(lines.filter((line) => line.level === 50).map((line) => line.msg)).toEqual([expect.stringMatching(/^autosave cannot write \/saves\/ioc\.sav/)]);
@@ -284,7 +285,7 @@ describe('autosave saves', () => {
     const deadline = Date.now() + 5000;
     while (files.writes === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(files.writes).toBe(1);
-    await put(pvOf(database, 'T:TEMP.HIHI'), 91);
+    put(pvOf(database, 'T:TEMP.HIHI'), 91);
     await autosave.stop();
     expect(files.files.get('ioc.sav')).toContain('\nT:TEMP.HIHI 91\n');
   });

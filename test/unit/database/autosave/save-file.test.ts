@@ -1,4 +1,5 @@
 import { END_MARK, formatValues, parseSaveFile, saveFileText, SAVE_FILE_VERSION } from '../../../../src/database/autosave/save-file';
+import { textMatching } from '../../../helpers/matchers';
 
 // synApps autosave's .sav format: the writer is save_restore.c write_it() (a '#' header, `PV value`
 // lines with epicsStrPrintEscaped values, `@array@ { "…" }` arrays, `<END>` last), the reader
@@ -58,14 +59,14 @@ describe('the .sav format', () => {
   it('refuses a file cut short (no <END> last), whatever it holds before', () => {
     const whole = saveFileText(formatValues([{ pv: 'A:T.HIHI', value: '95' }]), AT);
     for (const cut of [whole.slice(0, whole.indexOf(END_MARK)), whole.slice(0, -3), whole.slice(0, whole.indexOf('95'))]) {
-      expect(parseSaveFile(cut)).toEqual({ ok: false, reason: expect.stringMatching(/cut short/) });
+      expect(parseSaveFile(cut)).toEqual({ ok: false, reason: textMatching(/cut short/) });
     }
   });
 
   it('refuses what is no save file: no header, NUL bytes, an empty file', () => {
-    expect(parseSaveFile('A:T.HIHI 95\n<END>\n')).toEqual({ ok: false, reason: expect.stringMatching(/header/) });
-    expect(parseSaveFile('# x\nA:T\0\0\0\n<END>\n')).toEqual({ ok: false, reason: expect.stringMatching(/NUL/) });
-    expect(parseSaveFile('')).toEqual({ ok: false, reason: expect.stringMatching(/header/) });
+    expect(parseSaveFile('A:T.HIHI 95\n<END>\n')).toEqual({ ok: false, reason: textMatching(/header/) });
+    expect(parseSaveFile('# x\nA:T\0\0\0\n<END>\n')).toEqual({ ok: false, reason: textMatching(/NUL/) });
+    expect(parseSaveFile('')).toEqual({ ok: false, reason: textMatching(/header/) });
   });
 
   it('leaves out a line it cannot read, naming it, and reads the rest', () => {

@@ -51,7 +51,7 @@ describe('sub', () => {
 
   it('does not call the subroutine when an input link fails (LINK/INVALID)', () => {
     let calls = 0;
-    const database = databaseWith({ counted: () => void calls++ }, 'record(sub, "S") { field(SNAM, "counted") field(INPA, "NOT:HERE") }');
+    const database = databaseWith({ counted: () => { calls++; } }, 'record(sub, "S") { field(SNAM, "counted") field(INPA, "NOT:HERE") }');
     put(pvOf(database, 'S.PROC'), 1);
     expect(calls).toBe(0);
     expect(pvOf(database, 'S').alarm()).toMatchObject({ status: AlarmStatus.LINK, severity: AlarmSeverity.INVALID });

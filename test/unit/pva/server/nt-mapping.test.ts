@@ -28,7 +28,7 @@ function read(pv: ProcessVariable): Plain {
   const mapping = ntMappingOf(pv);
   const value = new PVStructure(mapping.type);
   mapping.fill(value);
-  return value.toPlain() as Plain;
+  return value.toPlain();
 }
 
 /** A PUT that sets the given fields, each marked in the BitSet as a client marks them. */

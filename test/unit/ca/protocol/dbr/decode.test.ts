@@ -17,7 +17,7 @@ describe('decodeDbr', () => {
     (_name, { dbrType, sourceType }) => {
       const decoded = decodeDbr(layout(dbrType), dbrType, 1);
       expect(decoded.dbrType).toBe(dbrType);
-      expect(decoded.value).toEqual(SCALAR_SOURCES[sourceType].value());
+      expect(decoded.value).toEqual(SCALAR_SOURCES[sourceType]!.value());
       expect(dbrElementType(dbrType)).toBe(sourceType);
     },
   );

@@ -10,7 +10,7 @@ describe('encodeDbr layouts (db_access.h, big-endian)', () => {
   it.each(LAYOUTS.map((layout) => [layout.name, layout] as const))('%s', (_name, layout) => {
     expect(dbrPayloadSize(layout.dbrType, 1)).toBe(layout.bytes.length);
     const { written, before, after } = encodeInto(layout.bytes.length, (target, offset) =>
-      encodeDbr(target, offset, layout.dbrType, 1, SCALAR_SOURCES[layout.sourceType]),
+      encodeDbr(target, offset, layout.dbrType, 1, SCALAR_SOURCES[layout.sourceType]!),
     );
     expect(written.toString('hex')).toBe(layout.bytes.toString('hex'));
     expect([before, after]).toEqual([0xaa, 0xaa]);
@@ -66,7 +66,7 @@ describe('encodeDbr details', () => {
   });
 
   it('refuses a count below 1 and an unknown type', () => {
-    const pv = SCALAR_SOURCES[Dbf.DOUBLE];
+    const pv = SCALAR_SOURCES[Dbf.DOUBLE]!;
     const target = Buffer.alloc(64);
     expect(() => encodeDbr(target, 0, DbrType.DOUBLE, 0, pv)).toThrow(RangeError);
     expect(() => encodeDbr(target, 0, 39, 1, pv)).toThrow(RangeError);

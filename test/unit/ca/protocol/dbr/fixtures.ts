@@ -71,5 +71,5 @@ export function encodeInto(size: number, encode: (target: Buffer, offset: number
   const guard = 8;
   const target = Buffer.alloc(size + 2 * guard, 0xaa);
   encode(target, guard);
-  return { written: target.subarray(guard, guard + size), before: target[guard - 1], after: target[guard + size] };
+  return { written: target.subarray(guard, guard + size), before: target.readUInt8(guard - 1), after: target.readUInt8(guard + size) };
 }

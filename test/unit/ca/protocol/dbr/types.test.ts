@@ -16,9 +16,9 @@ const ELEMENT_SIZE = [40, 2, 4, 2, 1, 4, 8];
 describe('DBR type facts', () => {
   it('sizes every type as db_access.h: dbr_size plus (count - 1) * dbr_value_size', () => {
     for (const type of ALL_TYPES) {
-      const valueSize = ELEMENT_SIZE[dbrElementType(type)];
+      const valueSize = ELEMENT_SIZE[dbrElementType(type)]!;
       expect([type, dbrPayloadSize(type, 1)]).toEqual([type, DBR_SIZE[type]]);
-      expect([type, dbrPayloadSize(type, 10)]).toEqual([type, DBR_SIZE[type] + 9 * valueSize]);
+      expect([type, dbrPayloadSize(type, 10)]).toEqual([type, DBR_SIZE[type]! + 9 * valueSize]);
     }
   });
 
