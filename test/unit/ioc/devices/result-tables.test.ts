@@ -9,7 +9,11 @@ const COLUMNS = [
 
 describe('the NTTables of a result list', () => {
   it('numbers the rows and keeps the first ones of each column', () => {
-    expect(rankedRows(COLUMNS, { path: ['a', 'b', 'c'], bytes: [3, 2, 1], other: [true, false, true] }, 2)).toEqual({ rank: [1, 2], path: ['a', 'b'], bytes: [3, 2] });
+    expect(rankedRows(COLUMNS, { path: ['a', 'b', 'c'], bytes: [3, 2, 1], other: [true, false, true] }, 2)).toEqual({
+      rank: [1, 2],
+      path: ['a', 'b'],
+      bytes: [3, 2],
+    });
   });
 
   it('gives a table opened after a post the newest rows, and stops updating a closed one', () => {
