@@ -15,8 +15,12 @@ export interface RetainerColumns {
   externalBytes: number[];
   /** Objects retained, the retainer included. */
   objects: number[];
+  /** The retainer's own size. */
+  selfBytes: number[];
   /** The shortened retainer path, ending with what the retainer holds. */
   path: string[];
+  /** The code that keeps it: the source location of the last closure on its path ('' when none has one). */
+  location: string[];
 }
 
 export interface ClassColumns {
@@ -67,27 +71,21 @@ export function analyseHeapSnapshot(raw: RawHeapSnapshot, options: AnalysisOptio
   const parentEdge = shortestRetainers(graph);
   const count = options.count ?? 10;
   const picked = pickRetainers(graph, labels, tree, Math.max(count, options.growthCandidates ?? 500));
-  const describe = (node: number) => {
+  const growth: RetainerColumns = { id: [], retainedBytes: [], externalBytes: [], objects: [], selfBytes: [], path: [], location: [] };
+  for (const node of picked) {
     const holder = holderOf(labels, tree, node);
-    const path = formatRetainerPath(graph, labels, pathEdges(graph, parentEdge, holder));
+    const edges = pathEdges(graph, parentEdge, holder);
+    const path = formatRetainerPath(graph, labels, edges);
     const held = heldGroups(labels, tree, holder);
-    return held === '' ? path : `${path} → ${held}`;
-  };
-  const columns = (nodes: number[]): RetainerColumns => ({
-    id: nodes.map((node) => raw.nodeId[node]!),
-    retainedBytes: nodes.map((node) => tree.retained[node]!),
-    externalBytes: nodes.map((node) => tree.retainedExternal[node]!),
-    objects: nodes.map((node) => tree.retainedCount[node]!),
-    path: nodes.map(describe),
-  });
-  const growth = columns(picked);
-  const top: RetainerColumns = {
-    id: growth.id.slice(0, count),
-    retainedBytes: growth.retainedBytes.slice(0, count),
-    externalBytes: growth.externalBytes.slice(0, count),
-    objects: growth.objects.slice(0, count),
-    path: growth.path.slice(0, count),
-  };
+    growth.id.push(raw.nodeId[node]!);
+    growth.retainedBytes.push(tree.retained[node]!);
+    growth.externalBytes.push(tree.retainedExternal[node]!);
+    growth.objects.push(tree.retainedCount[node]!);
+    growth.selfBytes.push(raw.selfSize[node]!);
+    growth.path.push(held === '' ? path : `${path} → ${held}`);
+    growth.location.push(keeperLocation(graph, labels, edges));
+  }
+  const top = firstRows(growth, count);
   return {
     nodeCount: raw.nodeCount,
     edgeCount: raw.edgeCount,
@@ -119,6 +117,16 @@ function pickRetainers(graph: HeapGraph, labels: NodeLabels, tree: DominatorTree
     picked.push(node);
   }
   return picked;
+}
+
+/** The source location of the last closure (with one) that a retainer path passes through. */
+function keeperLocation(graph: HeapGraph, labels: NodeLabels, edges: readonly number[]): string {
+  for (let at = edges.length - 1; at >= 0; at--) {
+    const node = graph.raw.edgeTo[edges[at]!]!;
+    const location = graph.type(node) === graph.types.closure ? labels.location(node) : undefined;
+    if (location !== undefined) return location;
+  }
+  return '';
 }
 
 /** The deepest meaningful node down the chain of largest dominated children that keep most of `node`'s size. */
@@ -207,6 +215,11 @@ function classSummary(graph: HeapGraph, tree: DominatorTree): ClassColumns {
     for (let at = tree.firstDominated[entry]!; at < tree.firstDominated[entry + 1]!; at++) stack.push(tree.dominated[at]!);
   }
   return sortColumns(summary, summary.retainedBytes);
+}
+
+/** The same columns, their first `count` rows. */
+function firstRows<T extends object>(columns: T, count: number): T {
+  return Object.fromEntries(Object.entries(columns).map(([name, column]: [string, unknown[]]) => [name, column.slice(0, count)])) as T;
 }
 
 /** The same columns, rows ordered by `key` descending. */

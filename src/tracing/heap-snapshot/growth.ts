@@ -8,6 +8,8 @@ export interface GrowthColumns {
   lastBytes: number[];
   objects: number[];
   path: string[];
+  /** The code that keeps it, as RetainerColumns' location. */
+  location: string[];
   /** How many snapshots the retainer grew through. */
   snapshots: number[];
 }
@@ -20,7 +22,7 @@ export interface GrowthColumns {
  * older snapshots. `history` is oldest first.
  */
 export function retainerGrowth(history: readonly RetainerColumns[]): GrowthColumns {
-  const growth: GrowthColumns = { id: [], growthBytes: [], firstBytes: [], lastBytes: [], objects: [], path: [], snapshots: [] };
+  const growth: GrowthColumns = { id: [], growthBytes: [], firstBytes: [], lastBytes: [], objects: [], path: [], location: [], snapshots: [] };
   const rowsById = history.map((columns) => new Map(columns.id.map((id, row) => [id, row])));
   const last = history.at(-1);
   const rows: { row: number; first: number; run: number }[] = [];
@@ -46,6 +48,7 @@ export function retainerGrowth(history: readonly RetainerColumns[]): GrowthColum
     growth.lastBytes.push(last!.retainedBytes[entry.row]!);
     growth.objects.push(last!.objects[entry.row]!);
     growth.path.push(last!.path[entry.row]!);
+    growth.location.push(last!.location[entry.row]!);
     growth.snapshots.push(entry.run);
   }
   return growth;

@@ -10,6 +10,8 @@ import * as heap from '../../../tracing/heap-snapshot';
 import type { ObservedThread } from '../../../tracing';
 import type { HeapSnapshotConfig } from '../../config/ioc-config';
 import { Reading } from '../reading';
+import { GROWTH_TABLE_COLUMNS, RETAINER_TABLE_COLUMNS, SUMMARY_TABLE_COLUMNS } from './heap-snapshot-tables';
+import { rankedRows, ResultTables } from './result-tables';
 import { DriverSetting } from './setting';
 
 export interface HeapSnapshotDriverOptions {
@@ -39,6 +41,10 @@ export class HeapSnapshotDriver {
   readonly summaryBytes = new Reading([]);
   readonly growth = new Reading(NONE_YET);
   readonly growthBytes = new Reading([]);
+  /** The three lists as NTTables, which their text records name with info(Q:table, NAME). */
+  readonly topRetainersTables = new ResultTables(RETAINER_TABLE_COLUMNS);
+  readonly summaryTables = new ResultTables(SUMMARY_TABLE_COLUMNS);
+  readonly growthTables = new ResultTables(GROWTH_TABLE_COLUMNS);
 
   private readonly settings: HeapSnapshotConfig;
   private readonly dumpDirectory: () => string;
@@ -146,13 +152,16 @@ export class HeapSnapshotDriver {
     const stamp = { timeStamp: new Date() };
     this.topRetainers.post(heap.formatTopRetainers(result), stamp);
     this.topRetainersBytes.post(result.topRetainers.retainedBytes, stamp);
+    this.topRetainersTables.post(rankedRows(RETAINER_TABLE_COLUMNS, result.topRetainers, count), stamp.timeStamp);
     this.summary.post(heap.formatHeapSummary(result, count), stamp);
     this.summaryBytes.post(result.summary.retainedBytes.slice(0, count), stamp);
+    this.summaryTables.post(rankedRows(SUMMARY_TABLE_COLUMNS, result.summary, count), stamp.timeStamp);
     this.history.push(result.growthCandidates);
     if (this.history.length > GROWTH_HISTORY) this.history.shift();
     const growth = heap.retainerGrowth(this.history);
     this.growth.post(heap.formatRetainerGrowth(growth, this.history.length, count), stamp);
     this.growthBytes.post(growth.growthBytes.slice(0, count), stamp);
+    this.growthTables.post(rankedRows(GROWTH_TABLE_COLUMNS, growth, count), stamp.timeStamp);
   }
 }
 

@@ -7,7 +7,7 @@ import type { TraceReporter } from '../../tracing/trace-reporter';
 import { HeapSnapshotDriver } from './heap-snapshot-driver';
 import { PARAMETERS, parametersFor, recordTypesOf, waveformHolds, type Drivers, type InputParameter, type OutputParameter } from './parameters';
 import type { SettingValue } from './setting';
-import { listTable } from './trace-results';
+import type { ResultTables } from './result-tables';
 import { TracingDriver } from './tracing-driver';
 
 /** The DTYP of the support. */
@@ -102,24 +102,18 @@ export class MemoryTracingDevice implements DeviceSupport {
     }
     const reading = entry.reading(this.drivers);
     const binding: DeviceBinding = { ownsValue: true, ioScan: reading.ioScan, read: (read) => reading.read(read) };
-    const table = entry.list && this.tableBeside(record);
-    if (!entry.list || !table) return binding;
-    const { tables } = this.drivers.tracing.results.lists[entry.list];
-    tables.add(table);
-    return { ...binding, release: () => tables.delete(table) };
+    const name = record.infos.get('Q:table');
+    if (!entry.tables || !name) return binding;
+    return { ...binding, release: this.tableBeside(name, entry.tables(this.drivers)) };
   }
 
-  /** The NTTable a list's text record names with info(Q:table, NAME), served beside it. */
-  private tableBeside(record: DbRecord): TablePv | undefined {
-    const name = record.infos.get('Q:table');
-    if (!name) return undefined;
-    const table = listTable(name);
+  /** The NTTable a list's text record names with info(Q:table, NAME), served beside it; returns what stops updating it. */
+  private tableBeside(name: string, tables: ResultTables): () => void {
     try {
-      this.tables.add(table);
+      return tables.open(name, (table) => this.tables.add(table));
     } catch (error) {
       throw new DeviceBindError(`${MEMORY_TRACING_DTYP}: info(Q:table, "${name}"): ${(error as Error).message}`, 'INP');
     }
-    return table;
   }
 }
 

@@ -7,8 +7,9 @@ import { elementType } from '../../../database/records/waveform';
 import type { DbRecord } from '../../../database/record';
 import type { HeapSnapshotDriver } from './heap-snapshot-driver';
 import type { Reading } from '../reading';
+import type { ResultTables } from './result-tables';
 import type { DriverSetting, SettingValue } from './setting';
-import { LIST_NAMES, type ListName } from './trace-results';
+import { LIST_NAMES } from './trace-results';
 import type { RangedSetting, TracingDriver } from './tracing-driver';
 
 export interface Drivers {
@@ -30,9 +31,9 @@ export interface OutputParameter {
 export interface InputParameter {
   readonly direction: 'input';
   readonly form: ReadingForm;
-  /** The list whose NTTable a text record may name with info(Q:table, NAME). */
-  readonly list?: ListName;
   reading(drivers: Drivers): Reading;
+  /** A list's NTTables, one of which a text record may name with info(Q:table, NAME). */
+  tables?(drivers: Drivers): ResultTables;
 }
 
 export type Parameter = OutputParameter | InputParameter;
@@ -50,14 +51,14 @@ function output(recordTypes: readonly string[], setting: OutputParameter['settin
   return { direction: 'output', recordTypes, setting, ...(range ? { range } : {}) };
 }
 
-function input(form: ReadingForm, reading: InputParameter['reading'], list?: ListName): InputParameter {
-  return { direction: 'input', form, reading, ...(list ? { list } : {}) };
+function input(form: ReadingForm, reading: InputParameter['reading'], tables?: InputParameter['tables']): InputParameter {
+  return { direction: 'input', form, reading, ...(tables ? { tables } : {}) };
 }
 
 /** Each list's text (@top), its figures in rank order (@top_bytes, @top_counts) and its locations (@top_locations). */
 function listParameters(): [string, Parameter][] {
   return LIST_NAMES.flatMap((list): [string, Parameter][] => [
-    [list, input('text', ({ tracing }) => tracing.results.lists[list].text, list)],
+    [list, input('text', ({ tracing }) => tracing.results.lists[list].text, ({ tracing }) => tracing.results.lists[list].tables)],
     [`${list}_bytes`, input('numbers', ({ tracing }) => tracing.results.lists[list].bytes)],
     [`${list}_counts`, input('numbers', ({ tracing }) => tracing.results.lists[list].counts)],
     [`${list}_locations`, input('strings', ({ tracing }) => tracing.results.lists[list].locations)],
@@ -90,11 +91,11 @@ export const PARAMETERS: ReadonlyMap<string, Parameter> = new Map<string, Parame
   ['heap_snapshot', output(['bo'], ({ heapSnapshots }) => heapSnapshots.take)],
   ['heap_snapshot_file', input('text', ({ heapSnapshots }) => heapSnapshots.file)],
   ['heap_snapshot_status', input('text', ({ heapSnapshots }) => heapSnapshots.status)],
-  ['top_retainers', input('text', ({ heapSnapshots }) => heapSnapshots.topRetainers)],
+  ['top_retainers', input('text', ({ heapSnapshots }) => heapSnapshots.topRetainers, ({ heapSnapshots }) => heapSnapshots.topRetainersTables)],
   ['top_retainers_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.topRetainersBytes)],
-  ['heap_summary', input('text', ({ heapSnapshots }) => heapSnapshots.summary)],
+  ['heap_summary', input('text', ({ heapSnapshots }) => heapSnapshots.summary, ({ heapSnapshots }) => heapSnapshots.summaryTables)],
   ['heap_summary_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.summaryBytes)],
-  ['retainer_growth', input('text', ({ heapSnapshots }) => heapSnapshots.growth)],
+  ['retainer_growth', input('text', ({ heapSnapshots }) => heapSnapshots.growth, ({ heapSnapshots }) => heapSnapshots.growthTables)],
   ['retainer_growth_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.growthBytes)],
 ]);
 

@@ -1,23 +1,10 @@
 import { AlarmSeverity, AlarmStatus } from '../../../database/pv';
 import { MAX_DBR_STRING_BYTES } from '../../../database/text';
-import { TablePv, type TableColumn } from '../../../pva/server';
+import type { TableColumn } from '../../../pva/server';
 import type { ResultRow } from '../../../tracing';
 import type { TraceList, TraceReport } from '../../tracing/trace-reporter';
 import { Reading } from '../reading';
-
-/** The results of one list: its caproto-shaped text, its entries as arrays in rank order, its NTTables. */
-class ListReadings {
-  readonly text: Reading;
-  readonly bytes = new Reading([]);
-  readonly counts = new Reading([]);
-  readonly locations = new Reading([]);
-  /** The NTTables that the views' text records name with info(Q:table, NAME). */
-  readonly tables = new Set<TablePv>();
-
-  constructor(initial: string) {
-    this.text = new Reading(initial);
-  }
-}
+import { ResultTables } from './result-tables';
 
 /** The NTTable columns of a list, in ResultRow's terms. */
 const TABLE_COLUMNS: readonly (TableColumn & { name: keyof ResultRow })[] = [
@@ -31,6 +18,20 @@ const TABLE_COLUMNS: readonly (TableColumn & { name: keyof ResultRow })[] = [
   { name: 'deltaCount', label: 'delta count', type: 'double' },
   { name: 'external', label: 'external', type: 'boolean' },
 ];
+
+/** The results of one list: its caproto-shaped text, its entries as arrays in rank order, its NTTables. */
+class ListReadings {
+  readonly text: Reading;
+  readonly bytes = new Reading([]);
+  readonly counts = new Reading([]);
+  readonly locations = new Reading([]);
+  /** The NTTables that the views' text records name with info(Q:table, NAME). */
+  readonly tables = new ResultTables(TABLE_COLUMNS);
+
+  constructor(initial: string) {
+    this.text = new Reading(initial);
+  }
+}
 
 function tableRows(rows: readonly ResultRow[]): Record<string, unknown[]> {
   return Object.fromEntries(TABLE_COLUMNS.map((column) => [column.name, rows.map((row) => row[column.name])]));
@@ -56,11 +57,6 @@ export function fitLocation(location: string): string {
 /** The list results by the name their parameters start with (@top, @top_bytes…). */
 export const LIST_NAMES = ['top', 'diff', 'peak', 'suspects'] as const;
 export type ListName = (typeof LIST_NAMES)[number];
-
-/** A new NTTable for a list, served under `name`. */
-export function listTable(name: string): TablePv {
-  return new TablePv(name, TABLE_COLUMNS);
-}
 
 /**
  * The tracing results: the lists (top, diff, peak, leak suspects) as text, as numeric and string
@@ -103,7 +99,6 @@ export class TraceResults {
     readings.bytes.post(list.rows.map((row) => figures(row)[0]!), stamp);
     readings.counts.post(list.rows.map((row) => figures(row)[1]!), stamp);
     readings.locations.post(list.rows.map((row) => fitLocation(row.location)), stamp);
-    const rows = tableRows(list.rows);
-    for (const table of readings.tables) table.update(rows, stamp.timeStamp);
+    readings.tables.post(tableRows(list.rows), stamp.timeStamp);
   }
 }

@@ -62,6 +62,8 @@ describe('dominators and retained sizes on a hand-computed graph', () => {
   it('lists retainers that do not retain one another, with their paths from the global object', () => {
     const { topRetainers } = analyseHeapSnapshot(raw, { count: 10 });
     expect(topRetainers.path[0]).toBe('global.a (Holder) → y (Holder) → 1 × system / JSArrayBufferData');
+    // No closure on the way: no code to name.
+    expect(topRetainers.location[0]).toBe('');
     expect(topRetainers.retainedBytes.slice(0, 4)).toEqual([4150, 1000, 200, 7]);
     // D is inside A's row, not a row of its own.
     expect(topRetainers.id).not.toContain(raw.nodeId[index('D')]);
@@ -102,6 +104,9 @@ describe('closures in retainer paths', () => {
     expect(topRetainers.path[0]).toBe('global.cachePut → closure put (src/cache.js:7) → context.store (Map) → 2 × Buffer');
     expect(topRetainers.externalBytes[0]).toBe(2 << 20);
     expect(topRetainers.retainedBytes[0]).toBe(64 + 40 + 32 + 24 + 100 + 200 + (2 << 20));
+    // The row is the closure's (the largest retainer); its own size is the closure's, and the code that keeps the Map is its.
+    expect(topRetainers.selfBytes[0]).toBe(64);
+    expect(topRetainers.location[0]).toBe('src/cache.js:7');
   });
 
   it('maps a compiled closure to its TypeScript line through the source map of its file', () => {
@@ -124,5 +129,6 @@ describe('closures in retainer paths', () => {
     ];
     const { topRetainers } = analyseHeapSnapshot(parseHeapSnapshot(syntheticSnapshot(mappedNodes, mappedEdges)), { root: repository });
     expect(topRetainers.path[0]).toBe('global.retainReadings → closure retainReadings (test/fixtures/tracing/sourcemapped/retain.ts:16)');
+    expect(topRetainers.location[0]).toBe('test/fixtures/tracing/sourcemapped/retain.ts:16');
   });
 });

@@ -8,7 +8,9 @@ function retainers(rows: [id: number, bytes: number][]): RetainerColumns {
     retainedBytes: rows.map(([, bytes]) => bytes),
     externalBytes: rows.map(() => 0),
     objects: rows.map(() => 1),
+    selfBytes: rows.map(() => 16),
     path: rows.map(([id]) => `retainer ${id}`),
+    location: rows.map(([id]) => `src/retainer.ts:${id}`),
   };
 }
 
@@ -24,6 +26,7 @@ describe('retainer growth across snapshots, matched by node id', () => {
     expect(growth.growthBytes).toEqual([800, 200, 50]);
     expect(growth.snapshots).toEqual([3, 3, 2]);
     expect(growth.path[0]).toBe('retainer 2');
+    expect(growth.location[0]).toBe('src/retainer.ts:2');
   });
 
   it('counts a retainer from the snapshot it appeared in, or since it last did not grow', () => {

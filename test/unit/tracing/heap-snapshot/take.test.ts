@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,4 +61,26 @@ describe('the analysis process', () => {
       fs.rmSync(directory, { recursive: true, force: true });
     }
   });
+
+  it('reports a real out-of-memory of V8 in the child, on a complete file that a child with room analyses', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-oom-'));
+    // 100 000 distinct flat strings of 1000 characters: the snapshot names each in full, and the
+    // child keeps its strings as JS strings, 100 MB for a V8 heap limit of 64 MB (half of 128 MiB).
+    const texts = Array.from({ length: 100_000 }, () => randomBytes(500).toString('hex'));
+    try {
+      const file = path.join(directory, 'texts.heapsnapshot');
+      const written = await writeHeapSnapshot(file, 'current');
+      texts.length = 0;
+      const starved = analyseOutOfProcess(file, { maxMemoryBytes: 128 * 1024 * 1024 });
+      await expect(starved.result).rejects.toThrow(/^the analysis process ran out of memory \(heap limit 64 MB\)$/);
+      expect(fs.statSync(file).size).toBe(written.bytes);
+      const roomy = await analyseOutOfProcess(file, { maxMemoryBytes: 1024 * 1024 * 1024 }).result;
+      expect(roomy.summary.className).toContain('(string)');
+      const strings = roomy.summary.className.indexOf('(string)');
+      expect(roomy.summary.count[strings]).toBeGreaterThan(100_000);
+    } finally {
+      texts.length = 0;
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  }, 180000);
 });
