@@ -4,12 +4,7 @@
 
 import * as net from 'node:net';
 import * as os from 'node:os';
-import {
-  writeClientNameRequest,
-  writeCreateChannelRequest,
-  writeHostNameRequest,
-  writeVersionRequest,
-} from '../src/ca/protocol/client-requests';
+import { writeClientNameRequest, writeCreateChannelRequest, writeHostNameRequest, writeVersionRequest } from '../src/ca/protocol/client-requests';
 import { Command } from '../src/ca/protocol/constants';
 import { MessageFramer } from '../src/ca/protocol/framer';
 import type { MessageHeader } from '../src/ca/protocol/header';

@@ -88,12 +88,14 @@ const opening = chunked((writer) => {
   writeHostNameRequest(writer, 'localhost');
 });
 // Server ids are handed out from 1 in creation order on each circuit.
-const creates = (from: number, to: number) => chunked((writer) => {
-  for (let index = from; index < to; index++) writeCreateChannelRequest(writer, names[index]!, index);
-});
-const reads = (from: number, to: number) => chunked((writer) => {
-  for (let index = from; index < to; index++) writeReadNotifyRequest(writer, DbrType.DOUBLE, 1, index + 1, index);
-});
+const creates = (from: number, to: number) =>
+  chunked((writer) => {
+    for (let index = from; index < to; index++) writeCreateChannelRequest(writer, names[index]!, index);
+  });
+const reads = (from: number, to: number) =>
+  chunked((writer) => {
+    for (let index = from; index < to; index++) writeReadNotifyRequest(writer, DbrType.DOUBLE, 1, index + 1, index);
+  });
 
 /** A socket that takes everything, as a client that keeps up. */
 const transport: CircuitTransport = {
@@ -181,5 +183,7 @@ for (let repeat = 0; repeat < repeats; repeat++) timedPass().forEach((ns, index)
 const bytes = allocationPass();
 process.stdout.write(`${channels} channels; ns per channel (cold: first pass; warm: best of ${repeats}), heap bytes per channel\n`);
 STAGES.forEach((stage, index) => {
-  process.stdout.write(`${stage.label.padEnd(34)} cold ${cold[index]!.toFixed(0).padStart(6)}  warm ${warm[index]!.toFixed(0).padStart(6)}  bytes ${bytes[index]!.toFixed(0).padStart(5)}\n`);
+  process.stdout.write(
+    `${stage.label.padEnd(34)} cold ${cold[index]!.toFixed(0).padStart(6)}  warm ${warm[index]!.toFixed(0).padStart(6)}  bytes ${bytes[index]!.toFixed(0).padStart(5)}\n`,
+  );
 });

@@ -19,17 +19,7 @@ import { writeEventAddRequest, writeReadNotifyRequest } from '../src/ca/protocol
 import { Command, Dbe } from '../src/ca/protocol/constants';
 import { DbrType } from '../src/ca/protocol/dbr';
 import { BenchCircuit, type BenchChannel } from './ca-client';
-import {
-  ownCpuSeconds,
-  perOperation,
-  processCpuSeconds,
-  putRequests,
-  requestRate,
-  Window,
-  withDeadline,
-  writeBurstRate,
-  type Sample,
-} from './ca-measure';
+import { ownCpuSeconds, perOperation, processCpuSeconds, putRequests, requestRate, Window, withDeadline, writeBurstRate, type Sample } from './ca-measure';
 import { channelNames, DEFAULT_PVS, type BenchPvNames } from './ca-pvs';
 import { searchNames, type SearchTarget } from './ca-search';
 
@@ -198,14 +188,20 @@ const BENCHMARKS: Benchmark[] = [
     unit: 'gets/s',
     higherIsBetter: true,
     reference: { softIoc: 5000, caproto: 3000 },
-    run: readRate((pvs) => pvs.scalar, () => 1),
+    run: readRate(
+      (pvs) => pvs.scalar,
+      () => 1,
+    ),
   },
   {
     name: 'get-pipelined',
     unit: 'gets/s',
     higherIsBetter: true,
     reference: { softIoc: 300000 },
-    run: readRate((pvs) => pvs.scalar, (context) => context.inFlight),
+    run: readRate(
+      (pvs) => pvs.scalar,
+      (context) => context.inFlight,
+    ),
   },
   { name: 'put-callback', unit: 'puts/s', higherIsBetter: true, run: putRate(() => 1) },
   { name: 'put-callback-pipelined', unit: 'puts/s', higherIsBetter: true, run: putRate((context) => context.inFlight) },
@@ -218,12 +214,23 @@ const BENCHMARKS: Benchmark[] = [
     warmUpRuns: 3,
     run: connectChannels,
   },
-  { name: 'waveform-get', unit: 'gets/s', higherIsBetter: true, run: readRate((pvs) => pvs.waveform, () => 1) },
+  {
+    name: 'waveform-get',
+    unit: 'gets/s',
+    higherIsBetter: true,
+    run: readRate(
+      (pvs) => pvs.waveform,
+      () => 1,
+    ),
+  },
   {
     name: 'waveform-get-pipelined',
     unit: 'gets/s',
     higherIsBetter: true,
-    run: readRate((pvs) => pvs.waveform, (context) => context.inFlight),
+    run: readRate(
+      (pvs) => pvs.waveform,
+      (context) => context.inFlight,
+    ),
   },
 ];
 
@@ -324,7 +331,13 @@ function printTable(results: Result[]): void {
   ]);
   const header = ['benchmark', 'median', 'runs', 'server CPU µs/op', 'client CPU µs/op', 'softIoc (issue)', 'vs softIoc', 'caproto (issue)'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+  for (const row of [header, ...rows])
+    process.stdout.write(
+      `${row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 async function main(): Promise<void> {

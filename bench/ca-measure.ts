@@ -106,13 +106,7 @@ export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Pro
  * within it. `send(ioid)` writes one request; its reply is the `replyCommand` message whose
  * parameter 1 is the ECA status.
  */
-export function requestRate(
-  circuit: BenchCircuit,
-  window: Window,
-  inFlight: number,
-  replyCommand: number,
-  send: (ioid: number) => void,
-): Promise<Sample> {
+export function requestRate(circuit: BenchCircuit, window: Window, inFlight: number, replyCommand: number, send: (ioid: number) => void): Promise<Sample> {
   const run = new Promise<Sample>((resolve, reject) => {
     let ioid = 0;
     let outstanding = 0;

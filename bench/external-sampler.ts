@@ -41,7 +41,12 @@ const ALLOCATIONS: Record<string, () => unknown> = {
  */
 function allocationCosts(): string[] {
   const lines = [`ns per allocation: median (range) of ${ROUNDS} rounds of 100 000, the settings interleaved`];
-  const settings: [string, number | null][] = [['not installed', null], ['installed, idle', 2 ** 30], ['64 KiB', 65536], ['512 KiB', 524288]];
+  const settings: [string, number | null][] = [
+    ['not installed', null],
+    ['installed, idle', 2 ** 30],
+    ['64 KiB', 65536],
+    ['512 KiB', 524288],
+  ];
   for (const [name, allocate] of Object.entries(ALLOCATIONS)) {
     const figures = settings.map((): number[] => []);
     const kept: unknown[] = [];
@@ -183,7 +188,10 @@ async function channelWorker(port: MessagePort): Promise<void> {
     });
   const results: Record<Channel, number[]> = { inspector: [], MessagePort: [] };
   for (let round = 0; round < ROUNDS * 4; round++) {
-    for (const [name, call] of [['inspector', evaluate], ['MessagePort', viaPort]] as const) {
+    for (const [name, call] of [
+      ['inspector', evaluate],
+      ['MessagePort', viaPort],
+    ] as const) {
       const started = process.hrtime.bigint();
       await call();
       results[name].push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -217,7 +225,9 @@ async function channelCosts(): Promise<string[]> {
     const result = await answer;
     await worker.terminate();
     port1.close();
-    lines.push(`  main thread ${busy ? 'busy in 20 ms slices' : 'idle'}: inspector ${medianRange(result.inspector, 2)}, MessagePort ${medianRange(result.MessagePort, 2)}`);
+    lines.push(
+      `  main thread ${busy ? 'busy in 20 ms slices' : 'idle'}: inspector ${medianRange(result.inspector, 2)}, MessagePort ${medianRange(result.MessagePort, 2)}`,
+    );
   }
   sampler.stop();
   return lines;

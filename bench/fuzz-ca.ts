@@ -84,7 +84,9 @@ async function main(): Promise<void> {
       }
       rssMax = Math.max(rssMax, rss);
       if (rss - rssBefore > Number(values['rss-limit-mb']) * 1048576) problems.push(`batch ${batches}: RSS ${mib(rss)} MiB`);
-      await watcher.check().catch((error: unknown) => problems.push(`batch ${batches}: libca: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`));
+      await watcher
+        .check()
+        .catch((error: unknown) => problems.push(`batch ${batches}: libca: ${String(error instanceof Error ? error.message : error).split('\n')[0]}`));
       if (batches % 10 === 0) process.stderr.write(`batch ${batches}: ${totalMessages(tcp) + totalMessages(udp)} messages, peak RSS ${mib(rss)} MiB\n`);
     }
     const serverSeconds = (Date.now() - started) / 1000;

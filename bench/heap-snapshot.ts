@@ -119,7 +119,9 @@ async function main(): Promise<void> {
   const f = (value: number, digits = 1) => value.toFixed(digits);
   const pct = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%`;
   process.stdout.write(`${machine()}\n\n`);
-  process.stdout.write('| heap | used MiB | nodes | file MiB | pause worker mode / v8 | extra RSS worker mode / v8 | analysis | analysis peak | estimate pause (err) | estimate extra (err) | load |\n|---|---|---|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write(
+    '| heap | used MiB | nodes | file MiB | pause worker mode / v8 | extra RSS worker mode / v8 | analysis | analysis peak | estimate pause (err) | estimate extra (err) | load |\n|---|---|---|---|---|---|---|---|---|---|---|\n',
+  );
   for (const row of rows) {
     process.stdout.write(
       `| ${row.megabytes} MB | ${f(row.usedHeapMiB)} | ${row.nodes} | ${f(row.fileMiB)} | ${f(row.ours.pauseS)} s / ${f(row.v8WriteHeapSnapshot.pauseS)} s | ` +

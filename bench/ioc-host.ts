@@ -77,7 +77,11 @@ function observeGc(): GcPause[] {
   const pauses: GcPause[] = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      pauses.push({ start: performance.timeOrigin + entry.startTime, duration: entry.duration, kind: (entry as unknown as { detail: NodeGCPerformanceDetail }).detail.kind });
+      pauses.push({
+        start: performance.timeOrigin + entry.startTime,
+        duration: entry.duration,
+        kind: (entry as unknown as { detail: NodeGCPerformanceDetail }).detail.kind,
+      });
     }
   }).observe({ entryTypes: ['gc'] });
   return pauses;

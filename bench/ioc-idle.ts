@@ -90,7 +90,10 @@ async function monitorEveryPv(client: IocClient, onUpdate: () => void): Promise<
 }
 
 async function measure(scenario: Scenario, seconds: number, heapMegabytes: number): Promise<Figures> {
-  const host = await startHost({ ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: (SETTLE_MS + AFTER_GC_MS) / 1000 + seconds + 60 }, HOST_FLAGS);
+  const host = await startHost(
+    { ioc: scenario.ioc, heapMegabytes, churn: false, lifetimeSeconds: (SETTLE_MS + AFTER_GC_MS) / 1000 + seconds + 60 },
+    HOST_FLAGS,
+  );
   let client: IocClient | undefined;
   try {
     await sleep(SETTLE_MS);
@@ -156,7 +159,10 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const cpu = medianOf(scenario, (f) => f.cpuPercent);
     const rss = medianOf(scenario, (f) => f.rss);
-    const spread = results.get(scenario)!.map((f) => (f.rss / 1048576).toFixed(1)).join(' ');
+    const spread = results
+      .get(scenario)!
+      .map((f) => (f.rss / 1048576).toFixed(1))
+      .join(' ');
     process.stdout.write(
       `${scenario.name.padEnd(42)} CPU ${cpu.toFixed(3)}% (added ${(cpu - baseCpu).toFixed(3)}%)  ` +
         `RSS ${mib(rss)} (added ${mib(rss - baseRss)}; runs ${spread} MiB)\n`,

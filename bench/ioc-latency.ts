@@ -63,7 +63,9 @@ const distribution = (reads: ReadLatencies, seconds: number) => ({
 /** The major GC V8 forced for a snapshot: it starts between the request and the time stamp. */
 function forcedGc(snapshot: Snapshot, gc: readonly GcPause[]): number {
   const from = snapshot.takenAt - snapshot.duration - CLOCK_SLACK_MS;
-  const found = gc.filter((pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR && pause.start >= from && pause.start <= snapshot.takenAt + CLOCK_SLACK_MS);
+  const found = gc.filter(
+    (pause) => pause.kind === constants.NODE_PERFORMANCE_GC_MAJOR && pause.start >= from && pause.start <= snapshot.takenAt + CLOCK_SLACK_MS,
+  );
   return found.reduce((sum, pause) => sum + pause.duration, 0);
 }
 
@@ -96,7 +98,9 @@ async function measure(thread: Thread, seconds: number, heapMegabytes: number, g
   let client: IocClient | undefined;
   try {
     client = await IocClient.connect(host.tcpPort);
-    const [heartbeat, enable, period, duration] = await client.channels(['HEARTBEAT', 'EnableTracing', 'TracePeriod', 'TraceDuration'].map((name) => PREFIX + name));
+    const [heartbeat, enable, period, duration] = await client.channels(
+      ['HEARTBEAT', 'EnableTracing', 'TracePeriod', 'TraceDuration'].map((name) => PREFIX + name),
+    );
     await sleep(SETTLE_MS);
     const offStart = Date.now();
     const off = await client.readRepeatedly(heartbeat!, seconds * 1000, gapMs);
@@ -118,7 +122,10 @@ async function measure(thread: Thread, seconds: number, heapMegabytes: number, g
     const counted = snapshots.filter((snapshot) => snapshot.takenAt <= on.sentAt.at(-1)!);
     if (counted.length === 0) throw new Error('no snapshot arrived during the window');
     const gcPauses = counted.map((snapshot) => forcedGc(snapshot, gc));
-    const stalls = longestReadNear(on, counted.map((snapshot) => snapshot.takenAt));
+    const stalls = longestReadNear(
+      on,
+      counted.map((snapshot) => snapshot.takenAt),
+    );
     const excess = stalls.map((stall, i) => stall - gcPauses[i]!);
     const hostGcOff = gc.filter((pause) => pause.start >= offStart && pause.start <= offEnd).map((pause) => pause.duration);
     return {
@@ -151,7 +158,14 @@ function describe(figures: RunFigures): string {
 function medianOfRuns(runs: RunFigures[]): RunFigures {
   const pick = (get: (figures: RunFigures) => number) => median(runs.map(get));
   return {
-    off: { rate: pick((r) => r.off.rate), p50: pick((r) => r.off.p50), p99: pick((r) => r.off.p99), max: pick((r) => r.off.max), stall: pick((r) => r.off.stall), hostGcMax: pick((r) => r.off.hostGcMax) },
+    off: {
+      rate: pick((r) => r.off.rate),
+      p50: pick((r) => r.off.p50),
+      p99: pick((r) => r.off.p99),
+      max: pick((r) => r.off.max),
+      stall: pick((r) => r.off.stall),
+      hostGcMax: pick((r) => r.off.hostGcMax),
+    },
     on: { rate: pick((r) => r.on.rate), p50: pick((r) => r.on.p50), p99: pick((r) => r.on.p99), max: pick((r) => r.on.max) },
     snapshots: pick((r) => r.snapshots),
     traceDuration: pick((r) => r.traceDuration),
@@ -172,7 +186,9 @@ async function main(): Promise<void> {
     },
   });
   const threads = values.threads.split(',') as Thread[];
-  process.stdout.write(`${machine()}; ${values.seconds} s per window, TracePeriod ${TRACE_PERIOD_S} s, heap ${values.heap} MB, ${values.gap} ms between reads; latencies in ms\n`);
+  process.stdout.write(
+    `${machine()}; ${values.seconds} s per window, TracePeriod ${TRACE_PERIOD_S} s, heap ${values.heap} MB, ${values.gap} ms between reads; latencies in ms\n`,
+  );
   const results = new Map<Thread, RunFigures[]>(threads.map((thread) => [thread, []]));
   // Modes interleaved, so that drift in the machine's load spreads over both.
   for (let run = 1; run <= Number(values.runs); run++) {

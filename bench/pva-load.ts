@@ -25,7 +25,12 @@ async function serve(): Promise<void> {
   const pv = new SimplePv({ name: SCALAR, type: FieldType.DOUBLE, value: 0 });
   const server = await createPvaServer({
     provider: new PvMap([pv]),
-    env: { EPICS_PVAS_INTF_ADDR_LIST: '127.0.0.1', EPICS_PVAS_SERVER_PORT: '0', EPICS_PVAS_BROADCAST_PORT: String((workerData as { udpPort: number }).udpPort), EPICS_PVAS_AUTO_BEACON_ADDR_LIST: 'NO' },
+    env: {
+      EPICS_PVAS_INTF_ADDR_LIST: '127.0.0.1',
+      EPICS_PVAS_SERVER_PORT: '0',
+      EPICS_PVAS_BROADCAST_PORT: String((workerData as { udpPort: number }).udpPort),
+      EPICS_PVAS_AUTO_BEACON_ADDR_LIST: 'NO',
+    },
   });
   parentPort!.postMessage(server.tcpPort);
 }
@@ -131,7 +136,9 @@ async function monitorFanOut(port: number, durationMs: number, inFlight: number)
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '3' }, 'in-flight': { type: 'string', default: '64' } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '5' }, duration: { type: 'string', default: '3' }, 'in-flight': { type: 'string', default: '64' } },
+  });
   const runs = Number(values.runs);
   const durationMs = Number(values.duration) * 1000;
   const inFlight = Number(values['in-flight']);

@@ -56,7 +56,7 @@ function selfSizes(): Map<string, { bytes: number; count: number }> {
 function readSnapshot(): string {
   const stream = v8.getHeapSnapshot();
   const chunks: Buffer[] = [];
-  for (let chunk: Buffer | null; (chunk = stream.read() as Buffer | null) !== null; ) chunks.push(chunk);
+  for (let chunk: Buffer | null; (chunk = stream.read() as Buffer | null) !== null;) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -33,7 +33,12 @@ async function serve(port: number, beaconPort: number): Promise<void> {
       process.stdout.write('{}\n');
     } else if (command === 'diff') {
       const now = (await tracing.takeSnapshot()).filterTraces();
-      const top = baseline ? now.compareTo(baseline, 'lineno').slice(0, 10).map((diff) => tracing.formatStatisticDiff(diff)) : [];
+      const top = baseline
+        ? now
+            .compareTo(baseline, 'lineno')
+            .slice(0, 10)
+            .map((diff) => tracing.formatStatisticDiff(diff))
+        : [];
       process.stdout.write(JSON.stringify(top) + '\n');
     }
   }

@@ -21,7 +21,7 @@ const OBJECT_SIZES = [16, 24, 32, 40, 56, 80, 160, 1024, 8016, 40000];
 /** A deterministic pseudo-random sequence, so every run measures the same profile. */
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 function syntheticProfile(nodeCount: number): SamplingHeapProfile {
@@ -33,7 +33,12 @@ function syntheticProfile(nodeCount: number): SamplingHeapProfile {
     lineNumber: (i * 7) % 900,
     columnNumber: 4,
   }));
-  const head: ProfileNode = { id: 1, selfSize: 0, children: [], callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 } };
+  const head: ProfileNode = {
+    id: 1,
+    selfSize: 0,
+    children: [],
+    callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 },
+  };
   const nodes = [head];
   const depth = new Map<ProfileNode, number>([[head, 0]]);
   const samples: ProfileSample[] = [];
@@ -56,7 +61,6 @@ function syntheticProfile(nodeCount: number): SamplingHeapProfile {
   return { head, samples };
 }
 
-
 function measure(nodeCount: number, repeats: number): string {
   const json = JSON.stringify(syntheticProfile(nodeCount));
   const times = { parse: [] as number[], aggregate: [] as number[], statistics: [] as number[], format: [] as number[] };
@@ -67,7 +71,14 @@ function measure(nodeCount: number, repeats: number): string {
     const t1 = performance.now();
     const frames = new FrameResolver();
     const aggregation = aggregateProfile(profile, { samplingInterval: INTERVAL, tracebackLimit: 128, frameOf: (node) => frames.resolve(node.callFrame) });
-    const snapshot = new Snapshot({ traces: aggregation.traces, tracebackLimit: 128, takenAt: new Date(), heap: null, samplingInterval: INTERVAL, mode: 'live' }).filterTraces();
+    const snapshot = new Snapshot({
+      traces: aggregation.traces,
+      tracebackLimit: 128,
+      takenAt: new Date(),
+      heap: null,
+      samplingInterval: INTERVAL,
+      mode: 'live',
+    }).filterTraces();
     const t2 = performance.now();
     const byLine = snapshot.statistics('lineno');
     const byPackage = snapshot.statistics('package');

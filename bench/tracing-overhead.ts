@@ -137,7 +137,9 @@ async function parent(runs: number, workloads: readonly Workload[]): Promise<voi
       const w = median(of(mode, 'wallMs'));
       const c = median(of(mode, 'cpuMs'));
       const slowdown = (value: number, off: number) => (mode === 'off' ? '' : change(value, off));
-      const all = of(mode, 'wallMs').map((t) => t.toFixed(0)).join(' ');
+      const all = of(mode, 'wallMs')
+        .map((t) => t.toFixed(0))
+        .join(' ');
       results.push(
         `${workload.padEnd(13)} ${modeLabel(mode).padEnd(18)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
       );

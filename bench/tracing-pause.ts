@@ -74,7 +74,15 @@ async function mainThreadMode(megabytes: number, snapshots: number) {
   await sampler.close();
   gc.stop();
   const pick = (key: keyof (typeof rows)[number]) => median(rows.map((row) => row[key]));
-  return { heapUsed: process.memoryUsage().heapUsed, gc: pick('gc'), v8: pick('v8'), aggregate: pick('aggregate'), format: pick('format'), nodes: pick('nodes'), samples: pick('samples') };
+  return {
+    heapUsed: process.memoryUsage().heapUsed,
+    gc: pick('gc'),
+    v8: pick('v8'),
+    aggregate: pick('aggregate'),
+    format: pick('format'),
+    nodes: pick('nodes'),
+    samples: pick('samples'),
+  };
 }
 
 /** The main thread spins, timing its own gaps, while a worker takes the snapshots. */
@@ -143,7 +151,10 @@ function parent(snapshots: number): void {
   const f = (ms: number) => `${ms.toFixed(1)} ms`;
   const run = (mode: 'main' | 'worker', megabytes: number): unknown =>
     JSON.parse(
-      (execFileSync(process.execPath, [__filename, 'child', mode, String(megabytes), String(snapshots)], { encoding: 'utf8' }).trim().split('\n').pop() as string),
+      execFileSync(process.execPath, [__filename, 'child', mode, String(megabytes), String(snapshots)], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop() as string,
     );
   for (const megabytes of [50, 500]) {
     const main = run('main', megabytes) as Awaited<ReturnType<typeof mainThreadMode>>;

@@ -127,7 +127,16 @@ function loadProduct(sku: string): Product {
   const category = CATEGORIES[n % CATEGORIES.length];
   const description = Array.from({ length: 16 }, (_, k) => WORDS[(n + k * 7) % WORDS.length]).join(' ');
   const attributes = { weightGrams: 50 + ((n * 13) % 5000), colour: COLOURS[n % COLOURS.length], size: SIZES[n % SIZES.length] };
-  const row = { sku, name: `${category} item ${n}`, description, category, price: 1 + ((n * 7919) % 10_000) / 100, tags: [category, `s${n % 13}`, attributes.colour], attributes, stock: (n * 31) % 500 };
+  const row = {
+    sku,
+    name: `${category} item ${n}`,
+    description,
+    category,
+    price: 1 + ((n * 7919) % 10_000) / 100,
+    tags: [category, `s${n % 13}`, attributes.colour],
+    attributes,
+    stock: (n * 31) % 500,
+  };
   return JSON.parse(JSON.stringify(row)) as Product;
 }
 
@@ -137,7 +146,9 @@ function isQuoteRequest(value: unknown): value is QuoteRequest {
   return (
     typeof request?.customer === 'string' &&
     Array.isArray(request.items) &&
-    (request.items as (Partial<QuoteRequest['items'][number]> | null)[]).every((item) => typeof item?.sku === 'string' && item.sku.startsWith('sku-') && typeof item.qty === 'number' && Number.isInteger(item.qty) && item.qty > 0)
+    (request.items as (Partial<QuoteRequest['items'][number]> | null)[]).every(
+      (item) => typeof item?.sku === 'string' && item.sku.startsWith('sku-') && typeof item.qty === 'number' && Number.isInteger(item.qty) && item.qty > 0,
+    )
   );
 }
 
@@ -270,7 +281,13 @@ async function serverProcess(config: Config, limitMs: number): Promise<void> {
     } else if (message === 'end') {
       const { user, system } = process.cpuUsage(began.cpu);
       const hits = cache.hits - began.hits;
-      send({ type: 'ended', cpuMs: (user + system) / 1000, wallMs: performance.now() - began.at, requests: served() - began.served, hitRate: hits / (hits + cache.misses - began.misses) });
+      send({
+        type: 'ended',
+        cpuMs: (user + system) / 1000,
+        wallMs: performance.now() - began.at,
+        requests: served() - began.served,
+        hitRate: hits / (hits + cache.misses - began.misses),
+      });
     }
   });
   process.once('disconnect', () => {
@@ -298,7 +315,10 @@ export function random(seed: number): () => number {
 function requestBodies(count: number): string[] {
   const next = random(42);
   return Array.from({ length: count }, () => {
-    const items = Array.from({ length: 5 + Math.floor(next() * 16) }, () => ({ sku: `sku-${Math.floor(CATALOGUE_SIZE * next() ** 4)}`, qty: 1 + Math.floor(next() * 12) }));
+    const items = Array.from({ length: 5 + Math.floor(next() * 16) }, () => ({
+      sku: `sku-${Math.floor(CATALOGUE_SIZE * next() ** 4)}`,
+      qty: 1 + Math.floor(next() * 12),
+    }));
     return JSON.stringify({ customer: `c${Math.floor(next() * 1000)}`, currency: 'EUR', items });
   });
 }
@@ -424,7 +444,10 @@ async function orchestrate(CONFIGS: readonly Config[], runs: number, seconds: nu
     const rate = median(of(config, 'requestsPerSecond'));
     const cpu = median(of(config, 'cpuMicrosPerRequest'));
     const slowdown = (value: number, off: number) => (config.interval === null ? '' : change(value, off));
-    const runsOf = (key: keyof RunResult, digits: number) => of(config, key).map((value) => value.toFixed(digits)).join(' ');
+    const runsOf = (key: keyof RunResult, digits: number) =>
+      of(config, key)
+        .map((value) => value.toFixed(digits))
+        .join(' ');
     lines.push(
       `${label(config).padEnd(14)} ${rate.toFixed(0)} req/s${slowdown(rate, offRate)}, server CPU ${cpu.toFixed(1)} µs/req${slowdown(cpu, offCpu)}, ` +
         `utilisation ${median(of(config, 'utilisation')).toFixed(2)}, generator CPU ${median(of(config, 'generatorCpuMicrosPerRequest')).toFixed(1)} µs/req, cache hits ${(median(of(config, 'hitRate')) * 100).toFixed(0)}%\n` +

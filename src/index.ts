@@ -4,7 +4,16 @@ export { loadIocConfig, resolveIocConfig, ConfigError, DEFAULT_CONFIG, type IocC
 export { createCaServer, readServerEnvironment } from './ca/server';
 export type { CaServer, CaServerOptions, CaServerStatistics, CaServerEnvironment } from './ca/server';
 export { DEFAULT_LIMITS, type ServerLimits } from './net/limits';
-export { Database, DbFileError, DeviceBindError, type DeviceBinding, type DeviceSupport, type RecordHandle, type LoadOptions, type SetOptions } from './database';
+export {
+  Database,
+  DbFileError,
+  DeviceBindError,
+  type DeviceBinding,
+  type DeviceSupport,
+  type RecordHandle,
+  type LoadOptions,
+  type SetOptions,
+} from './database';
 export * from './database/pv';
 export { AccessRules, AcfError, loadAcfFile, parseAcf, type AccessClient, type AccessSecurityLevel, type LoadAcfOptions } from './access';
 export { SimplePv, PvMap, type SimplePvOptions } from './database/simple-pv';

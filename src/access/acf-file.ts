@@ -53,7 +53,10 @@ async function resolveHosts(
       try {
         return [host, await lookup(host)] as const;
       } catch (error) {
-        warnings.push({ location: hag.location, message: `HAG(${hag.name}): unable to resolve host '${host}' (${(error as Error).message}); it matches no client` });
+        warnings.push({
+          location: hag.location,
+          message: `HAG(${hag.name}): unable to resolve host '${host}' (${(error as Error).message}); it matches no client`,
+        });
         return [host, undefined] as const;
       }
     }),

@@ -240,4 +240,3 @@ function describe(token: Token): string {
 function location(token: Token): AcfLocation {
   return { file: token.file, line: token.line, column: token.column };
 }
-

@@ -116,7 +116,7 @@ function scalarSpec(record: DbRecord, name: string): FieldSpec {
 
 /** Arrays are copied so that code cannot change a record behind its back. */
 function copyOut(data: FieldData): FieldData {
-  return typeof data === 'object' ? (data.slice()) : data;
+  return typeof data === 'object' ? data.slice() : data;
 }
 
 /** A value as `set` takes it, in the form the record keeps in VAL: what device support's read stores. */

@@ -282,10 +282,14 @@ export class Database implements PvProvider, AccessSecurityHost {
     let built: BuildResult;
     try {
       // The file is parsed as its records are built, so that its syntax never all lives at once.
-      built = buildRecords(parsed.items, {
-        definitionOf: (name) => this.names.get(name)?.location,
-        recordOf: (name) => this.names.get(name)?.record,
-      }, this.host);
+      built = buildRecords(
+        parsed.items,
+        {
+          definitionOf: (name) => this.names.get(name)?.location,
+          recordOf: (name) => this.names.get(name)?.record,
+        },
+        this.host,
+      );
     } finally {
       for (const warning of parsed.warnings) this.logger.warn({ location: warning.location }, warning.message);
     }

@@ -176,7 +176,7 @@ function stripZeros(text: string): string {
 function charElements(text: string): string[] {
   const content = text.split('\0')[0] ?? '';
   const pieces: string[] = [];
-  for (let i = 0; i < content.length; ) {
+  for (let i = 0; i < content.length;) {
     let chunk = Math.min(content.length - i, MAXLINE - 5);
     while (escaped(content.slice(i, i + chunk)).length >= MAXLINE - 5) chunk--;
     i += chunk;
@@ -185,7 +185,18 @@ function charElements(text: string): string[] {
   return pieces;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { '\x07': 'a', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't', '\v': 'v', '\\': '\\', "'": "'", '"': '"' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  '\x07': 'a',
+  '\b': 'b',
+  '\f': 'f',
+  '\n': 'n',
+  '\r': 'r',
+  '\t': 't',
+  '\v': 'v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+};
 
 /** epicsStrnEscapedFromRaw. */
 function escaped(text: string): string {

@@ -25,9 +25,7 @@ export type DbfType =
   | 'NOACCESS';
 
 /** The element types a waveform's FTVL may name, in menuFtype order. */
-export const FTVL_TYPES: readonly DbfType[] = [
-  'STRING', 'CHAR', 'UCHAR', 'SHORT', 'USHORT', 'LONG', 'ULONG', 'INT64', 'UINT64', 'FLOAT', 'DOUBLE', 'ENUM',
-];
+export const FTVL_TYPES: readonly DbfType[] = ['STRING', 'CHAR', 'UCHAR', 'SHORT', 'USHORT', 'LONG', 'ULONG', 'INT64', 'UINT64', 'FLOAT', 'DOUBLE', 'ENUM'];
 
 /** PVLINK_STRINGSZ: the CHAR-array length of a link field read with the `$` suffix. */
 export const LINK_STRING_SIZE = 1024;
@@ -166,7 +164,8 @@ export function parseDbNumber(dbf: DbfType, text: string): ParsedNumber {
     const t = text.trim().toLowerCase().replace(/^\+/, '');
     const negative = t.startsWith('-');
     const magnitude = t.replace(/^-/, '');
-    const value = magnitude === 'nan' ? NaN : magnitude.startsWith('inf') ? Infinity : magnitude.startsWith('0x') ? parseInt(magnitude.slice(2), 16) : Number(magnitude);
+    const value =
+      magnitude === 'nan' ? NaN : magnitude.startsWith('inf') ? Infinity : magnitude.startsWith('0x') ? parseInt(magnitude.slice(2), 16) : Number(magnitude);
     return { ok: true, value: narrow(dbf, negative ? -value : value) };
   }
   const match = INTEGER.exec(text);

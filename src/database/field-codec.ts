@@ -56,4 +56,3 @@ function narrowArray(shape: FieldShape, value: FieldValue): FieldValue {
   }
   return out;
 }
-

@@ -8,8 +8,7 @@ import { WRITE_OK, type WriteResult } from './pv';
 export type Verdict = string | undefined | void;
 export type MaybeLater<T> = T | PromiseLike<T>;
 
-const isThenable = <T>(value: MaybeLater<T>): value is PromiseLike<T> =>
-  typeof (value as PromiseLike<T> | null)?.then === 'function';
+const isThenable = <T>(value: MaybeLater<T>): value is PromiseLike<T> => typeof (value as PromiseLike<T> | null)?.then === 'function';
 
 /** What a client is told when a PV's own code failed on its behalf: the PV, the operation and the reason. */
 export function failureMessage(pvName: string, operation: 'read' | 'write' | 'subscription', cause: unknown): string {
@@ -47,11 +46,7 @@ export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, a
 }
 
 /** Asks each handler in turn, waiting for one that answers later; the first reason is the verdict. */
-export function firstRefusal<A extends unknown[]>(
-  handlers: ReadonlyArray<(...args: A) => MaybeLater<Verdict>>,
-  args: A,
-  from = 0,
-): MaybeLater<Verdict> {
+export function firstRefusal<A extends unknown[]>(handlers: ReadonlyArray<(...args: A) => MaybeLater<Verdict>>, args: A, from = 0): MaybeLater<Verdict> {
   for (let index = from; index < handlers.length; index++) {
     const verdict = handlers[index]!(...args);
     if (isThenable(verdict)) {

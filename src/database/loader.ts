@@ -125,9 +125,12 @@ function pendingRecordFor(
     const existing = pending.get(item.name);
     if (existing) return existing;
     const where = registry.definitionOf(item.name);
-    throw new DbFileError(item.location, where
-      ? `record "${item.name}" was loaded by an earlier load (${formatLocation(where)}); record("*", …) can only add to a record of the same load`
-      : `record "${item.name}" is not defined; record("*", …) adds fields to an existing record`);
+    throw new DbFileError(
+      item.location,
+      where
+        ? `record "${item.name}" was loaded by an earlier load (${formatLocation(where)}); record("*", …) can only add to a record of the same load`
+        : `record "${item.name}" is not defined; record("*", …) adds fields to an existing record`,
+    );
   }
   const type = RECORD_TYPES.get(item.recordType);
   if (!type) {
@@ -158,7 +161,8 @@ function applySetting(record: PendingRecord, setting: Setting, host: RecordHost)
   record.links?.delete(spec.name);
   record.parameters?.delete(spec.name);
   const { address } = link;
-  if (address.kind === 'parameter') (record.parameters ??= new Map()).set(spec.name, { text: address.text, location: offsetInValue(setting, text.indexOf('@') + 1) });
+  if (address.kind === 'parameter')
+    (record.parameters ??= new Map()).set(spec.name, { text: address.text, location: offsetInValue(setting, text.indexOf('@') + 1) });
   if (address.kind === 'constant') (record.constants ??= new Map()).set(spec.name, address.value);
   if (address.kind !== 'empty') (record.links ??= new Map()).set(spec.name, { address, location: setting.valueLocation });
 }

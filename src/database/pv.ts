@@ -79,9 +79,28 @@ export const timeStampNow: () => EpicsTimeStamp = timeSource({ wallMillis: () =>
 /** alarm.h: epicsAlarmSeverity and epicsAlarmCondition, the values STAT and SEVR take. */
 export const AlarmSeverity = { NO_ALARM: 0, MINOR: 1, MAJOR: 2, INVALID: 3 } as const;
 export const AlarmStatus = {
-  NO_ALARM: 0, READ: 1, WRITE: 2, HIHI: 3, HIGH: 4, LOLO: 5, LOW: 6, STATE: 7, COS: 8, COMM: 9,
-  TIMEOUT: 10, HWLIMIT: 11, CALC: 12, SCAN: 13, LINK: 14, SOFT: 15, BAD_SUB: 16, UDF: 17,
-  DISABLE: 18, SIMM: 19, READ_ACCESS: 20, WRITE_ACCESS: 21,
+  NO_ALARM: 0,
+  READ: 1,
+  WRITE: 2,
+  HIHI: 3,
+  HIGH: 4,
+  LOLO: 5,
+  LOW: 6,
+  STATE: 7,
+  COS: 8,
+  COMM: 9,
+  TIMEOUT: 10,
+  HWLIMIT: 11,
+  CALC: 12,
+  SCAN: 13,
+  LINK: 14,
+  SOFT: 15,
+  BAD_SUB: 16,
+  UDF: 17,
+  DISABLE: 18,
+  SIMM: 19,
+  READ_ACCESS: 20,
+  WRITE_ACCESS: 21,
 } as const;
 
 export interface AlarmState {
@@ -146,9 +165,7 @@ export interface AccessRights {
  * and the server logs the cause.
  */
 export type WriteResult =
-  | { ok: true }
-  | { ok: false; error: 'readOnly' | 'rejected'; message: string }
-  | { ok: false; error: 'failed'; message: string; cause: unknown };
+  { ok: true } | { ok: false; error: 'readOnly' | 'rejected'; message: string } | { ok: false; error: 'failed'; message: string; cause: unknown };
 
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 

@@ -95,7 +95,11 @@ export class SimplePv implements ProcessVariable {
         }
       }
     }
-    return settleWrite(this.name, () => this.validate?.(value), () => this.post(value));
+    return settleWrite(
+      this.name,
+      () => this.validate?.(value),
+      () => this.post(value),
+    );
   }
 
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number): WriteResult {
@@ -113,10 +117,7 @@ export class SimplePv implements ProcessVariable {
   }
 
   /** Sets the value from code (no access check) and tells every subscriber. */
-  post(
-    value: FieldValue | number | string | readonly number[] | readonly string[],
-    stamp: EpicsTimeStamp = timeStampNow(),
-  ): void {
+  post(value: FieldValue | number | string | readonly number[] | readonly string[], stamp: EpicsTimeStamp = timeStampNow()): void {
     const next = toFieldValue(this.type, value);
     if (next.length > this.maxElements) throw new RangeError(`${this.name}: ${next.length} elements > ${this.maxElements}`);
     this.current = next;
@@ -141,10 +142,7 @@ export class SimplePv implements ProcessVariable {
   }
 }
 
-function toFieldValue(
-  type: FieldType,
-  value: FieldValue | number | string | readonly number[] | readonly string[],
-): FieldValue {
+function toFieldValue(type: FieldType, value: FieldValue | number | string | readonly number[] | readonly string[]): FieldValue {
   if (type === FieldType.STRING) {
     if (typeof value === 'string') return [value];
     return Array.from(value as ArrayLike<unknown>, String);

@@ -45,11 +45,16 @@ async function main(argv: readonly string[]): Promise<number> {
   let started = config;
   const start = (startConfig: IocConfig) => startConfiguredIoc((started = startConfig), logger, requestExit);
   const ioc = command.script
-    ? await runStartupScript(command.script, config, { implicitInit: command.databases.length > 0 }, {
-        start,
-        print: (text) => process.stdout.write(text),
-        env: process.env,
-      })
+    ? await runStartupScript(
+        command.script,
+        config,
+        { implicitInit: command.databases.length > 0 },
+        {
+          start,
+          print: (text) => process.stdout.write(text),
+          env: process.env,
+        },
+      )
     : await start(config);
   // A failed reload is logged where it happens, and the rules in force stay.
   reloadOnHangup(logger, started.accessSecurity.file !== undefined ? () => ioc.reloadAccessSecurity() : undefined);
@@ -84,7 +89,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = error instanceof Error && USER_ERRORS.has(error.name);
-    process.stderr.write(`memtrace-ioc: ${known ? (error).message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`memtrace-ioc: ${known ? error.message : ((error as Error).stack ?? String(error))}\n`);
     if (error instanceof UsageError) process.stderr.write('Try memtrace-ioc --help\n');
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },

@@ -16,5 +16,5 @@ export function turnInliningOff(): void {
 export function inliningNote(exactFrames: boolean): string {
   return exactFrames
     ? 'Exact frames: on (V8 inlining turned off at start, so each function keeps its own allocations; code optimised before that may still show inlined callees under their callers). A file:line is where the allocating function starts.'
-    : "Inlining: V8 credits what an inlined function allocates to the function it was inlined into, the one shown; exact frames (--exact-frames) are off. A file:line is where the allocating function starts, not the statement. See README: Inlining.";
+    : 'Inlining: V8 credits what an inlined function allocates to the function it was inlined into, the one shown; exact frames (--exact-frames) are off. A file:line is where the allocating function starts, not the statement. See README: Inlining.';
 }

@@ -49,19 +49,24 @@ function search(name: string, options: HealthReadOptions, deadline: number): Pro
   writeSearchRequest(writer, name, CLIENT_ID, SearchReply.DO_REPLY);
   const datagram = writer.take()!;
   const socket = dgram.createSocket('udp4');
-  return withDeadline(deadline, `no search reply for ${name} from ${options.host}:${options.port}`, () => socket.close(), (resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('message', (reply) => {
-      const framer = new MessageFramer();
-      framer.push(reply);
-      while (framer.next()) {
-        const { command, dataType, parameter2 } = framer.header;
-        if (command === Command.SEARCH && parameter2 === CLIENT_ID) resolve(dataType);
-        if (command === Command.NOT_FOUND && parameter2 === CLIENT_ID) reject(new Error(`${name}: not found by ${options.host}:${options.port}`));
-      }
-    });
-    socket.send(datagram, options.port, options.host);
-  });
+  return withDeadline(
+    deadline,
+    `no search reply for ${name} from ${options.host}:${options.port}`,
+    () => socket.close(),
+    (resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('message', (reply) => {
+        const framer = new MessageFramer();
+        framer.push(reply);
+        while (framer.next()) {
+          const { command, dataType, parameter2 } = framer.header;
+          if (command === Command.SEARCH && parameter2 === CLIENT_ID) resolve(dataType);
+          if (command === Command.NOT_FOUND && parameter2 === CLIENT_ID) reject(new Error(`${name}: not found by ${options.host}:${options.port}`));
+        }
+      });
+      socket.send(datagram, options.port, options.host);
+    },
+  );
 }
 
 /** Opens a circuit, creates the channel and reads it once, as DBR_STS_STRING. */
@@ -72,29 +77,34 @@ function read(name: string, host: string, port: number, deadline: number): Promi
   writeHostNameRequest(writer, os.hostname());
   writeCreateChannelRequest(writer, name, CLIENT_ID);
   const socket = net.connect(port, host);
-  return withDeadline(deadline, `no reply to a read of ${name} from ${host}:${port}`, () => socket.destroy(), (resolve, reject) => {
-    const framer = new MessageFramer();
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error(`${host}:${port} closed the circuit`)));
-    socket.on('data', (chunk: Buffer) => {
-      framer.push(chunk);
-      while (framer.next()) {
-        const { command, parameter1, parameter2 } = framer.header;
-        if (command === Command.CREATE_CHAN && parameter1 === CLIENT_ID) {
-          writeReadNotifyRequest(writer, DBR_STS_STRING, 1, parameter2, REQUEST_ID);
-          socket.write(writer.take()!);
-        } else if (command === Command.CREATE_CH_FAIL) {
-          reject(new Error(`${name}: the server refused the channel`));
-        } else if (command === Command.ERROR) {
-          reject(new Error(`${name}: CA error ${parameter2}`));
-        } else if (command === Command.READ_NOTIFY && parameter2 === REQUEST_ID) {
-          if (parameter1 !== Eca.NORMAL) return reject(new Error(`${name}: read failed with ECA status ${parameter1}`));
-          resolve(decodeStsString(framer.payload()));
+  return withDeadline(
+    deadline,
+    `no reply to a read of ${name} from ${host}:${port}`,
+    () => socket.destroy(),
+    (resolve, reject) => {
+      const framer = new MessageFramer();
+      socket.on('error', reject);
+      socket.on('close', () => reject(new Error(`${host}:${port} closed the circuit`)));
+      socket.on('data', (chunk: Buffer) => {
+        framer.push(chunk);
+        while (framer.next()) {
+          const { command, parameter1, parameter2 } = framer.header;
+          if (command === Command.CREATE_CHAN && parameter1 === CLIENT_ID) {
+            writeReadNotifyRequest(writer, DBR_STS_STRING, 1, parameter2, REQUEST_ID);
+            socket.write(writer.take()!);
+          } else if (command === Command.CREATE_CH_FAIL) {
+            reject(new Error(`${name}: the server refused the channel`));
+          } else if (command === Command.ERROR) {
+            reject(new Error(`${name}: CA error ${parameter2}`));
+          } else if (command === Command.READ_NOTIFY && parameter2 === REQUEST_ID) {
+            if (parameter1 !== Eca.NORMAL) return reject(new Error(`${name}: read failed with ECA status ${parameter1}`));
+            resolve(decodeStsString(framer.payload()));
+          }
         }
-      }
-    });
-    socket.write(writer.take()!);
-  });
+      });
+      socket.write(writer.take()!);
+    },
+  );
 }
 
 function decodeStsString(payload: Buffer): HealthReading {

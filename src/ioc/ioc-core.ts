@@ -22,7 +22,6 @@ import { readIocIdentity, type ProcessMetrics } from './stats';
 import { registerRebootProc } from './stats/reboot-proc';
 import { epicsParameters, iocDeviceSupports, IocStatsDrivers, type IocStatsSources } from './devices';
 
-
 const ACCESS_SECURITY_NOT_STARTED: AccessSecurityReload = () => Promise.reject(new Error('access security is not started'));
 
 export interface LoadDatabaseOptions {
@@ -56,12 +55,26 @@ export interface IocDatabase {
  */
 export function loadDatabase(config: IocConfig, logger: Logger, options: LoadDatabaseOptions = {}): IocDatabase {
   const database = new Database({ logger });
-  const drivers = options.drivers ?? new IocStatsDrivers(statsSources(config, logger, process.env, databaseFigures(() => database)));
+  const drivers =
+    options.drivers ??
+    new IocStatsDrivers(
+      statsSources(
+        config,
+        logger,
+        process.env,
+        databaseFigures(() => database),
+      ),
+    );
   registerAccessSecuritySubroutines(database, options.reloadAccessSecurity ?? ACCESS_SECURITY_NOT_STARTED);
   registerRebootProc(database);
   registerExitSubroutine(database, options.requestExit);
   const tables = new TableProvider(database);
-  const memoryTracing = new MemoryTracingDevice({ settings: config.tracing, reporter: () => traceReporter(options.observedThread ?? 'current'), tables, logger });
+  const memoryTracing = new MemoryTracingDevice({
+    settings: config.tracing,
+    reporter: () => traceReporter(options.observedThread ?? 'current'),
+    tables,
+    logger,
+  });
   for (const support of [...iocDeviceSupports(drivers), memoryTracing]) database.registerDevice(support);
   const named = new Set(config.databases.map((entry) => realPath(entry.file)));
   const groups: [string, IocConfig['groups']['memoryTracing']][] = [

@@ -47,7 +47,13 @@ export async function runStartupScript(file: string, config: IocConfig, options:
     if (!command) continue;
     if (command.name === 'iocInit') ioc = await host.start(setup.config());
     else if (ioc && isDbCommand(command.name)) host.print(await ioc.runDbCommand({ name: command.name, args: command.args.map((arg) => arg.text) }));
-    else if (command.name === 'dbl') host.print(listBeforeInit(setup.config(), command.args.map((arg) => arg.text)));
+    else if (command.name === 'dbl')
+      host.print(
+        listBeforeInit(
+          setup.config(),
+          command.args.map((arg) => arg.text),
+        ),
+      );
     else if (command.name === 'epicsEnvSet') host.env[command.args[0]!.text] = command.args[1]!.text;
     else setup.apply(command);
   }

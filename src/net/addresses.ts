@@ -21,11 +21,7 @@ export function numberToIpv4(value: number): string {
  * base does; entries without a port get `defaultPort` (lists of interfaces or clients ignore
  * ports). Bad entries are reported, not dropped silently.
  */
-export function parseAddressList(
-  text: string | undefined,
-  defaultPort: number,
-  onInvalid: (entry: string) => void,
-): SocketAddress[] {
+export function parseAddressList(text: string | undefined, defaultPort: number, onInvalid: (entry: string) => void): SocketAddress[] {
   if (!text) return [];
   const list: SocketAddress[] = [];
   for (const entry of text.split(/\s+/)) {

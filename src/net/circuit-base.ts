@@ -230,7 +230,10 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     let old: unknown;
     const settle = (outcome: WriteResult) => {
       if (old !== undefined && outcome.ok) {
-        this.logger.info({ user: this.identity.user, host: this.identity.host, pv: pv.name, old, new: typeof value === 'string' ? value : loggedValue(value) }, 'client write');
+        this.logger.info(
+          { user: this.identity.user, host: this.identity.host, pv: pv.name, old, new: typeof value === 'string' ? value : loggedValue(value) },
+          'client write',
+        );
       }
       answer(outcome);
     };
@@ -244,9 +247,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
     }
     if (!(result instanceof Promise)) return settle(result);
     this.requestsInFlight++;
-    result
-      .then(settle, (error: unknown) => settle(this.handlerFailed(pv, error)))
-      .finally(() => this.requestSettled());
+    result.then(settle, (error: unknown) => settle(this.handlerFailed(pv, error))).finally(() => this.requestSettled());
   }
 
   private handlerFailed(pv: ProcessVariable, error: unknown): WriteResult {

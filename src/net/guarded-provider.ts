@@ -67,7 +67,9 @@ const MEMBERS = {
   accessRights: 'guarded',
   write: 'guarded',
   acknowledgeAlarm: 'guarded',
-} as const satisfies { readonly [Key in keyof ProcessVariable]-?: NonNullable<ProcessVariable[Key]> extends (...args: never[]) => unknown ? 'method' | 'guarded' : 'field' };
+} as const satisfies {
+  readonly [Key in keyof ProcessVariable]-?: NonNullable<ProcessVariable[Key]> extends (...args: never[]) => unknown ? 'method' | 'guarded' : 'field';
+};
 
 type Guarded = { [Key in keyof typeof MEMBERS]: (typeof MEMBERS)[Key] extends 'guarded' ? Key : never }[keyof typeof MEMBERS];
 

@@ -18,9 +18,7 @@
  * depend on this choice.
  */
 
-const pointerCompression = Boolean(
-  (process.config.variables as unknown as Record<string, unknown>).v8_enable_pointer_compression,
-);
+const pointerCompression = Boolean((process.config.variables as unknown as Record<string, unknown>).v8_enable_pointer_compression);
 /** V8 aligns objects to its tagged size; the smallest heap object is two tagged words. */
 const OBJECT_ALIGNMENT = pointerCompression ? 4 : 8;
 const MIN_OBJECT_SIZE = 2 * OBJECT_ALIGNMENT;

@@ -4,8 +4,7 @@ import { ENGINE_DIRECTORY, OWN_DIRECTORY } from './frame-resolver';
 import { escapeGlob, globToRegExp } from './glob';
 
 export type FilterDescriptor =
-  | { kind: 'trace'; inclusive: boolean; filenamePattern: string; lineno?: number; allFrames: boolean }
-  | { kind: 'frame'; filenamePattern: string };
+  { kind: 'trace'; inclusive: boolean; filenamePattern: string; lineno?: number; allFrames: boolean } | { kind: 'frame'; filenamePattern: string };
 
 /**
  * Keeps or drops whole traces, as tracemalloc.Filter: a trace is kept when it matches at least one

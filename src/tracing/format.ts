@@ -89,8 +89,7 @@ export function formatStatistic(statistic: Statistic, options: FormatOptions = {
 export function formatStatisticDiff(diff: StatisticDiff, options: FormatOptions = {}): string {
   const { size, sizeDiff, count, countDiff } = diff;
   return (
-    `${formatKey(diff, options)}: size=${formatSize(size)} (${formatSize(sizeDiff, true)}), ` +
-    `count=${count} (${signed(countDiff)})${average(size, count)}`
+    `${formatKey(diff, options)}: size=${formatSize(size)} (${formatSize(sizeDiff, true)}), ` + `count=${count} (${signed(countDiff)})${average(size, count)}`
   );
 }
 

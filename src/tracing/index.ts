@@ -15,22 +15,22 @@
  * is sampled by a sampler of its own when `start({ externalSamplingInterval })` asks for it, in a
  * thread that called `registerExternalSampler()` (see external/).
  */
-export {
-  clearTraces,
-  DEFAULT_SAMPLING_INTERVAL,
-  getTracebackLimit,
-  getTracedMemory,
-  isTracing,
-  MAX_STACK_DEPTH,
-  start,
-  stop,
-  takeSnapshot,
-} from './engine';
+export { clearTraces, DEFAULT_SAMPLING_INTERVAL, getTracebackLimit, getTracedMemory, isTracing, MAX_STACK_DEPTH, start, stop, takeSnapshot } from './engine';
 export type { SnapshotOptions, StartOptions, TracedMemory } from './engine';
 export { TracingConflictError, TracingError } from './errors';
 export { DEFAULT_FILTERS, Filter, FrameFilter, HIDDEN_FRAMES, OWN_CODE } from './filters';
 export type { FilterDescriptor, TraceFilter } from './filters';
-export { formatEntry, formatKey, formatSize, formatStatistic, formatStatisticDiff, formatTopLines, formatTopStatistics, formatTopTotals, topTitle } from './format';
+export {
+  formatEntry,
+  formatKey,
+  formatSize,
+  formatStatistic,
+  formatStatisticDiff,
+  formatTopLines,
+  formatTopStatistics,
+  formatTopTotals,
+  topTitle,
+} from './format';
 export type { FormatOptions, TopLinesOptions, TopOptions } from './format';
 export { Frame, Trace } from './frames';
 export type { StackNode, TraceSampling } from './frames';

@@ -63,7 +63,9 @@ function comments(snapshot: Snapshot): string[] {
     'line numbers are where the allocating function starts (V8 records no finer position); functions TurboFan inlined are credited to their callers',
   ];
   if (snapshot.external) {
-    lines.push(`external memory (label memory=external): Buffer and ArrayBuffer contents, one sample per ${snapshot.external.samplingInterval} bytes on average`);
+    lines.push(
+      `external memory (label memory=external): Buffer and ArrayBuffer contents, one sample per ${snapshot.external.samplingInterval} bytes on average`,
+    );
   }
   return lines;
 }

@@ -75,9 +75,7 @@ export function aggregateProfile(profile: SamplingHeapProfile, options: Aggregat
       count = sampleCount[i]!;
     } else {
       size = node.selfSize;
-      count = Number.isNaN(uniformSize[i]) || samplesAt[i] === 0
-        ? sampleCount[i]!
-        : counter.countForNode(uniformSize[i]!, samplesAt[i]!, node.selfSize);
+      count = Number.isNaN(uniformSize[i]) || samplesAt[i] === 0 ? sampleCount[i]! : counter.countForNode(uniformSize[i]!, samplesAt[i]!, node.selfSize);
     }
     if (size > 0) traces.push(new Trace(size, count, stack, Math.min(stack.depth, options.tracebackLimit), sampling));
   }

@@ -163,8 +163,7 @@ export class HeapSampler {
   private rethrowLost(error: Error): never {
     if (error.message.includes(NOT_STARTED)) {
       throw new TracingError(
-        'the heap sampler is no longer running: another inspector client (a debugger, DevTools) stopped it. ' +
-          'Call stop() and start() again.',
+        'the heap sampler is no longer running: another inspector client (a debugger, DevTools) stopped it. ' + 'Call stop() and start() again.',
         { cause: error },
       );
     }

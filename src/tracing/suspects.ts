@@ -24,7 +24,13 @@ export interface SuspectRules {
   minimumGrowthDeviations: number;
 }
 
-export const DEFAULT_SUSPECT_RULES: SuspectRules = Object.freeze({ snapshots: 12, periods: 6, grewIn: 5, minimumGrowthIntervals: 8, minimumGrowthDeviations: 4 });
+export const DEFAULT_SUSPECT_RULES: SuspectRules = Object.freeze({
+  snapshots: 12,
+  periods: 6,
+  grewIn: 5,
+  minimumGrowthIntervals: 8,
+  minimumGrowthDeviations: 4,
+});
 
 /** Throws a RangeError unless N, M and K fit together. */
 export function checkSuspectWindow({ snapshots, periods, grewIn }: Pick<SuspectRules, 'snapshots' | 'periods' | 'grewIn'>): void {
@@ -66,8 +72,8 @@ interface Point {
 
 /** Student's t, one-sided 99%, by degrees of freedom 1…30; beyond that the normal's 2.33 is near enough. */
 const T_99 = [
-  31.821, 6.965, 4.541, 3.747, 3.365, 3.143, 2.998, 2.896, 2.821, 2.764, 2.718, 2.681, 2.65, 2.624, 2.602, 2.583, 2.567, 2.552, 2.539, 2.528, 2.518,
-  2.508, 2.5, 2.492, 2.485, 2.479, 2.473, 2.467, 2.462, 2.457,
+  31.821, 6.965, 4.541, 3.747, 3.365, 3.143, 2.998, 2.896, 2.821, 2.764, 2.718, 2.681, 2.65, 2.624, 2.602, 2.583, 2.567, 2.552, 2.539, 2.528, 2.518, 2.508, 2.5,
+  2.492, 2.485, 2.479, 2.473, 2.467, 2.462, 2.457,
 ];
 
 export interface Slope {

@@ -57,7 +57,7 @@ describe('access security in the memtrace-ioc command and startIoc', () => {
       fs.writeFileSync(file, RESTRICTED);
       ioc.signal('SIGHUP');
       let writable = true;
-      for (const deadline = Date.now() + 10000; writable && Date.now() < deadline; ) writable = await mayWrite('ACF:EnableTracing', env);
+      for (const deadline = Date.now() + 10000; writable && Date.now() < deadline;) writable = await mayWrite('ACF:EnableTracing', env);
       expect(writable).toBe(false);
       expect(await mayWrite('ACF:HEAP_USED.DESC', env)).toBe(true);
     } finally {

@@ -2,7 +2,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Context } from 'epics-tca';
-import { analyseOutOfProcess, formatHeapSummary, formatRetainerGrowth, formatTopRetainers, type ClassColumns, type GrowthColumns, type HeapAnalysis, type RetainerColumns } from '../../src/tracing/heap-snapshot';
+import {
+  analyseOutOfProcess,
+  formatHeapSummary,
+  formatRetainerGrowth,
+  formatTopRetainers,
+  type ClassColumns,
+  type GrowthColumns,
+  type HeapAnalysis,
+  type RetainerColumns,
+} from '../../src/tracing/heap-snapshot';
 import { ChildProcess, startEmbeddingService, stopEmbeddingService } from '../helpers/child';
 import { freePort, loopbackEnv } from '../helpers/ports';
 import { runPyepics } from '../helpers/pyepics';
@@ -14,7 +23,11 @@ import { startTcaContext, stopTcaContext } from '../helpers/tca';
 
 const HOST = path.join(__dirname, '..', 'fixtures', 'heap', 'leaky-service.js');
 /** The 1-based line of a fixture where `text` first appears: where V8 locates a closure. */
-const lineOf = (file: string, text: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'heap', file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const lineOf = (file: string, text: string) =>
+  fs
+    .readFileSync(path.join(__dirname, '..', 'fixtures', 'heap', file), 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text)) + 1;
 const LISTENER_LINE = lineOf('leaky-service.js', 'function onRequest');
 const MiB = 1024 * 1024;
 // A snapshot and its analysis last seconds, and more on a loaded machine.
@@ -136,9 +149,18 @@ describe('heap snapshots of an embedding service, through libca and epics-tca', 
   beforeAll(async () => {
     dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
     env = loopbackEnv(await freePort(), await freePort());
-    const pva = { serverPort: await freePort(), broadcastPort: await freePort(), interfaces: ['127.0.0.1'], autoBeaconAddresses: false, beaconAddresses: ['127.0.0.1'] };
+    const pva = {
+      serverPort: await freePort(),
+      broadcastPort: await freePort(),
+      interfaces: ['127.0.0.1'],
+      autoBeaconAddresses: false,
+      beaconAddresses: ['127.0.0.1'],
+    };
     const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
-    host = await startHost({ prefix: 'LEAK:', protocols: { ca: true, pva: true }, pva, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } }, env);
+    host = await startHost(
+      { prefix: 'LEAK:', protocols: { ca: true, pva: true }, pva, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } },
+      env,
+    );
     context = await startTcaContext({ ...env, EPICS_PVA_SERVER_PORT: String(pva.serverPort), EPICS_PVA_BROADCAST_PORT: String(pva.broadcastPort) });
   }, 60000);
   afterAll(async () => {
@@ -147,74 +169,90 @@ describe('heap snapshots of an embedding service, through libca and epics-tca', 
     fs.rmSync(dumpDirectory, { recursive: true, force: true });
   });
 
-  it('names the closure that caches Buffers in a Map, with its source line, retaining their bytes within 5%', async () => {
-    await command('cache 50');
-    const result = await snapshot();
-    expect(result.status).toMatch(/^done in [\d.]+ s: written in [\d.]+ s .* analysed in [\d.]+ s/);
-    expect(path.dirname(result.file)).toBe(dumpDirectory);
-    expect(fs.existsSync(result.file)).toBe(true);
-    // No temporary file is left beside it.
-    expect(fs.readdirSync(dumpDirectory).filter((name) => name.endsWith('.partial'))).toEqual([]);
-    const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
-    expect(cache.text).toMatch(/global\.cachePut → closure put \(test\/fixtures\/heap\/cache\.js:4\) → context\.store \(Map\) → \d+ × /);
-    expect(Math.abs(result.topBytes[cache.index]! - 50 * MiB) / (50 * MiB)).toBeLessThan(0.05);
-    expect(result.summary).toMatch(/system \/ JSArrayBufferData: \d+ objects, self 5\d\.\d MiB/);
+  it(
+    'names the closure that caches Buffers in a Map, with its source line, retaining their bytes within 5%',
+    async () => {
+      await command('cache 50');
+      const result = await snapshot();
+      expect(result.status).toMatch(/^done in [\d.]+ s: written in [\d.]+ s .* analysed in [\d.]+ s/);
+      expect(path.dirname(result.file)).toBe(dumpDirectory);
+      expect(fs.existsSync(result.file)).toBe(true);
+      // No temporary file is left beside it.
+      expect(fs.readdirSync(dumpDirectory).filter((name) => name.endsWith('.partial'))).toEqual([]);
+      const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
+      expect(cache.text).toMatch(/global\.cachePut → closure put \(test\/fixtures\/heap\/cache\.js:4\) → context\.store \(Map\) → \d+ × /);
+      expect(Math.abs(result.topBytes[cache.index]! - 50 * MiB) / (50 * MiB)).toBeLessThan(0.05);
+      expect(result.summary).toMatch(/system \/ JSArrayBufferData: \d+ objects, self 5\d\.\d MiB/);
 
-    // The same lists as NTTables: each row says what the text's row says, and the waveforms' figures.
-    const retainers = await table('TraceTopRetainersTable', ['rank', 'location', 'retainedBytes', 'selfBytes', 'objects', 'externalBytes', 'id']);
-    expect(retainers.labels).toEqual(['rank', 'retainer path', 'location', 'retained bytes', 'self bytes', 'objects', 'external bytes', 'node id']);
-    const topRows = rowsOf(result.top);
-    const top = { ...retainers.columns, path: pathsOf(topRows) } as unknown as RetainerColumns & { rank: number[] };
-    expect(top.rank).toEqual(topRows.map((_, row) => row + 1));
-    // Every figure of every row, written as the text writes it, is the text's.
-    expect(rowsOf(formatTopRetainers(analysisOf({ topRetainers: top })))).toEqual(topRows);
-    expect(top.retainedBytes).toEqual(result.topBytes);
-    // The code that keeps the Buffers, and the closure's own few bytes beside the 50 MiB it retains.
-    expect(top.location[cache.index]).toBe('test/fixtures/heap/cache.js:4');
-    expect(top.selfBytes[cache.index]).toBeGreaterThan(0);
-    expect(top.selfBytes[cache.index]).toBeLessThan(1024);
-    expect(new Set(top.id).size).toBe(top.id.length);
+      // The same lists as NTTables: each row says what the text's row says, and the waveforms' figures.
+      const retainers = await table('TraceTopRetainersTable', ['rank', 'location', 'retainedBytes', 'selfBytes', 'objects', 'externalBytes', 'id']);
+      expect(retainers.labels).toEqual(['rank', 'retainer path', 'location', 'retained bytes', 'self bytes', 'objects', 'external bytes', 'node id']);
+      const topRows = rowsOf(result.top);
+      const top = { ...retainers.columns, path: pathsOf(topRows) } as unknown as RetainerColumns & { rank: number[] };
+      expect(top.rank).toEqual(topRows.map((_, row) => row + 1));
+      // Every figure of every row, written as the text writes it, is the text's.
+      expect(rowsOf(formatTopRetainers(analysisOf({ topRetainers: top })))).toEqual(topRows);
+      expect(top.retainedBytes).toEqual(result.topBytes);
+      // The code that keeps the Buffers, and the closure's own few bytes beside the 50 MiB it retains.
+      expect(top.location[cache.index]).toBe('test/fixtures/heap/cache.js:4');
+      expect(top.selfBytes[cache.index]).toBeGreaterThan(0);
+      expect(top.selfBytes[cache.index]).toBeLessThan(1024);
+      expect(new Set(top.id).size).toBe(top.id.length);
 
-    const classes = await table('TraceHeapSummaryTable', ['rank', 'className', 'count', 'selfBytes', 'retainedBytes', 'externalBytes']);
-    expect(classes.labels).toEqual(['rank', 'constructor', 'objects', 'self bytes', 'retained bytes', 'external bytes']);
-    const summary = classes.columns as unknown as ClassColumns & { rank: number[] };
-    expect(summary.rank).toEqual(rowsOf(result.summary).map((_, row) => row + 1));
-    expect(rowsOf(formatHeapSummary(analysisOf({ summary }), Infinity))).toEqual(rowsOf(result.summary));
-    expect(summary.retainedBytes).toEqual(result.summaryBytes);
-  }, SNAPSHOT_TEST_TIMEOUT);
+      const classes = await table('TraceHeapSummaryTable', ['rank', 'className', 'count', 'selfBytes', 'retainedBytes', 'externalBytes']);
+      expect(classes.labels).toEqual(['rank', 'constructor', 'objects', 'self bytes', 'retained bytes', 'external bytes']);
+      const summary = classes.columns as unknown as ClassColumns & { rank: number[] };
+      expect(summary.rank).toEqual(rowsOf(result.summary).map((_, row) => row + 1));
+      expect(rowsOf(formatHeapSummary(analysisOf({ summary }), Infinity))).toEqual(rowsOf(result.summary));
+      expect(summary.retainedBytes).toEqual(result.summaryBytes);
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 
-  it('names the emitter that gains a listener per request, and the listener function', async () => {
-    await command('listeners 2000');
-    const result = await snapshot();
-    const leak = row(result.top, /\(EventEmitter\)/);
-    expect(leak.text).toMatch(new RegExp(String.raw`global\.bus \(EventEmitter\) → .*2000 × closure onRequest \(test\/fixtures\/heap\/leaky-service\.js:${LISTENER_LINE}\)`));
-  }, SNAPSHOT_TEST_TIMEOUT);
+  it(
+    'names the emitter that gains a listener per request, and the listener function',
+    async () => {
+      await command('listeners 2000');
+      const result = await snapshot();
+      const leak = row(result.top, /\(EventEmitter\)/);
+      expect(leak.text).toMatch(
+        new RegExp(String.raw`global\.bus \(EventEmitter\) → .*2000 × closure onRequest \(test\/fixtures\/heap\/leaky-service\.js:${LISTENER_LINE}\)`),
+      );
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 
-  it('ranks a Map that grows across three snapshots first in TraceRetainerGrowth', async () => {
-    let result: SnapshotResult | undefined;
-    for (let step = 0; step < 3; step++) {
-      await command('grow 30000');
-      result = await snapshot();
-      expect(result.status).toMatch(/^done/);
-    }
-    expect(row(result!.growth, /./).text).toMatch(/^#1: \+[\d.]+ (KiB|MiB) \(.* over 3 snapshots\), \d+ objects: global\.growing \(Map\)/);
-    const grown = await table('TraceRetainerGrowthTable', ['rank', 'location', 'growthBytes', 'firstBytes', 'lastBytes', 'snapshots', 'objects', 'id']);
-    expect(grown.labels).toEqual(['rank', 'retainer path', 'location', 'growth bytes', 'first bytes', 'retained bytes', 'snapshots', 'objects', 'node id']);
-    const growthRows = rowsOf(result!.growth);
-    const growth = { ...grown.columns, path: pathsOf(growthRows) } as unknown as GrowthColumns & { rank: number[] };
-    expect(growth.rank).toEqual(growthRows.map((_, row) => row + 1));
-    // A snapshot count of 3 or more only titles the text; the rows come from the columns alone.
-    expect(rowsOf(formatRetainerGrowth(growth, 3, Infinity))).toEqual(growthRows);
-    expect(growth.growthBytes).toEqual(result!.growthBytes);
-    expect(growth.snapshots[0]).toBe(3);
-  }, SNAPSHOT_TEST_TIMEOUT);
+  it(
+    'ranks a Map that grows across three snapshots first in TraceRetainerGrowth',
+    async () => {
+      let result: SnapshotResult | undefined;
+      for (let step = 0; step < 3; step++) {
+        await command('grow 30000');
+        result = await snapshot();
+        expect(result.status).toMatch(/^done/);
+      }
+      expect(row(result!.growth, /./).text).toMatch(/^#1: \+[\d.]+ (KiB|MiB) \(.* over 3 snapshots\), \d+ objects: global\.growing \(Map\)/);
+      const grown = await table('TraceRetainerGrowthTable', ['rank', 'location', 'growthBytes', 'firstBytes', 'lastBytes', 'snapshots', 'objects', 'id']);
+      expect(grown.labels).toEqual(['rank', 'retainer path', 'location', 'growth bytes', 'first bytes', 'retained bytes', 'snapshots', 'objects', 'node id']);
+      const growthRows = rowsOf(result!.growth);
+      const growth = { ...grown.columns, path: pathsOf(growthRows) } as unknown as GrowthColumns & { rank: number[] };
+      expect(growth.rank).toEqual(growthRows.map((_, row) => row + 1));
+      // A snapshot count of 3 or more only titles the text; the rows come from the columns alone.
+      expect(rowsOf(formatRetainerGrowth(growth, 3, Infinity))).toEqual(growthRows);
+      expect(growth.growthBytes).toEqual(result!.growthBytes);
+      expect(growth.snapshots[0]).toBe(3);
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 
-  it('reports a killed analysis process in the status, and the host keeps serving', async () => {
-    // The status names the analysis process as it is forked; starting Node and reading the file
-    // alone last far longer than the monitor update and the kill take.
-    // libca's side kills the analysis process as soon as the status names it.
-    const { statuses } = await runPyepics<{ statuses: string[] }>(
-      `import os, signal
+  it(
+    'reports a killed analysis process in the status, and the host keeps serving',
+    async () => {
+      // The status names the analysis process as it is forked; starting Node and reading the file
+      // alone last far longer than the monitor update and the kill take.
+      // libca's side kills the analysis process as soon as the status names it.
+      const { statuses } = await runPyepics<{ statuses: string[] }>(
+        `import os, signal
 ${PYTHON_HELPERS('LEAK:')}
 def on_text(status):
     if status.startswith('analysing in process'): os.kill(int(status.split()[3].rstrip(';')), signal.SIGKILL)
@@ -222,92 +260,121 @@ epics.caput('LEAK:TraceHeapSnapshot', 1, wait=True)
 finished.wait(240)
 emit({'statuses': statuses})
 `,
-      env,
-      300000,
-    );
-    expect(statuses.at(-1)).toMatch(/^error: the analysis process was killed by SIGKILL; written in .* the file is complete/);
-    host.send('ping');
-    await host.waitForLine(/^pong$/);
-    const after = await runPyepics<{ heartbeat: number | null; alarm: number }>(
-      `emit({'heartbeat': epics.caget('LEAK:TraceHeapSnapshot', timeout=5), 'alarm': epics.PV('LEAK:TraceHeapSnapshotStatus').get_ctrlvars()['severity']})`,
-      env,
-    );
-    expect(after).toEqual({ heartbeat: 0, alarm: 2 });
-  }, SNAPSHOT_TEST_TIMEOUT);
+        env,
+        300000,
+      );
+      expect(statuses.at(-1)).toMatch(/^error: the analysis process was killed by SIGKILL; written in .* the file is complete/);
+      host.send('ping');
+      await host.waitForLine(/^pong$/);
+      const after = await runPyepics<{ heartbeat: number | null; alarm: number }>(
+        `emit({'heartbeat': epics.caget('LEAK:TraceHeapSnapshot', timeout=5), 'alarm': epics.PV('LEAK:TraceHeapSnapshotStatus').get_ctrlvars()['severity']})`,
+        env,
+      );
+      expect(after).toEqual({ heartbeat: 0, alarm: 2 });
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 });
 
 describe('an analysis process that runs out of memory', () => {
-  it('says so in the status, leaves the file complete, and the host keeps serving', async () => {
-    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
-    const env = loopbackEnv(await freePort(), await freePort());
-    // The smallest analysis memory the configuration takes: a V8 heap limit of 64 MB in the child.
-    // force: the guard rails are not what is tested, and their estimate depends on free memory.
-    const heapSnapshot = { analysisMaxMemoryBytes: 128 * MiB, force: true };
-    const host = await startHost({ prefix: 'OOM:', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'silent' } }, env);
-    try {
-      // 100 MB of distinct strings, which the child holds as JS strings while it reads the file.
-      host.send('strings 100000');
-      await host.waitForLine(/^done 1$/, 60000);
-      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('OOM:'), env, 300000);
-      expect(result.status).toMatch(/^error: the analysis process ran out of memory \(heap limit 64 MB\); written in [\d.]+ s \(.*; file \d+ bytes\), the file is complete$/);
-      const bytes = Number(/file (\d+) bytes/.exec(result.status)![1]);
-      expect(fs.statSync(result.file).size).toBe(bytes);
-      // The results of no snapshot stay as they were.
-      expect(result.top).toBe('no heap snapshot taken yet');
-      host.send('ping');
-      await host.waitForLine(/^pong$/);
-      const after = await runPyepics<{ command: number | null; severity: number }>(
-        `emit({'command': epics.caget('OOM:TraceHeapSnapshot', timeout=5), 'severity': epics.PV('OOM:TraceHeapSnapshotStatus').get_ctrlvars()['severity']})`,
+  it(
+    'says so in the status, leaves the file complete, and the host keeps serving',
+    async () => {
+      const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+      const env = loopbackEnv(await freePort(), await freePort());
+      // The smallest analysis memory the configuration takes: a V8 heap limit of 64 MB in the child.
+      // force: the guard rails are not what is tested, and their estimate depends on free memory.
+      const heapSnapshot = { analysisMaxMemoryBytes: 128 * MiB, force: true };
+      const host = await startHost(
+        { prefix: 'OOM:', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'silent' } },
         env,
       );
-      // Back to Idle, with the MAJOR alarm of an error.
-      expect(after).toEqual({ command: 0, severity: 2 });
-      // The file is whole: a child with room analyses it, and finds the strings.
-      const analysis = await analyseOutOfProcess(result.file, { maxMemoryBytes: 1024 * MiB }).result;
-      const strings = analysis.summary.className.indexOf('(string)');
-      expect(analysis.summary.count[strings]).toBeGreaterThan(100_000);
-    } finally {
-      await stopHost(host);
-      fs.rmSync(dumpDirectory, { recursive: true, force: true });
-    }
-  }, SNAPSHOT_TEST_TIMEOUT);
+      try {
+        // 100 MB of distinct strings, which the child holds as JS strings while it reads the file.
+        host.send('strings 100000');
+        await host.waitForLine(/^done 1$/, 60000);
+        const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('OOM:'), env, 300000);
+        expect(result.status).toMatch(
+          /^error: the analysis process ran out of memory \(heap limit 64 MB\); written in [\d.]+ s \(.*; file \d+ bytes\), the file is complete$/,
+        );
+        const bytes = Number(/file (\d+) bytes/.exec(result.status)![1]);
+        expect(fs.statSync(result.file).size).toBe(bytes);
+        // The results of no snapshot stay as they were.
+        expect(result.top).toBe('no heap snapshot taken yet');
+        host.send('ping');
+        await host.waitForLine(/^pong$/);
+        const after = await runPyepics<{ command: number | null; severity: number }>(
+          `emit({'command': epics.caget('OOM:TraceHeapSnapshot', timeout=5), 'severity': epics.PV('OOM:TraceHeapSnapshotStatus').get_ctrlvars()['severity']})`,
+          env,
+        );
+        // Back to Idle, with the MAJOR alarm of an error.
+        expect(after).toEqual({ command: 0, severity: 2 });
+        // The file is whole: a child with room analyses it, and finds the strings.
+        const analysis = await analyseOutOfProcess(result.file, { maxMemoryBytes: 1024 * MiB }).result;
+        const strings = analysis.summary.className.indexOf('(string)');
+        expect(analysis.summary.count[strings]).toBeGreaterThan(100_000);
+      } finally {
+        await stopHost(host);
+        fs.rmSync(dumpDirectory, { recursive: true, force: true });
+      }
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 });
 
 describe('a heap snapshot over the configured limits', () => {
-  it('is refused with the estimate in the status, and writes no file', async () => {
-    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
-    const env = loopbackEnv(await freePort(), await freePort());
-    const host = await startHost(
-      { prefix: 'TIGHT:', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot: { maxPauseSeconds: 0.05 } }, logging: { level: 'silent' } },
-      env,
-    );
-    try {
-      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('TIGHT:'), env, 60000);
-      expect(result.status).toMatch(/^refused: pause ~[\d.]+ s > maxPauseSeconds 0\.05 s \(used heap [\d.]+ (KiB|MiB) ≈ \d+ objects: pause ~[\d.]+ s, extra memory ~/);
-      expect(fs.readdirSync(dumpDirectory)).toEqual([]);
-    } finally {
-      await stopHost(host);
-      fs.rmSync(dumpDirectory, { recursive: true, force: true });
-    }
-  }, SNAPSHOT_TEST_TIMEOUT);
+  it(
+    'is refused with the estimate in the status, and writes no file',
+    async () => {
+      const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+      const env = loopbackEnv(await freePort(), await freePort());
+      const host = await startHost(
+        {
+          prefix: 'TIGHT:',
+          protocols: { ca: true, pva: false },
+          tracing: { dumpDirectory, heapSnapshot: { maxPauseSeconds: 0.05 } },
+          logging: { level: 'silent' },
+        },
+        env,
+      );
+      try {
+        const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('TIGHT:'), env, 60000);
+        expect(result.status).toMatch(
+          /^refused: pause ~[\d.]+ s > maxPauseSeconds 0\.05 s \(used heap [\d.]+ (KiB|MiB) ≈ \d+ objects: pause ~[\d.]+ s, extra memory ~/,
+        );
+        expect(fs.readdirSync(dumpDirectory)).toEqual([]);
+      } finally {
+        await stopHost(host);
+        fs.rmSync(dumpDirectory, { recursive: true, force: true });
+      }
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 });
 
 describe('heap snapshots with the IOC on the main thread', () => {
-  it('snapshots the thread that serves CA itself, and names the closure that caches Buffers', async () => {
-    const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
-    const env = loopbackEnv(await freePort(), await freePort());
-    const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
-    const host = await startHost({ prefix: 'MAIN:', thread: 'main', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } }, env);
-    try {
-      host.send('cache 10');
-      await host.waitForLine(/^done 1$/);
-      const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('MAIN:'), env, 300000);
-      expect(result.status).toMatch(/^done/);
-      const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
-      expect(Math.abs(result.topBytes[cache.index]! - 10 * MiB) / (10 * MiB)).toBeLessThan(0.05);
-    } finally {
-      await stopHost(host);
-      fs.rmSync(dumpDirectory, { recursive: true, force: true });
-    }
-  }, SNAPSHOT_TEST_TIMEOUT);
+  it(
+    'snapshots the thread that serves CA itself, and names the closure that caches Buffers',
+    async () => {
+      const dumpDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-heap-'));
+      const env = loopbackEnv(await freePort(), await freePort());
+      const heapSnapshot = { maxPauseSeconds: 120, maxExtraMemoryBytes: 4096 * MiB, minFreeDiskBytes: 0 };
+      const host = await startHost(
+        { prefix: 'MAIN:', thread: 'main', protocols: { ca: true, pva: false }, tracing: { dumpDirectory, heapSnapshot }, logging: { level: 'warn' } },
+        env,
+      );
+      try {
+        host.send('cache 10');
+        await host.waitForLine(/^done 1$/);
+        const result = await runPyepics<SnapshotResult>(TAKE_SNAPSHOT('MAIN:'), env, 300000);
+        expect(result.status).toMatch(/^done/);
+        const cache = row(result.top, /closure put \(test\/fixtures\/heap\/cache\.js:4\)/);
+        expect(Math.abs(result.topBytes[cache.index]! - 10 * MiB) / (10 * MiB)).toBeLessThan(0.05);
+      } finally {
+        await stopHost(host);
+        fs.rmSync(dumpDirectory, { recursive: true, force: true });
+      }
+    },
+    SNAPSHOT_TEST_TIMEOUT,
+  );
 });

@@ -70,8 +70,15 @@ describe('records/iocStats.db loaded under another prefix with -m/-d', () => {
     const envVars = path.join(directory, 'envVars.db');
     fs.writeFileSync(
       envVars,
-      [['SITE_NAME', 'env', 'SITE_NAME'], ['CAS_PORT', 'epics', 'EPICS_CAS_SERVER_PORT'], ['CAS_BEACONS', 'epics', 'EPICS_CAS_BEACON_ADDR_LIST']]
-        .map(([name, type, variable]) => `record(stringin, "$(P)${name}") {\n  field(DTYP, "IOC ${type} var")\n  field(INP, "@${variable}")\n  field(PINI, "YES")\n}\n`)
+      [
+        ['SITE_NAME', 'env', 'SITE_NAME'],
+        ['CAS_PORT', 'epics', 'EPICS_CAS_SERVER_PORT'],
+        ['CAS_BEACONS', 'epics', 'EPICS_CAS_BEACON_ADDR_LIST'],
+      ]
+        .map(
+          ([name, type, variable]) =>
+            `record(stringin, "$(P)${name}") {\n  field(DTYP, "IOC ${type} var")\n  field(INP, "@${variable}")\n  field(PINI, "YES")\n}\n`,
+        )
         .join(''),
     );
     args = ['--config', config, '-m', 'P=SITE:,CA_UPD_TIME=1,FD_UPD_TIME=1,LOAD_UPD_TIME=1,MEM_UPD_TIME=1', '-d', IOC_STATS_DB, '-d', envVars];

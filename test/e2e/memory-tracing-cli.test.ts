@@ -32,7 +32,11 @@ describe('memtrace-ioc -m P=… -d records/memoryTracing.db', () => {
 
   it('gives working LAB: records: caput LAB:EnableTracing 1 makes LAB:TraceStatus say tracing', async () => {
     const env = loopbackEnv(await freePort(), await freePort());
-    const ioc = new ChildProcess(process.execPath, [CLI, '-m', 'P=LAB:', '-d', SHIPPED], { ...env, EPICS_PVA_SERVER_PORT: String(await freePort()), EPICS_PVA_BROADCAST_PORT: String(await freePort()) });
+    const ioc = new ChildProcess(process.execPath, [CLI, '-m', 'P=LAB:', '-d', SHIPPED], {
+      ...env,
+      EPICS_PVA_SERVER_PORT: String(await freePort()),
+      EPICS_PVA_BROADCAST_PORT: String(await freePort()),
+    });
     try {
       await ioc.waitForLine(/CA server listening/);
       const result = await runPyepics<{ before: string; status: string; severity: number }>(

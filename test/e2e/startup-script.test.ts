@@ -33,7 +33,9 @@ describe('memtrace-ioc with a startup script', () => {
     const ioc = startCli([path.join(ROOT, 'records', 'st.cmd')], env);
     try {
       await ioc.waitForLine(/^STCMD:EnableTracing$/);
-      expect(ioc.lines).toEqual(expect.arrayContaining(['epicsEnvSet("IOC", "STCMD")', 'dbLoadRecords("./records/iocStats.db", "P=STCMD:")', 'iocInit', 'dbl']));
+      expect(ioc.lines).toEqual(
+        expect.arrayContaining(['epicsEnvSet("IOC", "STCMD")', 'dbLoadRecords("./records/iocStats.db", "P=STCMD:")', 'iocInit', 'dbl']),
+      );
       expect(ioc.lines).toEqual(expect.arrayContaining(['STCMD:HEAP_USED', 'STCMD:TraceStatus']));
       const seen = await runPyepics<Record<string, { units?: string; enums?: string[]; write: boolean }>>(
         `
@@ -134,7 +136,10 @@ emit({'level': pv.get(timeout=5), 'units': pv.units})
     const db = path.join(directory, 'site.db');
     fs.writeFileSync(db, 'record(stringin, "ENV:SITE") { field(DTYP, "IOC env var") field(INP, "@SITE") }\n');
     const script = path.join(directory, 'site.cmd');
-    fs.writeFileSync(script, ['epicsEnvSet SITE before', `dbLoadRecords("${db}")`, 'iocInit', 'epicsEnvSet SITE after', 'dbpf ENV:SITE.PROC 1', 'dbgf ENV:SITE'].join('\n') + '\n');
+    fs.writeFileSync(
+      script,
+      ['epicsEnvSet SITE before', `dbLoadRecords("${db}")`, 'iocInit', 'epicsEnvSet SITE after', 'dbpf ENV:SITE.PROC 1', 'dbgf ENV:SITE'].join('\n') + '\n',
+    );
     const ioc = startCli([script], env);
     try {
       await ioc.waitForLine(/^DBF_STRING: /);

@@ -23,7 +23,9 @@ interface Service {
 
 async function startService(options: object): Promise<Service> {
   const env = loopbackEnv(await freePort(), await freePort());
-  const child = await startEmbeddingService(SERVICE, { logging: { level: 'warn' }, protocols: { ca: true, pva: false }, ...options }, env, { nodeArgs: ['--expose-gc'] });
+  const child = await startEmbeddingService(SERVICE, { logging: { level: 'warn' }, protocols: { ca: true, pva: false }, ...options }, env, {
+    nodeArgs: ['--expose-gc'],
+  });
   return { child, env };
 }
 
@@ -165,9 +167,14 @@ ${SNAPSHOT_AND_READ(prefix, ['TraceLeakSuspects', 'TraceSuspectLocations', 'Trac
 });
 
 describe('memtrace-ioc serving CA from the traced thread (main-thread mode)', () => {
-  it("keeps its own allocations out of every list and sums them in TraceSelfMemory", async () => {
+  it('keeps its own allocations out of every list and sums them in TraceSelfMemory', async () => {
     const prefix = 'OWN:';
-    const service = await startService({ prefix, thread: 'main', status: { period: 0.2, limits: { minPeriod: 0.2 } }, tracing: { period: 0.5, samplingInterval: 4096, limits: { minPeriod: 0.5 } } });
+    const service = await startService({
+      prefix,
+      thread: 'main',
+      status: { period: 0.2, limits: { minPeriod: 0.2 } },
+      tracing: { period: 0.5, samplingInterval: 4096, limits: { minPeriod: 0.5 } },
+    });
     try {
       await command(service, 'leak', /^leaking$/);
       const lists = ['TraceTopAllocations', 'TraceDiffResults', 'TracePeakAllocations', 'TraceLeakSuspects'];

@@ -36,7 +36,15 @@ function guard(counts: FuzzCounts, where: string, seed: number, bytes: Buffer, a
     action();
   } catch (error) {
     if (allowed(error)) return;
-    counts.failures.push({ where, seed, error: String((error as Error).stack ?? error).split('\n').slice(0, 3).join(' | '), bytes: hex(bytes.subarray(0, 4096)) });
+    counts.failures.push({
+      where,
+      seed,
+      error: String((error as Error).stack ?? error)
+        .split('\n')
+        .slice(0, 3)
+        .join(' | '),
+      bytes: hex(bytes.subarray(0, 4096)),
+    });
   }
 }
 
@@ -62,9 +70,7 @@ function fuzzAlone(counts: FuzzCounts, seed: number, random: Random, message: Fu
   // Counts beyond a thousand only cost time: the size checks are the same.
   const elements = Math.min(header.dataCount, 1000);
   guard(counts, 'decodeDbr', seed, bytes, isRejection, () => decodeDbr(payload, header.dataType, elements));
-  guard(counts, 'decodeDbrForWrite', seed, bytes, never, () =>
-    decodeDbrForWrite(payload, header.dataType, elements, random.pick(NATIVE_TYPES), ENUM_STRINGS),
-  );
+  guard(counts, 'decodeDbrForWrite', seed, bytes, never, () => decodeDbrForWrite(payload, header.dataType, elements, random.pick(NATIVE_TYPES), ENUM_STRINGS));
 }
 
 /** The most one write to a socket may carry: a few replies of the largest array, not a burst's worth. */

@@ -1,13 +1,4 @@
-import {
-  ByteWriter,
-  Command,
-  ControlCommand,
-  encodeType,
-  scalar,
-  structure,
-  Subcommand,
-  type StructureDesc,
-} from '../../src/pva/protocol';
+import { ByteWriter, Command, ControlCommand, encodeType, scalar, structure, Subcommand, type StructureDesc } from '../../src/pva/protocol';
 import { FUZZ_PV_NAMES } from './fuzz-pvs';
 import { appendNoise, changeBytes, type FuzzMessage, type MessageKind } from './messages';
 import type { Random } from './random';

@@ -43,30 +43,34 @@ describe(`the pvAccess server fed fuzzed messages over TCP and UDP (seed ${seed}
 
   const count = async () => ((await health.getPva(10, 'value')) as { value: number }).value;
 
-  it('keeps serving epics-tca correct values, in bounded memory', async () => {
-    const random = new Random(seed);
-    const fuzzer = new ServerFuzzer(random, pvaFuzzProtocol(new PvaMessageSource(random)), server.server.tcpPort, server.server.udpPort);
-    const tcp = emptyCounts();
-    const udp = emptyCounts();
-    let last = await count();
-    const rssBefore = process.memoryUsage().rss;
-    let peakRss = rssBefore;
-    try {
-      while (totalMessages(tcp) + totalMessages(udp) < MESSAGES) {
-        peakRss = Math.max(peakRss, await peakDuring(() => process.memoryUsage().rss, fuzzer.batch(BATCH, tcp, udp)));
-        expect(peakRss - rssBefore).toBeLessThan(256 * MiB);
-        const now = await count();
-        expect(now).toBeGreaterThan(last);
-        last = now;
+  it(
+    'keeps serving epics-tca correct values, in bounded memory',
+    async () => {
+      const random = new Random(seed);
+      const fuzzer = new ServerFuzzer(random, pvaFuzzProtocol(new PvaMessageSource(random)), server.server.tcpPort, server.server.udpPort);
+      const tcp = emptyCounts();
+      const udp = emptyCounts();
+      let last = await count();
+      const rssBefore = process.memoryUsage().rss;
+      let peakRss = rssBefore;
+      try {
+        while (totalMessages(tcp) + totalMessages(udp) < MESSAGES) {
+          peakRss = Math.max(peakRss, await peakDuring(() => process.memoryUsage().rss, fuzzer.batch(BATCH, tcp, udp)));
+          expect(peakRss - rssBefore).toBeLessThan(256 * MiB);
+          const now = await count();
+          expect(now).toBeGreaterThan(last);
+          last = now;
+        }
+      } finally {
+        fuzzer.close();
       }
-    } finally {
-      fuzzer.close();
-    }
-    if (process.env.FUZZ_MESSAGES) {
-      process.stderr.write(`${JSON.stringify({ seed, tcp: tcp.messages, udp: udp.messages, rssBeforeMiB: rssBefore / MiB, peakRssMiB: peakRss / MiB })}\n`);
-    }
-    // Every fuzzed connection goes; epics-tca's stays.
-    for (const end = Date.now() + 3000; server.server.statistics().clients > 1 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
-    expect(server.server.statistics().clients).toBe(1);
-  }, 30 * 60_000);
+      if (process.env.FUZZ_MESSAGES) {
+        process.stderr.write(`${JSON.stringify({ seed, tcp: tcp.messages, udp: udp.messages, rssBeforeMiB: rssBefore / MiB, peakRssMiB: peakRss / MiB })}\n`);
+      }
+      // Every fuzzed connection goes; epics-tca's stays.
+      for (const end = Date.now() + 3000; server.server.statistics().clients > 1 && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
+      expect(server.server.statistics().clients).toBe(1);
+    },
+    30 * 60_000,
+  );
 });

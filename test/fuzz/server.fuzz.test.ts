@@ -60,4 +60,3 @@ describe(`a server fed fuzzed messages over TCP and UDP (seed ${seed})`, () => {
     expect(server.server.statistics().clients).toBe(2);
   }, 120_000);
 });
-

@@ -15,7 +15,10 @@ const NO_CLIENTS = { clients: 0, channels: 0 };
  * server counts, the host thread's snapshot, the environment); READACF's asSubProcess calls
  * `reloadAccessSecurity`. Stop `drivers` when done.
  */
-export function iocDatabase(sources: Partial<IocStatsSources> = {}, reloadAccessSecurity?: AccessSecurityReload): { database: Database; drivers: IocStatsDrivers } {
+export function iocDatabase(
+  sources: Partial<IocStatsSources> = {},
+  reloadAccessSecurity?: AccessSecurityReload,
+): { database: Database; drivers: IocStatsDrivers } {
   let database: Database | undefined = undefined;
   const env = sources.env ?? {};
   const drivers = new IocStatsDrivers({

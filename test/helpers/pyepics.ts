@@ -38,12 +38,7 @@ export interface PyepicsSession<T> {
  * `launcher` is a command that runs Python for us, e.g. `['runuser', '-u', 'nobody', '--']` to
  * make libca send another user name.
  */
-export function startPyepics<T = unknown>(
-  script: string,
-  env: Record<string, string>,
-  timeoutMs = 30000,
-  launcher: readonly string[] = [],
-): PyepicsSession<T> {
+export function startPyepics<T = unknown>(script: string, env: Record<string, string>, timeoutMs = 30000, launcher: readonly string[] = []): PyepicsSession<T> {
   const prelude = [
     'import json, sys, time, threading',
     'import epics',

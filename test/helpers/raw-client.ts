@@ -10,14 +10,7 @@ export interface ReceivedMessage extends MessageHeader {
 }
 
 /** One request as bytes (payload padded to 8), for tests that speak raw CA. */
-export function request(
-  command: number,
-  dataType: number,
-  dataCount: number,
-  parameter1: number,
-  parameter2: number,
-  payload?: Buffer,
-): Buffer {
+export function request(command: number, dataType: number, dataCount: number, parameter1: number, parameter2: number, payload?: Buffer): Buffer {
   const writer = new MessageWriter(64);
   writeRequest(writer, command, dataType, dataCount, parameter1, parameter2, payload);
   return writer.take()!;
@@ -88,9 +81,7 @@ export class RawCircuit {
     writeVersionRequest(writer);
     writeCreateChannelRequest(writer, name, clientId);
     this.send(writer.take()!);
-    const reply = await this.waitFor(
-      (m) => (m.command === Command.CREATE_CHAN || m.command === Command.CREATE_CH_FAIL) && m.parameter1 === clientId,
-    );
+    const reply = await this.waitFor((m) => (m.command === Command.CREATE_CHAN || m.command === Command.CREATE_CH_FAIL) && m.parameter1 === clientId);
     if (reply.command === Command.CREATE_CH_FAIL) throw new Error(`no channel ${name}`);
     return reply.parameter2;
   }

@@ -23,7 +23,10 @@ export const TEST_DTYP = 'Test device';
 export function testDevice(): TestDevice {
   const ioScan = new IoScanSource();
   const device: TestDevice = {
-    figures: new Map([['level', 0], ['count', 0]]),
+    figures: new Map([
+      ['level', 0],
+      ['count', 0],
+    ]),
     written: [],
     ioScan,
     released: 0,
@@ -39,7 +42,8 @@ export function testDevice(): TestDevice {
           return { ownsValue: false, write: (r) => (device.written.push(r.number('VAL')), true), release };
         }
         if (parameter === 'pushed') return { ownsValue: true, release };
-        if (!device.figures.has(parameter)) throw new DeviceBindError(`unknown ai parameter "${parameter}" (choices: ${[...device.figures.keys(), 'pushed'].join(', ')})`);
+        if (!device.figures.has(parameter))
+          throw new DeviceBindError(`unknown ai parameter "${parameter}" (choices: ${[...device.figures.keys(), 'pushed'].join(', ')})`);
         return {
           ownsValue: true,
           ioScan,

@@ -3,7 +3,7 @@
  * listener's list); fails naming `what` after `timeoutMs`. Tests wait on this, never on a sleep.
  */
 export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !condition(); ) {
+  for (const end = Date.now() + timeoutMs; !condition();) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

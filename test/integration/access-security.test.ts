@@ -238,7 +238,16 @@ emit({'first': first, 'events': changes, 'write': bool(ca.write_access(chid)), '
       await reloadByCode?.();
       session.send('go');
       const result = await session.result;
-      expect(result).toEqual({ first: 1, events: [[true, true], [true, false]], write: false, second: textMatching(/Write access denied/), readValue: 5 });
+      expect(result).toEqual({
+        first: 1,
+        events: [
+          [true, true],
+          [true, false],
+        ],
+        write: false,
+        second: textMatching(/Write access denied/),
+        readValue: 5,
+      });
       expect(value('AS:OPS')).toBe(5);
     }
 
@@ -356,7 +365,14 @@ emit({'events': [e for i, e in enumerate(events) if i == 0 or e != events[i - 1]
         fs.writeFileSync(acfFile, ACF);
         await security.reload();
         session.send('');
-        expect(await session.result).toEqual({ events: [[true, false], [false, false], [true, false]], values: [before, 42] });
+        expect(await session.result).toEqual({
+          events: [
+            [true, false],
+            [false, false],
+            [true, false],
+          ],
+          values: [before, 42],
+        });
       } finally {
         session.kill();
       }

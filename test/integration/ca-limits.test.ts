@@ -42,17 +42,19 @@ describe('limits per server and per circuit', () => {
 
   // The twin through libca: one circuit per libca process, so each client is a process of its own.
   it('over libca: a client past maxCircuits cannot connect, and can once another client has gone', async () => {
-    const holder = () => startPyepics<{ value: number }>(
-      `
+    const holder = () =>
+      startPyepics<{ value: number }>(
+        `
 chid = ca.create_channel('L:PV1')
 ca.connect_channel(chid, timeout=5)
 say('connected')
 sys.stdin.readline()
 emit({'value': ca.get(chid, timeout=5)})
 `,
-      server.clientEnv,
-    );
-    const connects = () => runPyepics<{ connected: boolean }>(`emit({'connected': ca.connect_channel(ca.create_channel('L:PV0'), timeout=2)})`, server.clientEnv);
+        server.clientEnv,
+      );
+    const connects = () =>
+      runPyepics<{ connected: boolean }>(`emit({'connected': ca.connect_channel(ca.create_channel('L:PV0'), timeout=2)})`, server.clientEnv);
     const first = holder();
     const holders = [first, holder(), holder()];
     try {

@@ -16,10 +16,16 @@ function testPvs() {
       value: 3.14159,
       className: 'ai',
       metadata: {
-        units: 'mm', precision: 3,
-        upperDisplayLimit: 100, lowerDisplayLimit: -100,
-        upperAlarmLimit: 90, upperWarningLimit: 80, lowerWarningLimit: -80, lowerAlarmLimit: -90,
-        upperControlLimit: 50, lowerControlLimit: -50,
+        units: 'mm',
+        precision: 3,
+        upperDisplayLimit: 100,
+        lowerDisplayLimit: -100,
+        upperAlarmLimit: 90,
+        upperWarningLimit: 80,
+        lowerWarningLimit: -80,
+        lowerAlarmLimit: -90,
+        upperControlLimit: 50,
+        lowerControlLimit: -50,
       },
     }),
     long: new SimplePv({ name: 'T:LONG', type: FieldType.LONG, value: -123456 }),
@@ -96,10 +102,17 @@ emit(out)
     expect(Math.abs((time.timestamp as number) - Date.now() / 1000)).toBeLessThan(3600);
     // CTRL
     expect(result['34']).toMatchObject({
-      value: 3.14159, units: 'mm', precision: 3,
-      upper_disp_limit: 100, lower_disp_limit: -100,
-      upper_alarm_limit: 90, upper_warning_limit: 80, lower_warning_limit: -80, lower_alarm_limit: -90,
-      upper_ctrl_limit: 50, lower_ctrl_limit: -50,
+      value: 3.14159,
+      units: 'mm',
+      precision: 3,
+      upper_disp_limit: 100,
+      lower_disp_limit: -100,
+      upper_alarm_limit: 90,
+      upper_warning_limit: 80,
+      lower_warning_limit: -80,
+      lower_alarm_limit: -90,
+      upper_ctrl_limit: 50,
+      lower_ctrl_limit: -50,
     });
     expect(result['29']).toMatchObject({ value: 3, units: 'mm', upper_ctrl_limit: 50, lower_ctrl_limit: -50 });
     expect(result['30']).toMatchObject({ units: 'mm', precision: 3, upper_ctrl_limit: 50 });
@@ -272,7 +285,10 @@ emit(got)
     expect(got.value![0]).toEqual([1.5, 0]);
     expect(got.value!.map((entry) => entry[0])).toEqual([1.5, 2, 3]);
     expect(got.log!.map((entry) => entry[0])).toEqual([1.5, 2, 3]);
-    expect(got.alarm).toEqual([[1.5, 0], [3, 1]]);
+    expect(got.alarm).toEqual([
+      [1.5, 0],
+      [3, 1],
+    ]);
     expect(got.property).toHaveLength(2);
   });
 

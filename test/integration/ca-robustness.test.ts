@@ -24,8 +24,7 @@ describe('a client that misbehaves', () => {
   });
   afterAll(() => server.close());
 
-  const healthyRead = () =>
-    runPyepics<{ value: number }>(`emit({'value': epics.caget('R:COUNTER', timeout=5)})`, server.clientEnv);
+  const healthyRead = () => runPyepics<{ value: number }>(`emit({'value': epics.caget('R:COUNTER', timeout=5)})`, server.clientEnv);
 
   it('gets ECA_BADCHID for an unknown channel id, and the circuit stays open', async () => {
     const client = await RawCircuit.connect(server.server.tcpPort);
@@ -293,4 +292,3 @@ describe('shutdown', () => {
     await client.waitClosed();
   });
 });
-

@@ -10,7 +10,9 @@ describe('epics-tca against the CA server', () => {
   let server: TestServer;
   let context: Context;
   const double = new SimplePv({
-    name: 'TCA:DOUBLE', type: FieldType.DOUBLE, value: 2.5,
+    name: 'TCA:DOUBLE',
+    type: FieldType.DOUBLE,
+    value: 2.5,
     metadata: { units: 'MiB', precision: 2, upperDisplayLimit: 10, lowerDisplayLimit: 0, upperControlLimit: 8, lowerControlLimit: 1 },
   });
   const enumPv = new SimplePv({ name: 'TCA:ENUM', type: FieldType.ENUM, value: 0, metadata: { enumStrings: ['Disable', 'Enable'] } });
@@ -78,7 +80,13 @@ describe('epics-tca against the CA server', () => {
   it('monitors value changes', async () => {
     const channel = await context.createChannel('TCA:DOUBLE', 'ca', 5);
     const values: unknown[] = [];
-    const monitor = await channel!.createMonitor(5, (m) => values.push(m.getChannel().getDbrData().value), Channel_DBR_TYPES.DBR_TIME_DOUBLE, 1, ChannelMonitor_MASKS.DBE_VALUE);
+    const monitor = await channel!.createMonitor(
+      5,
+      (m) => values.push(m.getChannel().getDbrData().value),
+      Channel_DBR_TYPES.DBR_TIME_DOUBLE,
+      1,
+      ChannelMonitor_MASKS.DBE_VALUE,
+    );
     expect(monitor).toBeDefined();
     for (let attempt = 0; attempt < 50 && values.length < 1; attempt++) await new Promise((r) => setTimeout(r, 20));
     double.post(7);

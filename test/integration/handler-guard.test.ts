@@ -257,7 +257,10 @@ emit({'flaky': flaky, 'subscribe': events})
     flaky.broken = false;
     flaky.post(3);
     watcher.send('go');
-    const { flaky: events, subscribe } = (await watcher.result) as unknown as { flaky: Array<[number, number | null]>; subscribe: Array<[number, number | null]> };
+    const { flaky: events, subscribe } = (await watcher.result) as unknown as {
+      flaky: Array<[number, number | null]>;
+      subscribe: Array<[number, number | null]>;
+    };
     expect(events).toEqual([
       [ECA_NORMAL, 1],
       [ECA_GETFAIL, null],
@@ -349,5 +352,5 @@ emit({'flaky': flaky, 'subscribe': events})
 
 /** Polls `condition` until it holds, for at most 5 s. */
 async function until(condition: () => boolean): Promise<void> {
-  for (const end = Date.now() + 5000; !condition() && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (const end = Date.now() + 5000; !condition() && Date.now() < end;) await new Promise((resolve) => setTimeout(resolve, 20));
 }

@@ -132,7 +132,7 @@ emit({'access': access, 'put': put, 'status': epics.caget('LAB:TraceStatus', as_
     expect(result.status).not.toBe('hacked');
   });
 
-  it('refuses a pvAccess put to a result, and serves each view\'s NTTables', async () => {
+  it("refuses a pvAccess put to a result, and serves each view's NTTables", async () => {
     const status = await context.createChannel('LAB2:TraceStatus', 'pva', 5);
     const put = (await status!.putPva('value', ['hacked'], 5)) as { type: number };
     // 0 is OK, 255 none at all: anything else is an error status.

@@ -195,7 +195,7 @@ emit({'choices': choices, 'file': epics.caget('MT:TraceDumpFile.VAL$', as_string
     expect([...fs.readFileSync(path.join(dumpDirectory, 'two.pb.gz')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
   });
 
-  it('shows another tracer holding V8\'s sampler in TraceStatus with a MAJOR alarm, and recovers once it stops', async () => {
+  it("shows another tracer holding V8's sampler in TraceStatus with a MAJOR alarm, and recovers once it stops", async () => {
     const enable = `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)
 time.sleep(1)

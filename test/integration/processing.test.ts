@@ -15,7 +15,6 @@ const HIHI = 3;
 const LINK = 14;
 const SIMM = 19;
 
-
 let database: Database;
 let server: TestServer;
 const py = <T>(script: string) => runPyepics<T>(WAIT_FOR + script, server.clientEnv);

@@ -22,7 +22,6 @@ async function roundTrip(client: RawPvaClient): Promise<void> {
   await client.waitFor(() => echoes() > before);
 }
 
-
 describe('pvAccess monitor flow control', () => {
   let server: TestPvaServer;
   const counter = new SimplePv({ name: 'FLOW:COUNTER', type: FieldType.DOUBLE, value: 0 });

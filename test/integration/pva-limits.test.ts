@@ -10,7 +10,7 @@ import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
 // an error status or a closed connection; the server and its other clients go on.
 
 const until = async (condition: () => boolean, ms = 5000) => {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
 };
 
 describe('pvAccess limits per server and per connection, through epics-tca', () => {
@@ -97,7 +97,9 @@ describe('pvAccess clients past maxCircuits, or that stop reading or talking', (
   });
 
   it('closes a connection that sends a message larger than maxPayloadSize (a raw client: real ones do not)', async () => {
-    const server = await startTestPvaServer(new PvMap([new SimplePv({ name: 'PB:PV', type: FieldType.LONG, value: 1 })]), undefined, { maxPayloadSize: 64 * 1024 });
+    const server = await startTestPvaServer(new PvMap([new SimplePv({ name: 'PB:PV', type: FieldType.LONG, value: 1 })]), undefined, {
+      maxPayloadSize: 64 * 1024,
+    });
     const client = await RawPvaClient.connect(server.server.tcpPort);
     try {
       const closed = new Promise((resolve) => client.socket.once('close', resolve));

@@ -55,7 +55,7 @@ declare global {
 }
 
 const until = async (condition: () => boolean, ms = 3000) => {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
 };
 
 describe('epics-tca pvAccess client against the pvAccess server', () => {
@@ -177,13 +177,22 @@ describe('epics-tca pvAccess client against the pvAccess server', () => {
     const pva = await channel('PVA:AO');
     const pvaMonitor = await pva.createMonitorPva(5, 'value', (m) => overPva.push(pvaValue(m) as number));
     const ca = await context.createChannel('PVA:AO', 'ca', 5);
-    const caMonitor = await ca!.createMonitor(5, (m) => overCa.push(m.getChannel().getDbrData().value as number), Channel_DBR_TYPES.DBR_TIME_DOUBLE, 1, ChannelMonitor_MASKS.DBE_VALUE);
+    const caMonitor = await ca!.createMonitor(
+      5,
+      (m) => overCa.push(m.getChannel().getDbrData().value as number),
+      Channel_DBR_TYPES.DBR_TIME_DOUBLE,
+      1,
+      ChannelMonitor_MASKS.DBE_VALUE,
+    );
     await until(() => overPva.length >= 1 && overCa.length >= 1);
     expect(await pva.putPva('value', [11], 5)).toSatisfy(isOk);
     await until(() => overPva.includes(11) && overCa.includes(11));
     await ca!.put(12, 5, true);
     await until(() => overPva.includes(12) && overCa.includes(12));
-    expect([overPva.slice(-2), overCa.slice(-2)]).toEqual([[11, 12], [11, 12]]);
+    expect([overPva.slice(-2), overCa.slice(-2)]).toEqual([
+      [11, 12],
+      [11, 12],
+    ]);
     pvaMonitor!.destroyHard();
     caMonitor!.destroyHard();
   });

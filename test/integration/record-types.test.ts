@@ -17,7 +17,6 @@ const READ = 1;
 const INVALID = 3;
 const OPEN_ACF = 'ASG(DEFAULT) { RULE(1, WRITE) }\nASG(LOCKED) { RULE(1, WRITE) }\n';
 
-
 let directory: string;
 let acfFile: string;
 let database: Database;

@@ -88,7 +88,12 @@ describe('epics-tca', () => {
       const time = await get('TCA:AI', Channel_DBR_TYPES.DBR_TIME_DOUBLE);
       alarms.push([time!.status as number, time!.severity as number]);
     }
-    expect(alarms).toEqual([[HIHI, MAJOR], [HIHI, MAJOR], [HIGH, MINOR], [0, 0]]);
+    expect(alarms).toEqual([
+      [HIHI, MAJOR],
+      [HIHI, MAJOR],
+      [HIGH, MINOR],
+      [0, 0],
+    ]);
   });
 
   it('lets MDEL govern DBE_VALUE monitors and ADEL DBE_LOG monitors', async () => {
@@ -147,7 +152,7 @@ ca.libca.ca_pend_io(ctypes.c_double(5.0))
 out['CLASS_NAME'] = buffer.value.decode()
 emit(out)
 `);
-    expect(result).toEqual({ RTYP: 'ai', DESC: DESC.slice(0, 39), EGU: 'degC', NAME: 'PY:AI', 'DESC$': DESC, CLASS_NAME: 'ai' });
+    expect(result).toEqual({ RTYP: 'ai', DESC: DESC.slice(0, 39), EGU: 'degC', NAME: 'PY:AI', DESC$: DESC, CLASS_NAME: 'ai' });
   });
 
   it('reads DBR_CTRL_DOUBLE of an ai with its limits', async () => {
@@ -193,7 +198,12 @@ for v in [95, 89, 87, 50]:
     out.append([md['status'], md['severity']])
 emit(out)
 `);
-    expect(result).toEqual([[HIHI, MAJOR], [HIHI, MAJOR], [HIGH, MINOR], [0, 0]]);
+    expect(result).toEqual([
+      [HIHI, MAJOR],
+      [HIHI, MAJOR],
+      [HIGH, MINOR],
+      [0, 0],
+    ]);
   });
 
   it('lets MDEL govern DBE_VALUE monitors and ADEL DBE_LOG monitors', async () => {

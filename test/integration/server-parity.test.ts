@@ -27,7 +27,7 @@ function capturingLogger(): { logger: Logger; lines: Line[] } {
 }
 
 const until = async (condition: () => boolean, ms = 5000) => {
-  for (const end = Date.now() + ms; !condition() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 10));
+  for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise((r) => setTimeout(r, 10));
 };
 
 interface Served {
@@ -47,7 +47,8 @@ async function serve(protocol: 'ca' | 'pva', provider: PvMap | Database, logger:
 }
 
 /** A tca put and get, over whichever protocol the channel speaks. */
-const put = (protocol: 'ca' | 'pva', channel: Channel, value: number) => (protocol === 'ca' ? channel.put([value], 10, true) : channel.putPva('value', [value], 10));
+const put = (protocol: 'ca' | 'pva', channel: Channel, value: number) =>
+  protocol === 'ca' ? channel.put([value], 10, true) : channel.putPva('value', [value], 10);
 const get = (protocol: 'ca' | 'pva', channel: Channel) => (protocol === 'ca' ? channel.get(10) : channel.getPva(10, 'value'));
 
 describe.each(['ca', 'pva'] as const)('%s: requests whose reply waits on a handler', (protocol) => {
@@ -109,7 +110,11 @@ record(ao, "LOG:FAST") { field(VAL, "0") info(logClientWrites, "NO") }
     }
     const context = await startTcaContext(server.clientEnv);
     try {
-      for (const [name, value] of [['LOG:SET', 2.5], ['LOG:FAST', 7]] as const) await put('pva', (await context.createChannel(name, 'pva', 5))!, value);
+      for (const [name, value] of [
+        ['LOG:SET', 2.5],
+        ['LOG:FAST', 7],
+      ] as const)
+        await put('pva', (await context.createChannel(name, 'pva', 5))!, value);
     } finally {
       await stopTcaContext(context);
     }

@@ -17,7 +17,17 @@ function keepTables(count: number): void {
 
 interface TableData {
   labels: string[];
-  value: { rank: number[]; location: string[]; functionName: string[]; package: string[]; bytes: number[]; count: number[]; deltaBytes: number[]; deltaCount: number[]; external: boolean[] };
+  value: {
+    rank: number[];
+    location: string[];
+    functionName: string[];
+    package: string[];
+    bytes: number[];
+    count: number[];
+    deltaBytes: number[];
+    deltaCount: number[];
+    external: boolean[];
+  };
 }
 
 describe('the lists as NTTables and waveforms', () => {
@@ -85,7 +95,10 @@ emit({'text': epics.caget('TT:TraceTopAllocations', as_string=True), 'bytes': li
       caEnv,
     );
     table = (await getPva('TT:TraceTopTable')) as TableData & Record<string, unknown>;
-    const entries = ca.text.split('\n').filter((line) => line.startsWith('#')).map((line) => /^#(\d+): (.+): (\d+\.\d) KiB$/.exec(line)!);
+    const entries = ca.text
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .map((line) => /^#(\d+): (.+): (\d+\.\d) KiB$/.exec(line)!);
     expect(entries.length).toBeGreaterThan(1);
     expect(table.value.rank).toEqual(entries.map((entry) => Number(entry[1])));
     expect(table.value.location).toEqual(entries.map((entry) => entry[2]));

@@ -29,7 +29,7 @@ describe('WorkerTraceReporter', () => {
     kept.length = 0;
   });
 
-  it('reports the main thread\'s allocations from its worker, then the difference since the last report', async () => {
+  it("reports the main thread's allocations from its worker, then the difference since the last report", async () => {
     await reporter.start({ samplingInterval: 32768, externalSamplingInterval: 0, mode: 'live', suspects: DEFAULT_SUSPECT_RULES });
     expect(reporter.tracing).toBe(true);
     const first = await reporter.report(OPTIONS);

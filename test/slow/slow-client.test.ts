@@ -25,7 +25,7 @@ describe.each(['ca', 'pva'] as const)('%s: one client that never reads', (protoc
       for (let i = 1; i <= 50; i++) {
         wave.post(new Float64Array(wave.maxElements).fill(i));
         counter.post(i);
-        for (const end = Date.now() + 5000; !values.includes(i) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 2));
+        for (const end = Date.now() + 5000; !values.includes(i) && Date.now() < end;) await new Promise((r) => setTimeout(r, 2));
         mostQueued = Math.max(mostQueued, statistics().queuedBytes);
       }
       expect(values.filter((value) => value > 0)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));

@@ -49,7 +49,13 @@ export async function monitorCounter(context: Context, protocol: 'ca' | 'pva', o
   const channel: Channel = (await context.createChannel('SLOW:COUNTER', protocol, 10))!;
   const monitor =
     protocol === 'ca'
-      ? await channel.createMonitor(10, (m) => onValue(m.getChannel().getDbrData().value as number), Channel_DBR_TYPES.DBR_TIME_LONG, 1, ChannelMonitor_MASKS.DBE_VALUE)
+      ? await channel.createMonitor(
+          10,
+          (m) => onValue(m.getChannel().getDbrData().value as number),
+          Channel_DBR_TYPES.DBR_TIME_LONG,
+          1,
+          ChannelMonitor_MASKS.DBE_VALUE,
+        )
       : await channel.createMonitorPva(10, 'value', (m) => onValue(pvaValue(m) as number));
   return async () => {
     monitor!.destroyHard();

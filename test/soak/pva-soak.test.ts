@@ -31,7 +31,15 @@ describe('pvAccess clients that come and go in waves', () => {
 
   it('are all served, and leave no memory behind', async () => {
     const wave = (realClients: number) =>
-      runWave({ protocol: PVA_SOAK, tcpPort: soak.server.tcpPort, clientEnv, clients: CLIENTS, channelsPerClient: 20, libcaClients: realClients, holdMs: 1500 });
+      runWave({
+        protocol: PVA_SOAK,
+        tcpPort: soak.server.tcpPort,
+        clientEnv,
+        clients: CLIENTS,
+        channelsPerClient: 20,
+        libcaClients: realClients,
+        holdMs: 1500,
+      });
     // The first wave warms up what is made once (compiled code, buffer pools): the baseline is after it.
     await wave(0);
     await waitUntil(() => soak.measure().clients === 0, 'every client of the wave to be released');

@@ -78,14 +78,7 @@ export function writeWriteRequest(
 }
 
 /** EVENT_ADD: the low, high and timeout floats libca sends as 0, then the DBE mask. */
-export function writeEventAddRequest(
-  writer: MessageWriter,
-  dataType: number,
-  dataCount: number,
-  serverId: number,
-  subscriptionId: number,
-  mask: number,
-): void {
+export function writeEventAddRequest(writer: MessageWriter, dataType: number, dataCount: number, serverId: number, subscriptionId: number, mask: number): void {
   const offset = writer.begin(Command.EVENT_ADD, 16, dataType, dataCount, serverId, subscriptionId);
   writer.target.fill(0, offset, offset + 12);
   writer.target.writeUInt16BE(mask, offset + 12);

@@ -48,7 +48,11 @@ export const AccessBits = { READ: 1, WRITE: 2 } as const;
 export const Dbe = { VALUE: 1, LOG: 2, ALARM: 4, PROPERTY: 8 } as const;
 
 /** ECA status codes as caerr.h builds them: message number << 3 | severity. */
-const WARNING = 0, SUCCESS = 1, ERROR = 2, INFO = 3, FATAL = 6;
+const WARNING = 0,
+  SUCCESS = 1,
+  ERROR = 2,
+  INFO = 3,
+  FATAL = 6;
 const defmsg = (severity: number, messageNumber: number): number => (messageNumber << 3) | severity;
 
 export const Eca = {

@@ -17,9 +17,7 @@ export function paddedSize(size: number): number {
 
 /** 24 bytes when the payload or the count does not fit 16 bits (0xFFFF marks the extension). */
 export function headerSizeFor(payloadSize: number, dataCount: number): number {
-  return payloadSize >= EXTENDED_HEADER_THRESHOLD || dataCount >= EXTENDED_HEADER_THRESHOLD
-    ? EXTENDED_HEADER_SIZE
-    : HEADER_SIZE;
+  return payloadSize >= EXTENDED_HEADER_THRESHOLD || dataCount >= EXTENDED_HEADER_THRESHOLD ? EXTENDED_HEADER_SIZE : HEADER_SIZE;
 }
 
 // Headers are read and written byte by byte: Buffer's readUInt16BE/writeUInt32BE are JavaScript

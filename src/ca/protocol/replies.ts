@@ -32,13 +32,7 @@ export function writeAccessRights(writer: MessageWriter, clientId: number, right
   writer.begin(Command.ACCESS_RIGHTS, 0, 0, 0, clientId, rights);
 }
 
-export function writeCreateChannel(
-  writer: MessageWriter,
-  nativeType: number,
-  nativeCount: number,
-  clientId: number,
-  serverId: number,
-): void {
+export function writeCreateChannel(writer: MessageWriter, nativeType: number, nativeCount: number, clientId: number, serverId: number): void {
   writer.begin(Command.CREATE_CHAN, 0, nativeType, nativeCount, clientId, serverId);
 }
 
@@ -77,28 +71,13 @@ export function writeReadSync(writer: MessageWriter, request: MessageHeader): vo
  * ERROR: the failed request's header, then a NUL-terminated message. parameter1 is the client's
  * channel id where the request concerned a channel.
  */
-export function writeError(
-  writer: MessageWriter,
-  request: MessageHeader,
-  clientId: number,
-  status: number,
-  message: string,
-): void {
+export function writeError(writer: MessageWriter, request: MessageHeader, clientId: number, status: number, message: string): void {
   const text = Buffer.from(message, 'utf8');
   const extended = request.payloadSize >= 0xffff || request.dataCount >= 0xffff;
   const echoed = extended ? 24 : 16;
   const offset = writer.begin(Command.ERROR, echoed + text.length + 1, 0, 0, clientId, status);
   const target = writer.target;
-  writeHeader(
-    target,
-    offset,
-    request.command,
-    request.payloadSize,
-    request.dataType,
-    request.dataCount,
-    request.parameter1,
-    request.parameter2,
-  );
+  writeHeader(target, offset, request.command, request.payloadSize, request.dataType, request.dataCount, request.parameter1, request.parameter2);
   text.copy(target, offset + echoed);
   target[offset + echoed + text.length] = 0;
 }

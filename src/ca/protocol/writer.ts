@@ -28,14 +28,7 @@ export class MessageWriter {
    * Appends a header for a payload of `payloadSize` bytes and zeroes the padding; returns the
    * offset at which the caller writes the payload into `this.target`.
    */
-  begin(
-    command: number,
-    payloadSize: number,
-    dataType: number,
-    dataCount: number,
-    parameter1: number,
-    parameter2: number,
-  ): number {
+  begin(command: number, payloadSize: number, dataType: number, dataCount: number, parameter1: number, parameter2: number): number {
     const padded = paddedSize(payloadSize);
     this.ensure(headerSizeFor(padded, dataCount) + padded);
     const headerLength = writeHeader(this.buffer, this.length, command, padded, dataType, dataCount, parameter1, parameter2);

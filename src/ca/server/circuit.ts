@@ -50,8 +50,7 @@ interface Subscription {
   stop: () => void;
 }
 
-const rightsBits = (rights: AccessRights): number =>
-  (rights.read ? AccessBits.READ : 0) | (rights.write ? AccessBits.WRITE : 0);
+const rightsBits = (rights: AccessRights): number => (rights.read ? AccessBits.READ : 0) | (rights.write ? AccessBits.WRITE : 0);
 
 /**
  * One client's TCP virtual circuit: its channels and subscriptions. Monitor updates coalesce

@@ -34,16 +34,12 @@ export function readServerEnvironment(env: Env = process.env): { config: CaServe
   const serverPort = port(pick(env, 'EPICS_CAS_SERVER_PORT', 'EPICS_CA_SERVER_PORT'), DEFAULT_SERVER_PORT, warnings);
   const beaconPort = port(pick(env, 'EPICS_CAS_BEACON_PORT', 'EPICS_CA_REPEATER_PORT'), DEFAULT_REPEATER_PORT, warnings);
   const invalid = (name: string) => (entry: string) => warnings.push(`${name}: ignoring "${entry}"`);
-  const interfaces = parseAddressList(env.EPICS_CAS_INTF_ADDR_LIST, serverPort, invalid('EPICS_CAS_INTF_ADDR_LIST')).map(
-    (entry) => entry.host,
-  );
+  const interfaces = parseAddressList(env.EPICS_CAS_INTF_ADDR_LIST, serverPort, invalid('EPICS_CAS_INTF_ADDR_LIST')).map((entry) => entry.host);
   // rsrv falls back to the client's lists when the server's are not set.
   const beaconList = env.EPICS_CAS_BEACON_ADDR_LIST ?? env.EPICS_CA_ADDR_LIST;
   const beaconAddresses = parseAddressList(beaconList, beaconPort, invalid('EPICS_CAS_BEACON_ADDR_LIST'));
   const autoBeaconAddresses = yesNo(env.EPICS_CAS_AUTO_BEACON_ADDR_LIST ?? env.EPICS_CA_AUTO_ADDR_LIST, true);
-  const ignoreAddresses = parseAddressList(env.EPICS_CAS_IGNORE_ADDR_LIST, 0, invalid('EPICS_CAS_IGNORE_ADDR_LIST')).map(
-    (entry) => entry.host,
-  );
+  const ignoreAddresses = parseAddressList(env.EPICS_CAS_IGNORE_ADDR_LIST, 0, invalid('EPICS_CAS_IGNORE_ADDR_LIST')).map((entry) => entry.host);
   let beaconPeriod = 15;
   const periodText = env.EPICS_CAS_BEACON_PERIOD ?? env.EPICS_CA_BEACON_PERIOD;
   if (periodText !== undefined && periodText !== '') {

@@ -96,11 +96,18 @@ export class Autosave {
    */
   async restore(): Promise<void> {
     const main = await this.readSaveFile(this.fileName);
-    if (main.ok) { this.apply(main, this.fileName); return; }
+    if (main.ok) {
+      this.apply(main, this.fileName);
+      return;
+    }
     const backup = await this.readSaveFile(this.backupName);
     if (backup.ok) {
-      this.logger.warn({ file: this.where(this.fileName), reason: main.reason, backup: this.where(this.backupName) }, `${this.where(this.fileName)} ${main.reason}; restoring its backup ${this.backupName}`);
-      this.apply(backup, this.backupName); return;
+      this.logger.warn(
+        { file: this.where(this.fileName), reason: main.reason, backup: this.where(this.backupName) },
+        `${this.where(this.fileName)} ${main.reason}; restoring its backup ${this.backupName}`,
+      );
+      this.apply(backup, this.backupName);
+      return;
     }
     this.logger.warn(
       { file: this.where(this.fileName), reason: main.reason, backupReason: backup.reason },
@@ -140,7 +147,11 @@ export class Autosave {
       this.failing = false;
     } catch (error) {
       // Once per run of failures: a full disk would otherwise log every period.
-      if (!this.failing) this.logger.error({ err: error, file: this.where(this.fileName) }, `autosave cannot write ${this.where(this.fileName)}; it tries again every ${this.periodSeconds} s`);
+      if (!this.failing)
+        this.logger.error(
+          { err: error, file: this.where(this.fileName) },
+          `autosave cannot write ${this.where(this.fileName)}; it tries again every ${this.periodSeconds} s`,
+        );
       this.failing = true;
     }
   }

@@ -22,8 +22,7 @@ export interface ReadValue extends SavedValue {
 }
 
 export type ReadSaveFile =
-  | { readonly ok: true; readonly values: readonly ReadValue[]; readonly problems: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly values: readonly ReadValue[]; readonly problems: readonly string[] } | { readonly ok: false; readonly reason: string };
 
 /** The whole file: header, the field lines of formatValues, `<END>`; `writtenAt` goes in the header (autosave's fGetDateStr, as an ISO time here). */
 export function saveFileText(valueLines: string, writtenAt: Date): string {
@@ -34,7 +33,8 @@ export function saveFileText(valueLines: string, writtenAt: Date): string {
 export function formatValues(values: readonly SavedValue[]): string {
   let text = '';
   for (const { pv, value } of values) {
-    text += typeof value === 'string' ? `${pv} ${escapeText(value)}\n` : `${pv} ${ARRAY_MARKER} { ${value.map((element) => `"${escapeText(element)}" `).join('')}}\n`;
+    text +=
+      typeof value === 'string' ? `${pv} ${escapeText(value)}\n` : `${pv} ${ARRAY_MARKER} { ${value.map((element) => `"${escapeText(element)}" `).join('')}}\n`;
   }
   return text;
 }
@@ -81,7 +81,16 @@ function readArray(text: string): string[] | undefined {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = {
-  '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\', "'": "\\'", '"': '\\"',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
 };
 
 /**

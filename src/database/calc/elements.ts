@@ -45,8 +45,7 @@ const PREFIX: [number, number] = [7, 8];
 const unary = (name: string, opcode: number, runtimeEffect = 0): Element => element(name, 'unary', PREFIX, runtimeEffect, opcode);
 const vararg = (name: string, opcode: number): Element => element(name, 'vararg', PREFIX, 0, opcode);
 const constant = (name: string, opcode: number): Element => element(name, 'operand', PUSH, 1, opcode);
-const binary = (name: string, priority: number, opcode: number): Element =>
-  element(name, 'binary', [priority, priority], -1, opcode);
+const binary = (name: string, priority: number, opcode: number): Element => element(name, 'binary', [priority, priority], -1, opcode);
 
 /** What may start where an operand is expected. */
 export const OPERAND_ELEMENTS: readonly Element[] = [

@@ -39,4 +39,3 @@ export interface CalcProgram {
 export function compileCalc(text: string): CalcProgram {
   return new CompiledCalc(text, translate(text));
 }
-

@@ -74,7 +74,15 @@ export const COND_END = 57;
 /** Opcodes followed by one operand in the code array. */
 export function hasOperand(opcode: number): boolean {
   switch (opcode) {
-    case LITERAL: case FETCH: case STORE: case MAX: case MIN: case FINITE: case ISNAN: case COND_IF: case COND_ELSE:
+    case LITERAL:
+    case FETCH:
+    case STORE:
+    case MAX:
+    case MIN:
+    case FINITE:
+    case ISNAN:
+    case COND_IF:
+    case COND_ELSE:
       return true;
     default:
       return false;

@@ -35,91 +35,215 @@ export function perform(code: Int32Array, literals: Float64Array, args: Float64A
   let count = 0;
   while (pc < end) {
     switch (code[pc++]!) {
-      case op.LITERAL: s[++sp] = literals[code[pc++]!]!; break;
-      case op.FETCH_VAL: s[++sp] = val; break;
-      case op.FETCH: s[++sp] = args[code[pc++]!]!; break;
-      case op.STORE: args[code[pc++]!] = s[sp--]!; break;
-      case op.CONST_PI: s[++sp] = Math.PI; break;
-      case op.CONST_D2R: s[++sp] = D2R; break;
-      case op.CONST_R2D: s[++sp] = R2D; break;
-      case op.UNARY_NEG: s[sp] = -s[sp]!; break;
-      case op.ADD: top = s[sp--]!; s[sp]! += top; break;
-      case op.SUB: top = s[sp--]!; s[sp]! -= top; break;
-      case op.MULT: top = s[sp--]!; s[sp]! *= top; break;
-      case op.DIV: top = s[sp--]!; s[sp]! /= top; break;
-      case op.MODULO: top = s[sp--]!; s[sp] = cModulo(s[sp]!, top); break;
-      case op.POWER: top = s[sp--]!; s[sp] = cPow(s[sp]!, top); break;
-      case op.ABS_VAL: s[sp] = Math.abs(s[sp]!); break;
-      case op.EXP: s[sp] = Math.exp(s[sp]!); break;
-      case op.LOG_10: s[sp] = Math.log10(s[sp]!); break;
-      case op.LOG_E: s[sp] = Math.log(s[sp]!); break;
+      case op.LITERAL:
+        s[++sp] = literals[code[pc++]!]!;
+        break;
+      case op.FETCH_VAL:
+        s[++sp] = val;
+        break;
+      case op.FETCH:
+        s[++sp] = args[code[pc++]!]!;
+        break;
+      case op.STORE:
+        args[code[pc++]!] = s[sp--]!;
+        break;
+      case op.CONST_PI:
+        s[++sp] = Math.PI;
+        break;
+      case op.CONST_D2R:
+        s[++sp] = D2R;
+        break;
+      case op.CONST_R2D:
+        s[++sp] = R2D;
+        break;
+      case op.UNARY_NEG:
+        s[sp] = -s[sp]!;
+        break;
+      case op.ADD:
+        top = s[sp--]!;
+        s[sp]! += top;
+        break;
+      case op.SUB:
+        top = s[sp--]!;
+        s[sp]! -= top;
+        break;
+      case op.MULT:
+        top = s[sp--]!;
+        s[sp]! *= top;
+        break;
+      case op.DIV:
+        top = s[sp--]!;
+        s[sp]! /= top;
+        break;
+      case op.MODULO:
+        top = s[sp--]!;
+        s[sp] = cModulo(s[sp]!, top);
+        break;
+      case op.POWER:
+        top = s[sp--]!;
+        s[sp] = cPow(s[sp]!, top);
+        break;
+      case op.ABS_VAL:
+        s[sp] = Math.abs(s[sp]!);
+        break;
+      case op.EXP:
+        s[sp] = Math.exp(s[sp]!);
+        break;
+      case op.LOG_10:
+        s[sp] = Math.log10(s[sp]!);
+        break;
+      case op.LOG_E:
+        s[sp] = Math.log(s[sp]!);
+        break;
       // MAX and MIN fold from the last argument down; a NaN anywhere wins.
       case op.MAX:
-        for (count = code[pc++]!; --count > 0; ) {
+        for (count = code[pc++]!; --count > 0;) {
           top = s[sp--]!;
           if (s[sp]! < top || top !== top) s[sp] = top;
         }
         break;
       case op.MIN:
-        for (count = code[pc++]!; --count > 0; ) {
+        for (count = code[pc++]!; --count > 0;) {
           top = s[sp--]!;
           if (s[sp]! > top || top !== top) s[sp] = top;
         }
         break;
-      case op.SQU_RT: s[sp] = Math.sqrt(s[sp]!); break;
-      case op.ACOS: s[sp] = Math.acos(s[sp]!); break;
-      case op.ASIN: s[sp] = Math.asin(s[sp]!); break;
-      case op.ATAN: s[sp] = Math.atan(s[sp]!); break;
+      case op.SQU_RT:
+        s[sp] = Math.sqrt(s[sp]!);
+        break;
+      case op.ACOS:
+        s[sp] = Math.acos(s[sp]!);
+        break;
+      case op.ASIN:
+        s[sp] = Math.asin(s[sp]!);
+        break;
+      case op.ATAN:
+        s[sp] = Math.atan(s[sp]!);
+        break;
       // ATAN2(a, b) is atan2(b, a): base's arguments are the other way round from C's.
-      case op.ATAN2: top = s[sp--]!; s[sp] = Math.atan2(top, s[sp]!); break;
-      case op.COS: s[sp] = Math.cos(s[sp]!); break;
-      case op.COSH: s[sp] = Math.cosh(s[sp]!); break;
-      case op.SIN: s[sp] = Math.sin(s[sp]!); break;
-      case op.SINH: s[sp] = Math.sinh(s[sp]!); break;
-      case op.TAN: s[sp] = Math.tan(s[sp]!); break;
-      case op.TANH: s[sp] = Math.tanh(s[sp]!); break;
-      case op.CEIL: s[sp] = Math.ceil(s[sp]!); break;
-      case op.FLOOR: s[sp] = Math.floor(s[sp]!); break;
+      case op.ATAN2:
+        top = s[sp--]!;
+        s[sp] = Math.atan2(top, s[sp]!);
+        break;
+      case op.COS:
+        s[sp] = Math.cos(s[sp]!);
+        break;
+      case op.COSH:
+        s[sp] = Math.cosh(s[sp]!);
+        break;
+      case op.SIN:
+        s[sp] = Math.sin(s[sp]!);
+        break;
+      case op.SINH:
+        s[sp] = Math.sinh(s[sp]!);
+        break;
+      case op.TAN:
+        s[sp] = Math.tan(s[sp]!);
+        break;
+      case op.TANH:
+        s[sp] = Math.tanh(s[sp]!);
+        break;
+      case op.CEIL:
+        s[sp] = Math.ceil(s[sp]!);
+        break;
+      case op.FLOOR:
+        s[sp] = Math.floor(s[sp]!);
+        break;
       // JavaScript's % on doubles is C's fmod.
-      case op.FMOD: top = s[sp--]!; s[sp] = s[sp]! % top; break;
+      case op.FMOD:
+        top = s[sp--]!;
+        s[sp] = s[sp]! % top;
+        break;
       case op.FINITE: {
         let all = finite(s[sp]!);
-        for (count = code[pc++]!; --count > 0; ) {
+        for (count = code[pc++]!; --count > 0;) {
           top = s[--sp]!;
           all = all && finite(top);
         }
         s[sp] = all ? 1 : 0;
         break;
       }
-      case op.ISINF: s[sp] = isinfSign(s[sp]!); break;
+      case op.ISINF:
+        s[sp] = isinfSign(s[sp]!);
+        break;
       case op.ISNAN: {
         let any = s[sp]! !== s[sp]!;
-        for (count = code[pc++]!; --count > 0; ) {
+        for (count = code[pc++]!; --count > 0;) {
           top = s[--sp]!;
           any = any || top !== top;
         }
         s[sp] = any ? 1 : 0;
         break;
       }
-      case op.NINT: s[sp] = nint(s[sp]!); break;
-      case op.RANDOM: s[++sp] = calcRandom(); break;
+      case op.NINT:
+        s[sp] = nint(s[sp]!);
+        break;
+      case op.RANDOM:
+        s[++sp] = calcRandom();
+        break;
       // C's truth: NaN is true.
-      case op.REL_OR: top = s[sp--]!; s[sp] = s[sp]! !== 0 || top !== 0 ? 1 : 0; break;
-      case op.REL_AND: top = s[sp--]!; s[sp] = s[sp]! !== 0 && top !== 0 ? 1 : 0; break;
-      case op.REL_NOT: s[sp] = s[sp]! === 0 ? 1 : 0; break;
-      case op.BIT_OR: top = s[sp--]!; s[sp] = d2i(s[sp]!) | d2i(top); break;
-      case op.BIT_AND: top = s[sp--]!; s[sp] = d2i(s[sp]!) & d2i(top); break;
-      case op.BIT_EXCL_OR: top = s[sp--]!; s[sp] = d2i(s[sp]!) ^ d2i(top); break;
-      case op.BIT_NOT: s[sp] = ~d2i(s[sp]!); break;
-      case op.RIGHT_SHIFT_ARITH: top = s[sp--]!; s[sp] = d2i(s[sp]!) >> (d2i(top) & 31); break;
-      case op.LEFT_SHIFT_ARITH: top = s[sp--]!; s[sp] = d2i(s[sp]!) << (d2i(top) & 31); break;
-      case op.RIGHT_SHIFT_LOGIC: top = s[sp--]!; s[sp] = d2i(s[sp]!) >>> (d2i(top) & 31); break;
-      case op.NOT_EQ: top = s[sp--]!; s[sp] = s[sp]! !== top ? 1 : 0; break;
-      case op.LESS_THAN: top = s[sp--]!; s[sp] = s[sp]! < top ? 1 : 0; break;
-      case op.LESS_OR_EQ: top = s[sp--]!; s[sp] = s[sp]! <= top ? 1 : 0; break;
-      case op.EQUAL: top = s[sp--]!; s[sp] = s[sp]! === top ? 1 : 0; break;
-      case op.GR_OR_EQ: top = s[sp--]!; s[sp] = s[sp]! >= top ? 1 : 0; break;
-      case op.GR_THAN: top = s[sp--]!; s[sp] = s[sp]! > top ? 1 : 0; break;
+      case op.REL_OR:
+        top = s[sp--]!;
+        s[sp] = s[sp]! !== 0 || top !== 0 ? 1 : 0;
+        break;
+      case op.REL_AND:
+        top = s[sp--]!;
+        s[sp] = s[sp]! !== 0 && top !== 0 ? 1 : 0;
+        break;
+      case op.REL_NOT:
+        s[sp] = s[sp]! === 0 ? 1 : 0;
+        break;
+      case op.BIT_OR:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) | d2i(top);
+        break;
+      case op.BIT_AND:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) & d2i(top);
+        break;
+      case op.BIT_EXCL_OR:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) ^ d2i(top);
+        break;
+      case op.BIT_NOT:
+        s[sp] = ~d2i(s[sp]!);
+        break;
+      case op.RIGHT_SHIFT_ARITH:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) >> (d2i(top) & 31);
+        break;
+      case op.LEFT_SHIFT_ARITH:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) << (d2i(top) & 31);
+        break;
+      case op.RIGHT_SHIFT_LOGIC:
+        top = s[sp--]!;
+        s[sp] = d2i(s[sp]!) >>> (d2i(top) & 31);
+        break;
+      case op.NOT_EQ:
+        top = s[sp--]!;
+        s[sp] = s[sp]! !== top ? 1 : 0;
+        break;
+      case op.LESS_THAN:
+        top = s[sp--]!;
+        s[sp] = s[sp]! < top ? 1 : 0;
+        break;
+      case op.LESS_OR_EQ:
+        top = s[sp--]!;
+        s[sp] = s[sp]! <= top ? 1 : 0;
+        break;
+      case op.EQUAL:
+        top = s[sp--]!;
+        s[sp] = s[sp]! === top ? 1 : 0;
+        break;
+      case op.GR_OR_EQ:
+        top = s[sp--]!;
+        s[sp] = s[sp]! >= top ? 1 : 0;
+        break;
+      case op.GR_THAN:
+        top = s[sp--]!;
+        s[sp] = s[sp]! > top ? 1 : 0;
+        break;
       case op.COND_IF:
         if (s[sp--]! === 0) {
           pc = code[pc]!;
@@ -130,8 +254,10 @@ export function perform(code: Int32Array, literals: Float64Array, args: Float64A
         pc = code[pc]!;
         if (pc < 0) return undefined;
         break;
-      case op.COND_END: break;
-      default: return undefined;
+      case op.COND_END:
+        break;
+      default:
+        return undefined;
     }
   }
   return sp === 1 ? s[1]! : undefined;

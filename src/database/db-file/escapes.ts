@@ -1,7 +1,17 @@
 // dbTranslateEscape (epicsStrnRawFromEscaped): the C escapes a quoted .db value may hold.
 
 const SIMPLE: Readonly<Record<string, string>> = {
-  a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
 };
 
 /** \a \b \f \n \r \t \v \\ \' \" \0 and \x with one or two hex digits; any other escaped character stands for itself. */

@@ -67,8 +67,24 @@ function collect(stream: ParseStream): ParseResult {
 
 /** Words the lexer gives as keywords, which therefore cannot stand unquoted for a name. */
 const KEYWORDS = new Set([
-  'include', 'path', 'addpath', 'menu', 'choice', 'recordtype', 'field', 'device', 'driver', 'link',
-  'breaktable', 'record', 'grecord', 'alias', 'info', 'registrar', 'function', 'variable',
+  'include',
+  'path',
+  'addpath',
+  'menu',
+  'choice',
+  'recordtype',
+  'field',
+  'device',
+  'driver',
+  'link',
+  'breaktable',
+  'record',
+  'grecord',
+  'alias',
+  'info',
+  'registrar',
+  'function',
+  'variable',
 ]);
 const DBD_ONLY = new Set(['menu', 'recordtype', 'device', 'driver', 'link', 'breaktable', 'registrar', 'function', 'variable']);
 const BAD_NAME_CHARACTERS = ' \t"\'.$';

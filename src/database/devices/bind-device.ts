@@ -30,7 +30,9 @@ export function checkDeviceAddress(settings: DeviceSettings, support: DeviceSupp
     if (support && field === deviceLink) continue;
     const reader = support
       ? `device support "${support.name}" reads its parameter from ${deviceLink}`
-      : settings.dtypName === '' ? `${type.name} records have no device support` : `the device support of ${name} (DTYP "${settings.dtypName}") reads none`;
+      : settings.dtypName === ''
+        ? `${type.name} records have no device support`
+        : `the device support of ${name} (DTYP "${settings.dtypName}") reads none`;
     throw new DbFileError(before(parameter.location), `cannot set ${name}.${field}: "@${parameter.text}" is a device parameter, and ${reader}`);
   }
   if (!support || !deviceLink || settings.parameters.has(deviceLink)) return;
@@ -47,9 +49,8 @@ export function bindDevice(record: DbRecord, support: DeviceSupport, settings: D
     return support.bind(record, parameter.text);
   } catch (error) {
     if (!(error instanceof DeviceBindError)) throw error;
-    const at = error.field === 'DTYP' && settings.dtypLocation
-      ? settings.dtypLocation
-      : { ...parameter.location, column: parameter.location.column + error.offset };
+    const at =
+      error.field === 'DTYP' && settings.dtypLocation ? settings.dtypLocation : { ...parameter.location, column: parameter.location.column + error.offset };
     throw new DbFileError(at, `${record.name}: ${error.message}`);
   }
 }

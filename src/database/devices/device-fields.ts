@@ -20,7 +20,10 @@ export function deviceFieldRefusal(record: DbRecord, spec: FieldSpec, data: Fiel
     return { reason: `${spec.name} addresses device support "${record.deviceName}", bound when the database loaded; it cannot be changed at run time` };
   }
   if (typeof data === 'string' && data.trim().startsWith('@')) {
-    const reader = record.deviceName === '' ? `${record.type.name} records have no device support` : `the device support of ${record.name} (DTYP "${record.deviceName}") reads none in ${spec.name}`;
+    const reader =
+      record.deviceName === ''
+        ? `${record.type.name} records have no device support`
+        : `the device support of ${record.name} (DTYP "${record.deviceName}") reads none in ${spec.name}`;
     return { reason: `"${data.trim()}" is a device parameter, and ${reader}` };
   }
   return undefined;

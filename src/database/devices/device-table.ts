@@ -20,7 +20,8 @@ export class DeviceTable {
     if (support.recordTypes.length === 0) throw new Error(`device support "${support.name}" names no record type`);
     for (const typeName of support.recordTypes) {
       const type = RECORD_TYPES.get(typeName);
-      if (!type) throw new Error(`device support "${support.name}": record type "${typeName}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
+      if (!type)
+        throw new Error(`device support "${support.name}": record type "${typeName}" is not supported (supported: ${[...RECORD_TYPES.keys()].join(', ')})`);
       if (!type.deviceLink) throw new Error(`device support "${support.name}": record support of ${typeName} calls no device support`);
       if (this.choices(type).includes(support.name)) throw new Error(`record type ${typeName} already has a device support "${support.name}"`);
     }

@@ -25,8 +25,8 @@ export class GeneralTimeClock {
 
   now(): EpicsTimeStamp {
     const time = this.source();
-    const older = time.secondsPastEpoch < this.last.secondsPastEpoch
-      || (time.secondsPastEpoch === this.last.secondsPastEpoch && time.nanoseconds < this.last.nanoseconds);
+    const older =
+      time.secondsPastEpoch < this.last.secondsPastEpoch || (time.secondsPastEpoch === this.last.secondsPastEpoch && time.nanoseconds < this.last.nanoseconds);
     if (older) {
       this.errors++;
       return this.last;
@@ -39,25 +39,33 @@ export class GeneralTimeClock {
 type Read = (record: DbRecord, clock: GeneralTimeClock) => ReadOutcome;
 
 const AI: ReadonlyMap<string, Read> = new Map([
-  ['TIME', (record, clock) => {
-    const time = clock.now();
-    record.assign('VAL', time.secondsPastEpoch + time.nanoseconds * 1e-9);
-    return 'value';
-  }],
+  [
+    'TIME',
+    (record, clock) => {
+      const time = clock.now();
+      record.assign('VAL', time.secondsPastEpoch + time.nanoseconds * 1e-9);
+      return 'value';
+    },
+  ],
 ]);
 
 const LONGIN: ReadonlyMap<string, Read> = new Map([
-  ['GETERRCNT', (record, clock) => {
-    record.assign('VAL', clock.errors);
-    return 'value';
-  }],
+  [
+    'GETERRCNT',
+    (record, clock) => {
+      record.assign('VAL', clock.errors);
+      return 'value';
+    },
+  ],
 ]);
 
-const providerName = (name: string | undefined): Read => (record) => {
-  record.assign('VAL', name ?? NO_PROVIDER);
-  if (name === undefined) record.raiseAlarm(AlarmStatus.READ, AlarmSeverity.MAJOR);
-  return 'value';
-};
+const providerName =
+  (name: string | undefined): Read =>
+  (record) => {
+    record.assign('VAL', name ?? NO_PROVIDER);
+    if (name === undefined) record.raiseAlarm(AlarmStatus.READ, AlarmSeverity.MAJOR);
+    return 'value';
+  };
 
 const STRINGIN: ReadonlyMap<string, Read> = new Map([
   ['BESTTCP', providerName(PROVIDER)],
@@ -65,11 +73,13 @@ const STRINGIN: ReadonlyMap<string, Read> = new Map([
   ['BESTTEP', providerName(undefined)],
 ]);
 
-const BO: ReadonlyMap<string, (clock: GeneralTimeClock) => void> = new Map([
-  ['RSTERRCNT', (clock: GeneralTimeClock) => void (clock.errors = 0)],
-]);
+const BO: ReadonlyMap<string, (clock: GeneralTimeClock) => void> = new Map([['RSTERRCNT', (clock: GeneralTimeClock) => void (clock.errors = 0)]]);
 
-const READS: ReadonlyMap<string, ReadonlyMap<string, Read>> = new Map([['ai', AI], ['longin', LONGIN], ['stringin', STRINGIN]]);
+const READS: ReadonlyMap<string, ReadonlyMap<string, Read>> = new Map([
+  ['ai', AI],
+  ['longin', LONGIN],
+  ['stringin', STRINGIN],
+]);
 
 /** The "General Time" support of one database, over its clock. */
 export function generalTime(clock = new GeneralTimeClock()): DeviceSupport {

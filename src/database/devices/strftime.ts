@@ -60,45 +60,87 @@ export function strftime(format: string, date: Date): string {
 function conversionText(conversion: string, date: Date): string | undefined {
   const hours = date.getHours();
   switch (conversion) {
-    case 'a': return DAYS[date.getDay()]!.slice(0, 3);
-    case 'A': return DAYS[date.getDay()]!;
-    case 'b': case 'h': return MONTHS[date.getMonth()]!.slice(0, 3);
-    case 'B': return MONTHS[date.getMonth()]!;
-    case 'c': return strftime('%a %b %e %H:%M:%S %Y', date);
-    case 'C': return pad(Math.floor(date.getFullYear() / 100), 2);
-    case 'd': return pad(date.getDate(), 2);
-    case 'D': case 'x': return strftime('%m/%d/%y', date);
-    case 'e': return pad(date.getDate(), 2, ' ');
-    case 'F': return strftime('%Y-%m-%d', date);
-    case 'G': return String(isoWeek(date).year);
-    case 'g': return pad(isoWeek(date).year % 100, 2);
-    case 'H': return pad(hours, 2);
-    case 'I': return pad(hours % 12 || 12, 2);
-    case 'j': return pad(dayOfYear(date) + 1, 3);
-    case 'k': return pad(hours, 2, ' ');
-    case 'l': return pad(hours % 12 || 12, 2, ' ');
-    case 'm': return pad(date.getMonth() + 1, 2);
-    case 'M': return pad(date.getMinutes(), 2);
-    case 'n': return '\n';
-    case 'p': return hours < 12 ? 'AM' : 'PM';
-    case 'P': return hours < 12 ? 'am' : 'pm';
-    case 'r': return strftime('%I:%M:%S %p', date);
-    case 'R': return strftime('%H:%M', date);
-    case 's': return String(Math.floor(date.getTime() / 1000));
-    case 'S': return pad(date.getSeconds(), 2);
-    case 't': return '\t';
-    case 'T': case 'X': return strftime('%H:%M:%S', date);
-    case 'u': return String(date.getDay() || 7);
-    case 'U': return pad(Math.floor((dayOfYear(date) + 7 - date.getDay()) / 7), 2);
-    case 'V': return pad(isoWeek(date).week, 2);
-    case 'w': return String(date.getDay());
-    case 'W': return pad(Math.floor((dayOfYear(date) + 7 - ((date.getDay() + 6) % 7)) / 7), 2);
-    case 'y': return pad(date.getFullYear() % 100, 2);
-    case 'Y': return String(date.getFullYear());
-    case 'z': return utcOffset(date);
-    case 'Z': return zoneName(date);
-    case '%': return '%';
-    default: return undefined;
+    case 'a':
+      return DAYS[date.getDay()]!.slice(0, 3);
+    case 'A':
+      return DAYS[date.getDay()]!;
+    case 'b':
+    case 'h':
+      return MONTHS[date.getMonth()]!.slice(0, 3);
+    case 'B':
+      return MONTHS[date.getMonth()]!;
+    case 'c':
+      return strftime('%a %b %e %H:%M:%S %Y', date);
+    case 'C':
+      return pad(Math.floor(date.getFullYear() / 100), 2);
+    case 'd':
+      return pad(date.getDate(), 2);
+    case 'D':
+    case 'x':
+      return strftime('%m/%d/%y', date);
+    case 'e':
+      return pad(date.getDate(), 2, ' ');
+    case 'F':
+      return strftime('%Y-%m-%d', date);
+    case 'G':
+      return String(isoWeek(date).year);
+    case 'g':
+      return pad(isoWeek(date).year % 100, 2);
+    case 'H':
+      return pad(hours, 2);
+    case 'I':
+      return pad(hours % 12 || 12, 2);
+    case 'j':
+      return pad(dayOfYear(date) + 1, 3);
+    case 'k':
+      return pad(hours, 2, ' ');
+    case 'l':
+      return pad(hours % 12 || 12, 2, ' ');
+    case 'm':
+      return pad(date.getMonth() + 1, 2);
+    case 'M':
+      return pad(date.getMinutes(), 2);
+    case 'n':
+      return '\n';
+    case 'p':
+      return hours < 12 ? 'AM' : 'PM';
+    case 'P':
+      return hours < 12 ? 'am' : 'pm';
+    case 'r':
+      return strftime('%I:%M:%S %p', date);
+    case 'R':
+      return strftime('%H:%M', date);
+    case 's':
+      return String(Math.floor(date.getTime() / 1000));
+    case 'S':
+      return pad(date.getSeconds(), 2);
+    case 't':
+      return '\t';
+    case 'T':
+    case 'X':
+      return strftime('%H:%M:%S', date);
+    case 'u':
+      return String(date.getDay() || 7);
+    case 'U':
+      return pad(Math.floor((dayOfYear(date) + 7 - date.getDay()) / 7), 2);
+    case 'V':
+      return pad(isoWeek(date).week, 2);
+    case 'w':
+      return String(date.getDay());
+    case 'W':
+      return pad(Math.floor((dayOfYear(date) + 7 - ((date.getDay() + 6) % 7)) / 7), 2);
+    case 'y':
+      return pad(date.getFullYear() % 100, 2);
+    case 'Y':
+      return String(date.getFullYear());
+    case 'z':
+      return utcOffset(date);
+    case 'Z':
+      return zoneName(date);
+    case '%':
+      return '%';
+    default:
+      return undefined;
   }
 }
 

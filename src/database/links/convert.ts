@@ -55,7 +55,7 @@ function toArray(source: SourceField, shape: FieldShape): FieldValue {
   for (let i = 0; i < count; i++) {
     const element = elements[i]!;
     if (Array.isArray(out)) out[i] = truncateUtf8(toText(element, source), MAX_DBR_STRING_BYTES);
-    else (out)[i] = typeof element === 'number' ? narrow(shape.dbf, element) : numberOfText(element, shape) ?? 0;
+    else out[i] = typeof element === 'number' ? narrow(shape.dbf, element) : (numberOfText(element, shape) ?? 0);
   }
   return out;
 }

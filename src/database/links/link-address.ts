@@ -26,10 +26,7 @@ export interface PvAddress {
 }
 
 export type LinkAddress =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'constant'; readonly value: LinkConstant }
-  | PvAddress
-  | { readonly kind: 'parameter'; readonly text: string };
+  { readonly kind: 'empty' } | { readonly kind: 'constant'; readonly value: LinkConstant } | PvAddress | { readonly kind: 'parameter'; readonly text: string };
 
 export type ParsedAddress = { ok: true; address: LinkAddress } | { ok: false; reason: string };
 

@@ -80,7 +80,6 @@ export class LinkTable {
     return undefined;
   }
 
-
   private attach(link: RecordLink): void {
     link.owner.setLink(link.field, link);
     this.allLinks.add(link);

@@ -254,7 +254,9 @@ export class ConfigError extends Error {
 
 /** Options as users write them: every part optional, nested parts too. */
 export type IocOptions = {
-  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends (infer E)[] ? Partial<E>[] : Partial<IocConfig[K]> | IocConfig[K];
+  [K in Exclude<keyof IocConfig, 'groups' | 'ca' | 'pva' | 'tracing' | 'status'>]?: IocConfig[K] extends (infer E)[]
+    ? Partial<E>[]
+    : Partial<IocConfig[K]> | IocConfig[K];
 } & {
   tracing?: Partial<Omit<IocConfig['tracing'], 'heapSnapshot' | 'limits' | 'suspects'>> & {
     heapSnapshot?: Partial<HeapSnapshotConfig>;
@@ -316,7 +318,9 @@ function settingRefusals(config: IocConfig): string[] {
   ];
   return checks.flatMap(([where, range, value]) => {
     const refusal = rangeRefusal(range, value);
-    return refusal === undefined ? [] : [`${where}: ${value} is refused: ${refusal} (a lower bound may be set on purpose in ${where.replace(/\.\w+$/, '.limits')})`];
+    return refusal === undefined
+      ? []
+      : [`${where}: ${value} is refused: ${refusal} (a lower bound may be set on purpose in ${where.replace(/\.\w+$/, '.limits')})`];
   });
 }
 

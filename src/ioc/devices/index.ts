@@ -15,5 +15,11 @@ export { createIocStatsDrivers, IocStatsDrivers, type IocStatsSources, type Serv
 /** "IOC stats", "Node stats", "IOC env var", "IOC epics var" and "Access security", all reading through `drivers`. */
 export function iocDeviceSupports(drivers: IocStatsDrivers): DeviceSupport[] {
   const { env, epicsParameters } = drivers.sources;
-  return [iocStatsSupport(drivers), nodeStatsSupport(drivers), envVarSupport(env), epicsVarSupport(epicsParameters), accessSecuritySupport(drivers.accessSecurity)];
+  return [
+    iocStatsSupport(drivers),
+    nodeStatsSupport(drivers),
+    envVarSupport(env),
+    epicsVarSupport(epicsParameters),
+    accessSecuritySupport(drivers.accessSecurity),
+  ];
 }

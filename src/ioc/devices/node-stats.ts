@@ -32,10 +32,12 @@ function threadFigure(pick: (metrics: ProcessMetrics) => number, top?: (metrics:
       }
       return measured(pick(metrics));
     },
-    top: top && ((d) => {
-      const metrics = snapshot(d);
-      return metrics && top(metrics);
-    }),
+    top:
+      top &&
+      ((d) => {
+        const metrics = snapshot(d);
+        return metrics && top(metrics);
+      }),
   };
 }
 

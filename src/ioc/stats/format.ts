@@ -9,4 +9,3 @@ export function formatUptime(seconds: number): string {
   if (days === 0) return clock;
   return `${days} ${days === 1 ? 'day' : 'days'}, ${clock}`;
 }
-

@@ -90,7 +90,8 @@ export class TraceReportBuilder {
   private growthLine(growthRate: number | null, suspects: number): string {
     const { kept, needed } = this.history;
     if (this.settings.mode !== 'live') return 'Growth rate and leak suspects: in live mode only';
-    const rate = growthRate === null ? 'Traced memory growth: after 2 snapshots' : `Traced memory grows ${engine.formatSize(growthRate, true)}/min over ${kept} snapshots`;
+    const rate =
+      growthRate === null ? 'Traced memory growth: after 2 snapshots' : `Traced memory grows ${engine.formatSize(growthRate, true)}/min over ${kept} snapshots`;
     if (kept < needed) return `${rate}; leak suspects: after ${needed} snapshots (${kept} so far)`;
     return `${rate}; leak suspects: ${suspects}`;
   }

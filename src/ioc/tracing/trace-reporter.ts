@@ -66,9 +66,7 @@ export const DUMP_FORMATS: readonly DumpFormat[] = ['heapprofile', 'pprof', 'bot
  * closes). Descriptors are the process's, so a worker writes to them as well.
  */
 export type DumpTarget =
-  | { format: 'heapprofile'; heapprofile: number }
-  | { format: 'pprof'; pprof: number }
-  | { format: 'both'; heapprofile: number; pprof: number };
+  { format: 'heapprofile'; heapprofile: number } | { format: 'pprof'; pprof: number } | { format: 'both'; heapprofile: number; pprof: number };
 
 export interface TraceReporter {
   /** Whether sampling runs, as of the last start or stop that completed. */

@@ -4,10 +4,7 @@ import type { DumpTarget, ReportOptions, SamplingSettings, TraceReport } from '.
 // Messages between a WorkerTraceReporter and its worker: one request, one answer, matched by id.
 
 export type TraceCall =
-  | { call: 'start'; settings: SamplingSettings }
-  | { call: 'stop' }
-  | { call: 'report'; options: ReportOptions }
-  | { call: 'dump'; target: DumpTarget };
+  { call: 'start'; settings: SamplingSettings } | { call: 'stop' } | { call: 'report'; options: ReportOptions } | { call: 'dump'; target: DumpTarget };
 
 export type TraceRequest = TraceCall & { id: number };
 

@@ -3,14 +3,7 @@
 // for arrays; NTEnum for DBF_ENUM; NTScalar string for text held in CHAR arrays (`REC.FIELD$`, and
 // waveforms tagged info(Q:form, "String")), so that a client sees text, not bytes.
 
-import {
-  AlarmStatus,
-  FieldType,
-  NUMERIC_FIELD_ARRAYS,
-  POSIX_TIME_AT_EPICS_EPOCH,
-  type FieldValue,
-  type ProcessVariable,
-} from '../../database/pv';
+import { AlarmStatus, FieldType, NUMERIC_FIELD_ARRAYS, POSIX_TIME_AT_EPICS_EPOCH, type FieldValue, type ProcessVariable } from '../../database/pv';
 import {
   DISPLAY_FORMS,
   NT_ENUM,
@@ -65,7 +58,7 @@ export function ntMappingOf(pv: ProcessVariable): NtMapping {
     type,
     fill(into, changed) {
       const value = pv.value();
-      const fields: NTScalarFields = { value: array ? value : value[0] ?? defaultOf(elementType), ...common(pv), ...metadataOf(pv, elementType) };
+      const fields: NTScalarFields = { value: array ? value : (value[0] ?? defaultOf(elementType)), ...common(pv), ...metadataOf(pv, elementType) };
       into.assign(fields as never, changed);
     },
     putValue(from, bits) {
@@ -127,7 +120,7 @@ function common(pv: ProcessVariable): Pick<NTScalarFields, 'alarm' | 'timeStamp'
       severity: alarm.severity,
       status: ALARM_STATUS[alarm.status] ?? UNDEFINED_STATUS,
       // The record's own message (AMSG) when it gives one, else the status's name, as QSRV does.
-      message: alarm.message || (alarm.status === 0 ? '' : STATUS_NAMES[alarm.status] ?? ''),
+      message: alarm.message || (alarm.status === 0 ? '' : (STATUS_NAMES[alarm.status] ?? '')),
     },
     timeStamp: {
       secondsPastEpoch: BigInt(time.secondsPastEpoch + POSIX_TIME_AT_EPICS_EPOCH),

@@ -139,7 +139,12 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
       case 'connectionValidation':
         return this.validate(message);
       case 'search':
-        writeSearchAnswer(this.writer, message, { serves: (name) => providerServes(this.provider, name), guid: this.pvaOptions.guid, tcpPort: () => this.pvaOptions.tcpPort }, UNSPECIFIED_ADDRESS);
+        writeSearchAnswer(
+          this.writer,
+          message,
+          { serves: (name) => providerServes(this.provider, name), guid: this.pvaOptions.guid, tcpPort: () => this.pvaOptions.tcpPort },
+          UNSPECIFIED_ADDRESS,
+        );
         return;
       case 'createChannel':
         for (const { clientChannelId, name } of message.channels) this.createChannel(clientChannelId, name);
@@ -192,7 +197,8 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
   private createChannel(clientId: number, name: string): void {
     const pv: ProcessVariable | undefined = this.provider.find(name);
     if (!pv) return writeCreateChannel(this.writer, clientId, 0, errorStatus(`no channel ${name}`));
-    if (!this.mayAdd('maxChannelsPerCircuit')) return writeCreateChannel(this.writer, clientId, 0, errorStatus(`maxChannelsPerCircuit (${this.limits.maxChannelsPerCircuit}) reached`));
+    if (!this.mayAdd('maxChannelsPerCircuit'))
+      return writeCreateChannel(this.writer, clientId, 0, errorStatus(`maxChannelsPerCircuit (${this.limits.maxChannelsPerCircuit}) reached`));
     const channel = this.addChannel(clientId, pv);
     writeCreateChannel(this.writer, clientId, channel.serverId);
   }

@@ -48,7 +48,9 @@ export class ExternalSampler {
     if (current && current.samplingInterval === settings.samplingInterval && current.keepCollected === settings.keepCollected) return;
     this.stop();
     if (!StackCapture.available()) {
-      throw new Error('cannot sample external memory: Error.prepareStackTrace is frozen in this process (--frozen-intrinsics); set the external sampling interval to 0');
+      throw new Error(
+        'cannot sample external memory: Error.prepareStackTrace is frozen in this process (--frozen-intrinsics); set the external sampling interval to 0',
+      );
     }
     this.stacks = new StackCapture();
     this.settings = { ...settings };
@@ -97,7 +99,7 @@ export class ExternalSampler {
     if (!this.countdown!.take(size)) return;
     this.sampling = false;
     try {
-      const buffer = isView(made) ? (made).buffer as ArrayBuffer : (made);
+      const buffer = isView(made) ? (made.buffer as ArrayBuffer) : made;
       this.store!.add(size, buffer, buffer.byteLength > size, this.stacks!.capture(skip));
     } finally {
       this.sampling = this.settings !== null;

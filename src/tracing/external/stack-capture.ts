@@ -50,12 +50,7 @@ export class StackCapture {
 function toSiteKey(_error: Error, callSites: NodeJS.CallSite[]): string {
   const frames: SiteFrame[] = callSites.map((callSite) => {
     const site = callSite as NodeJS.CallSite & { getEnclosingLineNumber(): number | null; getEnclosingColumnNumber(): number | null };
-    return [
-      site.getFunctionName() ?? '',
-      site.getFileName() ?? '',
-      site.getEnclosingLineNumber() ?? 0,
-      site.getEnclosingColumnNumber() ?? 0,
-    ];
+    return [site.getFunctionName() ?? '', site.getFileName() ?? '', site.getEnclosingLineNumber() ?? 0, site.getEnclosingColumnNumber() ?? 0];
   });
   return siteKey(frames);
 }

@@ -50,7 +50,8 @@ export function analyseOutOfProcess(file: string, options: OutOfProcessOptions):
     child.on('close', (code, signal) => {
       if (reply?.type === 'done') return resolve(reply.analysis);
       if (reply?.type === 'failed') return reject(new TracingError(`analysis failed: ${reply.message}`));
-      if (/heap out of memory|Reached heap limit/.test(stderr)) return reject(new TracingError(`the analysis process ran out of memory (heap limit ${heapMegabytes} MB)`));
+      if (/heap out of memory|Reached heap limit/.test(stderr))
+        return reject(new TracingError(`the analysis process ran out of memory (heap limit ${heapMegabytes} MB)`));
       reject(new TracingError(signal ? `the analysis process was killed by ${signal}` : `the analysis process exited with code ${code}`));
     });
   });

@@ -133,7 +133,7 @@ function keeperLocation(graph: HeapGraph, labels: NodeLabels, edges: readonly nu
 function holderOf(labels: NodeLabels, tree: DominatorTree, node: number): number {
   const floor = tree.retained[node]! * HOLDER_SHARE;
   let holder = node;
-  for (let at = node; ; ) {
+  for (let at = node; ;) {
     let largest = -1;
     for (let index = tree.firstDominated[at]!; index < tree.firstDominated[at + 1]!; index++) {
       const child = tree.dominated[index]!;

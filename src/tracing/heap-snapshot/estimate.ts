@@ -60,13 +60,17 @@ export interface Resources {
 /** The reasons to refuse a snapshot, empty when it may go ahead. */
 export function refusals(estimate: SnapshotEstimate, limits: SnapshotLimits, resources: Resources): string[] {
   const reasons: string[] = [];
-  if (estimate.pauseSeconds > limits.maxPauseSeconds) reasons.push(`pause ~${estimate.pauseSeconds.toFixed(1)} s > maxPauseSeconds ${limits.maxPauseSeconds} s`);
+  if (estimate.pauseSeconds > limits.maxPauseSeconds)
+    reasons.push(`pause ~${estimate.pauseSeconds.toFixed(1)} s > maxPauseSeconds ${limits.maxPauseSeconds} s`);
   if (estimate.extraMemoryBytes > limits.maxExtraMemoryBytes) {
     reasons.push(`extra memory ~${formatSize(estimate.extraMemoryBytes)} > maxExtraMemoryBytes ${formatSize(limits.maxExtraMemoryBytes)}`);
   }
-  if (estimate.extraMemoryBytes > resources.freeMemoryBytes) reasons.push(`extra memory ~${formatSize(estimate.extraMemoryBytes)} > free memory ${formatSize(resources.freeMemoryBytes)}`);
+  if (estimate.extraMemoryBytes > resources.freeMemoryBytes)
+    reasons.push(`extra memory ~${formatSize(estimate.extraMemoryBytes)} > free memory ${formatSize(resources.freeMemoryBytes)}`);
   if (resources.freeDiskBytes - estimate.fileBytes < limits.minFreeDiskBytes) {
-    reasons.push(`file ~${formatSize(estimate.fileBytes)} would leave ${formatSize(Math.max(0, resources.freeDiskBytes - estimate.fileBytes))} free < minFreeDiskBytes ${formatSize(limits.minFreeDiskBytes)}`);
+    reasons.push(
+      `file ~${formatSize(estimate.fileBytes)} would leave ${formatSize(Math.max(0, resources.freeDiskBytes - estimate.fileBytes))} free < minFreeDiskBytes ${formatSize(limits.minFreeDiskBytes)}`,
+    );
   }
   return reasons;
 }

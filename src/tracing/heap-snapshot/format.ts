@@ -15,7 +15,9 @@ function external(bytes: number): string {
 export function formatTopRetainers(analysis: HeapAnalysis, limit = analysis.topRetainers.id.length): string {
   const top: RetainerColumns = analysis.topRetainers;
   const title = `Top retainers of ${analysis.nodeCount} objects, ${formatSize(analysis.totalBytes)} in all${external(analysis.externalBytes)}`;
-  const rows = top.id.slice(0, limit).map((_, row) => `${formatSize(top.retainedBytes[row]!)} retained${external(top.externalBytes[row]!)}, ${top.objects[row]} objects: ${top.path[row]}`);
+  const rows = top.id
+    .slice(0, limit)
+    .map((_, row) => `${formatSize(top.retainedBytes[row]!)} retained${external(top.externalBytes[row]!)}, ${top.objects[row]} objects: ${top.path[row]}`);
   return [title, numbered(rows)].join('\n');
 }
 
@@ -25,7 +27,10 @@ export function formatHeapSummary(analysis: HeapAnalysis, limit: number): string
   const title = `Bytes by constructor (${summary.className.length} kinds), by retained size`;
   const rows = summary.className
     .slice(0, limit)
-    .map((name, row) => `${name}: ${summary.count[row]} objects, self ${formatSize(summary.selfBytes[row]!)}, retained ${formatSize(summary.retainedBytes[row]!)}${external(summary.externalBytes[row]!)}`);
+    .map(
+      (name, row) =>
+        `${name}: ${summary.count[row]} objects, self ${formatSize(summary.selfBytes[row]!)}, retained ${formatSize(summary.retainedBytes[row]!)}${external(summary.externalBytes[row]!)}`,
+    );
   return [title, numbered(rows)].join('\n');
 }
 

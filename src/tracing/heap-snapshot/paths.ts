@@ -31,7 +31,7 @@ export function shortestRetainers(graph: HeapGraph): Uint32Array {
 export function pathEdges(graph: HeapGraph, parentEdge: Uint32Array, node: number): number[] {
   const edges: number[] = [];
   const { firstEdge } = graph.raw;
-  for (let at = node; parentEdge[at] !== 0; ) {
+  for (let at = node; parentEdge[at] !== 0;) {
     const edge = parentEdge[at]! - 1;
     edges.push(edge);
     at = edgeSource(firstEdge, edge);

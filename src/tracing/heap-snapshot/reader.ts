@@ -107,8 +107,10 @@ export class HeapSnapshotReader {
   /** The snapshot, once every byte has been pushed; throws if the file was cut off or malformed. */
   end(): RawHeapSnapshot {
     if (this.state !== State.Done || !this.snapshot) throw new Error('the heap snapshot is incomplete: it ends before its strings');
-    if (this.nodesSeen !== this.snapshot.nodeCount * this.nodeFieldCount) throw new Error(`the heap snapshot has ${this.nodesSeen / this.nodeFieldCount} nodes, its header says ${this.snapshot.nodeCount}`);
-    if (this.edgesSeen !== this.snapshot.edgeCount * this.edgeFieldCount) throw new Error(`the heap snapshot has ${this.edgesSeen / this.edgeFieldCount} edges, its header says ${this.snapshot.edgeCount}`);
+    if (this.nodesSeen !== this.snapshot.nodeCount * this.nodeFieldCount)
+      throw new Error(`the heap snapshot has ${this.nodesSeen / this.nodeFieldCount} nodes, its header says ${this.snapshot.nodeCount}`);
+    if (this.edgesSeen !== this.snapshot.edgeCount * this.edgeFieldCount)
+      throw new Error(`the heap snapshot has ${this.edgesSeen / this.edgeFieldCount} edges, its header says ${this.snapshot.edgeCount}`);
     const { firstEdge, nodeCount } = this.snapshot;
     // Until now firstEdge held each node's edge count.
     let total = 0;
@@ -148,7 +150,13 @@ export class HeapSnapshotReader {
 
   private start(header: { meta?: HeapSnapshotMeta; node_count?: number; edge_count?: number } | undefined): void {
     const meta = header?.meta;
-    if (!meta || !Array.isArray(meta.node_fields) || !Array.isArray(meta.edge_fields) || typeof header.node_count !== 'number' || typeof header.edge_count !== 'number') {
+    if (
+      !meta ||
+      !Array.isArray(meta.node_fields) ||
+      !Array.isArray(meta.edge_fields) ||
+      typeof header.node_count !== 'number' ||
+      typeof header.edge_count !== 'number'
+    ) {
       throw new Error('not a V8 heap snapshot: its header has no meta, node_count or edge_count');
     }
     for (const field of ['type', 'name', 'id', 'self_size', 'edge_count']) {
@@ -281,7 +289,8 @@ export class HeapSnapshotReader {
         this.inNumber = false;
         return at;
       }
-      if (byte === OPEN || byte === 0x2d /* - */ || byte === 0x2e /* . */) throw new Error(`unexpected "${String.fromCharCode(byte)}" in the heap snapshot's ${this.key}`);
+      if (byte === OPEN || byte === 0x2d /* - */ || byte === 0x2e /* . */)
+        throw new Error(`unexpected "${String.fromCharCode(byte)}" in the heap snapshot's ${this.key}`);
     }
     this.value = value;
     this.inNumber = inNumber;

@@ -84,7 +84,11 @@ describe('AccessRules.rightsFor', () => {
     const narrow = 'RULE(1, WRITE) { UAG(ops) }';
     const broad = 'RULE(1, READ)';
     const none = 'RULE(1, NONE)';
-    for (const order of [[narrow, broad, none], [none, broad, narrow], [broad, none, narrow]]) {
+    for (const order of [
+      [narrow, broad, none],
+      [none, broad, narrow],
+      [broad, none, narrow],
+    ]) {
       const acf = rules(text(order));
       expect(acf.rightsFor('G', 1, client('alice', 'h'))).toEqual(WRITE);
       expect(acf.rightsFor('G', 1, client('mallory', 'h'))).toEqual(READ);

@@ -67,7 +67,10 @@ ASG(G) {
   INPL("X:Y.VAL")
   RULE(1, WRITE) { CALC("A=1") }
 }`);
-    expect(config.asgs.get('G')!.inputs.map(({ index, pv }) => [index, pv])).toEqual([[0, 'LI:OPSTATE'], [11, 'X:Y.VAL']]);
+    expect(config.asgs.get('G')!.inputs.map(({ index, pv }) => [index, pv])).toEqual([
+      [0, 'LI:OPSTATE'],
+      [11, 'X:Y.VAL'],
+    ]);
     expect(config.asgs.get('G')!.rules[0]!.calc).toBe('A=1');
     expect(config.warnings.map((warning) => [warning.location.line, warning.message])).toEqual([
       [3, 'INPA(LI:OPSTATE) of ASG(G) is not connected (links are not followed), so CALC conditions cannot be met'],
@@ -171,8 +174,6 @@ describe('parseAcf: errors name the file, line, column and reason', () => {
 
   it('reports an undefined macro at its column', () => {
     const macros = parseMacroDefinitions('A=1');
-    expect(() => parseAcf('UAG(u) {\n  a, $(NOPE) }', { file: 'm.acf', expand: (line) => expandLine(line, macros) })).toThrow(
-      /^m\.acf:2:6: .*NOPE/,
-    );
+    expect(() => parseAcf('UAG(u) {\n  a, $(NOPE) }', { file: 'm.acf', expand: (line) => expandLine(line, macros) })).toThrow(/^m\.acf:2:6: .*NOPE/);
   });
 });

@@ -35,7 +35,7 @@ describe('FieldPv access rights', () => {
     expect(pvOf(database, 'S:OPS.STAT').accessRights(MALLORY)).toEqual({ read: true, write: false });
   });
 
-  it('asks the rules of the record\'s ASG, DEFAULT for an undeclared group or none', () => {
+  it("asks the rules of the record's ASG, DEFAULT for an undeclared group or none", () => {
     const database = load();
     database.setAccessSecurity(rulesOf(ACF));
     expect(pvOf(database, 'S:OPS').accessRights(ALICE)).toEqual({ read: true, write: true });

@@ -22,10 +22,13 @@ describe('calc', () => {
   });
 
   it('follows a CP-linked chain after the source changes (dbCa.c: CP monitors scanOnce the record)', async () => {
-    const database = databaseOf(`
+    const database = databaseOf(
+      `
       record(ao, "SRC") {}
       record(calc, "C1") { field(CALC, "A*2") field(INPA, "SRC CP") }
-      record(calc, "C2") { field(CALC, "A+1") field(INPA, "C1 CP") }`, { start: true });
+      record(calc, "C2") { field(CALC, "A+1") field(INPA, "C1 CP") }`,
+      { start: true },
+    );
     put(pvOf(database, 'SRC'), 7);
     for (let i = 0; i < 3; i++) await scanOnceDone();
     expect(valueOf(pvOf(database, 'C1'))).toBe(14);
@@ -109,10 +112,13 @@ describe('calcout', () => {
   });
 
   it('delays the output by ODLY with DLYA set and PACT held, and posts OEVT when it writes', async () => {
-    const database = databaseOf(`
+    const database = databaseOf(
+      `
       record(calcout, "CO") { field(CALC, "A") field(ODLY, 0.05) field(OUT, "T") field(OEVT, "done") }
       record(ao, "T") {}
-      record(longin, "E") { field(SCAN, "Event") field(EVNT, "done") field(INP, "T") }`, { start: true });
+      record(longin, "E") { field(SCAN, "Event") field(EVNT, "done") field(INP, "T") }`,
+      { start: true },
+    );
     const written = new Promise<void>((resolve) => pvOf(database, 'E').subscribe(() => resolve()));
     put(pvOf(database, 'CO.A'), 4);
     expect(valueOf(pvOf(database, 'CO.DLYA'))).toBe(1);
@@ -126,9 +132,12 @@ describe('calcout', () => {
   });
 
   it('processes again after the delay when a put came while it was active (dbPutField sets RPRO; recGblFwdLink scanOnce)', async () => {
-    const database = databaseOf(`
+    const database = databaseOf(
+      `
       record(calcout, "CO") { field(CALC, "A") field(ODLY, 0.05) field(OUT, "T PP") }
-      record(ao, "T") { field(MDEL, -1) }`, { start: true });
+      record(ao, "T") { field(MDEL, -1) }`,
+      { start: true },
+    );
     const written: unknown[] = [];
     const twice = new Promise<void>((resolve) =>
       pvOf(database, 'T').subscribe(() => {

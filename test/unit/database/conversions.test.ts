@@ -14,17 +14,23 @@ function processed(text: string, ...names: string[]) {
 
 describe('ai conversions', () => {
   it('converts RVAL read by Raw Soft Channel with LINR LINEAR, ESLO and EOFF: 7 × 2 + 1 = 15', () => {
-    const database = processed(`
+    const database = processed(
+      `
       record(longin, "RAW") { field(VAL, 7) }
-      record(ai, "AI") { field(DTYP, "Raw Soft Channel") field(INP, "RAW") field(LINR, "LINEAR") field(ESLO, 2) field(EOFF, 1) }`, 'AI');
+      record(ai, "AI") { field(DTYP, "Raw Soft Channel") field(INP, "RAW") field(LINR, "LINEAR") field(ESLO, 2) field(EOFF, 1) }`,
+      'AI',
+    );
     expect(valueOf(pvOf(database, 'AI'))).toBe(15);
     expect(valueOf(pvOf(database, 'AI.RVAL'))).toBe(7);
   });
 
   it('applies ROFF, ASLO and AOFF before the slope: ((7 + 2) × 0.5 + 1) × 3 + 4 = 20.5', () => {
-    const database = processed(`
+    const database = processed(
+      `
       record(longin, "RAW") { field(VAL, 7) }
-      record(ai, "AI") { field(DTYP, "Raw Soft Channel") field(INP, "RAW") field(LINR, "SLOPE") field(ROFF, 2) field(ASLO, 0.5) field(AOFF, 1) field(ESLO, 3) field(EOFF, 4) }`, 'AI');
+      record(ai, "AI") { field(DTYP, "Raw Soft Channel") field(INP, "RAW") field(LINR, "SLOPE") field(ROFF, 2) field(ASLO, 0.5) field(AOFF, 1) field(ESLO, 3) field(EOFF, 4) }`,
+      'AI',
+    );
     expect(valueOf(pvOf(database, 'AI'))).toBe(20.5);
   });
 
@@ -37,9 +43,12 @@ describe('ai conversions', () => {
   });
 
   it('smooths what Soft Channel reads with SMOO, starting from the first value read', () => {
-    const database = processed(`
+    const database = processed(
+      `
       record(ao, "SRC") { field(VAL, 10) }
-      record(ai, "AI") { field(INP, "SRC") field(SMOO, 0.5) }`, 'AI');
+      record(ai, "AI") { field(INP, "SRC") field(SMOO, 0.5) }`,
+      'AI',
+    );
     expect(valueOf(pvOf(database, 'AI'))).toBe(10);
     put(pvOf(database, 'SRC'), 20);
     put(pvOf(database, 'AI.PROC'), 1);

@@ -26,9 +26,7 @@ describe('dbl, dbgf and dbpf (dbTest.c)', () => {
   });
 
   it('dbl prints the named fields quoted, and a bare comma where the record type has no such field', () => {
-    expect(dbl(database, '', 'EGU DESC')).toBe(
-      'T:A, "V", ""\nU:A, "mA", ""\nQ:Z, , ""\nT:L, "", ""\nT:S, , ""\nQ:W, "", ""\nQ:WC, "", ""\n',
-    );
+    expect(dbl(database, '', 'EGU DESC')).toBe('T:A, "V", ""\nU:A, "mA", ""\nQ:Z, , ""\nT:L, "", ""\nT:S, , ""\nQ:W, "", ""\nQ:WC, "", ""\n');
     expect(dbl(database, 'bo', 'recordType SCAN')).toBe('Q:Z, "bo", "Passive"\n');
   });
 

@@ -34,7 +34,14 @@ describe('the device table', () => {
   it('adds a registered DTYP after base soft supports, to the record types it names only', () => {
     const database = databaseWith(testDevice(), 'record(ai, "A") {}\nrecord(longin, "L") {}');
     // devSoft.dbd's order: the soft supports, then Soft Timestamp and General Time, then what code registered.
-    expect(pvOf(database, 'A.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Raw Soft Channel', 'Async Soft Channel', 'Soft Timestamp', 'General Time', TEST_DTYP]);
+    expect(pvOf(database, 'A.DTYP').metadata().enumStrings).toEqual([
+      'Soft Channel',
+      'Raw Soft Channel',
+      'Async Soft Channel',
+      'Soft Timestamp',
+      'General Time',
+      TEST_DTYP,
+    ]);
     expect(pvOf(database, 'L.DTYP').metadata().enumStrings).toEqual(['Soft Channel', 'Async Soft Channel', 'General Time']);
     // Another database has its own table.
     const plain = new Database();
@@ -67,8 +74,12 @@ describe('binding at load', () => {
     expect(loadError(device, 'record(ai, "A") {\n  field(DTYP, "Test device")\n  field(INP, "B")\n}')).toBe(
       'dev.db:3:14: A: DTYP "Test device" is addressed by INP "@parameter"; INP is "B"',
     );
-    expect(loadError(device, 'record(ai, "A") {\n  field(DTYP, "Test device")\n}')).toBe('dev.db:2:15: A: DTYP "Test device" is addressed by INP "@parameter"; INP is not set');
-    expect(loadError(device, 'record(calc, "C") { field(INPA, "@level") }')).toBe('dev.db:1:34: cannot set C.INPA: "@level" is a device parameter, and calc records have no device support');
+    expect(loadError(device, 'record(ai, "A") {\n  field(DTYP, "Test device")\n}')).toBe(
+      'dev.db:2:15: A: DTYP "Test device" is addressed by INP "@parameter"; INP is not set',
+    );
+    expect(loadError(device, 'record(calc, "C") { field(INPA, "@level") }')).toBe(
+      'dev.db:1:34: cannot set C.INPA: "@level" is a device parameter, and calc records have no device support',
+    );
     expect(loadError(device, 'record(ao, "O") { field(DTYP, "Test device") field(OUT, "@setpoint") field(DOL, "@level") }')).toBe(
       'dev.db:1:82: cannot set O.DOL: "@level" is a device parameter, and device support "Test device" reads its parameter from OUT',
     );
@@ -84,9 +95,11 @@ describe('binding at load', () => {
     const device = testDevice();
     const database = new Database();
     database.registerDevice(device.support);
-    expect(() => database.loadText('record(ai, "A") { field(DTYP, "Test device") field(INP, "@level") }\nrecord(ao, "O") { field(DTYP, "Test device") field(OUT, "@nope") }')).toThrow(
-      '<text>:2:59: O: unknown ao parameter "nope" (choices: setpoint)',
-    );
+    expect(() =>
+      database.loadText(
+        'record(ai, "A") { field(DTYP, "Test device") field(INP, "@level") }\nrecord(ao, "O") { field(DTYP, "Test device") field(OUT, "@nope") }',
+      ),
+    ).toThrow('<text>:2:59: O: unknown ao parameter "nope" (choices: setpoint)');
     expect(device.released).toBe(1);
     expect(database.hasRecord('A')).toBe(false);
     database.loadText('record(ai, "A") { field(DTYP, "Test device") field(INP, "@level") }');
@@ -131,7 +144,11 @@ describe('a value its device support owns', () => {
     database.setAccessSecurity(AccessRules.compile(parseAcf('ASG(OPEN) { RULE(1, WRITE) }', { file: 'open.acf' })));
     for (const name of ['A', 'A.VAL']) {
       const rights = pvOf(database, name).accessRights(CLIENT);
-      expect(rights).toMatchObject({ read: true, write: false, noWriteReason: `${name}: the value is set by device support "Test device"; clients cannot write it` });
+      expect(rights).toMatchObject({
+        read: true,
+        write: false,
+        noWriteReason: `${name}: the value is set by device support "Test device"; clients cannot write it`,
+      });
       await expect(putLater(pvOf(database, name), 5)).resolves.toMatchObject({ ok: false, error: 'readOnly' });
     }
     expect(pvOf(database, 'A.HIHI').accessRights(CLIENT)).toEqual({ read: true, write: true });
@@ -157,7 +174,10 @@ describe('device fields at run time', () => {
       ok: false,
       message: 'A.INP: INP addresses device support "Test device", bound when the database loaded; it cannot be changed at run time',
     });
-    await expect(putLater(pvOf(database, 'S.DTYP'), 5)).resolves.toMatchObject({ ok: false, message: textContaining('binds a record when the database loads') });
+    await expect(putLater(pvOf(database, 'S.DTYP'), 5)).resolves.toMatchObject({
+      ok: false,
+      message: textContaining('binds a record when the database loads'),
+    });
     await expect(putLater(pvOf(database, 'S.INP'), '@level')).resolves.toMatchObject({ ok: false, message: textContaining('is a device parameter') });
     await expect(putLater(pvOf(database, 'S.DTYP'), 1)).resolves.toEqual({ ok: true });
     expect(pvOf(database, 'S.DTYP').value()).toEqual(Uint16Array.of(1));
@@ -171,13 +191,19 @@ describe("base's INST_IO supports at load", () => {
     expect(() => database.loadText('record(stringin, "G") { field(DTYP, "General Time") field(INP, "@TOPTEP") }', { file: 'gt.db' })).toThrow(
       'gt.db:1:66: G: "@TOPTEP" is not a parameter of device support "General Time" for stringin records (choices: "@BESTTCP", "@TOPTCP", "@BESTTEP")',
     );
-    expect(() => database.loadText('record(bo, "S") { field(DTYP, "Db State") field(OUT, "@") }', { file: 'st.db' })).toThrow('st.db:1:56: S: "Db State" needs the name of a state after "@"');
+    expect(() => database.loadText('record(bo, "S") { field(DTYP, "Db State") field(OUT, "@") }', { file: 'st.db' })).toThrow(
+      'st.db:1:56: S: "Db State" needs the name of a state after "@"',
+    );
   });
 });
 
 describe('the General Time clock (epicsGeneralTime.c epicsTimeGetCurrent)', () => {
   it('gives the last time again when its provider steps back, counting the step; RSTERRCNT clears the count', () => {
-    const times = [{ secondsPastEpoch: 10, nanoseconds: 5 }, { secondsPastEpoch: 10, nanoseconds: 4 }, { secondsPastEpoch: 11, nanoseconds: 0 }];
+    const times = [
+      { secondsPastEpoch: 10, nanoseconds: 5 },
+      { secondsPastEpoch: 10, nanoseconds: 4 },
+      { secondsPastEpoch: 11, nanoseconds: 0 },
+    ];
     const clock = new GeneralTimeClock(() => times.shift()!);
     const database = new Database();
     database.registerDevice({ ...generalTime(clock), name: 'Clock under test' });

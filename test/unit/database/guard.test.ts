@@ -9,29 +9,44 @@ import { CLIENT, databaseOf, put, putLater, pvOf } from './helpers';
 describe('settleWrite and firstRefusal', () => {
   it('asks handlers in turn, waiting for one that answers later; the first reason wins', async () => {
     const asked: string[] = [];
-    const handlers = [
-      () => (asked.push('a'), Promise.resolve(undefined)),
-      () => (asked.push('b'), 'b refuses'),
-      () => (asked.push('c'), 'c refuses'),
-    ];
+    const handlers = [() => (asked.push('a'), Promise.resolve(undefined)), () => (asked.push('b'), 'b refuses'), () => (asked.push('c'), 'c refuses')];
     expect(await firstRefusal(handlers, [])).toBe('b refuses');
     expect(asked).toEqual(['a', 'b']);
   });
 
   it('stays synchronous while the handlers are', () => {
     expect(firstRefusal([() => undefined, () => 'no'], [])).toBe('no');
-    expect(settleWrite('X', () => undefined, () => undefined)).toEqual({ ok: true });
+    expect(
+      settleWrite(
+        'X',
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual({ ok: true });
   });
 
   it('turns a throw in apply into a failed result', () => {
     const cause = new Error('processing broke');
-    expect(settleWrite('X', () => undefined, () => { throw cause; })).toEqual({ ok: false, error: 'failed', message: 'X: write failed: processing broke', cause });
+    expect(
+      settleWrite(
+        'X',
+        () => undefined,
+        () => {
+          throw cause;
+        },
+      ),
+    ).toEqual({ ok: false, error: 'failed', message: 'X: write failed: processing broke', cause });
   });
 });
 
 describe('SimplePv validate', () => {
   it.each([
-    ['throws', () => { throw new Error('bad'); }],
+    [
+      'throws',
+      () => {
+        throw new Error('bad');
+      },
+    ],
     ['rejects', () => Promise.reject(new Error('bad'))],
   ])('that %s refuses the write with the reason and keeps the value', async (_how, validate) => {
     const pv = new SimplePv({ name: 'S', type: FieldType.DOUBLE, value: 1, validate });
@@ -49,7 +64,9 @@ describe('a record onWrite listener', () => {
 
   it('that throws refuses the write; the value stays', () => {
     const { handle, pv } = setUp();
-    handle.onWrite(() => { throw new Error('listener bug'); });
+    handle.onWrite(() => {
+      throw new Error('listener bug');
+    });
     expect(put(pv, 5)).toMatchObject({ ok: false, error: 'failed', message: 'R: write failed: listener bug' });
     expect(handle.get()).toBe(0);
   });

@@ -118,15 +118,39 @@ describe('errors name the file, line, column and the problem', () => {
     ['a field of another record type', 'record(bi, "X") { field(EGU, "V") }', 'bad.db:1:25: record type bi has no field "EGU"'],
     ['an attribute', 'record(ai, "X") { field(RTYP, "ao") }', 'bad.db:1:25: record type ai has no field "RTYP" (RTYP is a record attribute and cannot be set)'],
     ['NAME', 'record(ai, "X") { field(NAME, "Y") }', 'bad.db:1:25: the NAME field of record "X" cannot be set'],
-    ['a waveform VAL', 'record(waveform, "X") { field(VAL, "1") }', 'bad.db:1:31: field VAL of record type waveform cannot be set in a database file; give waveform its initial value as a constant INP, e.g. field(INP, [1, 2, 3])'],
-    ['a value of the wrong type', 'record(longin, "X") { field(LOPR, 1) field(HIHI, 2.5) }', 'bad.db:1:50: cannot set X.HIHI: "2.5" is not an integer (HIHI is DBF_LONG)'],
-    ['a bad menu choice', 'record(ai, "X") { field(SCAN, "2 seconds") }', 'bad.db:1:31: cannot set X.SCAN: "2 seconds" is not a choice of menu menuScan ("Passive", "Event", "I/O Intr", "10 second", "5 second", "2 second", "1 second", ".5 second", ".2 second", ".1 second")'],
-    ['an unknown device support', 'record(ai, "X") { field(DTYP, "asynFloat64") }', 'bad.db:1:31: cannot set X.DTYP: "asynFloat64" is not a choice of the device supports of this record type ("Soft Channel", "Raw Soft Channel", "Async Soft Channel", "Soft Timestamp", "General Time")'],
-    ['a string too long for its field', `record(ai, "X") { field(DESC, "${'d'.repeat(41)}") }`, `bad.db:1:31: cannot set X.DESC: "${'d'.repeat(41)}" is too long for DESC (at most 40 bytes)`],
+    [
+      'a waveform VAL',
+      'record(waveform, "X") { field(VAL, "1") }',
+      'bad.db:1:31: field VAL of record type waveform cannot be set in a database file; give waveform its initial value as a constant INP, e.g. field(INP, [1, 2, 3])',
+    ],
+    [
+      'a value of the wrong type',
+      'record(longin, "X") { field(LOPR, 1) field(HIHI, 2.5) }',
+      'bad.db:1:50: cannot set X.HIHI: "2.5" is not an integer (HIHI is DBF_LONG)',
+    ],
+    [
+      'a bad menu choice',
+      'record(ai, "X") { field(SCAN, "2 seconds") }',
+      'bad.db:1:31: cannot set X.SCAN: "2 seconds" is not a choice of menu menuScan ("Passive", "Event", "I/O Intr", "10 second", "5 second", "2 second", "1 second", ".5 second", ".2 second", ".1 second")',
+    ],
+    [
+      'an unknown device support',
+      'record(ai, "X") { field(DTYP, "asynFloat64") }',
+      'bad.db:1:31: cannot set X.DTYP: "asynFloat64" is not a choice of the device supports of this record type ("Soft Channel", "Raw Soft Channel", "Async Soft Channel", "Soft Timestamp", "General Time")',
+    ],
+    [
+      'a string too long for its field',
+      `record(ai, "X") { field(DESC, "${'d'.repeat(41)}") }`,
+      `bad.db:1:31: cannot set X.DESC: "${'d'.repeat(41)}" is too long for DESC (at most 40 bytes)`,
+    ],
     ['a duplicate record', 'record(ai, "X")\n\nrecord(ao, "X")', 'bad.db:3:12: "X" is already defined at bad.db:1:12'],
     ['an alias clashing with a record', 'record(ai, "X") record(ai, "Y") { alias("X") }', 'bad.db:1:41: "X" is already defined at bad.db:1:12'],
     ['an alias of an unknown record', 'alias("X", "Y")', 'bad.db:1:7: alias "Y" refers to unknown record "X"'],
-    ['adding to an unknown record', 'record("*", "X") { field(DESC, "d") }', 'bad.db:1:13: record "X" is not defined; record("*", …) adds fields to an existing record'],
+    [
+      'adding to an unknown record',
+      'record("*", "X") { field(DESC, "d") }',
+      'bad.db:1:13: record "X" is not defined; record("*", …) adds fields to an existing record',
+    ],
   ];
   it.each(cases)('%s', (_what, text, message) => {
     expect(loadError(text)).toBe(message);

@@ -5,11 +5,17 @@ const expand = (line: string, defs = 'P=X:,R=Y:') => expandLine(line, macros(def
 
 describe('parseMacroDefinitions (softIoc -m)', () => {
   it('reads name=value pairs separated by commas', () => {
-    expect([...macros('P=X:,R=Y:')]).toEqual([['P', 'X:'], ['R', 'Y:']]);
+    expect([...macros('P=X:,R=Y:')]).toEqual([
+      ['P', 'X:'],
+      ['R', 'Y:'],
+    ]);
   });
 
   it('ignores white space around names, values and separators', () => {
-    expect([...macros(' P = X: , R=Y: ')]).toEqual([['P', 'X:'], ['R', 'Y:']]);
+    expect([...macros(' P = X: , R=Y: ')]).toEqual([
+      ['P', 'X:'],
+      ['R', 'Y:'],
+    ]);
   });
 
   it('lets quotes and escapes protect commas, keeping them in the value', () => {

@@ -49,14 +49,22 @@ describe('record syntax', () => {
         alias("X:TEMP")
       }`);
     expect(record).toMatchObject({ recordType: 'ai', name: 'X:T', location: { file: 'test.db', line: 2, column: 18 } });
-    expect(record!.fields.map((f) => [f.name, f.value.text])).toEqual([['DESC', 'Temperature'], ['PREC', '2'], ['SCAN', 'Passive']]);
+    expect(record!.fields.map((f) => [f.name, f.value.text])).toEqual([
+      ['DESC', 'Temperature'],
+      ['PREC', '2'],
+      ['SCAN', 'Passive'],
+    ]);
     expect(record!.infos.map((i) => [i.name, i.value.text])).toEqual([['archive', 'monitor']]);
     expect(record!.aliases.map((a) => a.name)).toEqual(['X:TEMP']);
   });
 
   it('accepts grecord, bare names with colons, an absent or empty body, and several statements on a line', () => {
     const parsed = records('grecord(bo, X:B) record(bi, X:C) {} record(longin, X:D){field(VAL,1)}');
-    expect(parsed.map((r) => [r.recordType, r.name, r.fields.length])).toEqual([['bo', 'X:B', 0], ['bi', 'X:C', 0], ['longin', 'X:D', 1]]);
+    expect(parsed.map((r) => [r.recordType, r.name, r.fields.length])).toEqual([
+      ['bo', 'X:B', 0],
+      ['bi', 'X:C', 0],
+      ['longin', 'X:D', 1],
+    ]);
   });
 
   it('skips comments anywhere, including inside a record body and JSON values', () => {
@@ -147,21 +155,33 @@ describe('include', () => {
   it('names the include chain of an error in an included file', () => {
     const sources = memoryFiles({ 'top.db': '\n\ninclude "bad.db"', 'bad.db': 'record(ai "X")' });
     const error = errorOf(() => parseDatabaseFile('top.db', { sources, includePaths: ['.'] }));
-    expect(error.message).toBe("bad.db:1:11: expected ',' but found \"X\"\n  included from top.db:3:1");
+    expect(error.message).toBe('bad.db:1:11: expected \',\' but found "X"\n  included from top.db:3:1');
   });
 });
 
 describe('syntax errors name file, line, column and what was expected', () => {
   const cases: [string, string, string][] = [
     ['a missing parenthesis', 'record(ai, "X" {', "test.db:1:16: expected ')' but found '{'"],
-    ['a missing comma', 'record(ai "X")', "test.db:1:11: expected ',' but found \"X\""],
-    ['an unclosed body', 'record(ai, "X") {\n  field(DESC, "d")\n', "test.db:3:1: expected 'field', 'info', 'alias', 'include' or '}' closing record X but found the end of the file"],
+    ['a missing comma', 'record(ai "X")', 'test.db:1:11: expected \',\' but found "X"'],
+    [
+      'an unclosed body',
+      'record(ai, "X") {\n  field(DESC, "d")\n',
+      "test.db:3:1: expected 'field', 'info', 'alias', 'include' or '}' closing record X but found the end of the file",
+    ],
     ['an unknown statement', 'records(ai, "X")', "test.db:1:1: expected 'record', 'alias' or 'include' but found 'records'"],
-    ['an unknown body item', 'record(ai, "X") { feld(DESC, "d") }', "test.db:1:19: expected 'field', 'info', 'alias', 'include' or '}' closing record X but found 'feld'"],
+    [
+      'an unknown body item',
+      'record(ai, "X") { feld(DESC, "d") }',
+      "test.db:1:19: expected 'field', 'info', 'alias', 'include' or '}' closing record X but found 'feld'",
+    ],
     ['a newline inside a string', 'record(ai, "X) {\n}', 'test.db:1:12: Newline in string, closing quote missing'],
     ['an invalid character', 'record(ai, "X") { field(DESC, "d") ! }', "test.db:1:36: Invalid character '!'"],
     ['a value that is not one', 'record(ai, "X") { field(DESC, ) }', "test.db:1:31: expected a value but found ')'"],
-    ['an unquoted value with a colon', 'record(ai, "X") { field(INP, A:B) }', "test.db:1:31: expected ')' after the value of INP but found ':B' (values holding spaces or any of :;<>[] must be quoted)"],
+    [
+      'an unquoted value with a colon',
+      'record(ai, "X") { field(INP, A:B) }',
+      "test.db:1:31: expected ')' after the value of INP but found ':B' (values holding spaces or any of :;<>[] must be quoted)",
+    ],
     ['a bad JSON escape', 'record(ai, "X") { field(DESC, "\\1") }', 'test.db:1:32: Bad escape in JSON string'],
     ['a keyword used as a name', 'record(ai, field)', "test.db:1:12: expected a record name but found 'field'"],
     ['a bad character in a record name', 'record(ai, "X.Y")', 'test.db:1:12: bad character \'.\' in record or alias name "X.Y"'],

@@ -151,9 +151,12 @@ describe('input links', () => {
   });
 
   it('processes the record on the source monitors with CP, after the processing under way (dbCa, scanOnce)', async () => {
-    const database = databaseOf(`
+    const database = databaseOf(
+      `
       record(ao, "SRC") {}
-      record(longin, "CP") { field(INP, "SRC CP") }`, { start: true });
+      record(longin, "CP") { field(INP, "SRC CP") }`,
+      { start: true },
+    );
     await scanOnceDone();
     put(pvOf(database, 'SRC'), 6);
     expect(valueOf(pvOf(database, 'CP'))).toBe(0);
@@ -163,9 +166,12 @@ describe('input links', () => {
   });
 
   it('processes with CPP only while the record is passive', async () => {
-    const database = databaseOf(`
+    const database = databaseOf(
+      `
       record(ao, "SRC") {}
-      record(longin, "CPP") { field(INP, "SRC CPP") field(SCAN, "10 second") }`, { start: true });
+      record(longin, "CPP") { field(INP, "SRC CPP") field(SCAN, "10 second") }`,
+      { start: true },
+    );
     await scanOnceDone();
     put(pvOf(database, 'SRC'), 6);
     await scanOnceDone();
@@ -220,10 +226,16 @@ describe('link errors at load', () => {
   }
 
   it('refuses a modifier that is not one, a JSON link type not supported, a field the target lacks and a device parameter no soft support reads', () => {
-    expect(loadError('record(ai, "A") {\n  field(INP, "B NPP XX")\n}')).toBe('bad.db:2:14: cannot set A.INP: "XX" is not a link modifier (NPP, PP, CA, CP, CPP, NMS, MS, MSI, MSS)');
-    expect(loadError('record(ai, "A") { field(INP, {calc: {expr: "1"}}) }')).toMatch(/^bad\.db:1:30: cannot set A\.INP: JSON link type "calc" is not supported/);
+    expect(loadError('record(ai, "A") {\n  field(INP, "B NPP XX")\n}')).toBe(
+      'bad.db:2:14: cannot set A.INP: "XX" is not a link modifier (NPP, PP, CA, CP, CPP, NMS, MS, MSI, MSS)',
+    );
+    expect(loadError('record(ai, "A") { field(INP, {calc: {expr: "1"}}) }')).toMatch(
+      /^bad\.db:1:30: cannot set A\.INP: JSON link type "calc" is not supported/,
+    );
     expect(loadError('record(ai, "B") {}\nrecord(ai, "A") { field(INP, "B.NOPE") }')).toBe('bad.db:2:30: A.INP: record "B" (ai) has no field NOPE');
-    expect(loadError('record(ai, "A") { field(INP, "@heap") }')).toBe('bad.db:1:31: cannot set A.INP: "@heap" is a device parameter, and the device support of A (DTYP "Soft Channel") reads none');
+    expect(loadError('record(ai, "A") { field(INP, "@heap") }')).toBe(
+      'bad.db:1:31: cannot set A.INP: "@heap" is a device parameter, and the device support of A (DTYP "Soft Channel") reads none',
+    );
   });
 });
 

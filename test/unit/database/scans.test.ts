@@ -8,8 +8,10 @@ import { databaseOf, pvOf, valueOf } from './helpers';
 /** A database whose records O1…O3 each append their name to TRACE (a stringout) when processed. */
 function ordered(scan: string, phases: number[], extra = '') {
   const records = phases
-    .map((phase, i) => `record(calc, "O${i + 1}") { field(SCAN, "${scan}") field(PHAS, ${phase}) ${extra} field(FLNK, "T${i + 1}") }
-       record(stringout, "T${i + 1}") { field(VAL, "O${i + 1}") field(OUT, "TRACE PP") }`)
+    .map(
+      (phase, i) => `record(calc, "O${i + 1}") { field(SCAN, "${scan}") field(PHAS, ${phase}) ${extra} field(FLNK, "T${i + 1}") }
+       record(stringout, "T${i + 1}") { field(VAL, "O${i + 1}") field(OUT, "TRACE PP") }`,
+    )
     .join('\n');
   const database = databaseOf(`${records}\nrecord(waveform, "TRACE") { field(FTVL, STRING) field(NELM, 1) }`, { start: true });
   const order: string[] = [];

@@ -5,15 +5,35 @@ import { POSIX_TIME_AT_EPICS_EPOCH } from '../../../src/database/pv';
 // epicsTimeToStrftime (base's libcom/src/osi/epicsTime.cpp) over C strftime: the conversions are
 // checked against GNU date, which formats with glibc's strftime in the C locale.
 
-const FORMATS = ['%a %A %b %B %h', '%c', '%C %d %D %e %F', '%g %G %V', '%H %I %k %l %p %P', '%j %m %M %S %s', '%r %R %T %x %X', '%u %w %U %W', '%y %Y %z', '%% %n%t %Q'];
+const FORMATS = [
+  '%a %A %b %B %h',
+  '%c',
+  '%C %d %D %e %F',
+  '%g %G %V',
+  '%H %I %k %l %p %P',
+  '%j %m %M %S %s',
+  '%r %R %T %x %X',
+  '%u %w %U %W',
+  '%y %Y %z',
+  '%% %n%t %Q',
+];
 /** Times around the edges of weeks and years, and an ordinary afternoon. */
-const INSTANTS = ['2026-12-04T15:32:34Z', '2027-01-01T00:00:00Z', '2026-12-31T23:59:59Z', '2021-01-03T12:00:00Z', '2020-02-29T09:05:07Z', '2024-12-30T01:00:00Z'];
+const INSTANTS = [
+  '2026-12-04T15:32:34Z',
+  '2027-01-01T00:00:00Z',
+  '2026-12-31T23:59:59Z',
+  '2021-01-03T12:00:00Z',
+  '2020-02-29T09:05:07Z',
+  '2024-12-30T01:00:00Z',
+];
 
 /** GNU date in this process's time zone (Jest's process.env is a copy: the zone cannot be changed from a test). */
 function gnuDate(instant: string, format: string): string {
   const env: Record<string, string> = { LC_ALL: 'C', PATH: process.env.PATH ?? '' };
   if (process.env.TZ !== undefined) env.TZ = process.env.TZ;
-  return execFileSync('date', ['-d', instant, `+${format}`], { env }).toString().replace(/\n$/, '');
+  return execFileSync('date', ['-d', instant, `+${format}`], { env })
+    .toString()
+    .replace(/\n$/, '');
 }
 
 describe('strftime in the C locale', () => {

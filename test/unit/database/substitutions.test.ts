@@ -34,11 +34,7 @@ describe('parseSubstitutions (dbLoadTemplate)', () => {
   });
 
   it('keeps a global inside a file block for every later load, as dbLoadTemplate does', () => {
-    expect(loads('file a.db { { P=1 } global { G=g } { P=2 } }\nfile b.db { {} }').map((load) => load.macros)).toEqual([
-      'P=1',
-      'G=g,P=2',
-      'G=g',
-    ]);
+    expect(loads('file a.db { { P=1 } global { G=g } { P=2 } }\nfile b.db { {} }').map((load) => load.macros)).toEqual(['P=1', 'G=g,P=2', 'G=g']);
   });
 
   it('skips comments and accepts the deprecated name before a group', () => {

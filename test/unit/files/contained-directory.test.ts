@@ -72,10 +72,13 @@ describe('ContainedDirectory', () => {
 
   it('refuses when a symlink takes the final name during the write, and writes nothing through it', async () => {
     const target = path.join(outside, 'target');
-    const planted = directory.create('late', atOnce((fd: number) => {
-      fs.symlinkSync(target, path.join(directory.path, 'late'));
-      fs.writeSync(fd, 'secret');
-    }));
+    const planted = directory.create(
+      'late',
+      atOnce((fd: number) => {
+        fs.symlinkSync(target, path.join(directory.path, 'late'));
+        fs.writeSync(fd, 'secret');
+      }),
+    );
     await expect(planted).rejects.toThrow(/appeared .* during the write/);
     expect(fs.existsSync(target)).toBe(false);
     expect(entries()).toEqual(['late']);
@@ -85,12 +88,15 @@ describe('ContainedDirectory', () => {
   it('refuses when the temporary file is swapped for a symlink during the write', async () => {
     const target = path.join(outside, 'target');
     fs.writeFileSync(target, 'theirs');
-    const swapped = directory.create('swapped', atOnce((fd: number) => {
-      const temporary = entries().find((name) => name.endsWith('.tmp'))!;
-      fs.unlinkSync(path.join(directory.path, temporary));
-      fs.symlinkSync(target, path.join(directory.path, temporary));
-      fs.writeSync(fd, 'ours');
-    }));
+    const swapped = directory.create(
+      'swapped',
+      atOnce((fd: number) => {
+        const temporary = entries().find((name) => name.endsWith('.tmp'))!;
+        fs.unlinkSync(path.join(directory.path, temporary));
+        fs.symlinkSync(target, path.join(directory.path, temporary));
+        fs.writeSync(fd, 'ours');
+      }),
+    );
     await expect(swapped).rejects.toThrow(/temporary file was replaced/);
     expect(fs.readFileSync(target, 'utf8')).toBe('theirs');
     expect(entries()).toEqual([]);
@@ -106,11 +112,14 @@ describe('ContainedDirectory', () => {
 
   it('refuses when the directory is swapped for a symlink during the write, leaving nothing in either place', async () => {
     const real = directory.path;
-    const swapped = directory.create('during', atOnce((fd: number) => {
-      fs.renameSync(real, `${real}.moved`);
-      fs.symlinkSync(outside, real);
-      fs.writeSync(fd, 'ours');
-    }));
+    const swapped = directory.create(
+      'during',
+      atOnce((fd: number) => {
+        fs.renameSync(real, `${real}.moved`);
+        fs.symlinkSync(outside, real);
+        fs.writeSync(fd, 'ours');
+      }),
+    );
     await expect(swapped).rejects.toThrow(/moved or replaced/);
     expect(fs.readdirSync(outside)).toEqual([]);
     expect(fs.readdirSync(`${real}.moved`)).toEqual([]);
@@ -151,10 +160,14 @@ describe('ContainedDirectory', () => {
     it('runs beforeRename with the new content written and the old still in place; when it fails, nothing changes', async () => {
       await directory.replace('ioc.sav', 'old');
       let seen: string[] = [];
-      await directory.replace('ioc.sav', 'new', atOnce(() => {
-        seen = entries().map((name) => fs.readFileSync(path.join(directory.path, name), 'utf8'));
-        fs.renameSync(path.join(directory.path, 'ioc.sav'), path.join(directory.path, 'ioc.savB'));
-      }));
+      await directory.replace(
+        'ioc.sav',
+        'new',
+        atOnce(() => {
+          seen = entries().map((name) => fs.readFileSync(path.join(directory.path, name), 'utf8'));
+          fs.renameSync(path.join(directory.path, 'ioc.sav'), path.join(directory.path, 'ioc.savB'));
+        }),
+      );
       expect(seen.sort()).toEqual(['new', 'old']);
       expect(entries()).toEqual(['ioc.sav', 'ioc.savB']);
       await expect(directory.replace('ioc.sav', 'newer', () => Promise.reject(new Error('no backup')))).rejects.toThrow('no backup');
@@ -180,10 +193,14 @@ describe('ContainedDirectory', () => {
     (process.platform === 'linux' ? it : it.skip)('writes into the directory itself when it is swapped for a symlink before the rename', async () => {
       const real = directory.path;
       await directory.replace('ioc.sav', 'old');
-      await directory.replace('ioc.sav', 'new', atOnce(() => {
-        fs.renameSync(real, `${real}.moved`);
-        fs.symlinkSync(outside, real);
-      }));
+      await directory.replace(
+        'ioc.sav',
+        'new',
+        atOnce(() => {
+          fs.renameSync(real, `${real}.moved`);
+          fs.symlinkSync(outside, real);
+        }),
+      );
       expect(fs.readdirSync(outside)).toEqual([]);
       expect(fs.readFileSync(path.join(`${real}.moved`, 'ioc.sav'), 'utf8')).toBe('new');
       await expect(directory.replace('ioc.sav', 'newer')).rejects.toThrow(/moved or replaced/);

@@ -104,7 +104,7 @@ describe('startAccessSecurity', () => {
     await expect(security.reload()).rejects.toThrow(/no access security file is configured/);
   });
 
-  it('puts the file\'s rules in force, with its macros, logging its warnings with their location', async () => {
+  it("puts the file's rules in force, with its macros, logging its warnings with their location", async () => {
     const database = load();
     const { logger, lines } = capturingLogger();
     const file = write('UAG(ops) { $(OPERATOR) }\nASG(MEMTRACE) { INPA(X:Y) RULE(1, READ) RULE(1, WRITE) { UAG(ops) } }\n');
@@ -178,7 +178,22 @@ describe('the shipped records', () => {
   it('put the writable tracing PVs and READACF in ASG MEMTRACE, and nothing else', () => {
     const inMemtrace = database.recordNames().filter((name) => database.record(name).field('ASG') === 'MEMTRACE');
     expect(inMemtrace.sort()).toEqual(
-      ['EnableTracing', 'TraceCount', 'TracePeriod', 'TraceKeyType', 'TraceCumulative', 'TraceMode', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceSnapshot', 'TraceDump', 'TraceDumpFormat', 'TraceDumpFile', 'TraceHeapSnapshot', 'READACF']
+      [
+        'EnableTracing',
+        'TraceCount',
+        'TracePeriod',
+        'TraceKeyType',
+        'TraceCumulative',
+        'TraceMode',
+        'TraceSamplingInterval',
+        'TraceExternalSamplingInterval',
+        'TraceSnapshot',
+        'TraceDump',
+        'TraceDumpFormat',
+        'TraceDumpFile',
+        'TraceHeapSnapshot',
+        'READACF',
+      ]
         .map((name) => `T:${name}`)
         .sort(),
     );

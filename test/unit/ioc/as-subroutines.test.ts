@@ -6,7 +6,8 @@ import { monitor, put, pvOf, valueOf } from '../database/helpers';
 // asSubInit/asSubProcess as EPICS base's asSubRecordFunctions.c defines them, on devIocStats'
 // READACF record (iocAdminSoft.db: a sub with INAM asSubInit, SNAM asSubProcess, BRSV INVALID).
 
-const READACF = 'record(sub, "IOC:READACF") { field(INAM, "asSubInit") field(SNAM, "asSubProcess") field(BRSV, "INVALID") field(FLNK, "IOC:AFTER") }\nrecord(ai, "IOC:AFTER") { field(INP, "IOC:READACF") field(MDEL, -1) }';
+const READACF =
+  'record(sub, "IOC:READACF") { field(INAM, "asSubInit") field(SNAM, "asSubProcess") field(BRSV, "INVALID") field(FLNK, "IOC:AFTER") }\nrecord(ai, "IOC:AFTER") { field(INP, "IOC:READACF") field(MDEL, -1) }';
 
 function readacf(reload: () => Promise<void>): Database {
   const database = new Database();
@@ -49,7 +50,11 @@ describe('asSubProcess', () => {
     put(pvOf(database, 'IOC:READACF'), 1);
     await done;
     expect(valueOf(pvOf(database, 'IOC:READACF'))).toBe(0);
-    expect(pvOf(database, 'IOC:READACF').alarm()).toMatchObject({ status: AlarmStatus.READ, severity: AlarmSeverity.INVALID, message: 'site.acf:3:1: unknown keyword' });
+    expect(pvOf(database, 'IOC:READACF').alarm()).toMatchObject({
+      status: AlarmStatus.READ,
+      severity: AlarmSeverity.INVALID,
+      message: 'site.acf:3:1: unknown keyword',
+    });
   });
 
   it('does not reload on other values', () => {
@@ -68,6 +73,10 @@ describe('asSubProcess', () => {
     registerAccessSecuritySubroutines(database, () => Promise.resolve());
     database.loadText('record(sub, "R") { field(SNAM, "asSubProcess") field(BRSV, "MAJOR") field(UDF, 0) }');
     put(pvOf(database, 'R'), 1);
-    expect(pvOf(database, 'R').alarm()).toMatchObject({ status: AlarmStatus.SOFT, severity: AlarmSeverity.MAJOR, message: 'asSubProcess needs INAM "asSubInit"' });
+    expect(pvOf(database, 'R').alarm()).toMatchObject({
+      status: AlarmStatus.SOFT,
+      severity: AlarmSeverity.MAJOR,
+      message: 'asSubProcess needs INAM "asSubInit"',
+    });
   });
 });

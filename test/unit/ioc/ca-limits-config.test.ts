@@ -19,7 +19,10 @@ describe('limits in ioc.config.json', () => {
   });
 
   it('takes pva.limits over the shared limits', () => {
-    const config = resolveIocConfig({ limits: { maxChannelsPerCircuit: 50 }, pva: { limits: { maxChannelsPerCircuit: 5, maxSearchRepliesPerSecond: 100 } } }, '/base');
+    const config = resolveIocConfig(
+      { limits: { maxChannelsPerCircuit: 50 }, pva: { limits: { maxChannelsPerCircuit: 5, maxSearchRepliesPerSecond: 100 } } },
+      '/base',
+    );
     expect(protocolLimits(config, 'pva')).toEqual({ maxChannelsPerCircuit: 5, maxSearchRepliesPerSecond: 100 });
     expect(protocolLimits(config, 'ca')).toEqual({ maxChannelsPerCircuit: 50 });
   });

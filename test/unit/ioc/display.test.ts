@@ -89,7 +89,7 @@ describe.each(files)('displays/%s', (file) => {
   it('fills structured properties (axes, traces, actions) with members Phoebus knows', () => {
     const unknown: string[] = [];
     for (const element of descendants(display)) {
-      const structure = element.name === 'action' ? element.attributes.type ?? '' : element.name;
+      const structure = element.name === 'action' ? (element.attributes.type ?? '') : element.name;
       const members = STRUCTURES[structure];
       if (element.name === 'action' && !members) unknown.push(`action type ${structure}`);
       if (!members) continue;

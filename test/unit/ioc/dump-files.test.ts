@@ -8,7 +8,7 @@ import { readProfile } from '../../helpers/pprof';
 import { runFixture } from '../tracing/run-fixture';
 
 describe('dump file names', () => {
-  it('swap a profile extension for the format\'s, keep a bare name for one format, and extend it for both', () => {
+  it("swap a profile extension for the format's, keep a bare name for one format, and extend it for both", () => {
     expect(dumpFileNames('a.heapprofile', 'heapprofile')).toEqual(['a.heapprofile']);
     expect(dumpFileNames('a.heapprofile', 'pprof')).toEqual(['a.pb.gz']);
     expect(dumpFileNames('a.pb.gz', 'both')).toEqual(['a.heapprofile', 'a.pb.gz']);
@@ -44,7 +44,7 @@ describe('a dump in both formats by the engine reporter', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['leak.heapprofile', 'leak.pb.gz']);
   });
 
-  it('gives pprof the heap profile\'s totals, V8 heap and external apart, and the external sites with their stacks', async () => {
+  it("gives pprof the heap profile's totals, V8 heap and external apart, and the external sites with their stacks", async () => {
     const [heapProfile, pprof] = result.files;
     const snapshot = await Snapshot.load(heapProfile!);
     const { profile, functionAt, memoryOf } = readProfile(fs.readFileSync(pprof!));

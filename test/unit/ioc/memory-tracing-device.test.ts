@@ -21,7 +21,9 @@ describe('the "Memory tracing" device support at load', () => {
     const loading = load('record(ai, "X:MEM") {\n    field(DTYP, "Memory tracing")\n    field(INP, "@traced_memory")\n}\n');
     expect(loading).toThrow(DbFileError);
     // The column of the parameter's first character, after the quote and the "@".
-    expect(loading).toThrow(/^site\.db:3:18: X:MEM: Memory tracing: "@traced_memory" is not one of its parameters; a ai record takes @traced, @traced_peak, @duration, @self, @growth_rate, @top_suspect_rate$/);
+    expect(loading).toThrow(
+      /^site\.db:3:18: X:MEM: Memory tracing: "@traced_memory" is not one of its parameters; a ai record takes @traced, @traced_peak, @duration, @self, @growth_rate, @top_suspect_rate$/,
+    );
   });
 
   it('refuses a parameter on a record type that cannot show it, and a waveform of the wrong FTVL', () => {
@@ -44,7 +46,7 @@ describe('the "Memory tracing" device support at load', () => {
   });
 });
 
-describe('the default set-up beside a site\'s databases', () => {
+describe("the default set-up beside a site's databases", () => {
   let directory: string;
   beforeAll(() => {
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'memtrace-views-'));
@@ -63,10 +65,10 @@ describe('the default set-up beside a site\'s databases', () => {
     fs.copyFileSync(MEMORY_TRACING_DB, copy);
     const loading = () => loadDatabase(config([{ file: copy, macros: 'P=MEMTRACE:' }]), silentLogger());
     expect(loading).toThrow(DbFileError);
+    expect(loading).toThrow(`"MEMTRACE:EnableTracing" is already defined at ${MEMORY_TRACING_DB}:`);
     expect(loading).toThrow(
-      `"MEMTRACE:EnableTracing" is already defined at ${MEMORY_TRACING_DB}:`,
+      /, by the default set-up, which loads .*memoryTracing\.db with P=MEMTRACE:: load this file under another prefix \(-m P=…\), or set groups\.memoryTracing\.enabled: false/,
     );
-    expect(loading).toThrow(/, by the default set-up, which loads .*memoryTracing\.db with P=MEMTRACE:: load this file under another prefix \(-m P=…\), or set groups\.memoryTracing\.enabled: false/);
     // As the message says: without the default set-up, the copy loads and is bound alone.
     const alone = { ...config([{ file: copy, macros: 'P=MEMTRACE:' }]), groups: { ...DEFAULT_CONFIG.groups, memoryTracing: { enabled: false, macros: '' } } };
     const status = loadDatabase(alone, silentLogger()).database.find('MEMTRACE:TraceStatus')!;

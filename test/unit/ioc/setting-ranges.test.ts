@@ -26,7 +26,10 @@ describe('setting ranges in the configuration', () => {
   });
 
   it.each([
-    [{ tracing: { period: 0.99 } }, /\$\.tracing\.period: 0\.99 is refused: TracePeriod must be from 1 to 86400 s \(a lower bound may be set on purpose in \$\.tracing\.limits\)/],
+    [
+      { tracing: { period: 0.99 } },
+      /\$\.tracing\.period: 0\.99 is refused: TracePeriod must be from 1 to 86400 s \(a lower bound may be set on purpose in \$\.tracing\.limits\)/,
+    ],
     [{ tracing: { period: 86401 } }, /\$\.tracing\.period: 86401 is outside 0\.1…86400/],
     [{ tracing: { samplingInterval: 1023 } }, /TraceSamplingInterval must be an integer from 1024 to 1073741824 bytes/],
     [{ tracing: { samplingInterval: 1073741825 } }, /\$\.tracing\.samplingInterval: 1073741825 is outside 1…1073741824/],

@@ -9,7 +9,11 @@ describe('signal handlers', () => {
 
   it('log a handler that throws or rejects, and leave the process up', async () => {
     const { logger, lines } = capturingLogger();
-    stops.push(onSignal('SIGUSR2', logger, () => { throw new Error('sync failure'); }));
+    stops.push(
+      onSignal('SIGUSR2', logger, () => {
+        throw new Error('sync failure');
+      }),
+    );
     stops.push(onSignal('SIGUSR2', logger, () => Promise.reject(new Error('async failure'))));
     process.emit('SIGUSR2', 'SIGUSR2');
     await new Promise((resolve) => setImmediate(resolve));

@@ -51,16 +51,19 @@ describe('runStartupScript', () => {
   }
 
   it('configures the IOC from the lines before iocInit, starts it at iocInit, and runs the database commands on it', async () => {
-    write('st.cmd', [
-      'epicsEnvSet("SITE", "LAB")',
-      'dbLoadRecords("a.db", "P=$(SITE):")',
-      'dbLoadTemplate("s.substitutions", "P=$(SITE):")',
-      'asSetSubstitutions("U=ops")',
-      'asSetFilename("rules.acf")',
-      'iocInit',
-      'dbpf LAB:A 2',
-      'dbl ai',
-    ].join('\n'));
+    write(
+      'st.cmd',
+      [
+        'epicsEnvSet("SITE", "LAB")',
+        'dbLoadRecords("a.db", "P=$(SITE):")',
+        'dbLoadTemplate("s.substitutions", "P=$(SITE):")',
+        'asSetSubstitutions("U=ops")',
+        'asSetFilename("rules.acf")',
+        'iocInit',
+        'dbpf LAB:A 2',
+        'dbl ai',
+      ].join('\n'),
+    );
     const fake = host();
     await runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, fake.host);
     expect(fake.env.SITE).toBe('LAB');
@@ -73,20 +76,30 @@ describe('runStartupScript', () => {
     // The script says what is served: no group file loads by default.
     expect(fake.started[0]!.groups).toMatchObject({ memoryTracing: { enabled: false }, iocStats: { enabled: false } });
     expect(fake.started[0]!.accessSecurity).toMatchObject({ file: path.join(fs.realpathSync(directory), 'rules.acf'), macros: 'U=ops' });
-    expect(fake.commands).toEqual([{ name: 'dbpf', args: ['LAB:A', '2'] }, { name: 'dbl', args: ['ai'] }]);
-    expect(fake.printed()).toBe('epicsEnvSet("SITE", "LAB")\ndbLoadRecords("a.db", "P=LAB:")\n' +
-      'dbLoadTemplate("s.substitutions", "P=LAB:")\nasSetSubstitutions("U=ops")\nasSetFilename("rules.acf")\n' +
-      'iocInit\ndbpf LAB:A 2\n<dbpf>\ndbl ai\n<dbl>\n');
+    expect(fake.commands).toEqual([
+      { name: 'dbpf', args: ['LAB:A', '2'] },
+      { name: 'dbl', args: ['ai'] },
+    ]);
+    expect(fake.printed()).toBe(
+      'epicsEnvSet("SITE", "LAB")\ndbLoadRecords("a.db", "P=LAB:")\n' +
+        'dbLoadTemplate("s.substitutions", "P=LAB:")\nasSetSubstitutions("U=ops")\nasSetFilename("rules.acf")\n' +
+        'iocInit\ndbpf LAB:A 2\n<dbpf>\ndbl ai\n<dbl>\n',
+    );
   });
 
   it('runs iocPause and iocRun on the running IOC, and refuses them before iocInit (iocInit.c: the IOC must be running)', async () => {
     write('st.cmd', 'dbLoadRecords("a.db", "P=X:")\niocInit\niocPause\niocRun\n');
     const fake = host();
     await runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, fake.host);
-    expect(fake.commands).toEqual([{ name: 'iocPause', args: [] }, { name: 'iocRun', args: [] }]);
+    expect(fake.commands).toEqual([
+      { name: 'iocPause', args: [] },
+      { name: 'iocRun', args: [] },
+    ]);
     expect(fake.printed()).toContain('iocPause\n<iocPause>\niocRun\n<iocRun>\n');
     write('st.cmd', 'dbLoadRecords("a.db", "P=X:")\niocPause\niocInit\n');
-    await expect(runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, host().host)).rejects.toThrow('st.cmd:2:1: iocPause only works after iocInit');
+    await expect(runStartupScript('st.cmd', DEFAULT_CONFIG, { implicitInit: false }, host().host)).rejects.toThrow(
+      'st.cmd:2:1: iocPause only works after iocInit',
+    );
   });
 
   it('lists the records loaded so far with dbl before iocInit, as dbl reads the static database', async () => {

@@ -6,7 +6,6 @@ import { AlarmSeverity, AlarmStatus } from '../../../src/database/pv';
 import type { IocStatsDrivers } from '../../../src/ioc/devices';
 import { iocDatabase } from '../../helpers/ioc-devices';
 
-
 /** Every PV of the issue (and HEAP_USED_PCT, which carries the heap's alarm), with its record type and EGU. */
 const PVS: { [name: string]: [recordType: string, egu?: string] } = {
   HEARTBEAT: ['calcout', ''],
@@ -77,7 +76,10 @@ function definitions(text: string): Map<string, { type: string; fields: Map<stri
 
 /** iocStats.db with P=IOC: and every macro at its default. */
 function shippedDefinitions() {
-  const text = fs.readFileSync(IOC_STATS_DB, 'utf8').replace(/\$\(P\)/g, '$(IOC):').replace(/\$\((\w+)=([^)]*)\)/g, '$2');
+  const text = fs
+    .readFileSync(IOC_STATS_DB, 'utf8')
+    .replace(/\$\(P\)/g, '$(IOC):')
+    .replace(/\$\((\w+)=([^)]*)\)/g, '$2');
   return definitions(text);
 }
 
@@ -103,7 +105,11 @@ function drive(name: string, value: number): Database {
 describe('records/iocStats.db', () => {
   it('loads with only P given, and defines exactly the listed PVs', () => {
     const database = load();
-    expect(database.recordNames().sort()).toEqual(Object.keys(PVS).map((name) => `T:${name}`).sort());
+    expect(database.recordNames().sort()).toEqual(
+      Object.keys(PVS)
+        .map((name) => `T:${name}`)
+        .sort(),
+    );
   });
 
   it("names for each PV devIocStats has the record type, DTYP, INP/OUT, CALC, SNAM, SCAN and FLNK of devIocStats' ioc.template", () => {
@@ -121,17 +127,25 @@ describe('records/iocStats.db', () => {
     }
   });
 
-  it.each(Object.entries(PVS).map(([name, [recordType, egu]]) => [name, recordType, egu] as const))('serves %s as a %s record with its units', (name, recordType, egu) => {
-    const database = load();
-    const record = database.record(`T:${name}`);
-    expect(record.recordType).toBe(recordType);
-    expect(String(record.field('DESC')).length).toBeGreaterThan(0);
-    if (egu !== undefined) expect(database.find(`T:${name}`)!.metadata().units).toBe(egu);
-  });
+  it.each(Object.entries(PVS).map(([name, [recordType, egu]]) => [name, recordType, egu] as const))(
+    'serves %s as a %s record with its units',
+    (name, recordType, egu) => {
+      const database = load();
+      const record = database.record(`T:${name}`);
+      expect(record.recordType).toBe(recordType);
+      expect(String(record.field('DESC')).length).toBeGreaterThan(0);
+      if (egu !== undefined) expect(database.find(`T:${name}`)!.metadata().units).toBe(egu);
+    },
+  );
 
-  it('keeps devIocStats alarm limits by default, and takes a site\'s limits and severities as macros', () => {
+  it("keeps devIocStats alarm limits by default, and takes a site's limits and severities as macros", () => {
     const defaults = load().record('T:IOC_CPU_LOAD');
-    expect([defaults.field('HIGH'), defaults.field('HSV'), defaults.field('HIHI'), defaults.field('HHSV')]).toEqual([70, AlarmSeverity.MINOR, 80, AlarmSeverity.MAJOR]);
+    expect([defaults.field('HIGH'), defaults.field('HSV'), defaults.field('HIHI'), defaults.field('HHSV')]).toEqual([
+      70,
+      AlarmSeverity.MINOR,
+      80,
+      AlarmSeverity.MAJOR,
+    ]);
     const site = load('P=T:,IOC_CPU_LOAD_HIGH=50,IOC_CPU_LOAD_HHSV=INVALID,FD_FREE_LOW=100');
     expect(site.record('T:IOC_CPU_LOAD').field('HIGH')).toBe(50);
     expect(site.record('T:IOC_CPU_LOAD').field('HHSV')).toBe(AlarmSeverity.INVALID);

@@ -16,7 +16,9 @@ describe('tracing settings', () => {
     expect(() => resolveIocConfig({ tracing: { suspects: { grewIn: 7 } } }, '/base')).toThrow(
       new ConfigError('config: $.tracing.suspects: grewIn must be an integer from 1 to periods (6), not 7'),
     );
-    expect(() => resolveIocConfig({ tracing: { suspects: { snapshots: 5 } } }, '/base')).toThrow(/periods must be an integer from 1 to snapshots − 1 \(4\), not 6/);
+    expect(() => resolveIocConfig({ tracing: { suspects: { snapshots: 5 } } }, '/base')).toThrow(
+      /periods must be an integer from 1 to snapshots − 1 \(4\), not 6/,
+    );
     expect(() => resolveIocConfig({ tracing: { exactFrames: 'yes' } }, '/base')).toThrow(ConfigError);
   });
 

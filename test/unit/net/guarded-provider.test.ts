@@ -54,7 +54,9 @@ describe('guardProvider', () => {
     let listeners = 0;
     const provider = guardProvider(
       {
-        find: () => { throw new Error('lookup broke'); },
+        find: () => {
+          throw new Error('lookup broke');
+        },
         subscribeAccessChanges: () => (listeners++, () => undefined),
       },
       logger,
@@ -65,14 +67,22 @@ describe('guardProvider', () => {
     expect(listeners).toBe(1);
   });
 
-  it('answers name searches by the provider\'s serves, or by find when it has none; a throw is not found', () => {
+  it("answers name searches by the provider's serves, or by find when it has none; a throw is not found", () => {
     const { logger, lines } = capturingLogger();
     const byFind = guardProvider(new PvMap([new SimplePv({ name: 'OK', type: FieldType.LONG })]), logger);
     expect([byFind.serves!('OK'), byFind.serves!('NO')]).toEqual([true, false]);
     let found = 0;
     const byServes = guardProvider({ find: () => (found++, undefined), serves: (name) => name === 'S' }, logger);
     expect([byServes.serves!('S'), byServes.serves!('T'), found]).toEqual([true, false, 0]);
-    const broken = guardProvider({ find: () => undefined, serves: () => { throw new Error('search broke'); } }, logger);
+    const broken = guardProvider(
+      {
+        find: () => undefined,
+        serves: () => {
+          throw new Error('search broke');
+        },
+      },
+      logger,
+    );
     expect(broken.serves!('X')).toBe(false);
     expect(lines[0]).toMatchObject({ msg: 'PV provider failed', pv: 'X', level: 50 });
   });
@@ -86,7 +96,9 @@ describe('guardProvider', () => {
   it('passes every member of ProcessVariable through or guards it', () => {
     // Required<…>: a member added to the interface must be added here, and is then checked below.
     let received: unknown[] = [];
-    const answer = <T>(value: T) => (...args: unknown[]) => ((received = args), value);
+    const answer =
+      <T>(value: T) =>
+      (...args: unknown[]) => ((received = args), value);
     const full: Required<ProcessVariable> = {
       name: 'FULL',
       type: FieldType.SHORT,

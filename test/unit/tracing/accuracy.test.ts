@@ -46,7 +46,9 @@ describe('estimates against bytes really retained', () => {
   });
 
   it('formats the live top and the diffs as tracemalloc does', () => {
-    expect(result.text).toMatch(/^Top 3 functions .*\n#1: accuracy\.js:\d+: \d+\.\d KiB\n {4}retainA: function retainA\(megabytes\) \{  \[\+\/- [\d.]+ [KM]iB\]\n/);
+    expect(result.text).toMatch(
+      /^Top 3 functions .*\n#1: accuracy\.js:\d+: \d+\.\d KiB\n {4}retainA: function retainA\(megabytes\) \{  \[\+\/- [\d.]+ [KM]iB\]\n/,
+    );
     expect(result.diffText[0]).toMatch(/^accuracy\.js:\d+: size=\d+(\.\d)? [KM]iB \(\+\d+(\.\d)? [KM]iB\), count=\d+ \(\+\d+\), average=\d+ B$/);
   });
 });

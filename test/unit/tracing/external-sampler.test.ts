@@ -121,7 +121,12 @@ describe('the external sampler', () => {
       return [Buffer.from(memory, 0, 100), new Uint8Array(memory), new DataView(memory), new Uint8Array(16)];
     })();
     const copies = (function copies() {
-      return [new Uint8Array(1000), new ArrayBuffer(500), Buffer.from('x'.repeat(300)), new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])];
+      return [
+        new Uint8Array(1000),
+        new ArrayBuffer(500),
+        Buffer.from('x'.repeat(300)),
+        new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]),
+      ];
     })();
     const report = sampler.report();
     expect(newestFunctions(report)).toEqual(['copies']);

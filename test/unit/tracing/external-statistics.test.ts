@@ -55,7 +55,8 @@ describe('external statistics', () => {
       const file = path.join(directory, 'x.heapprofile');
       await snapshot.dump(file);
       const loaded = await Snapshot.load(file);
-      const describe = (s: Snapshot) => s.statistics('traceback').map((t) => [t.key, t.external, t.size, t.samples, Math.round(t.uncertainty), t.pooledSamples]);
+      const describe = (s: Snapshot) =>
+        s.statistics('traceback').map((t) => [t.key, t.external, t.size, t.samples, Math.round(t.uncertainty), t.pooledSamples]);
       expect(describe(loaded)).toEqual(describe(snapshot));
       expect(loaded.external).toEqual(snapshot.external);
     } finally {

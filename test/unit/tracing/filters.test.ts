@@ -97,7 +97,12 @@ describe("memtrace-ioc's own code", () => {
   const snapshot = new Snapshot({ traces, tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
 
   it('is left out of the default statistics whenever its frame is the newest, and summed apart', () => {
-    expect(snapshot.filterTraces().statistics('lineno').map((s) => [s.key, s.size])).toEqual([
+    expect(
+      snapshot
+        .filterTraces()
+        .statistics('lineno')
+        .map((s) => [s.key, s.size]),
+    ).toEqual([
       ['/app/src/app.ts:10', 128],
       ['/app/src/handler.ts:7', 32],
     ]);

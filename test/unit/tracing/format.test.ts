@@ -126,7 +126,14 @@ describe("caproto's line grammar", () => {
   const main = frame('main', '/srv/app/src/main.ts', 3);
   const fill = frame('fill', '/srv/app/src/fill.ts', 10);
   const make = frame('', '/srv/app/src/fill.ts', 20);
-  const older = new Snapshot({ traces: [trace(4096, 2, [main, fill])], tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
+  const older = new Snapshot({
+    traces: [trace(4096, 2, [main, fill])],
+    tracebackLimit: 8,
+    takenAt: new Date(0),
+    heap: null,
+    samplingInterval: 1024,
+    mode: 'live',
+  });
   const newer = new Snapshot({
     traces: [trace(1264128, 10, [main, fill, make]), trace(8192, 4, [main, fill]), trace(100, 1, [main])],
     tracebackLimit: 8,

@@ -41,14 +41,12 @@ interface Decoded extends ReadProfile {
 
 function decode(file: Buffer): Decoded {
   const read = readProfile(file);
-  const samples = read.profile.sample.map(
-    (sample): [string[], string, number, number] => [
-      sample.locationId.map((locationId) => read.functionAt(locationId).name),
-      read.memoryOf(sample),
-      Number(sample.value[0]),
-      Number(sample.value[1]),
-    ],
-  );
+  const samples = read.profile.sample.map((sample): [string[], string, number, number] => [
+    sample.locationId.map((locationId) => read.functionAt(locationId).name),
+    read.memoryOf(sample),
+    Number(sample.value[0]),
+    Number(sample.value[1]),
+  ]);
   return { ...read, samples };
 }
 
@@ -67,7 +65,7 @@ describe('the pprof dump', () => {
   });
   afterAll(() => fs.rmSync(directory, { recursive: true, force: true }));
 
-  it('is gzip, with Go heap profiles\' sample types, inuse_space shown first, and the V8 interval as the period', () => {
+  it("is gzip, with Go heap profiles' sample types, inuse_space shown first, and the V8 interval as the period", () => {
     const { profile, text } = decoded;
     expect(profile.sampleType.map((type) => [text(type.type), text(type.unit)])).toEqual([
       ['inuse_objects', 'count'],
@@ -76,10 +74,12 @@ describe('the pprof dump', () => {
     expect(text(profile.defaultSampleType)).toBe('inuse_space');
     expect([text(profile.periodType!.type), text(profile.periodType!.unit), Number(profile.period)]).toEqual(['space', 'bytes', 65536]);
     expect(Number(profile.timeNanos)).toBe(1_700_000_000_000 * 1e6);
-    expect(profile.comment.map(text).join('\n')).toMatch(/one sample per 65536 bytes[\s\S]*where the allocating function starts[\s\S]*memory=external[^\n]*131072 bytes/);
+    expect(profile.comment.map(text).join('\n')).toMatch(
+      /one sample per 65536 bytes[\s\S]*where the allocating function starts[\s\S]*memory=external[^\n]*131072 bytes/,
+    );
   });
 
-  it('has the heap profile\'s totals: bytes per sample within rounding, objects rounded', () => {
+  it("has the heap profile's totals: bytes per sample within rounding, objects rounded", () => {
     const bytes = decoded.samples.reduce((sum, [, , , size]) => sum + size, 0);
     expect(Math.abs(bytes - heapProfileTotal(snapshotToHeapProfile(snapshot).head))).toBeLessThanOrEqual(0.5 * snapshot.traces.length);
     expect(decoded.samples.map(([, , objects]) => objects)).toEqual([10, 4, 2, 60]);
@@ -109,7 +109,7 @@ describe('the pprof dump', () => {
     ]);
   });
 
-  it('names allocated mode\'s sample types alloc_objects and alloc_space', async () => {
+  it("names allocated mode's sample types alloc_objects and alloc_space", async () => {
     const file = path.join(directory, 'allocated.pb.gz');
     await new Snapshot({ ...fields, mode: 'allocated' }).dump(file, 'pprof');
     const { profile, text } = decode(fs.readFileSync(file));

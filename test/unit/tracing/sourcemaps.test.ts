@@ -6,7 +6,11 @@ import { type DescribedStatistic, FIXTURES, runFixture } from './run-fixture';
 
 const compiled = path.join(FIXTURES, 'sourcemapped', 'retain.js');
 const original = path.join(FIXTURES, 'sourcemapped', 'retain.ts');
-const lineOf = (file: string, text: string) => fs.readFileSync(file, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const lineOf = (file: string, text: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((line) => line.includes(text)) + 1;
 
 describe('source maps', () => {
   it('maps a compiled function start back to its TypeScript line', () => {

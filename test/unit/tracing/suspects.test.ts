@@ -92,7 +92,11 @@ describe('GrowthHistory', () => {
     let falseSuspects = 0;
     for (let period = 0; period < 300; period++) {
       const statistics = sites.map((site) => statistic(site.key, site.next()));
-      history.add(new Date(period * 10_000), statistics, statistics.reduce((sum, s) => sum + s.size, 0));
+      history.add(
+        new Date(period * 10_000),
+        statistics,
+        statistics.reduce((sum, s) => sum + s.size, 0),
+      );
       if (history.kept < history.needed) continue;
       judged += sites.length;
       falseSuspects += history.suspects().length;
@@ -110,7 +114,11 @@ describe('GrowthHistory', () => {
     const history = new GrowthHistory(INTERVAL);
     for (let period = 0; period < 12; period++) {
       const statistics = [statistic('leak', leak()), statistic('churn', churn()), statistic('cache', cache())];
-      history.add(new Date(period * 10_000), statistics, statistics.reduce((sum, s) => sum + s.size, 0));
+      history.add(
+        new Date(period * 10_000),
+        statistics,
+        statistics.reduce((sum, s) => sum + s.size, 0),
+      );
     }
     const suspects = history.suspects();
     expect(suspects.map((s) => s.statistic.key)).toEqual(['leak']);

@@ -2,9 +2,15 @@ import { type DescribedStatistic, runFixture } from './run-fixture';
 
 describe('a worker observing the main thread', () => {
   it('attributes the main thread’s memory, aggregating and formatting in the worker', async () => {
-    const result = await runFixture<{ top: DescribedStatistic[]; text: string; mainLoadedEngine: boolean; heap: { heapUsed: number }; kept: number; again: boolean; error?: string }>(
-      'worker.js',
-    );
+    const result = await runFixture<{
+      top: DescribedStatistic[];
+      text: string;
+      mainLoadedEngine: boolean;
+      heap: { heapUsed: number };
+      kept: number;
+      again: boolean;
+      error?: string;
+    }>('worker.js');
     expect(result.error).toBeUndefined();
     expect(result.kept).toBe(200000);
     expect(result.again).toBe(true);

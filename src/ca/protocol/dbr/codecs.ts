@@ -32,9 +32,7 @@ const FAMILY_HEADERS = [plainHeader, stsHeader, timeHeader, grHeader, ctrlHeader
 
 const CODECS: readonly DbrCodec[] = [
   ...FAMILY_HEADERS.flatMap((header, family) =>
-    Array.from({ length: DBF_TYPE_COUNT }, (_, elementType) =>
-      familyCodec(family * DBF_TYPE_COUNT + elementType, header, elementType as DbfType),
-    ),
+    Array.from({ length: DBF_TYPE_COUNT }, (_, elementType) => familyCodec(family * DBF_TYPE_COUNT + elementType, header, elementType as DbfType)),
   ),
   putAcktCodec,
   putAcksCodec,

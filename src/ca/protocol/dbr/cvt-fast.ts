@@ -89,8 +89,7 @@ function printfExponential(value: number, digits: number): string {
   if (compareWithPowerOfTen(mantissa, exponent, decimalExponent) < 0) decimalExponent--;
   else if (compareWithPowerOfTen(mantissa, exponent, decimalExponent + 1) >= 0) decimalExponent++;
   const shift = digits - decimalExponent;
-  let significand =
-    shift >= 0 ? roundedRatio(mantissa * 10n ** BigInt(shift), exponent) : roundedRatio(mantissa, exponent, 10n ** BigInt(-shift));
+  let significand = shift >= 0 ? roundedRatio(mantissa * 10n ** BigInt(shift), exponent) : roundedRatio(mantissa, exponent, 10n ** BigInt(-shift));
   if (significand >= 10n ** BigInt(digits + 1)) {
     significand /= 10n;
     decimalExponent++;
@@ -121,9 +120,7 @@ function decompose(value: number): { mantissa: bigint; exponent: number } {
   const bits = bitsView[0]!;
   const biasedExponent = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & 0xfffffffffffffn;
-  return biasedExponent === 0
-    ? { mantissa: fraction, exponent: -1074 }
-    : { mantissa: fraction | 0x10000000000000n, exponent: biasedExponent - 1075 };
+  return biasedExponent === 0 ? { mantissa: fraction, exponent: -1074 } : { mantissa: fraction | 0x10000000000000n, exponent: biasedExponent - 1075 };
 }
 
 /** round(numerator * 2^exponent / divisor), ties to even: what glibc's printf does with an exact value. */

@@ -41,10 +41,16 @@ function graphicHeader(limitCount: number, valueOffset: readonly number[]): DbrH
   return {
     valueOffset,
     encode(target, offset, elementType, source) {
-      if (elementType === Dbf.STRING) { stsHeader.encode(target, offset, elementType, source); return; }
+      if (elementType === Dbf.STRING) {
+        stsHeader.encode(target, offset, elementType, source);
+        return;
+      }
       encodeAlarm(target, offset, source);
       const metadata = source.metadata();
-      if (elementType === Dbf.ENUM) { encodeLabels(target, offset, metadata.enumStrings); return; }
+      if (elementType === Dbf.ENUM) {
+        encodeLabels(target, offset, metadata.enumStrings);
+        return;
+      }
       // dbAccess fills precision only for FLOAT and DOUBLE fields, whatever the request type.
       const nativePrecision = source.type === Dbf.FLOAT || source.type === Dbf.DOUBLE;
       if (hasPrecision(elementType) && nativePrecision) target.writeInt16BE(toShort(metadata.precision), offset + 4);
@@ -53,9 +59,15 @@ function graphicHeader(limitCount: number, valueOffset: readonly number[]): DbrH
       encodeLimits(target, units + MAX_UNITS_SIZE, elementType, limitCount, metadata);
     },
     decode(payload, offset, elementType, into) {
-      if (elementType === Dbf.STRING) { stsHeader.decode(payload, offset, elementType, into); return; }
+      if (elementType === Dbf.STRING) {
+        stsHeader.decode(payload, offset, elementType, into);
+        return;
+      }
       decodeAlarm(payload, offset, into);
-      if (elementType === Dbf.ENUM) { decodeLabels(payload, offset, into); return; }
+      if (elementType === Dbf.ENUM) {
+        decodeLabels(payload, offset, into);
+        return;
+      }
       if (hasPrecision(elementType)) into.precision = payload.readInt16BE(offset + 4);
       const units = offset + unitsOffset(elementType);
       into.units = readCString(payload, units, MAX_UNITS_SIZE - 1);

@@ -3,21 +3,10 @@
 
 import { castNumber, numberToString, parseNumber } from '../convert';
 import { codecFor, holdsElements } from './codecs';
-import {
-  DBF_NAMES,
-  Dbf,
-  DbrType,
-  isDbfType,
-  isDbrType,
-  isWritableDbrType,
-  type DbrValue,
-  type NumericDbrValue,
-} from './types';
+import { DBF_NAMES, Dbf, DbrType, isDbfType, isDbrType, isWritableDbrType, type DbrValue, type NumericDbrValue } from './types';
 import { allocateNumeric, decodeValue } from './value';
 
-export type DbrWriteDecoding =
-  | { ok: true; value: DbrValue }
-  | { ok: false; error: 'badType' | 'putFail'; message: string };
+export type DbrWriteDecoding = { ok: true; value: DbrValue } | { ok: false; error: 'badType' | 'putFail'; message: string };
 
 /** dbConvert's precision for a number put to a STRING field whose record has no PREC. */
 const PUT_STRING_PRECISION = 6;
@@ -28,13 +17,7 @@ const NO_LABELS: readonly string[] = [];
  * `count` elements of the `nativeType` PV from the DBR in `payload`. PUT_ACKT and PUT_ACKS are
  * not converted: their value is the acknowledgement as sent (Uint16Array), for acknowledgeAlarm.
  */
-export function decodeDbrForWrite(
-  payload: Buffer,
-  dbrType: number,
-  count: number,
-  nativeType: number,
-  enumStrings: readonly string[],
-): DbrWriteDecoding {
+export function decodeDbrForWrite(payload: Buffer, dbrType: number, count: number, nativeType: number, enumStrings: readonly string[]): DbrWriteDecoding {
   if (!isDbfType(nativeType)) throw new RangeError(`${nativeType} is not a DBF type`);
   if (!isDbrType(dbrType)) return { ok: false, error: 'badType', message: `${dbrType} is not a DBR type` };
   if (!isWritableDbrType(dbrType)) return putFail(`DBR type ${dbrType} cannot be written`);

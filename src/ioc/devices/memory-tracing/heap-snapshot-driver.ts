@@ -143,7 +143,9 @@ export class HeapSnapshotDriver {
     this.heapBytesPerNode = estimate.usedHeapBytes / result.nodeCount;
     this.publish(result);
     const peak = result.peakMemoryBytes === undefined ? '' : ` (peak ${formatSize(result.peakMemoryBytes)})`;
-    this.showStatus(`done in ${seconds(performance.now() - began)}: ${wrote}, analysed in ${seconds(performance.now() - analysisBegan)}${peak}, ${result.nodeCount} objects`);
+    this.showStatus(
+      `done in ${seconds(performance.now() - began)}: ${wrote}, analysed in ${seconds(performance.now() - analysisBegan)}${peak}, ${result.nodeCount} objects`,
+    );
     this.log.info({ file, nodes: result.nodeCount, analysisMs: Math.round(performance.now() - analysisBegan) }, 'heap snapshot analysed');
   }
 

@@ -39,7 +39,11 @@ export class MemoryTracingDevice implements DeviceSupport {
   constructor(options: MemoryTracingDeviceOptions) {
     this.log = options.logger.child({ group: 'memoryTracing' });
     const tracing = new TracingDriver(options);
-    const heapSnapshots = new HeapSnapshotDriver({ settings: options.settings.heapSnapshot, dumpDirectory: () => tracing.dumpDirectory, logger: options.logger });
+    const heapSnapshots = new HeapSnapshotDriver({
+      settings: options.settings.heapSnapshot,
+      dumpDirectory: () => tracing.dumpDirectory,
+      logger: options.logger,
+    });
     this.drivers = { tracing, heapSnapshots };
     this.tables = options.tables;
   }
@@ -49,7 +53,12 @@ export class MemoryTracingDevice implements DeviceSupport {
     const link = entry?.direction === 'output' ? 'OUT' : 'INP';
     if (!entry || !recordTypesOf(entry).includes(record.type.name)) {
       const known = entry ? ` "@${parameter}" needs a ${recordTypesOf(entry).join(' or ')} record;` : ` "@${parameter}" is not one of its parameters;`;
-      throw new DeviceBindError(`${MEMORY_TRACING_DTYP}:${known} a ${record.type.name} record takes ${parametersFor(record.type.name).map((name) => `@${name}`).join(', ')}`, link);
+      throw new DeviceBindError(
+        `${MEMORY_TRACING_DTYP}:${known} a ${record.type.name} record takes ${parametersFor(record.type.name)
+          .map((name) => `@${name}`)
+          .join(', ')}`,
+        link,
+      );
     }
     const binding = entry.direction === 'output' ? this.bindOutput(record, entry) : this.bindInput(record, parameter, entry);
     this.bound++;
@@ -124,7 +133,12 @@ export class MemoryTracingDevice implements DeviceSupport {
 function showRange(record: DbRecord, range: { min: number; max: number; off?: number }): void {
   // An "off" value below the range is a value a client may write, so the limits include it.
   const low = Math.min(range.min, range.off ?? range.min);
-  for (const [field, value] of [['DRVH', range.max], ['DRVL', low], ['HOPR', range.max], ['LOPR', low]] as const) {
+  for (const [field, value] of [
+    ['DRVH', range.max],
+    ['DRVL', low],
+    ['HOPR', range.max],
+    ['LOPR', low],
+  ] as const) {
     if (record.type.fields.has(field)) record.assign(field, value);
   }
 }

@@ -58,7 +58,14 @@ function input(form: ReadingForm, reading: InputParameter['reading'], tables?: I
 /** Each list's text (@top), its figures in rank order (@top_bytes, @top_counts) and its locations (@top_locations). */
 function listParameters(): [string, Parameter][] {
   return LIST_NAMES.flatMap((list): [string, Parameter][] => [
-    [list, input('text', ({ tracing }) => tracing.results.lists[list].text, ({ tracing }) => tracing.results.lists[list].tables)],
+    [
+      list,
+      input(
+        'text',
+        ({ tracing }) => tracing.results.lists[list].text,
+        ({ tracing }) => tracing.results.lists[list].tables,
+      ),
+    ],
     [`${list}_bytes`, input('numbers', ({ tracing }) => tracing.results.lists[list].bytes)],
     [`${list}_counts`, input('numbers', ({ tracing }) => tracing.results.lists[list].counts)],
     [`${list}_locations`, input('strings', ({ tracing }) => tracing.results.lists[list].locations)],
@@ -91,11 +98,32 @@ export const PARAMETERS: ReadonlyMap<string, Parameter> = new Map<string, Parame
   ['heap_snapshot', output(['bo'], ({ heapSnapshots }) => heapSnapshots.take)],
   ['heap_snapshot_file', input('text', ({ heapSnapshots }) => heapSnapshots.file)],
   ['heap_snapshot_status', input('text', ({ heapSnapshots }) => heapSnapshots.status)],
-  ['top_retainers', input('text', ({ heapSnapshots }) => heapSnapshots.topRetainers, ({ heapSnapshots }) => heapSnapshots.topRetainersTables)],
+  [
+    'top_retainers',
+    input(
+      'text',
+      ({ heapSnapshots }) => heapSnapshots.topRetainers,
+      ({ heapSnapshots }) => heapSnapshots.topRetainersTables,
+    ),
+  ],
   ['top_retainers_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.topRetainersBytes)],
-  ['heap_summary', input('text', ({ heapSnapshots }) => heapSnapshots.summary, ({ heapSnapshots }) => heapSnapshots.summaryTables)],
+  [
+    'heap_summary',
+    input(
+      'text',
+      ({ heapSnapshots }) => heapSnapshots.summary,
+      ({ heapSnapshots }) => heapSnapshots.summaryTables,
+    ),
+  ],
   ['heap_summary_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.summaryBytes)],
-  ['retainer_growth', input('text', ({ heapSnapshots }) => heapSnapshots.growth, ({ heapSnapshots }) => heapSnapshots.growthTables)],
+  [
+    'retainer_growth',
+    input(
+      'text',
+      ({ heapSnapshots }) => heapSnapshots.growth,
+      ({ heapSnapshots }) => heapSnapshots.growthTables,
+    ),
+  ],
   ['retainer_growth_bytes', input('numbers', ({ heapSnapshots }) => heapSnapshots.growthBytes)],
 ]);
 

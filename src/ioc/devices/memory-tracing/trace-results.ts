@@ -74,7 +74,12 @@ export class TraceResults {
   readonly topSuspectRate = new Reading(0);
 
   constructor(noSnapshot: string) {
-    this.lists = { top: new ListReadings(noSnapshot), diff: new ListReadings(noSnapshot), peak: new ListReadings(noSnapshot), suspects: new ListReadings(noSnapshot) };
+    this.lists = {
+      top: new ListReadings(noSnapshot),
+      diff: new ListReadings(noSnapshot),
+      peak: new ListReadings(noSnapshot),
+      suspects: new ListReadings(noSnapshot),
+    };
     this.summary = new Reading(noSnapshot);
   }
 
@@ -96,9 +101,18 @@ export class TraceResults {
 
   private postList(readings: ListReadings, list: TraceList, stamp: Stamp, figures = (row: ResultRow) => [row.bytes, row.count]): void {
     readings.text.post(list.text, stamp);
-    readings.bytes.post(list.rows.map((row) => figures(row)[0]!), stamp);
-    readings.counts.post(list.rows.map((row) => figures(row)[1]!), stamp);
-    readings.locations.post(list.rows.map((row) => fitLocation(row.location)), stamp);
+    readings.bytes.post(
+      list.rows.map((row) => figures(row)[0]!),
+      stamp,
+    );
+    readings.counts.post(
+      list.rows.map((row) => figures(row)[1]!),
+      stamp,
+    );
+    readings.locations.post(
+      list.rows.map((row) => fitLocation(row.location)),
+      stamp,
+    );
     readings.tables.post(tableRows(list.rows), stamp.timeStamp);
   }
 }

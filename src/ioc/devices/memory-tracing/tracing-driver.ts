@@ -103,7 +103,11 @@ export class TracingDriver {
     this.samplingInterval = ranged('samplingInterval', settings.samplingInterval, restartOnChange);
     this.externalSamplingInterval = ranged('externalSamplingInterval', settings.externalSamplingInterval, restartOnChange);
     this.snapshot = this.command('TraceSnapshot', () => this.takeSnapshot());
-    this.dump = this.command('TraceDump', () => this.writeDump(), () => this.dumpRefusal(this.dumpName()));
+    this.dump = this.command(
+      'TraceDump',
+      () => this.writeDump(),
+      () => this.dumpRefusal(this.dumpName()),
+    );
     this.dumpFile = new DriverSetting<string>('', {
       refusal: (name) => (name === '' ? undefined : this.dumpRefusal(name, 'TraceDumpFile')),
       // The path it shows after a dump is not a name for the next one.

@@ -5,16 +5,7 @@ export const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] ==
 
 /** Typed arrays whose elements go on the wire as their bytes. */
 export type NumericArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+  Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
 /**
  * Serializes pvAccess primitives in one byte order into one growing buffer. `take()` hands what
@@ -89,16 +80,12 @@ export class ByteWriter {
 
   int64(value: bigint): void {
     this.ensure(8);
-    this.end = this.littleEndian
-      ? this.buffer.writeBigInt64LE(value, this.end)
-      : this.buffer.writeBigInt64BE(value, this.end);
+    this.end = this.littleEndian ? this.buffer.writeBigInt64LE(value, this.end) : this.buffer.writeBigInt64BE(value, this.end);
   }
 
   uint64(value: bigint): void {
     this.ensure(8);
-    this.end = this.littleEndian
-      ? this.buffer.writeBigUInt64LE(value, this.end)
-      : this.buffer.writeBigUInt64BE(value, this.end);
+    this.end = this.littleEndian ? this.buffer.writeBigUInt64LE(value, this.end) : this.buffer.writeBigUInt64BE(value, this.end);
   }
 
   float32(value: number): void {

@@ -149,7 +149,10 @@ function defaultValue(desc: FieldDesc): PVField {
       return defaultScalar(desc.type);
     case 'scalarArray': {
       const length = desc.arraySize === 'fixed' ? desc.bound! : 0;
-      return coerceScalarArray(desc.type, Array.from({ length }, () => defaultScalar(desc.type)));
+      return coerceScalarArray(
+        desc.type,
+        Array.from({ length }, () => defaultScalar(desc.type)),
+      );
     }
     case 'structure':
     case 'union':

@@ -236,13 +236,7 @@ export function decodeValue(reader: ByteReader, desc: FieldDesc, cache: TypeCach
 }
 
 /** Reads every field of a structure into `into` (a new PVStructure by default). */
-export function decodeStructure(
-  reader: ByteReader,
-  type: StructureDesc,
-  cache: TypeCache,
-  depth = 0,
-  into = new PVStructure(type),
-): PVStructure {
+export function decodeStructure(reader: ByteReader, type: StructureDesc, cache: TypeCache, depth = 0, into = new PVStructure(type)): PVStructure {
   decodeLeaves(reader, into, 1, type.nodes.length, cache, depth);
   return into;
 }

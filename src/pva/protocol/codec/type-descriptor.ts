@@ -5,19 +5,7 @@ import type { ByteWriter } from './byte-writer';
 // pvData introspection: the FieldDesc model and its wire encoding. Descriptors are immutable and
 // shared; a TypeRegistry recognises them by identity, so build each type once and keep it.
 
-export type ScalarType =
-  | 'boolean'
-  | 'byte'
-  | 'short'
-  | 'int'
-  | 'long'
-  | 'ubyte'
-  | 'ushort'
-  | 'uint'
-  | 'ulong'
-  | 'float'
-  | 'double'
-  | 'string';
+export type ScalarType = 'boolean' | 'byte' | 'short' | 'int' | 'long' | 'ubyte' | 'ushort' | 'uint' | 'ulong' | 'float' | 'double' | 'string';
 
 /** The type code byte of each scalar type: kind in bits 7-5, then unsigned flag and width. */
 export const SCALAR_TYPE_CODES: Readonly<Record<ScalarType, number>> = {
@@ -117,23 +105,14 @@ export interface VariantUnionArrayDesc {
 }
 
 export type FieldDesc =
-  | ScalarDesc
-  | ScalarArrayDesc
-  | StructureDesc
-  | UnionDesc
-  | VariantUnionDesc
-  | StructureArrayDesc
-  | UnionArrayDesc
-  | VariantUnionArrayDesc;
+  ScalarDesc | ScalarArrayDesc | StructureDesc | UnionDesc | VariantUnionDesc | StructureArrayDesc | UnionArrayDesc | VariantUnionArrayDesc;
 
 /** Fields in order, as an object literal or as [name, type] pairs. */
 export type Members = Readonly<Record<string, FieldDesc>> | readonly (readonly [string, FieldDesc])[];
 
 const SCALAR_TYPES = Object.keys(SCALAR_TYPE_CODES) as ScalarType[];
 const SCALARS = new Map(SCALAR_TYPES.map((type) => [type, Object.freeze<ScalarDesc>({ kind: 'scalar', type })]));
-const SCALAR_ARRAYS = new Map(
-  SCALAR_TYPES.map((type) => [type, Object.freeze<ScalarArrayDesc>({ kind: 'scalarArray', type, arraySize: 'variable' })]),
-);
+const SCALAR_ARRAYS = new Map(SCALAR_TYPES.map((type) => [type, Object.freeze<ScalarArrayDesc>({ kind: 'scalarArray', type, arraySize: 'variable' })]));
 const SCALAR_TYPE_BY_CODE = new Map(SCALAR_TYPES.map((type) => [SCALAR_TYPE_CODES[type], type]));
 
 export const VARIANT_UNION: VariantUnionDesc = Object.freeze({ kind: 'any' });

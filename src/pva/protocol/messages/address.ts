@@ -77,7 +77,7 @@ function ipv4Text(bytes: Buffer): string {
 function ipv6Text(groups: number[]): string {
   let runStart = -1;
   let runLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > runLength) [runStart, runLength] = [i, j - i];

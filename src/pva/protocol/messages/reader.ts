@@ -4,15 +4,7 @@ import { decodePartial } from '../codec/pvdata';
 import type { PVStructure } from '../codec/pv-structure';
 import { TypeCache } from '../codec/type-descriptor';
 import { ProtocolError } from '../errors';
-import {
-  decodeClientMessage,
-  decodeOriginTag,
-  decodeSearch,
-  type ClientMessage,
-  type OriginTag,
-  type PutRequest,
-  type SearchRequest,
-} from './client-messages';
+import { decodeClientMessage, decodeOriginTag, decodeSearch, type ClientMessage, type OriginTag, type PutRequest, type SearchRequest } from './client-messages';
 import { Command, Flag, HEADER_SIZE } from './constants';
 import { MessageFramer } from './framer';
 import { FramedReader } from '../../../net/framed-reader';
@@ -60,7 +52,7 @@ export class PvaCircuitReader extends FramedReader<ClientMessage, MessageFramer>
 export function decodeDatagram(datagram: Buffer): (SearchRequest | OriginTag)[] {
   const header = emptyHeader();
   const messages: (SearchRequest | OriginTag)[] = [];
-  for (let offset = 0; offset < datagram.length; ) {
+  for (let offset = 0; offset < datagram.length;) {
     if (datagram.length - offset < HEADER_SIZE) throw new ProtocolError(`truncated header at byte ${offset} of a datagram`);
     readHeader(datagram, offset, header);
     const start = offset + HEADER_SIZE;

@@ -108,12 +108,7 @@ function writeGuid(body: ByteWriter, guid: Uint8Array): void {
  * specification has a short there, but neither pvxs nor pvAccessCPP sends it, and their clients
  * do not read it.
  */
-export function writeCreateChannel(
-  writer: PvaMessageWriter,
-  clientChannelId: number,
-  serverChannelId: number,
-  status: Status = STATUS_OK,
-): void {
+export function writeCreateChannel(writer: PvaMessageWriter, clientChannelId: number, serverChannelId: number, status: Status = STATUS_OK): void {
   const body = writer.begin(Command.CREATE_CHANNEL);
   body.uint32(clientChannelId);
   body.uint32(serverChannelId);
@@ -133,13 +128,7 @@ export function writeDestroyChannel(writer: PvaMessageWriter, serverChannelId: n
  * The answer to a GET, PUT or MONITOR INIT: the status, then on success the type of the data the
  * operation will carry.
  */
-export function writeOperationInit(
-  writer: PvaMessageWriter,
-  command: number,
-  requestId: number,
-  status: Status,
-  type?: FieldDesc,
-): void {
+export function writeOperationInit(writer: PvaMessageWriter, command: number, requestId: number, status: Status, type?: FieldDesc): void {
   const body = writer.begin(command);
   body.uint32(requestId);
   body.uint8(Subcommand.INIT);
@@ -155,13 +144,7 @@ export function writeOperationInit(
  * A reply that is only a status: a PUT done, a PROCESS done, or any operation that failed. The
  * subcommand is the request's.
  */
-export function writeOperationStatus(
-  writer: PvaMessageWriter,
-  command: number,
-  requestId: number,
-  subcommand: number,
-  status: Status,
-): void {
+export function writeOperationStatus(writer: PvaMessageWriter, command: number, requestId: number, subcommand: number, status: Status): void {
   const body = writer.begin(command);
   body.uint32(requestId);
   body.uint8(subcommand);
@@ -194,14 +177,7 @@ export function writeOperationData(
  * One monitor update: the changed BitSet and fields, then the overrun BitSet, the fields that
  * changed more than once since the last update (empty when not given).
  */
-export function writeMonitorUpdate(
-  writer: PvaMessageWriter,
-  requestId: number,
-  pv: PVStructure,
-  changed: BitSet,
-  selected?: BitSet,
-  overrun?: BitSet,
-): void {
+export function writeMonitorUpdate(writer: PvaMessageWriter, requestId: number, pv: PVStructure, changed: BitSet, selected?: BitSet, overrun?: BitSet): void {
   const body = writer.begin(Command.MONITOR);
   body.uint32(requestId);
   body.uint8(0);

@@ -1,13 +1,30 @@
 // GET and PUT: one reply per request, from a value filled from the PV on demand (pvxs's serverget.cpp).
 import type { OperationContext } from './context';
 import type { Operation } from './operation';
-import { BitSet, Command, errorStatus, PVStructure, STATUS_OK, writeOperationData, writeOperationStatus, type GetRequest, type PutRequest, type Status } from '../../protocol';
+import {
+  BitSet,
+  Command,
+  errorStatus,
+  PVStructure,
+  STATUS_OK,
+  writeOperationData,
+  writeOperationStatus,
+  type GetRequest,
+  type PutRequest,
+  type Status,
+} from '../../protocol';
 
 /** Every field: what a GET or PUT's data says changed. */
 const EVERYTHING = BitSet.of(0);
 
 /** The operation a request names, of the kind it should be, or an error reply. */
-export function operationFor(context: OperationContext, command: number, requestId: number, subcommand: number, kind: Operation['kind']): Operation | undefined {
+export function operationFor(
+  context: OperationContext,
+  command: number,
+  requestId: number,
+  subcommand: number,
+  kind: Operation['kind'],
+): Operation | undefined {
   const operation = context.operation(requestId);
   if (operation?.kind === kind) return operation;
   writeOperationStatus(context.writer, command, requestId, subcommand, errorStatus(`no ${kind} operation ${requestId}`));

@@ -9,7 +9,17 @@ import { BitSet, MessageType, writeMessage, writeMonitorUpdate, type MonitorRequ
 const MONITORED_EVENTS = EventMask.VALUE | EventMask.ALARM | EventMask.PROPERTY;
 
 export function createMonitor(context: OperationContext, base: Omit<Operation, 'kind' | 'stop'>, pipeline: boolean, window: number): Monitor {
-  const monitor: Monitor = { ...base, kind: 'monitor', changed: BitSet.of(0), pipeline, window, started: false, pending: false, dirty: true, stop: () => undefined };
+  const monitor: Monitor = {
+    ...base,
+    kind: 'monitor',
+    changed: BitSet.of(0),
+    pipeline,
+    window,
+    started: false,
+    pending: false,
+    dirty: true,
+    stop: () => undefined,
+  };
   const unsubscribe = base.channel.pv.subscribe((mask) => {
     if ((mask & MONITORED_EVENTS) !== 0) changed(context, monitor);
   });

@@ -27,18 +27,14 @@ describe('client requests', () => {
   });
 
   it('SEARCH: reply flag, minor version, the search id twice, the name padded to 8', () => {
-    expect(written((w) => client.writeSearchRequest(w, 'PV:A', 5))).toBe(
-      hex('0006 0008 0005 000d 00000005 00000005  50563a41 00 000000'),
-    );
+    expect(written((w) => client.writeSearchRequest(w, 'PV:A', 5))).toBe(hex('0006 0008 0005 000d 00000005 00000005  50563a41 00 000000'));
     expect(written((w) => client.writeSearchRequest(w, 'ABCDEFGH', 0x10203, SearchReply.DO_REPLY))).toBe(
       hex('0006 0010 000a 000d 00010203 00010203  4142434445464748 00 00000000000000'),
     );
   });
 
   it('CREATE_CHAN: client channel id, minor version in parameter 2, the name', () => {
-    expect(written((w) => client.writeCreateChannelRequest(w, 'PV:A', 1))).toBe(
-      hex('0012 0008 0000 0000 00000001 0000000d  50563a41 00000000'),
-    );
+    expect(written((w) => client.writeCreateChannelRequest(w, 'PV:A', 1))).toBe(hex('0012 0008 0000 0000 00000001 0000000d  50563a41 00000000'));
   });
 
   it('CLIENT_NAME and HOST_NAME carry the name alone', () => {
@@ -52,16 +48,17 @@ describe('client requests', () => {
 
   it('WRITE_NOTIFY and WRITE carry the DBR, padded', () => {
     const double = Buffer.from('3ff8000000000000', 'hex'); // 1.5
-    expect(written((w) => client.writeWriteRequest(w, 6, 1, 9, 4, double))).toBe(
-      hex('0013 0008 0006 0001 00000009 00000004  3ff8000000000000'),
-    );
+    expect(written((w) => client.writeWriteRequest(w, 6, 1, 9, 4, double))).toBe(hex('0013 0008 0006 0001 00000009 00000004  3ff8000000000000'));
     expect(written((w) => client.writeWriteRequest(w, 5, 1, 9, 4, Buffer.from([0, 0, 0, 5]), false))).toBe(
       hex('0004 0008 0005 0001 00000009 00000004  00000005 00000000'),
     );
   });
 
   it('WRITE_NOTIFY of 70 000 elements uses the extended header', () => {
-    const bytes = Buffer.from(written((w) => client.writeWriteRequest(w, 4, 70000, 9, 4, Buffer.alloc(70000, 1))), 'hex');
+    const bytes = Buffer.from(
+      written((w) => client.writeWriteRequest(w, 4, 70000, 9, 4, Buffer.alloc(70000, 1))),
+      'hex',
+    );
     expect(bytes.subarray(0, 24).toString('hex')).toBe(hex('0013 ffff 0004 0000 00000009 00000004  00011170 00011170'));
     expect(bytes.length).toBe(24 + 70000);
   });
@@ -156,9 +153,7 @@ describe('framing server messages', () => {
         framer.push(stream.subarray(offset, offset + chunkSize));
         while (framer.next()) payloads.push(framer.payload());
       }
-      expect(payloads.map((payload) => [payload.length, payload[0], payload[4999]])).toEqual(
-        Array.from({ length: 40 }, (_, i) => [5000, i + 1, i + 1]),
-      );
+      expect(payloads.map((payload) => [payload.length, payload[0], payload[4999]])).toEqual(Array.from({ length: 40 }, (_, i) => [5000, i + 1, i + 1]));
       expect(framer.buffered).toBe(0);
     }
   });

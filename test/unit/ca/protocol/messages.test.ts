@@ -80,16 +80,12 @@ describe('server messages', () => {
   });
 
   it('beacon: minor version, port, sequence, address', () => {
-    expect(written((w) => replies.writeBeacon(w, 5064, 3, 0x7f000001))).toBe(
-      hex('000d 0000 000d 13c8 00000003 7f000001').toString('hex'),
-    );
+    expect(written((w) => replies.writeBeacon(w, 5064, 3, 0x7f000001))).toBe(hex('000d 0000 000d 13c8 00000003 7f000001').toString('hex'));
   });
 
   it('WRITE_NOTIFY reply carries the status in parameter 1', () => {
     const request = { command: 19, payloadSize: 8, dataType: 6, dataCount: 1, parameter1: 4, parameter2: 8 };
-    expect(written((w) => replies.writeWriteNotify(w, request, Eca.PUTFAIL))).toBe(
-      hex('0013 0000 0006 0001 000000a0 00000008').toString('hex'),
-    );
+    expect(written((w) => replies.writeWriteNotify(w, request, Eca.PUTFAIL))).toBe(hex('0013 0000 0006 0001 000000a0 00000008').toString('hex'));
   });
 });
 

@@ -27,7 +27,10 @@ describe('the EPICS_CAS_* environment, read as rsrv reads it', () => {
     expect(config).toMatchObject({
       serverPort: 6000,
       beaconPort: 6001,
-      beaconAddresses: [{ host: '10.0.0.255', port: 6001 }, { host: '10.0.1.255', port: 7000 }],
+      beaconAddresses: [
+        { host: '10.0.0.255', port: 6001 },
+        { host: '10.0.1.255', port: 7000 },
+      ],
       autoBeaconAddresses: false,
       beaconPeriod: 30,
     });

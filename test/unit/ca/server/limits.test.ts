@@ -8,7 +8,10 @@ describe('LogLimiter', () => {
     const logger = { warn: (...args: unknown[]) => lines.push(args) } as unknown as Logger;
     const limiter = new LogLimiter(logger, 2, 1000);
     for (let i = 0; i < 10; i++) limiter.warn({ i }, 'limit', 0);
-    expect(lines).toEqual([[{ i: 0 }, 'limit'], [{ i: 1 }, 'limit']]);
+    expect(lines).toEqual([
+      [{ i: 0 }, 'limit'],
+      [{ i: 1 }, 'limit'],
+    ]);
     limiter.warn({ i: 10 }, 'limit', 1000);
     expect(lines[2]).toEqual([{ i: 10, suppressed: 8 }, 'limit']);
   });

@@ -81,7 +81,10 @@ describe('autosave restore', () => {
 
   it('restores each saved field: numbers, menu labels, text, arrays', async () => {
     const files = new MemoryFiles();
-    files.files.set('ioc.sav', saveFile('T:TEMP.HIHI 95.5\nT:TEMP.HIGH 85\nT:TEMP.HHSV MINOR\nT:TEMP.DESC Room\\ttemp\nT:SET 2.5\nT:SET.EGU mm\nT:WAVE.VAL @array@ { "1" "2" "3" }\n'));
+    files.files.set(
+      'ioc.sav',
+      saveFile('T:TEMP.HIHI 95.5\nT:TEMP.HIGH 85\nT:TEMP.HHSV MINOR\nT:TEMP.DESC Room\\ttemp\nT:SET 2.5\nT:SET.EGU mm\nT:WAVE.VAL @array@ { "1" "2" "3" }\n'),
+    );
     const { database, autosave, warnings } = setUp(files);
     await autosave.restore();
     expect(warnings()).toEqual([]);
@@ -114,7 +117,9 @@ describe('autosave restore', () => {
     files.files.set('ioc.sav', saveFile('IOC:START_CNT.VAL 4\n'));
     const { logger } = capturingLogger();
     const database = new Database();
-    database.loadText('record(calcout, "IOC:START_CNT") { field(CALC, "A+1") field(PINI, "YES") field(INPA, "IOC:START_CNT") info(autosaveFields_pass0, "VAL") }');
+    database.loadText(
+      'record(calcout, "IOC:START_CNT") { field(CALC, "A+1") field(PINI, "YES") field(INPA, "IOC:START_CNT") info(autosaveFields_pass0, "VAL") }',
+    );
     await new Autosave({ records: database.loadedRecords(), files, fileName: 'ioc.sav', periodSeconds: 5, logger }).restore();
     database.start();
     expect(value(database, 'IOC:START_CNT')).toBe(5);

@@ -10,8 +10,16 @@ const AT = new Date('2026-12-04T15:00:00.000Z');
 
 describe('the .sav format', () => {
   it('writes a header with the version, one line per field, and <END> last', () => {
-    const text = saveFileText(formatValues([{ pv: 'A:T.HIHI', value: '95.5' }, { pv: 'A:T.HSV', value: 'MAJOR' }]), AT);
-    expect(text).toBe(`# ${SAVE_FILE_VERSION}\tAutomatically generated - DO NOT MODIFY - 2026-12-04T15:00:00.000Z\nA:T.HIHI 95.5\nA:T.HSV MAJOR\n${END_MARK}\n`);
+    const text = saveFileText(
+      formatValues([
+        { pv: 'A:T.HIHI', value: '95.5' },
+        { pv: 'A:T.HSV', value: 'MAJOR' },
+      ]),
+      AT,
+    );
+    expect(text).toBe(
+      `# ${SAVE_FILE_VERSION}\tAutomatically generated - DO NOT MODIFY - 2026-12-04T15:00:00.000Z\nA:T.HIHI 95.5\nA:T.HSV MAJOR\n${END_MARK}\n`,
+    );
   });
 
   it('escapes what would break a line, and reads back every character', () => {
@@ -22,14 +30,26 @@ describe('the .sav format', () => {
   });
 
   it('keeps an empty value and leading spaces, as reboot_restore reads "%80s%c%[^\\n\\r]"', () => {
-    const text = saveFileText(formatValues([{ pv: 'A:T.DESC', value: '' }, { pv: 'A:T.EGU', value: '  mm' }]), AT);
+    const text = saveFileText(
+      formatValues([
+        { pv: 'A:T.DESC', value: '' },
+        { pv: 'A:T.EGU', value: '  mm' },
+      ]),
+      AT,
+    );
     expect(text).toContain('A:T.DESC \nA:T.EGU   mm\n');
     const read = parseSaveFile(text);
     expect(read.ok && read.values.map((v) => v.value)).toEqual(['', '  mm']);
   });
 
   it('writes and reads arrays as @array@ { "e0" "e1" }', () => {
-    const text = saveFileText(formatValues([{ pv: 'A:W.VAL', value: ['1', '2.5', 'a "b"'] }, { pv: 'A:E.VAL', value: [] }]), AT);
+    const text = saveFileText(
+      formatValues([
+        { pv: 'A:W.VAL', value: ['1', '2.5', 'a "b"'] },
+        { pv: 'A:E.VAL', value: [] },
+      ]),
+      AT,
+    );
     expect(text).toContain('A:W.VAL @array@ { "1" "2.5" "a \\"b\\"" }\nA:E.VAL @array@ { }\n');
     const read = parseSaveFile(text);
     expect(read.ok && read.values.map((v) => v.value)).toEqual([['1', '2.5', 'a "b"'], []]);

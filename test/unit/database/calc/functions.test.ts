@@ -104,7 +104,7 @@ test('MAX and MIN take one or more arguments, and a NaN among them wins', () => 
   ]);
 });
 
-test('FINITE and ISNAN are variadic, ISINF is unary (and -1 for -Inf, glibc\'s isinf in C)', () => {
+test("FINITE and ISNAN are variadic, ISINF is unary (and -1 for -Inf, glibc's isinf in C)", () => {
   expectResults([
     ['FINITE(1)', 1],
     ['FINITE(Inf)', 0],

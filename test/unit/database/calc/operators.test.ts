@@ -52,7 +52,7 @@ describe('literals and operands (postfix.c operands table, epicsParseDouble/epic
     expect(calc('VAL')).toBeNaN();
   });
 
-  test('RNDM is base\'s 16-bit generator: seed = seed*1533 + 0x3141, result seed/65535', () => {
+  test("RNDM is base's 16-bit generator: seed = seed*1533 + 0x3141, result seed/65535", () => {
     const first = calc('RNDM');
     const second = calc('RNDM');
     const seed = Math.round(first * 65535);
@@ -326,7 +326,7 @@ describe('assignments and ; (STORE_OPERATOR, EXPR_TERMINATOR)', () => {
     }
   });
 
-  test('the first expression\'s value is the result when later ones only assign', () => {
+  test("the first expression's value is the result when later ones only assign", () => {
     const args = Float64Array.from({ length: 12 }, (_, i) => i + 1);
     expect(calc('C*2; C:=0; D:=C+1', args)).toBe(6);
     expect(args[2]).toBe(0);

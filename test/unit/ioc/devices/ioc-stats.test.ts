@@ -90,7 +90,9 @@ describe('"IOC stats" ai', () => {
 
   it('reads memory in bytes, and HOPR follows the physical memory when the .db gives no range', async () => {
     const { database, drivers } = await load(
-      aiRecord('USED', 'IOC stats', 'allocated_bytes') + aiRecord('MAX', 'IOC stats', 'total_bytes') + aiRecord('RANGED', 'IOC stats', 'free_bytes', '  field(HOPR, "1000")\n'),
+      aiRecord('USED', 'IOC stats', 'allocated_bytes') +
+        aiRecord('MAX', 'IOC stats', 'total_bytes') +
+        aiRecord('RANGED', 'IOC stats', 'free_bytes', '  field(HOPR, "1000")\n'),
     );
     await drivers.memory.update();
     const total = database.record('MAX', 'number').get();
@@ -102,7 +104,7 @@ describe('"IOC stats" ai', () => {
     expect(database.record('RANGED').field('HOPR')).toBe(1000);
   });
 
-  it("gives what a Node process has no counterpart for as devIocStats gives it on Linux", async () => {
+  it('gives what a Node process has no counterpart for as devIocStats gives it on Linux', async () => {
     const names = ['free_blocks', 'max_free', 'workspace_total_bytes', 'inp_errs', 'suspended_tasks', 'min_sys_mbuf', 'cbLowQueueOverruns'];
     const { database, drivers } = await load(names.map((name) => aiRecord(name, 'IOC stats', name)).join(''));
     await Promise.all([drivers.memory.update(), drivers.load.update(), drivers.queue.update()]);
@@ -173,7 +175,9 @@ describe('"IOC stats" texts', () => {
 
   it('splits a long startup script into 39-byte parts, and a CHAR waveform holds it whole with its NUL', async () => {
     const script = `/opt/epics/iocs/${'x'.repeat(40)}/iocBoot/ioc`;
-    const text = stringin('S1', 'startup_script_1') + stringin('S2', 'startup_script_2') +
+    const text =
+      stringin('S1', 'startup_script_1') +
+      stringin('S2', 'startup_script_2') +
       'record(waveform, "WF") {\n  field(PINI, "YES")\n  field(DTYP, "IOC stats")\n  field(INP, "@startup_script")\n  field(FTVL, "CHAR")\n  field(NELM, "120")\n}\n';
     const { database } = await load(text, { STARTUP: script, ST_CMD: 'st.cmd' });
     const whole = `${script}/st.cmd`;
@@ -191,7 +195,9 @@ describe('"IOC stats" texts', () => {
 
 describe('"Node stats"', () => {
   it("reads the host thread's snapshot; HOPR of heap_used follows heap_limit", async () => {
-    const { database, drivers } = await load(aiRecord('HEAP', 'Node stats', 'heap_used') + aiRecord('PCT', 'Node stats', 'heap_used_pct') + aiRecord('LAG', 'Node stats', 'loop_lag'));
+    const { database, drivers } = await load(
+      aiRecord('HEAP', 'Node stats', 'heap_used') + aiRecord('PCT', 'Node stats', 'heap_used_pct') + aiRecord('LAG', 'Node stats', 'loop_lag'),
+    );
     await drivers.node.update();
     expect(database.record('HEAP', 'number').get()).toBe(50e6);
     expect(database.record('HEAP').field('HOPR')).toBe(200e6);
@@ -205,10 +211,18 @@ describe('"Node stats"', () => {
     host.metrics = snapshot({ takenAt: Date.now() - 10_000, heapUsed: 1 });
     await drivers.node.update();
     expect(database.record('HEAP', 'number').get()).toBe(50e6);
-    expect(database.record('HEAP').alarm()).toEqual({ status: AlarmStatus.TIMEOUT, severity: AlarmSeverity.INVALID, message: textMatching(/^host thread silent for 1\d s$/) });
+    expect(database.record('HEAP').alarm()).toEqual({
+      status: AlarmStatus.TIMEOUT,
+      severity: AlarmSeverity.INVALID,
+      message: textMatching(/^host thread silent for 1\d s$/),
+    });
     host.metrics = undefined;
     await drivers.node.update();
-    expect(database.record('HEAP').alarm()).toEqual({ status: AlarmStatus.UDF, severity: AlarmSeverity.INVALID, message: 'no snapshot from the host thread yet' });
+    expect(database.record('HEAP').alarm()).toEqual({
+      status: AlarmStatus.UDF,
+      severity: AlarmSeverity.INVALID,
+      message: 'no snapshot from the host thread yet',
+    });
   });
 
   it('reads the pvAccess counts with the CA group', async () => {
@@ -219,7 +233,8 @@ describe('"Node stats"', () => {
 });
 
 describe('"IOC env var" and "IOC epics var"', () => {
-  const text = (dtyp: string, parameter: string, type = 'stringin') => `record(${type}, "V") {\n  field(PINI, "YES")\n  field(DTYP, "${dtyp}")\n  field(INP, "@${parameter}")\n}\n`;
+  const text = (dtyp: string, parameter: string, type = 'stringin') =>
+    `record(${type}, "V") {\n  field(PINI, "YES")\n  field(DTYP, "${dtyp}")\n  field(INP, "@${parameter}")\n}\n`;
 
   it('reads the environment variable named in INP, or <not available> (envvar_read)', async () => {
     expect((await load(text('IOC env var', 'SITE'), { SITE: 'north' })).database.record('V', 'string').get()).toBe('north');
@@ -235,6 +250,8 @@ describe('"IOC env var" and "IOC epics var"', () => {
 
   it('reads an EPICS parameter, and refuses at load a name that is none', async () => {
     expect((await load(text('IOC epics var', 'EPICS_CAS_SERVER_PORT'))).database.record('V', 'string').get()).toBe('5064');
-    expect(await loadError(text('IOC epics var', 'EPICS_CAS_SERVR_PORT'))).toContain('"@EPICS_CAS_SERVR_PORT" is not a parameter of IOC epics var for stringin; choose one of @EPICS_CAS_SERVER_PORT');
+    expect(await loadError(text('IOC epics var', 'EPICS_CAS_SERVR_PORT'))).toContain(
+      '"@EPICS_CAS_SERVR_PORT" is not a parameter of IOC epics var for stringin; choose one of @EPICS_CAS_SERVER_PORT',
+    );
   });
 });

@@ -5,7 +5,10 @@ export type Order = 'LE' | 'BE';
 export const ORDERS: readonly Order[] = ['LE', 'BE'];
 
 export function hex(...parts: string[]): Buffer {
-  const text = parts.join('\n').replace(/\/\/[^\n]*/g, '').replace(/\s+/g, '');
+  const text = parts
+    .join('\n')
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\s+/g, '');
   if (!/^([0-9a-f]{2})*$/i.test(text)) throw new Error(`bad fixture hex: ${text}`);
   return Buffer.from(text, 'hex');
 }

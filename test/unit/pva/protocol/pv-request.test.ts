@@ -54,14 +54,17 @@ describe('parsePvRequest', () => {
   it('options as strings', () => {
     const request = parsePvRequest(readRequest(STRING_OPTIONS));
     expect([request.fields, request.queueSize, request.pipeline, request.invalidOptions]).toEqual([['value'], 4, true, []]);
-    expect(request.options).toEqual(new Map([['queueSize', '4'], ['pipeline', 'true']]));
+    expect(request.options).toEqual(
+      new Map([
+        ['queueSize', '4'],
+        ['pipeline', 'true'],
+      ]),
+    );
   });
 
   it('epics-tca encodes the same two pvRequests (an independent client encoder)', () => {
     expect(TcaPvRequest.encodePvRequest('field(value,alarm)', ENDIAN.LITTLE).toString('hex')).toBe(FIELD_VALUE_ALARM.toString('hex'));
-    expect(TcaPvRequest.encodePvRequest('record[queueSize=4,pipeline=true]field(value)', ENDIAN.LITTLE).toString('hex')).toBe(
-      STRING_OPTIONS.toString('hex'),
-    );
+    expect(TcaPvRequest.encodePvRequest('record[queueSize=4,pipeline=true]field(value)', ENDIAN.LITTLE).toString('hex')).toBe(STRING_OPTIONS.toString('hex'));
   });
 
   it('typed options, as a pvxs client sets them, in big-endian', () => {

@@ -70,7 +70,14 @@ describe('ntMappingOf', () => {
   it('fills display, control and valueAlarm from the record, and display.description from DESC', () => {
     const data = read(find('NT:AO'));
     expect(data.value).toBe(2.5);
-    expect(data.display).toEqual({ limitLow: 1, limitHigh: 10, description: 'Heap used', units: 'MiB', precision: 2, form: { index: 0, choices: DISPLAY_FORMS } });
+    expect(data.display).toEqual({
+      limitLow: 1,
+      limitHigh: 10,
+      description: 'Heap used',
+      units: 'MiB',
+      precision: 2,
+      form: { index: 0, choices: DISPLAY_FORMS },
+    });
     expect(data.control).toEqual({ limitLow: 2, limitHigh: 9, minStep: 0 });
     expect(data.valueAlarm).toMatchObject({ lowAlarmLimit: 2, lowWarningLimit: 3, highWarningLimit: 7, highAlarmLimit: 8 });
   });
@@ -123,9 +130,18 @@ describe('ntMappingOf', () => {
     const device = ['READ', 'WRITE', 'HIHI', 'HIGH', 'LOLO', 'LOW', 'STATE', 'COS', 'HWLIMIT'] as const;
     const expected: [keyof typeof AlarmStatus, number][] = [
       ...device.map((name) => [name, 1] as [typeof name, number]),
-      ['COMM', 2], ['TIMEOUT', 2], ['UDF', 2],
-      ['CALC', 3], ['SCAN', 3], ['LINK', 3], ['SOFT', 3], ['BAD_SUB', 3],
-      ['DISABLE', 4], ['SIMM', 4], ['READ_ACCESS', 4], ['WRITE_ACCESS', 4],
+      ['COMM', 2],
+      ['TIMEOUT', 2],
+      ['UDF', 2],
+      ['CALC', 3],
+      ['SCAN', 3],
+      ['LINK', 3],
+      ['SOFT', 3],
+      ['BAD_SUB', 3],
+      ['DISABLE', 4],
+      ['SIMM', 4],
+      ['READ_ACCESS', 4],
+      ['WRITE_ACCESS', 4],
     ];
     expect(expected).toHaveLength(Object.keys(AlarmStatus).length - 1);
     for (const [name, status] of expected) {

@@ -17,9 +17,24 @@ function retainers(rows: [id: number, bytes: number][]): RetainerColumns {
 describe('retainer growth across snapshots, matched by node id', () => {
   it('lists retainers grown in each snapshot since they last did not, by growth, and leaves out those that shrank or stayed', () => {
     const growth = retainerGrowth([
-      retainers([[1, 100], [2, 100], [3, 100], [4, 500]]),
-      retainers([[1, 200], [2, 150], [3, 100], [4, 400]]),
-      retainers([[1, 300], [2, 900], [3, 100], [4, 450]]),
+      retainers([
+        [1, 100],
+        [2, 100],
+        [3, 100],
+        [4, 500],
+      ]),
+      retainers([
+        [1, 200],
+        [2, 150],
+        [3, 100],
+        [4, 400],
+      ]),
+      retainers([
+        [1, 300],
+        [2, 900],
+        [3, 100],
+        [4, 450],
+      ]),
     ]);
     // 4 shrank, then grew: it counts from the snapshot where it was smallest.
     expect(growth.id).toEqual([2, 1, 4]);
@@ -30,7 +45,17 @@ describe('retainer growth across snapshots, matched by node id', () => {
   });
 
   it('counts a retainer from the snapshot it appeared in, or since it last did not grow', () => {
-    const growth = retainerGrowth([retainers([[1, 500]]), retainers([[1, 100], [5, 10]]), retainers([[1, 200], [5, 20]])]);
+    const growth = retainerGrowth([
+      retainers([[1, 500]]),
+      retainers([
+        [1, 100],
+        [5, 10],
+      ]),
+      retainers([
+        [1, 200],
+        [5, 20],
+      ]),
+    ]);
     expect(growth.id).toEqual([1, 5]);
     expect(growth.firstBytes).toEqual([100, 10]);
     expect(growth.snapshots).toEqual([2, 2]);
@@ -57,7 +82,10 @@ describe('the snapshot cost estimate and the guard rails', () => {
   it('lets a small heap through and refuses a large one for each limit it passes', () => {
     expect(refusals(estimateSnapshotCost(4 * MiB), limits, plenty)).toEqual([]);
     const reasons = refusals(estimateSnapshotCost(400 * MiB), limits, plenty);
-    expect(reasons).toEqual([expect.stringMatching(/^pause ~\d+\.\d s > maxPauseSeconds 2 s$/), expect.stringMatching(/^extra memory ~[\d.]+ (MiB|GiB) > maxExtraMemoryBytes 512 MiB$/)]);
+    expect(reasons).toEqual([
+      expect.stringMatching(/^pause ~\d+\.\d s > maxPauseSeconds 2 s$/),
+      expect.stringMatching(/^extra memory ~[\d.]+ (MiB|GiB) > maxExtraMemoryBytes 512 MiB$/),
+    ]);
   });
 
   it('refuses when the file would leave too little disk, or the memory is not free', () => {

@@ -1,6 +1,22 @@
 // Builds small .heapsnapshot texts in V8's format (Node 20's meta), for graphs computed by hand.
 
-const NODE_TYPES = ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'];
+const NODE_TYPES = [
+  'hidden',
+  'array',
+  'string',
+  'object',
+  'code',
+  'closure',
+  'regexp',
+  'number',
+  'native',
+  'synthetic',
+  'concatenated string',
+  'sliced string',
+  'symbol',
+  'bigint',
+  'object shape',
+];
 const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
 const NODE_FIELDS = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
 
@@ -59,7 +75,9 @@ export function syntheticSnapshot(nodes: SyntheticNode[], edges: SyntheticEdge[]
   };
   // V8's own layout: one node per line, nested empty arrays in trace_tree, strings last.
   const lines = (values: number[], width: number) =>
-    values.reduce<string[]>((out, value, index) => (index % width === 0 ? [...out, String(value)] : [...out.slice(0, -1), `${out.at(-1)},${value}`]), []).join('\n,');
+    values
+      .reduce<string[]>((out, value, index) => (index % width === 0 ? [...out, String(value)] : [...out.slice(0, -1), `${out.at(-1)},${value}`]), [])
+      .join('\n,');
   return (
     `{"snapshot":{"meta":${JSON.stringify(meta)},\n"node_count":${nodes.length},"edge_count":${edges.length},"trace_function_count":0},\n` +
     `"nodes":[${lines(nodeValues, NODE_FIELDS.length)}],\n"edges":[${lines(edgeValues, 3)}],\n` +

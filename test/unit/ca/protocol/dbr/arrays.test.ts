@@ -28,16 +28,12 @@ describe('encodeDbr with a count other than the current length', () => {
   it('does the same for strings, converting each element', () => {
     const pv = source({ type: Dbf.LONG, value: Int32Array.of(-7, 42) });
     const { written } = encodeInto(44 + 2 * 40, (target, offset) => encodeDbr(target, offset, DbrType.STS_STRING, 3, pv));
-    expect(written.toString('hex')).toBe(
-      hex('0003 0002', string40('2d37') /* "-7" */, string40('3432') /* "42" */, zeros(40)).toString('hex'),
-    );
+    expect(written.toString('hex')).toBe(hex('0003 0002', string40('2d37') /* "-7" */, string40('3432') /* "42" */, zeros(40)).toString('hex'));
   });
 
   it('overwrites stale bytes of a reused buffer in pads and zero-filled tails', () => {
     const chars = source({ type: Dbf.CHAR, value: Uint8Array.of(1, 2) });
-    const { written } = encodeInto(dbrPayloadSize(DbrType.CTRL_CHAR, 4), (target, offset) =>
-      encodeDbr(target, offset, DbrType.CTRL_CHAR, 4, chars),
-    );
+    const { written } = encodeInto(dbrPayloadSize(DbrType.CTRL_CHAR, 4), (target, offset) => encodeDbr(target, offset, DbrType.CTRL_CHAR, 4, chars));
     expect(written.subarray(20).toString('hex')).toBe('00' /* RISC_pad */ + '0102' + '0000');
   });
 

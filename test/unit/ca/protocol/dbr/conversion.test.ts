@@ -30,9 +30,7 @@ const EXPECTED: readonly (readonly string[])[] = [
 ];
 
 describe('native type -> requested plain DBR type', () => {
-  const cases = NATIVES.flatMap(({ name, pv }, native) =>
-    EXPECTED[native]!.map((bytes, requested) => [name, requested, pv, bytes] as const),
-  );
+  const cases = NATIVES.flatMap(({ name, pv }, native) => EXPECTED[native]!.map((bytes, requested) => [name, requested, pv, bytes] as const));
   it.each(cases)('%s as DBR type %i', (_name, requested, pv, bytes) => {
     const { written } = encodeInto(dbrPayloadSize(requested, 1), (target, offset) => encodeDbr(target, offset, requested, 1, pv));
     expect(written.toString('hex')).toBe(bytes);

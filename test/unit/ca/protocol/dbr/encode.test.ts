@@ -20,9 +20,7 @@ describe('encodeDbr layouts (db_access.h, big-endian)', () => {
 describe('encodeDbr details', () => {
   it('sends GR/CTRL precision only for FLOAT and DOUBLE PVs, as dbAccess does', () => {
     const long = source({ type: Dbf.LONG, value: Int32Array.of(7), precision: 4 });
-    const { written } = encodeInto(dbrPayloadSize(DbrType.GR_DOUBLE, 1), (target, offset) =>
-      encodeDbr(target, offset, DbrType.GR_DOUBLE, 1, long),
-    );
+    const { written } = encodeInto(dbrPayloadSize(DbrType.GR_DOUBLE, 1), (target, offset) => encodeDbr(target, offset, DbrType.GR_DOUBLE, 1, long));
     expect(written.subarray(4, 8).toString('hex')).toBe('00000000'); // precision 0, RISC_pad0
     expect(written.subarray(64).toString('hex')).toBe('401c000000000000'); // value 7.0
   });

@@ -28,8 +28,7 @@ const LONG_LIMITS = '00000064 ffffff9c 0000005a 00000050 ffffffb0 ffffffa6';
 const LONG_CTRL_LIMITS = '0000005f ffffffa1';
 const FLOAT_LIMITS = '42c80000 c2c80000 42b40000 42a00000 c2a00000 c2b40000';
 const FLOAT_CTRL_LIMITS = '42be0000 c2be0000';
-const DOUBLE_LIMITS =
-  '4059000000000000 c059000000000000 4056800000000000 4054000000000000 c054000000000000 c056800000000000';
+const DOUBLE_LIMITS = '4059000000000000 c059000000000000 4056800000000000 4054000000000000 c054000000000000 c056800000000000';
 const DOUBLE_CTRL_LIMITS = '4057c00000000000 c057c00000000000';
 
 // no_str 2, strs[0] "Off", strs[1] "On", strs[2..15] empty: 16 slots of 26 bytes
@@ -168,10 +167,43 @@ export const LAYOUTS: readonly Layout[] = [
 
 /** sizeof each db_access.h struct, by DBR type: dbr_size[]. */
 export const DBR_SIZE: readonly number[] = [
-  40, 2, 4, 2, 1, 4, 8, // plain
-  44, 6, 8, 6, 6, 8, 16, // dbr_sts_*
-  52, 16, 16, 16, 16, 16, 24, // dbr_time_*
-  44, 26, 44, 424, 20, 40, 72, // dbr_gr_* (GR_STRING: dbr_sts_string)
-  44, 30, 52, 424, 22, 48, 88, // dbr_ctrl_* (CTRL_STRING: dbr_sts_string)
-  2, 2, 48, 40, // put_ackt, put_acks, stsack_string, class_name
+  40,
+  2,
+  4,
+  2,
+  1,
+  4,
+  8, // plain
+  44,
+  6,
+  8,
+  6,
+  6,
+  8,
+  16, // dbr_sts_*
+  52,
+  16,
+  16,
+  16,
+  16,
+  16,
+  24, // dbr_time_*
+  44,
+  26,
+  44,
+  424,
+  20,
+  40,
+  72, // dbr_gr_* (GR_STRING: dbr_sts_string)
+  44,
+  30,
+  52,
+  424,
+  22,
+  48,
+  88, // dbr_ctrl_* (CTRL_STRING: dbr_sts_string)
+  2,
+  2,
+  48,
+  40, // put_ackt, put_acks, stsack_string, class_name
 ];

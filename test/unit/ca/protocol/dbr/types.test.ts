@@ -1,12 +1,4 @@
-import {
-  Dbf,
-  DbrType,
-  dbrElementType,
-  dbrPayloadSize,
-  isReadableDbrType,
-  isWritableDbrType,
-  type DbrSource,
-} from '../../../../../src/ca/protocol/dbr';
+import { Dbf, DbrType, dbrElementType, dbrPayloadSize, isReadableDbrType, isWritableDbrType, type DbrSource } from '../../../../../src/ca/protocol/dbr';
 import type { ProcessVariable } from '../../../../../src/database/pv';
 import { DBR_SIZE } from './layouts';
 
@@ -47,9 +39,7 @@ describe('DBR type facts', () => {
 
   it('numbers types as db_access.h', () => {
     expect([DbrType.STS_STRING, DbrType.TIME_STRING, DbrType.GR_STRING, DbrType.CTRL_STRING]).toEqual([7, 14, 21, 28]);
-    expect([DbrType.CTRL_DOUBLE, DbrType.PUT_ACKT, DbrType.PUT_ACKS, DbrType.STSACK_STRING, DbrType.CLASS_NAME]).toEqual([
-      34, 35, 36, 37, 38,
-    ]);
+    expect([DbrType.CTRL_DOUBLE, DbrType.PUT_ACKT, DbrType.PUT_ACKS, DbrType.STSACK_STRING, DbrType.CLASS_NAME]).toEqual([34, 35, 36, 37, 38]);
   });
 
   it('lets a ProcessVariable be a DbrSource without the protocol importing the database', () => {

@@ -48,9 +48,7 @@ const EXPECTED: readonly (readonly DbrValue[])[] = [
 ];
 
 describe('decodeDbrForWrite conversions', () => {
-  const cases = SENT.flatMap(({ name, dbrType, bytes }, row) =>
-    EXPECTED[row]!.map((value, nativeType) => [name, nativeType, dbrType, bytes, value] as const),
-  );
+  const cases = SENT.flatMap(({ name, dbrType, bytes }, row) => EXPECTED[row]!.map((value, nativeType) => [name, nativeType, dbrType, bytes, value] as const));
   it.each(cases)('%s into native type %i', (_name, nativeType, dbrType, bytes, value) => {
     expect(written(bytes, dbrType, 1, nativeType)).toEqual(value);
   });

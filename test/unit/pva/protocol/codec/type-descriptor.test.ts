@@ -166,15 +166,7 @@ describe('introspection cache', () => {
     const cache = new TypeCache();
     expect(EXAMPLE_2.length).toBe(243);
     const type = decode(EXAMPLE_2, false, cache) as StructureDesc;
-    expect(type.fields.map((field) => field.name)).toEqual([
-      'value',
-      'boundedSizeArray',
-      'fixedSizeArray',
-      'timeStamp',
-      'alarm',
-      'valueUnion',
-      'variantUnion',
-    ]);
+    expect(type.fields.map((field) => field.name)).toEqual(['value', 'boundedSizeArray', 'fixedSizeArray', 'timeStamp', 'alarm', 'valueUnion', 'variantUnion']);
     expect(decode(hex('fe 0003'), false, cache)).toBe(type.fields[4]!.type);
     expect(decode(hex('fe 0005'), false, cache)).toBe(VARIANT_UNION);
   });

@@ -11,11 +11,7 @@ import { hex, num, ORDERS, text, type Order } from '../fixtures';
 /** A client application message: magic, version 2, flags (0x80 big-endian), command, size. */
 const message = (order: Order, command: number, payload: string) => {
   const body = hex(payload);
-  return hex(
-    `ca 02 ${order === 'BE' ? '80' : '00'} ${command.toString(16).padStart(2, '0')}`,
-    num(order, body.length.toString(16).padStart(8, '0')),
-    payload,
-  );
+  return hex(`ca 02 ${order === 'BE' ? '80' : '00'} ${command.toString(16).padStart(2, '0')}`, num(order, body.length.toString(16).padStart(8, '0')), payload);
 };
 
 const readAll = (...messages: Buffer[]): ClientMessage[] => {

@@ -140,7 +140,9 @@ describe.each(ORDERS)('server messages, %s', (o) => {
   });
 
   it('MONITOR update: changed BitSet, fields, overrun BitSet; and the final message', () => {
-    expect(written(o, (w) => server.writeMonitorUpdate(w, 6, point, BitSet.of(1)))).toBe(message(o, 13, num(o, '00000006'), '00', '01 02', num(o, '0001'), '00'));
+    expect(written(o, (w) => server.writeMonitorUpdate(w, 6, point, BitSet.of(1)))).toBe(
+      message(o, 13, num(o, '00000006'), '00', '01 02', num(o, '0001'), '00'),
+    );
     expect(written(o, (w) => server.writeMonitorUpdate(w, 6, point, BitSet.of(1, 2), undefined, BitSet.of(1)))).toBe(
       message(o, 13, num(o, '00000006'), '00', '01 06', num(o, '0001'), num(o, 'ffff'), '01 02'),
     );
