@@ -24,6 +24,7 @@ import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
 import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
+import { DelayedCallbacks } from './scan/delayed-callbacks';
 import { ProcessTrace } from './process-trace';
 import { SubroutineRegistry, type Subroutine } from './subroutines';
 import { Scanner } from './scan/scanner';
@@ -71,6 +72,7 @@ export class Database implements PvProvider, AccessSecurityHost {
   private readonly logger: Logger;
   private readonly scanner: Scanner;
   private readonly once: ScanOnceQueue;
+  private readonly delayed: DelayedCallbacks;
   private readonly links: LinkTable;
   private readonly host: RecordHost;
   private readonly accessListeners = new Set<() => void>();
@@ -86,6 +88,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     const onError = (record: DbRecord, error: unknown) => this.logger.error({ err: error, record: record.name }, 'scan processing failed');
     this.scanner = new Scanner(onError);
     this.once = new ScanOnceQueue(onError);
+    this.delayed = new DelayedCallbacks(onError);
     this.links = new LinkTable({
       recordOf: (name) => this.names.get(name)?.record,
       scanOnce: (record) => this.once.request(record),
@@ -98,6 +101,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       },
       relink: (record, field, text) => this.links.relink(record, field, text),
       scanOnce: (record) => this.once.request(record),
+      requestDelayed: (record, seconds, callback) => this.delayed.request(record, seconds, callback),
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
       devices: this.devices,
@@ -183,6 +187,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     this.paused = false;
     this.scanner.stop();
     this.once.clear();
+    this.delayed.clear();
     if (this.devicesReleased) return;
     this.devicesReleased = true;
     for (const record of this.recordList) record.device?.release?.();

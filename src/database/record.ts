@@ -46,6 +46,8 @@ export interface RecordHost {
   relink(record: DbRecord, field: string, text: string): string | undefined;
   /** scanOnce: process the record soon, after the processing under way. */
   scanOnce(record: DbRecord): void;
+  /** callbackRequestDelayed: run record support's timed work; the function returned cancels it. */
+  requestDelayed(record: DbRecord, seconds: number, callback: () => void): () => void;
   /** post_event (calcout's OEVT). */
   postEvent(event: string): void;
   /** The subroutines code registered, for the sub record's INAM and SNAM. */
@@ -367,6 +369,11 @@ export class DbRecord {
   }
 
   /** recGblFwdLink's tail and the end of process(): PACT cleared, a put made meanwhile processes again. */
+  /** callbackRequestDelayed: `callback` after `seconds`, cancelled when the database closes; returns its cancel. */
+  requestDelayed(seconds: number, callback: () => void): () => void {
+    return this.host.requestDelayed(this, seconds, callback);
+  }
+
   private finish(): void {
     this.active = false;
     this.pending = undefined;

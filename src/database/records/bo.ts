@@ -8,7 +8,7 @@ import { field, fieldTable } from './field-spec';
 const HIGH_LIMIT_SECONDS = 100000;
 
 /** The momentary timer of each bo that has one pending (boRecord.c's rpvt callback). */
-const MOMENTARY = new WeakMap<DbRecord, NodeJS.Timeout>();
+const MOMENTARY = new WeakMap<DbRecord, () => void>();
 
 /**
  * A momentary bo: a pass that leaves VAL 1 with HIGH > 0 (re)starts a timer, after which VAL
@@ -18,8 +18,8 @@ const MOMENTARY = new WeakMap<DbRecord, NodeJS.Timeout>();
 function startMomentary(record: DbRecord): void {
   const seconds = record.number('HIGH');
   if (record.number('VAL') !== 1 || !(seconds > 0)) return;
-  clearTimeout(MOMENTARY.get(record));
-  const timer = setTimeout(() => {
+  MOMENTARY.get(record)?.();
+  const cancel = record.requestDelayed(seconds, () => {
     MOMENTARY.delete(record);
     if (record.isActive) {
       startMomentary(record);
@@ -27,8 +27,8 @@ function startMomentary(record: DbRecord): void {
     }
     record.assign('VAL', 0);
     record.process();
-  }, seconds * 1000);
-  MOMENTARY.set(record, timer.unref());
+  });
+  MOMENTARY.set(record, cancel);
 }
 
 export const boRecordType = discreteRecordType({

@@ -101,7 +101,7 @@ export const calcoutRecordType: RecordType = {
 function delayOutput(record: DbRecord): ProcessOutcome {
   record.assign('DLYA', 1);
   record.post('DLYA', EventMask.VALUE);
-  setTimeout(() => {
+  record.requestDelayed(record.number('ODLY'), () => {
     record.completeAsync(() => {
       record.stampTime();
       record.assign('DLYA', 0);
@@ -109,7 +109,7 @@ function delayOutput(record: DbRecord): ProcessOutcome {
       executeOutput(record);
       monitor(record);
     });
-  }, record.number('ODLY') * 1000).unref();
+  });
   return ASYNC;
 }
 

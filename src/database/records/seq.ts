@@ -115,7 +115,7 @@ function runGroups(record: DbRecord, groups: readonly LinkGroup[], next: number)
       runGroup(record, group);
       return runGroups(record, groups, next + 1);
     });
-  if (delay > 0) setTimeout(run, delay * 1000).unref();
+  if (delay > 0) record.requestDelayed(delay, run);
   else setImmediate(run);
   return ASYNC;
 }

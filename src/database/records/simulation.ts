@@ -64,9 +64,9 @@ export function simulationMode(record: DbRecord): number | typeof SIMULATION_DEL
   record.raiseAlarm(AlarmStatus.SIMM, record.number('SIMS'));
   const delay = record.number('SDLY');
   if (resuming || !(delay >= 0)) return mode;
-  setTimeout(() => {
+  record.requestDelayed(delay, () => {
     resumeSimulation(record);
-  }, delay * 1000).unref();
+  });
   return SIMULATION_DELAYED;
 }
 
