@@ -28,11 +28,6 @@ export class DelayedCallbacks {
     };
   }
 
-  /** How many callbacks wait now. */
-  get pending(): number {
-    return this.timers.size;
-  }
-
   /** Cancels every pending callback (the database is closing). */
   clear(): void {
     for (const timer of this.timers) clearTimeout(timer);
