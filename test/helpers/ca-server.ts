@@ -1,4 +1,5 @@
 import { createCaServer, type CaLimits, type CaServer } from '../../src/ca/server';
+import { Database } from '../../src/database';
 import type { PvProvider } from '../../src/database/pv';
 import { silentLogger, type Logger } from '../../src/logger';
 import { freePort, loopbackEnv } from './ports';
@@ -22,4 +23,19 @@ export async function startTestServer(
   const env = { ...loopbackEnv(port, beaconPort), ...extraEnv };
   const server = await createCaServer({ provider, env, logger, limits });
   return { server, clientEnv: env, close: () => server.close() };
+}
+
+/** A started Database with `file` loaded under `macros`, served on loopback; close() stops both. */
+export async function serveDatabaseFile(file: string, macros: string): Promise<TestServer> {
+  const database = new Database();
+  database.loadFile(file, { macros });
+  database.start();
+  const served = await startTestServer(database);
+  return {
+    ...served,
+    close: async () => {
+      await served.close();
+      database.close();
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import { Database } from '../../src/database';
-import { startTestServer, type TestServer } from '../helpers/ca-server';
+import { serveDatabaseFile, type TestServer } from '../helpers/ca-server';
 import { runPyepics, PY_WAIT_FOR as WAIT_FOR } from '../helpers/pyepics';
 
 // Record processing as CA clients see it through pyepics (libca), on a .db file of the shape
@@ -15,20 +14,13 @@ const HIHI = 3;
 const LINK = 14;
 const SIMM = 19;
 
-let database: Database;
 let server: TestServer;
 const py = <T>(script: string) => runPyepics<T>(WAIT_FOR + script, server.clientEnv);
 
 beforeAll(async () => {
-  database = new Database();
-  database.loadFile(DB_FILE, { macros: 'P=PROC:' });
-  database.start();
-  server = await startTestServer(database);
+  server = await serveDatabaseFile(DB_FILE, 'P=PROC:');
 });
-afterAll(async () => {
-  await server.close();
-  database.close();
-});
+afterAll(() => server.close());
 
 it('follows a FLNK chain with NPP input and closed-loop incremental output (dbDbLink.c, aoRecord.c fetch_value)', async () => {
   const result = await py<number[]>(`

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import { Database } from '../../src/database';
-import { startTestServer, type TestServer } from '../helpers/ca-server';
+import { serveDatabaseFile, type TestServer } from '../helpers/ca-server';
 import { runPyepics, PY_WAIT_FOR as WAIT_FOR } from '../helpers/pyepics';
 
 // Simulation with SDLY and the momentary bo, as CA clients see them through pyepics (libca).
@@ -11,20 +10,13 @@ const DB_FILE = path.join(__dirname, '../fixtures/db/simulation.db');
 const MINOR = 1;
 const SIMM = 19;
 
-let database: Database;
 let server: TestServer;
 const py = <T>(script: string) => runPyepics<T>(WAIT_FOR + script, server.clientEnv);
 
 beforeAll(async () => {
-  database = new Database();
-  database.loadFile(DB_FILE, { macros: 'P=SIM:' });
-  database.start();
-  server = await startTestServer(database);
+  server = await serveDatabaseFile(DB_FILE, 'P=SIM:');
 });
-afterAll(async () => {
-  await server.close();
-  database.close();
-});
+afterAll(() => server.close());
 
 // aiRecord.c readValue: with SIMM YES and SDLY ≥ 0 the first pass only sets PACT and asks for a
 // delayed process callback; the second reads SIOL, raises SIMM_ALARM at SIMS and follows FLNK.
