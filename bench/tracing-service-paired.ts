@@ -1,10 +1,10 @@
 /**
  * Heap tracing's cost to the realistic service of tracing-service.ts, at the IOC's defaults, in ONE
  * pair of processes: the service with the IOC embedded by `startIoc` (ioc-service.ts: CA from its
- * worker, tracing disabled at start), driven by the same load generator. The bench switches tracing as an operator
- * does, by CA puts to the IOC's own records (EnableTracing, TraceExternalSamplingInterval), between
- * blocks: off; V8's sampler alone (TraceSamplingInterval's default, 64 KiB); and V8 with the external
- * sampler at its default (512 KiB), the IOC's defaults.
+ * worker, tracing disabled at start), driven by the same load generator. The bench switches tracing
+ * as an operator does, by CA puts to the IOC's own records (EnableTracing, TraceSamplingInterval,
+ * TraceExternalSamplingInterval), between blocks: off; V8's sampler alone (TraceSamplingInterval's
+ * default, 64 KiB); and V8 with the external sampler at its default (512 KiB), the IOC's defaults.
  *
  * Fresh process pairs now vary by ±25% from run to run on this machine, far more than the effect;
  * here every "on" block sits between two "off" blocks of the same processes and is taken as a ratio
