@@ -8,7 +8,8 @@
  * the roles swap every block (twin 0 on, then twin 1 on) to cancel any difference between the two
  * processes. X rotates, in a random order each cycle, through: off (the A/A null control: both off,
  * which must come out at 0 within its interval: the method's own error), V8 64 KiB, V8 64 KiB +
- * external 512 KiB (the IOC's defaults), and V8 128 KiB + external 512 KiB (a candidate default).
+ * external 512 KiB (the IOC's defaults), V8 128 KiB + external 512 KiB (a candidate default), and V8
+ * 1 MiB + external 512 KiB (few V8 samples, the same snapshots: the cost that is not the samples').
  *
  * A block: both twins switched at once, a settle period discarded (the first snapshot's full GC,
  * the external sampler's install, the deopts a switch brings), then one TracePeriod (10 s) measured,
@@ -17,8 +18,10 @@
  * /proc/<pid>/stat (the IOC's worker and V8's helpers included) over the requests it answered in
  * the same window. At a fixed rate below saturation the work per second is fixed, so the CPU per
  * request is what limits throughput at saturation (throughput = cores / CPU per request): its
- * ratio is the slowdown. Each block also checks that each twin served its scheduled requests, and
- * records latency percentiles from when each request was due.
+ * ratio is the slowdown. The main thread's CPU per request is given apart: where the process's
+ * other threads (the IOC's worker, V8's GC helpers) have a core of their own, it alone limits
+ * throughput. Each block also checks that each twin served its scheduled requests, and records
+ * latency percentiles from when each request was due.
  *
  * The rate: unless given, a short calibration at start sets each twin at `utilisation` of a core
  * (0.35 by default), so two twins and the generator fit on the machine's 2 cores.
@@ -35,7 +38,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
-import { loadAverage, machine, machineCpuSeconds, median, processCpuSeconds } from './figures';
+import { loadAverage, machine, machineCpuSeconds, mainThreadCpuSeconds, median, processCpuSeconds } from './figures';
 import { IOC_DEFAULTS, Operator, type ServerReady, TRACING_OFF, type TracingSettings, V8_DEFAULT } from './ioc-service';
 import type { LoadCommand, LoadMark } from './open-loop';
 import { formatChange, medianInterval, ratioOfRatios, type TwinBlock, twinRatios, twinSchedule } from './paired';
@@ -44,18 +47,22 @@ import { random } from './tracing-service';
 /** The blocks' measured part: one TracePeriod at its default, so each block holds one periodic snapshot. */
 const MEASURED_MS = SETTING_RANGES.tracePeriod.default * 1000;
 const CANDIDATE_INTERVAL = 131072;
+/** Few samples, the same snapshots: what tracing costs apart from the samples themselves. */
+const SPARSE_INTERVAL = 1048576;
 
 const OFF = 'off (A/A null)';
 const V8 = 'V8 64 KiB';
 const DEFAULTS = 'V8 64 KiB + external 512 KiB (IOC defaults)';
 const CANDIDATE = 'V8 128 KiB + external 512 KiB (candidate)';
-type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE;
-const CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE];
+const SPARSE = 'V8 1 MiB + external 512 KiB (sparse: the cost apart from V8 samples)';
+type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE | typeof SPARSE;
+const CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE, SPARSE];
 const SETTINGS: Record<Config, TracingSettings> = {
   [OFF]: TRACING_OFF,
   [V8]: V8_DEFAULT,
   [DEFAULTS]: IOC_DEFAULTS,
   [CANDIDATE]: { ...IOC_DEFAULTS, sampling: CANDIDATE_INTERVAL },
+  [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL },
 };
 
 /** A served fraction below this means the rate is too high for the machine: the twins are saturated. */
@@ -118,6 +125,7 @@ function setRate({ load }: Rig, perSecond: number): void {
 /** CPU seconds so far of each twin, of the generator and of the whole machine, and the load since the last mark. */
 interface Mark {
   twinCpu: [number, number];
+  twinMainCpu: [number, number];
   loadCpu: number;
   machineCpu: number;
   at: number;
@@ -128,6 +136,7 @@ async function mark({ twins, load }: Rig): Promise<Mark> {
   const answer = once(load, 'message') as Promise<[LoadMark]>;
   const reading = {
     twinCpu: [processCpuSeconds(twins[0].server.pid!), processCpuSeconds(twins[1].server.pid!)] as [number, number],
+    twinMainCpu: [mainThreadCpuSeconds(twins[0].server.pid!), mainThreadCpuSeconds(twins[1].server.pid!)] as [number, number],
     loadCpu: processCpuSeconds(load.pid!),
     machineCpu: machineCpuSeconds(),
     at: performance.now(),
@@ -138,8 +147,10 @@ async function mark({ twins, load }: Rig): Promise<Mark> {
 
 /** What both twins did between two marks. */
 interface Window {
-  /** Server CPU µs per answered request, per twin. */
+  /** Server CPU µs per answered request, per twin: all its threads. */
   cpuMicros: [number, number];
+  /** The same, its main thread alone (the service's JavaScript, the sampler's work on it, the GC's pauses). */
+  mainMicros: [number, number];
   /** Cores each twin used. */
   cores: [number, number];
   served: [number, number];
@@ -158,6 +169,7 @@ function windowBetween(from: Mark, to: Mark): Window {
   const loadCpu = to.loadCpu - from.loadCpu;
   return {
     cpuMicros: both((twin) => (twinCpu[twin] * 1e6) / to.load.completed[twin]!),
+    mainMicros: both((twin) => ((to.twinMainCpu[twin] - from.twinMainCpu[twin]) * 1e6) / to.load.completed[twin]!),
     cores: both((twin) => twinCpu[twin] / seconds),
     served: both((twin) => to.load.completed[twin]! / to.load.scheduled[twin]!),
     p50: both((twin) => to.load.p50[twin]!),
@@ -221,6 +233,7 @@ const pair = (values: readonly number[]) => values.map((value) => value.toFixed(
 /** Per configuration: the ratio over blocks, the latencies of the on and off twins, the worst served fraction. */
 function report(blocks: readonly BlockFigures[]): string[] {
   const cpu = twinRatios(blocks.map((block) => ({ ...block, values: block.window.cpuMicros })));
+  const main = twinRatios(blocks.map((block) => ({ ...block, values: block.window.mainMicros })));
   const lines: string[] = [];
   for (const config of CONFIGS) {
     const own = blocks.filter((block) => block.config === config);
@@ -232,6 +245,7 @@ function report(blocks: readonly BlockFigures[]): string[] {
     const extra = median(own.map(({ window, on }) => window.cpuMicros[on] - window.cpuMicros[1 - on]!));
     lines.push(
       `${config}: server CPU per request ${formatChange(medianInterval(cpu.get(config) ?? []))}, ${extra >= 0 ? '+' : '−'}${Math.abs(extra).toFixed(1)} µs (median); ` +
+        `main thread alone ${formatChange(medianInterval(main.get(config) ?? []))}; ` +
         `latency p50 ${pair(onOff((window) => window.p50))} ms, p99 ${pair(onOff((window) => window.p99))} ms (on/off twin, medians of blocks); ` +
         `served ≥ ${percent(served)} of the schedule${served < MIN_SERVED ? ' — TOO LOW: the rate saturates the machine, lower it' : ''}`,
     );
