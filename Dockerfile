@@ -10,8 +10,9 @@ RUN mkdir -p /home/node/app
 WORKDIR /home/node/app
 COPY --chown=node:node package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY --chown=node:node src ./src
-# The locked versions, without install scripts: the image needs none, and on arm64 one dev
-# dependency (utf-8-validate, under epics-tca) has no prebuilt binary and would need a compiler.
+# The local package that package.json's "overrides" puts in place of utf-8-validate (see the README's Set-up).
+COPY --chown=node:node overrides ./overrides
+# The locked versions, without install scripts: the image needs none.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
