@@ -187,7 +187,10 @@ if (withWarmUp) {
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
   const context = { provider, answer: caSearchReplies({ serves: (name) => providerServes(provider, name), tcpPort: () => 0 }), limits: DEFAULT_LIMITS };
-  const { requests } = warmUpCaServer({ ...context, loggers: [silentLogger(), silentLogger().child({})] }, [names[0]!]);
+  const rounds = warmUpCaServer({ ...context, loggers: [silentLogger(), silentLogger().child({})] }, [names[0]!]);
+  let round = rounds.next();
+  while (!round.done) round = rounds.next();
+  const { requests } = round.value;
   const spent = process.cpuUsage(cpu);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   process.stdout.write(`warm-up: ${requests} requests, ${wallMs.toFixed(1)} ms wall, ${((spent.user + spent.system) / 1000).toFixed(1)} ms CPU\n`);

@@ -91,9 +91,11 @@ interface Script {
 
 /**
  * Runs the CA request paths on `names` (PVs the provider serves, read only) before the server
- * listens; unserved names, or none, still warm the search, decoding and reply paths.
+ * listens; unserved names, or none, still warm the search, decoding and reply paths. A round at a
+ * time: the generator stops after each (one client's life, a few ms), so that whoever drives it
+ * can let other work run in between; it returns the summary when all are done.
  */
-export function warmUpCaServer(context: WarmUpContext, names: readonly string[]): WarmUpSummary {
+export function* warmUpCaServer(context: WarmUpContext, names: readonly string[]): Generator<void, WarmUpSummary> {
   const served = names.flatMap((name) => {
     const type = context.provider.find(name)?.type;
     return type === undefined ? [] : [{ name, native: type, reads: readTypes(type) }];
@@ -103,6 +105,7 @@ export function warmUpCaServer(context: WarmUpContext, names: readonly string[])
   for (let round = 0; round < WARM_UP_CHANNELS / CHANNELS_PER_ROUND; round++) {
     for (let search = 0; search < SEARCHES_PER_NAME; search++) answerSearches(context, script, summary);
     serveCircuit(context, script, context.loggers[round % context.loggers.length]!, summary);
+    yield;
   }
   return summary;
 }
