@@ -118,15 +118,15 @@ function realPath(file: string): string {
   }
 }
 
-/** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
-export /** The records the CA server reads before it listens, to have its paths compiled for what clients will find here. */
+/** The records the CA server reads before it listens, to have its paths compiled for what clients will find here. */
 function oneRecordOfEachType(database: Database): string[] {
   const byType = new Map<string, string>();
   for (const record of database.loadedRecords()) if (!byType.has(record.type.name)) byType.set(record.type.name, record.name);
   return [...byType.values()];
 }
 
-function caServerSettings(config: IocConfig, env: Record<string, string | undefined>): Partial<CaServerEnvironment> {
+/** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
+export function caServerSettings(config: IocConfig, env: Record<string, string | undefined>): Partial<CaServerEnvironment> {
   const { ca } = config;
   const beaconPort = ca.beaconPort ?? readServerEnvironment(env).config.beaconPort;
   const invalid = (key: string) => (entry: string) => {
