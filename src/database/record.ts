@@ -185,7 +185,10 @@ export class DbRecord {
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0) listeners.delete(field);
+      if (set.size > 0 || listeners.get(field) !== set) return;
+      listeners.delete(field);
+      // With its last listener gone the record holds no table, as before its first one (the CA server's warm-up subscribes and leaves).
+      if (listeners.size === 0 && this.listeners === listeners) this.listeners = undefined;
     };
   }
 

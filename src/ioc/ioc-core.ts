@@ -118,6 +118,13 @@ function realPath(file: string): string {
   }
 }
 
+/** The records the CA server reads before it listens, to have its paths compiled for what clients will find here. */
+function oneRecordOfEachType(database: Database): string[] {
+  const byType = new Map<string, string>();
+  for (const record of database.loadedRecords()) if (!byType.has(record.type.name)) byType.set(record.type.name, record.name);
+  return [...byType.values()];
+}
+
 /** The CA part of the configuration over the EPICS_CAS_* environment, as rsrv would read it. */
 export function caServerSettings(config: IocConfig, env: Record<string, string | undefined>): Partial<CaServerEnvironment> {
   const { ca } = config;
@@ -278,6 +285,7 @@ export async function startIocCore(options: IocCoreOptions): Promise<IocCore> {
         env,
         config: caServerSettings(config, env),
         limits: protocolLimits(config, 'ca'),
+        warmUpNames: oneRecordOfEachType(database),
       });
     }
     if (config.protocols.pva) {

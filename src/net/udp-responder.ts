@@ -92,8 +92,12 @@ export class UdpResponder {
     });
   }
 
-  private onDatagram(datagram: Buffer, peer: dgram.RemoteInfo, replySocket: dgram.Socket, served: string): void {
+  private onDatagram(received: Buffer, peer: dgram.RemoteInfo, replySocket: dgram.Socket, served: string): void {
     if (this.ignored.has(peer.address)) return;
+    // dgram's Buffers are made in C++ and have another V8 map than those made in JS (TCP chunks,
+    // a server's warm-up): a view of the same bytes gives the protocol core one kind of Buffer,
+    // so that its code compiled before the first client is not thrown away at the first datagram.
+    const datagram = Buffer.from(received.buffer, received.byteOffset, received.length);
     let replies: UdpReply[];
     try {
       replies = this.options.answer(datagram, { host: peer.address, port: peer.port }, served);

@@ -1,6 +1,6 @@
 import { writeBeacon } from '../protocol/replies';
 import { MessageWriter } from '../protocol/writer';
-import { silentLogger } from '../../logger';
+import { silentLogger, type Logger } from '../../logger';
 import { ANY_ADDRESS, ipv4ToNumber } from '../../net/addresses';
 import { DEFAULT_LIMITS, type ServerLimits } from '../../net/limits';
 import { startServerShell, type ServerOptions } from '../../net/server-shell';
@@ -9,8 +9,17 @@ import { readServerEnvironment, type CaServerEnvironment } from './environment';
 import { caSearchReplies } from './search-replies';
 import { guardProvider } from '../../net/guarded-provider';
 import { providerServes } from '../../database/pv';
+import { warmUpCaServer, type WarmUpContext } from './warm-up';
 
-export type CaServerOptions = ServerOptions<CaServerEnvironment>;
+export type CaServerOptions = ServerOptions<CaServerEnvironment> & {
+  /**
+   * PVs the server may read (never write) before it listens, to have V8 compile its request paths
+   * before the first client (see warm-up.ts): a few of each kind the provider serves. Without
+   * them the warm-up runs on a name not served (the provider is asked about it), which warms the
+   * search and decoding paths only.
+   */
+  warmUpNames?: readonly string[];
+};
 
 export interface CaServerStatistics {
   /** Connected clients (circuits): devIocStats' CA_CLNT_CNT. */
@@ -36,6 +45,33 @@ export interface CaServer {
 /** rsrv's first beacon interval; it doubles up to the configured period. */
 const FIRST_BEACON_INTERVAL_MS = 20;
 
+/**
+ * The warm-up, a round at a time with the event loop let run in between: a host that embeds the
+ * IOC on its main thread waits a few ms at a time, not the whole warm-up at once. Its cost is the
+ * server's start-up cost: the CPU of its rounds alone, and the wall time of all, go in a debug line.
+ */
+async function warmUp(context: Omit<WarmUpContext, 'loggers'>, logger: Logger, names: readonly string[]): Promise<void> {
+  const started = process.hrtime.bigint();
+  let cpuMicros = 0;
+  // The circuits of the warm-up log nowhere: nothing of it may look like a client.
+  const rounds = warmUpCaServer({ ...context, loggers: [silentLogger(), logger.child({}, { level: 'silent' })] }, names);
+  for (;;) {
+    const cpu = process.cpuUsage();
+    const round = rounds.next();
+    const spent = process.cpuUsage(cpu);
+    cpuMicros += spent.user + spent.system;
+    if (round.done) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.debug(
+        { requests: round.value.requests, names: names.length, ms: Math.round(ms), cpuMs: Math.round(cpuMicros / 1000) },
+        'CA request paths warmed up',
+      );
+      return;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** Starts a Channel Access server: TCP circuits, UDP name search and beacons. */
 export async function createCaServer(options: CaServerOptions): Promise<CaServer> {
   const logger = options.logger ?? silentLogger();
@@ -46,6 +82,8 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
   const serves = (name: string) => providerServes(provider, name);
+  const answerSearch = (tcpPort: () => number) => caSearchReplies({ serves, tcpPort });
+  await warmUp({ provider, answer: answerSearch(() => 0), limits }, logger, options.warmUpNames ?? []);
   const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
   const serverAddress = single === ANY_ADDRESS ? 0 : ipv4ToNumber(single);
   const shell = await startServerShell({
@@ -58,7 +96,7 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
     udpPort: config.serverPort,
     ignoreAddresses: config.ignoreAddresses,
     open: (transport, tcpPort, onClose) => new Circuit(transport, { provider, tcpPort, limits, logger, onClose }),
-    answerSearch: (tcpPort) => caSearchReplies({ serves, tcpPort }),
+    answerSearch,
     beacons: {
       destinations: config.beaconAddresses,
       autoDestinations: config.autoBeaconAddresses,
