@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
 import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
+import { waitUntil } from '../helpers/wait';
 
 // A put with completion, as real clients make it: pyepics caput(wait=True) (libca's
 // ca_array_put_callback, CA_PROTO_WRITE_NOTIFY) and epics-tca's pvAccess put (answered, as pvxs's
@@ -131,6 +132,28 @@ emit({'called': len(called) > 0})`,
     expect(record.isActive).toBe(true);
     session.send('');
     expect(await session.result).toEqual({ called: false });
+  });
+
+  // rsrv's destroy_client frees every channel, and with it each put notify (dbNotifyCancel).
+  it('is cancelled when the client goes before the put completes', async () => {
+    const record = database.fieldAddress('PN:LONG')!.record;
+    await waitUntil(() => record.notify === undefined, 'PN:LONG free of the previous test');
+    const session = startPyepics(
+      `import os
+chid = ca.create_channel('PN:LONG.A', auto_cb=False)
+ca.connect_channel(chid, timeout=5)
+ca.put(chid, 3.0, wait=False, callback=lambda **kw: None)
+epics.caget('PN:SIMSRC')  # a reply on the same circuit: the server has the put
+say('put')
+sys.stdin.readline()
+os._exit(0)  # no clean-up: the circuit simply closes`,
+      server.clientEnv,
+    );
+    await session.waitForLine('put');
+    expect(record.notify).toBeDefined();
+    session.send('');
+    await waitUntil(() => record.notify === undefined, 'the put released when its circuit closed');
+    expect(record.isActive).toBe(true);
   });
 });
 
