@@ -78,6 +78,20 @@ it('answers a put whose PP output link reaches an asynchronous record after that
   expect(log.lines).toEqual(['OUT=6', 'done A']);
 });
 
+// The same through a PP input link: processTarget from dbDbGetValue. softIoc: caput -c PI:C.PROC 1
+// with INPA "PI:CO PP" (calcout VAL+1, ODLY 1): PI:C took 1 at once, PI:OUT 1 a second later,
+// and only then was the put answered.
+it('answers a put whose PP input link processes an asynchronous record after that record has finished', async () => {
+  const log = new EventLog(
+    load(`
+    record(calc, "C") { field(CALC, "A") field(INPA, "CO PP") }
+    record(calcout, "CO") { field(CALC, "VAL+1") field(ODLY, 0.02) field(OUT, "OUT PP") }
+    record(ao, "OUT") {}`),
+  ).watch('C', 'OUT');
+  await log.put('C.PROC', 1);
+  expect(log.lines).toEqual(['C=1', 'OUT=1', 'done C.PROC']);
+});
+
 // seqRecord.c keeps PACT through its DLYn callbacks and calls recGblFwdLink after the last
 // link: dbNotifyCompletion then. softIoc: caput -c PN:SEQ 7 (DLY1 1) answered after PN:SEQOUT 7.
 it('answers a put to a seq with delays after its delayed links were written', async () => {
@@ -169,6 +183,21 @@ it('answers at once a put that processes nothing', async () => {
   await log.put('CO.A', 3);
   expect(valueOf(pvOf(database!, 'CO.PACT'))).toBe(0);
   expect(log.lines).toEqual(['done CO.A']);
+});
+
+// Better than base, on purpose: compressRecord.c does not call recGblFwdLink on a pass that only
+// collects (N to 1, fewer than N samples), so dbNotifyCompletion never comes and the put is never
+// answered. softIoc: caput -c -w 3 PC:C.PROC 1 (N 2) printed "Write callback operation timed
+// out" on every other put. Here the end of the pass completes it, FLNK still not followed.
+it('answers a put to a compress record that only collected a sample, FLNK not followed', async () => {
+  load(`
+    record(ao, "SRC") { field(VAL, 2) }
+    record(compress, "C") { field(ALG, "N to 1 Average") field(N, 2) field(NSAM, 1) field(INP, "SRC") field(FLNK, "NEXT") }
+    record(calc, "NEXT") { field(CALC, "VAL+1") }`);
+  expect(await putWithCompletion(pvOf(database!, 'C.PROC'), 1)).toEqual({ ok: true });
+  expect(valueOf(pvOf(database!, 'NEXT'))).toBe(0);
+  expect(await putWithCompletion(pvOf(database!, 'C.PROC'), 1)).toEqual({ ok: true });
+  expect([valueOf(pvOf(database!, 'C')), valueOf(pvOf(database!, 'NEXT'))]).toEqual([2, 1]);
 });
 
 // dbNotifyCancel (rsrv calls it when the channel is cleared or the circuit goes): the put is
