@@ -43,9 +43,9 @@ export class ProcessNotify {
   }
 
   /**
-   * dbNotifyCancel (the client's channel or circuit went): the put is forgotten, never answered,
-   * and the records it held pass to the next put waiting for them. Processing already under way
-   * goes on.
+   * dbNotifyCancel (the client's channel or circuit went): the put settles at once, for a client
+   * that will not be answered, and the records it held pass to the next put waiting for them.
+   * Processing already under way goes on.
    */
   cancel(): void {
     switch (this.state) {
