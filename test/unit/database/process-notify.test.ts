@@ -1,4 +1,4 @@
-import type { Database } from '../../../src/database';
+import { Database } from '../../../src/database';
 import { EventMask, type WriteResult } from '../../../src/database/pv';
 import { databaseOf, put, putWithCompletion, pvOf, valueOf, write } from './helpers';
 
@@ -115,6 +115,23 @@ it('answers a put to a simulated record with SDLY after the simulated read', asy
   ).watch('SIM');
   await log.put('SIM.PROC', 1);
   expect(log.lines).toEqual(['SIM=3', 'done SIM.PROC']);
+});
+
+// A sub whose function returns a promise stays PACT until it settles; recGblFwdLink then, and
+// dbNotifyCompletion with it (as for any asynchronous device support that calls back later).
+it('answers a put to a sub whose subroutine answers later once it has settled', async () => {
+  let settleSubroutine: (status: number) => void = () => undefined;
+  database = new Database();
+  database.registerSubroutine('later', () => new Promise<number>((resolve) => (settleSubroutine = resolve)));
+  database.loadText('record(sub, "SUB") { field(SNAM, "later") }');
+  database.start();
+  let answered = false;
+  const put = putWithCompletion(pvOf(database, 'SUB.PROC'), 1).then((result) => ((answered = true), result));
+  await settle();
+  expect([answered, valueOf(pvOf(database, 'SUB.PACT'))]).toEqual([false, 1]);
+  settleSubroutine(0);
+  expect(await put).toEqual({ ok: true });
+  expect(valueOf(pvOf(database, 'SUB.PACT'))).toBe(0);
 });
 
 // processNotifyCommon: a record busy (PACT) when the put comes is not written then; the put waits
