@@ -4,6 +4,7 @@
 // included. A record belongs to one such put at a time; another put with completion to it waits
 // for its turn, and a put to a busy (PACT) record waits for it to finish before it writes.
 
+import { failureMessage } from './guard';
 import type { DbRecord } from './record';
 
 /** Why a put with completion whose client went away before it was made did nothing. */
@@ -88,7 +89,15 @@ export class ProcessNotify {
       this.state = 'restartInProgress';
       return;
     }
-    this.refusal = this.request.put();
+    try {
+      this.refusal = this.request.put();
+    } catch (error) {
+      // Record support's own bug: the put is answered with it and lets the record go, rather than hold it for ever.
+      if (record.notify === this) ProcessNotify.restartCheck(record);
+      this.refusal = failureMessage(record.name, 'write', error);
+      this.finish();
+      throw error;
+    }
     this.stored = this.refusal === undefined;
     if (this.stored && this.request.processes()) {
       record.notify = this;

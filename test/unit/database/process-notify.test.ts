@@ -169,6 +169,25 @@ it('queues a put to a record another put with completion holds, and runs it afte
   expect(log.lines).toEqual(['OUT=1', 'done CO.A', 'OUT=2', 'done CO.A']);
 });
 
+// Not in dbNotify.c (C has no throw): a put that throws when it is made at last, after waiting
+// for a busy record, is answered with the reason and lets the record go to the next put.
+it('answers a put that throws when it is made after waiting, and holds the record no longer', async () => {
+  const log = new EventLog(
+    load(`
+    record(calcout, "CO") { field(CALC, "A") field(ODLY, 0.02) field(OUT, "OUT PP") }
+    record(ao, "OUT") { field(MDEL, -1) }`),
+  ).watch('OUT');
+  put(pvOf(database!, 'CO.PROC'), 1);
+  const record = database!.fieldAddress('CO')!.record;
+  jest.spyOn(record, 'store').mockImplementationOnce(() => {
+    throw new Error('record support failed');
+  });
+  await log.put('CO.A', 5);
+  expect(record.notify).toBeUndefined();
+  await log.put('CO.A', 6);
+  expect(log.lines).toEqual(['OUT=0', 'done CO.A: CO.A: CO: write failed: record support failed', 'OUT=6', 'done CO.A']);
+});
+
 // dbProcess of a disabled record calls dbNotifyCompletion: the put is made and answered at once,
 // with success, and FLNK is not followed. softIoc: caput -c PN:DIS 4 (DISA = DISV) exited 0,
 // PN:DIS read 4 afterwards and PN:DISOUT stayed 0.
