@@ -102,6 +102,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       relink: (record, field, text) => this.links.relink(record, field, text),
       scanOnce: (record) => this.once.request(record),
       requestDelayed: (record, seconds, callback) => this.delayed.request(record, seconds, callback),
+      requestCallback: (record, callback) => this.delayed.soon(record, callback),
       postEvent: (event) => this.postEvent(event),
       subroutines: this.subroutines,
       devices: this.devices,

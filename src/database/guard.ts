@@ -32,12 +32,13 @@ export function guardWrite(pvName: string, attempt: () => MaybeLater<WriteResult
   }
 }
 
-/** Asks `decide` (user code), then `apply`s the write it accepts; a reason refuses it. */
-export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, apply: () => Verdict): WriteResult | Promise<WriteResult> {
-  const settle = (verdict: Verdict): WriteResult => {
+/** Asks `decide` (user code), then `apply`s the write it accepts, at once or later (a put with completion); a reason refuses it. */
+export function settleWrite(pvName: string, decide: () => MaybeLater<Verdict>, apply: () => MaybeLater<Verdict>): WriteResult | Promise<WriteResult> {
+  const result = (refusal: Verdict): WriteResult => (typeof refusal === 'string' ? { ok: false, error: 'rejected', message: refusal } : WRITE_OK);
+  const settle = (verdict: Verdict): MaybeLater<WriteResult> => {
     // The store itself may still refuse (a record type's own check, a link field given text that is no link).
     const refusal = typeof verdict === 'string' ? verdict : apply();
-    return typeof refusal === 'string' ? { ok: false, error: 'rejected', message: refusal } : WRITE_OK;
+    return isThenable(refusal) ? Promise.resolve(refusal).then(result) : result(refusal);
   };
   return guardWrite(pvName, () => {
     const verdict = decide();

@@ -169,6 +169,15 @@ export type WriteResult =
 
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 
+/**
+ * A write with completion (CA's WRITE_NOTIFY, a pvAccess put): its result waits until the
+ * processing it started has finished. Aborting `signal` (the client's channel or circuit went)
+ * cancels the wait; the result then settles but is not to be answered.
+ */
+export interface PutCompletion {
+  readonly signal: AbortSignal;
+}
+
 /** What a posted change concerns (db_access.h DBE_*): a listener compares it to its subscription's mask. */
 export const EventMask = { VALUE: 1, LOG: 2, ALARM: 4, PROPERTY: 8 } as const;
 
@@ -211,8 +220,12 @@ export interface ProcessVariable {
   /** DESC: what the PV is; pvAccess serves it as display.description (CA has no place for it). */
   description?(): string;
   accessRights(client: ClientIdentity): AccessRights;
-  /** A client's write, already converted to the native type. The PV may refuse with a reason. */
-  write(value: FieldValue, client: ClientIdentity): WriteResult | Promise<WriteResult>;
+  /**
+   * A client's write, already converted to the native type. The PV may refuse with a reason.
+   * With `completion`, the result waits for the processing the write started (a PV that has none
+   * may ignore it).
+   */
+  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult>;
   /** A client's alarm acknowledgement (DBR_PUT_ACKT / DBR_PUT_ACKS). */
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult;
   /** Hear of every posted change; returns the function that stops listening. */

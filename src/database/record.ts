@@ -8,6 +8,7 @@ import type { DeviceBinding } from './devices/device-support';
 import type { DeviceTable } from './devices/device-table';
 import { deviceFieldRefusal } from './devices/device-fields';
 import type { RecordLink } from './links/record-link';
+import { CANCELLED, ProcessNotify } from './process-notify';
 import type { ProcessTrace } from './process-trace';
 import type { IoScanSource } from './scan/io-scan';
 import {
@@ -19,6 +20,7 @@ import {
   type EpicsTimeStamp,
   type FieldValue,
   type PvListener,
+  type PutCompletion,
   type WriteResult,
 } from './pv';
 import { fieldLayout } from './records/field-layout';
@@ -48,6 +50,8 @@ export interface RecordHost {
   scanOnce(record: DbRecord): void;
   /** callbackRequestDelayed: run record support's timed work; the function returned cancels it. */
   requestDelayed(record: DbRecord, seconds: number, callback: () => void): () => void;
+  /** callbackRequest: run `callback` soon, after the processing under way (dbNotify's deferred halves). */
+  requestCallback(record: DbRecord, callback: () => void): void;
   /** post_event (calcout's OEVT). */
   postEvent(event: string): void;
   /** The subroutines code registered, for the sub record's INAM and SNAM. */
@@ -86,6 +90,8 @@ const DEVICE_TIME = -2;
 export class DbRecord {
   /** TIME: never processed records carry the EPICS epoch, as in an IOC. */
   time: EpicsTimeStamp = EPOCH;
+  /** The put with completion that holds the record (dbCommon's ppn), while one does. */
+  notify: ProcessNotify | undefined;
   /** The I/O interrupt source its owner attached: with SCAN "I/O Intr", its requests process the record. */
   ioScan: IoScanSource | undefined;
   /** What the record is to the device support its DTYP names (dpvt); undefined for base's soft supports. */
@@ -371,16 +377,26 @@ export class DbRecord {
     }
   }
 
-  /** recGblFwdLink's tail and the end of process(): PACT cleared, a put made meanwhile processes again. */
   /** callbackRequestDelayed: `callback` after `seconds`, cancelled when the database closes; returns its cancel. */
   requestDelayed(seconds: number, callback: () => void): () => void {
     return this.host.requestDelayed(this, seconds, callback);
   }
 
+  /** callbackRequest: `callback` soon, after the processing under way; dropped when the database closes. */
+  requestCallback(callback: () => void): void {
+    this.host.requestCallback(this, callback);
+  }
+
+  /**
+   * recGblFwdLink's tail and the end of process(): PACT cleared, the put with completion that
+   * holds the record told (dbNotifyCompletion), a put made meanwhile processes again. Whatever
+   * record support returned (compress collecting, a throw), so that no such put waits for ever.
+   */
   private finish(): void {
     this.active = false;
     this.pending = undefined;
     this.assign('PACT', 0);
+    if (this.notify) ProcessNotify.completion(this);
     if (this.number('RPRO') === 0) return;
     this.assign('RPRO', 0);
     this.host.scanOnce(this);
@@ -396,7 +412,9 @@ export class DbRecord {
     this.post('VAL', this.resetAlarms() | EventMask.VALUE | EventMask.LOG);
   }
 
+  /** dbProcess of a disabled record: its disable alarm, once; a put with completion that holds it is done. */
   private processDisabled(): void {
+    if (this.notify) ProcessNotify.completion(this);
     if (this.number('STAT') === AlarmStatus.DISABLE) return;
     this.assign('SEVR', this.number('DISS'));
     this.assign('STAT', AlarmStatus.DISABLE);
@@ -437,8 +455,12 @@ export class DbRecord {
     return () => handlers.delete(handler);
   }
 
-  /** A client's write to a field: refused, or stored, posted and processed as dbPutField does. */
-  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity): WriteResult | Promise<WriteResult> {
+  /**
+   * A client's write to a field: refused, or stored, posted and processed as dbPutField does.
+   * With `completion` (a put with callback), as dbProcessNotify: the result waits until the
+   * processing the put started has finished; aborting its signal cancels the wait.
+   */
+  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
     if (spec.readOnly) return { ok: false, error: 'readOnly', message: `${this.name}.${spec.name} is read-only` };
     if (this.number('DISP') !== 0 && spec.name !== 'DISP') {
       return { ok: false, error: 'rejected', message: `${this.name} has puts disabled (DISP)` };
@@ -447,18 +469,36 @@ export class DbRecord {
     if (!decoded.ok) return { ok: false, error: 'rejected', message: `${this.name}.${spec.name}: ${decoded.reason}` };
     const { data } = decoded;
     const handlers = spec.name === 'VAL' && this.writeHandlers ? [...this.writeHandlers] : NO_HANDLERS;
-    const store = () => {
+    const asClient = <T>(work: () => T): T => {
       const trace = this.host.trace;
       trace.client = client;
-      let refused: string | undefined;
       try {
-        refused = this.put(spec, data);
+        return work();
       } finally {
         trace.client = undefined;
       }
-      return refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`;
     };
+    const named = (refused: string | undefined) => (refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`);
+    const store = completion
+      ? () => new Promise<string | undefined>((resolve) => asClient(() => this.putNotify(spec, data, completion.signal, (refused) => resolve(named(refused)))))
+      : () => named(asClient(() => this.put(spec, data)));
     return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), store);
+  }
+
+  /** dbProcessNotify of a client's put: `done` hears the refusal, or undefined once the processing has finished. */
+  private putNotify(spec: FieldSpec, data: FieldData, signal: AbortSignal, done: (refusal: string | undefined) => void): void {
+    const cancel = () => notify.cancel();
+    const notify = new ProcessNotify(this, {
+      put: () => this.store(spec, data),
+      processes: () => this.processesOnPut(spec),
+      done: (refused) => {
+        signal.removeEventListener('abort', cancel);
+        done(refused);
+      },
+    });
+    if (signal.aborted) return done(CANCELLED);
+    signal.addEventListener('abort', cancel, { once: true });
+    notify.start();
   }
 
   /** A new VAL from code, as device support delivers one: stored and processed unless the record is disabled or active. */
@@ -470,10 +510,15 @@ export class DbRecord {
   put(spec: FieldSpec, data: FieldData): string | undefined {
     const refused = this.store(spec, data);
     if (refused !== undefined) return refused;
-    if (spec.name !== 'PROC' && !(spec.processPassive && this.number('SCAN') === 0)) return undefined;
+    if (!this.processesOnPut(spec)) return undefined;
     if (this.active) this.assign('RPRO', 1);
     else this.process();
     return undefined;
+  }
+
+  /** Whether dbPutField processes the record after a put to this field: PROC, or a pp(TRUE) field of a passive record. */
+  processesOnPut(spec: FieldSpec): boolean {
+    return spec.name === 'PROC' || (spec.processPassive === true && this.number('SCAN') === 0);
   }
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */

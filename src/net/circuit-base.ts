@@ -1,4 +1,4 @@
-import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PvProvider, WriteResult } from '../database/pv';
+import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PutCompletion, PvProvider, WriteResult } from '../database/pv';
 import type { Logger } from '../logger';
 import type { ServerLimits } from './limits';
 import { Liveness } from './liveness';
@@ -53,6 +53,8 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   protected readonly limits: ServerLimits;
   private nextServerId = 1;
   private requestsInFlight = 0;
+  /** Writes with completion still waiting for their processing, and the channel each came on. */
+  private readonly completions = new Map<AbortController, Channel<Operation>>();
   private readonly liveness: Liveness;
   private readonly limitWarnings: LogLimiter;
   private readonly readFailures: LogLimiter;
@@ -168,6 +170,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   private release(): void {
     if (this.output.closed) return;
     this.output.close();
+    for (const controller of [...this.completions.keys()]) controller.abort();
     for (const operation of this.operations.values()) operation.stop();
     this.operations.clear();
     this.channels.clear();
@@ -199,6 +202,8 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   }
 
   protected removeChannel(channel: Channel<Operation>): void {
+    // Most circuits never have a write waiting: a channel's clear then costs no copy of the table.
+    if (this.completions.size > 0) for (const [controller, on] of [...this.completions]) if (on === channel) controller.abort();
     for (const operation of channel.operations) this.removeOperation(operation);
     this.channels.delete(channel.serverId);
   }
@@ -220,14 +225,20 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
    * A client's write: performed with a guard (a handler that throws or rejects gives the client an
    * error, never the process), logged at INFO with who wrote what unless the PV opts out, and
    * answered through `answer`, at once or when the handler settles. `value` is what the log shows.
+   * With `completionOn`, a write with completion on that channel (CA's WRITE_NOTIFY, a pvAccess
+   * put): the answer waits for the processing it started. Clearing the channel or closing the
+   * circuit cancels the wait (as rsrv's rsrvFreePutNotify calls dbNotifyCancel), and the client
+   * is not answered. The client's timeout is its own business: the server sets none.
    */
   protected performWrite(
     pv: ProcessVariable,
     value: FieldValue | string,
-    write: () => WriteResult | Promise<WriteResult>,
+    write: (completion?: PutCompletion) => WriteResult | Promise<WriteResult>,
     answer: (outcome: WriteResult) => void,
+    completionOn?: Channel<Operation>,
   ): void {
     let old: unknown;
+    const controller = completionOn && new AbortController();
     const settle = (outcome: WriteResult) => {
       if (old !== undefined && outcome.ok) {
         this.logger.info(
@@ -235,13 +246,18 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
           'client write',
         );
       }
+      if (controller) {
+        this.completions.delete(controller);
+        if (controller.signal.aborted) return;
+      }
       answer(outcome);
     };
     let result: WriteResult | Promise<WriteResult>;
     try {
       // The old value for the audit line is read under the same guard: a PV that cannot say it fails the write.
       if (logsWrites(pv) && this.logger.isLevelEnabled('info')) old = loggedValue(pv.value());
-      result = write();
+      if (controller) this.completions.set(controller, completionOn);
+      result = write(controller && { signal: controller.signal });
     } catch (error) {
       return settle(this.handlerFailed(pv, error));
     }

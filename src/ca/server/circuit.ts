@@ -253,7 +253,9 @@ export class Circuit extends CircuitBase<ClientRequest, MessageWriter, Subscript
     const decoded = decodeDbrForWrite(request.payload, request.dataType, count, pv.type, enumStrings);
     if (!decoded.ok) return fail(decoded.error === 'badType' ? Eca.BADTYPE : Eca.PUTFAIL, `${pv.name}: ${decoded.message}`);
     const value = decoded.value;
-    this.performWrite(pv, value, () => pv.write(value, this.identity), answer);
+    // WRITE_NOTIFY is answered when the processing it started has finished (rsrv's write_notify_action: dbProcessNotify).
+    const completionOn = request.command === Command.WRITE_NOTIFY ? channel : undefined;
+    this.performWrite(pv, value, (completion) => pv.write(value, this.identity, completion), answer, completionOn);
   }
 
   private addSubscription(request: EventAddRequest): void {

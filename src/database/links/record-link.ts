@@ -5,6 +5,7 @@
 
 import type { SourceLocation } from '../db-file/location';
 import { AlarmSeverity, AlarmStatus, EventMask, type DisplayMetadata, type EpicsTimeStamp } from '../pv';
+import { ProcessNotify } from '../process-notify';
 import type { DbRecord } from '../record';
 import type { FieldSpec } from '../records/field-spec';
 import type { FieldShape } from '../records/record-type';
@@ -103,7 +104,7 @@ export class RecordLink {
       return undefined;
     }
     const source = target.record;
-    if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) source.process();
+    if (pv.process === 'PP' && source !== this.owner && source.number('SCAN') === 0) processTarget(this.owner, source);
     const data = convertField(sourceField(target), shape, labels);
     if (data === undefined) return void this.fail();
     if (source !== this.owner) {
@@ -130,7 +131,7 @@ export class RecordLink {
     }
     if (destination.store(target.spec, data) !== undefined) return this.fail();
     inheritSeverity(pv.severity, destination, this.owner.number('NSTA'), this.owner.number('NSEV'), this.owner.string('NAMSG'));
-    if (target.spec.name === 'PROC' || (pv.process === 'PP' && destination.number('SCAN') === 0)) destination.process();
+    if (target.spec.name === 'PROC' || (pv.process === 'PP' && destination.number('SCAN') === 0)) processTarget(this.owner, destination);
     return true;
   }
 
@@ -143,7 +144,7 @@ export class RecordLink {
       const proc = record.type.fields.get('PROC');
       if (proc) record.put(proc, 1);
     } else if (record.number('SCAN') === 0) {
-      record.process();
+      processTarget(this.owner, record);
     }
   }
 
@@ -167,6 +168,12 @@ export class RecordLink {
     this.owner.raiseAlarm(AlarmStatus.LINK, AlarmSeverity.INVALID);
     return false;
   }
+}
+
+/** dbDbLink.c's processTarget: a DB link processes its target, which joins the owner's put with completion, if any (dbNotifyAdd). */
+function processTarget(owner: DbRecord, target: DbRecord): void {
+  if (owner.notify) ProcessNotify.add(owner, target);
+  target.process();
 }
 
 function viaChannelAccess(pv: PvAddress): boolean {

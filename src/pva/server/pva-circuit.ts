@@ -89,7 +89,8 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
         if (isMonitor(operation)) this.monitors++;
       },
       remove: (operation) => this.removeOperation(operation),
-      write: (pv, value, answer) => this.performWrite(pv, value, () => pv.write(value, this.identity), answer),
+      write: (channel, value, answer) =>
+        this.performWrite(channel.pv, value, (completion) => channel.pv.write(value, this.identity, completion), answer, channel),
       decodePutData: (request, into) => this.pvaReader.decodePutData(request, into),
       readFailed: (pv, error, operation) => this.readFailed(pv, error, operation),
       deliver: (monitor) => this.output.deliver(monitor),

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { Database } from '../../../src/database';
-import type { ClientIdentity, FieldValue, ProcessVariable, WriteResult } from '../../../src/database/pv';
+import type { ClientIdentity, FieldValue, ProcessVariable, PutCompletion, WriteResult } from '../../../src/database/pv';
 
 export const CLIENT: ClientIdentity = { user: 'tester', host: 'localhost', address: '127.0.0.1:5000' };
 
@@ -39,15 +39,24 @@ export function monitor(pv: ProcessVariable): number[] {
 }
 
 /** A client write of `value` in the PV's native type, as the write may answer: now or later. */
-export function write(pv: ProcessVariable, value: number | string | FieldValue): WriteResult | Promise<WriteResult> {
-  if (typeof value === 'string') return pv.write([value], CLIENT);
+export function write(pv: ProcessVariable, value: number | string | FieldValue, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
+  if (typeof value === 'string') return pv.write([value], CLIENT, completion);
   if (typeof value === 'number') {
     const current = pv.value();
     const array = Array.isArray(current) ? [String(value)] : new (current.constructor as new (n: number) => Exclude<FieldValue, string[]>)(1);
     if (!Array.isArray(array)) array[0] = value;
-    return pv.write(array, CLIENT);
+    return pv.write(array, CLIENT, completion);
   }
-  return pv.write(value, CLIENT);
+  return pv.write(value, CLIENT, completion);
+}
+
+/** A client write with completion (a CA put with callback), awaited until its answer; aborting `signal` cancels the wait. */
+export async function putWithCompletion(
+  pv: ProcessVariable,
+  value: number | string | FieldValue,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<WriteResult> {
+  return write(pv, value, { signal });
 }
 
 /**

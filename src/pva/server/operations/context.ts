@@ -12,8 +12,11 @@ export interface OperationContext {
   mayAddOperation(): boolean;
   add(operation: Operation): void;
   remove(operation: Operation): void;
-  /** A guarded, logged client write; `answer` is called at once or when the handler settles. */
-  write(pv: ProcessVariable, value: FieldValue, answer: (outcome: WriteResult) => void): void;
+  /**
+   * A guarded, logged client write with completion on `channel`: `answer` is called once the
+   * processing it started has finished, unless the channel or circuit went first.
+   */
+  write(channel: PvaChannel, value: FieldValue, answer: (outcome: WriteResult) => void): void;
   decodePutData(request: PutRequest, into: PVStructure): BitSet;
   /** The PV's own code threw while it was read for this client: logged with both; returns what the client is told. */
   readFailed(pv: ProcessVariable, error: unknown, operation?: 'read' | 'subscription'): string;

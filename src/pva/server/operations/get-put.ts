@@ -63,12 +63,13 @@ export function put(context: OperationContext, request: PutRequest): void {
   if (!operation.channel.rights.write) return reply(errorStatus(operation.channel.rights.noWriteReason ?? `${pv.name}: no write access`));
   // record._options.process and block are not consulted: the write is a CA put's (dbPutField
   // processes a Passive record when the field is PP), which is QSRV's process=passive, and the
-  // reply waits for the write to complete, as block=true would.
+  // reply waits until the processing it started has finished (dbProcessNotify), as QSRV's
+  // block=true does.
   // A fresh value, so that fields the client leaves out are not taken from an earlier PUT.
   const into = new PVStructure(operation.mapping.type);
   const bits = context.decodePutData(request, into);
   const outcome = operation.mapping.putValue(into, bits);
   if (!outcome.ok) return reply(errorStatus(outcome.message));
   if (outcome.value === undefined) return reply(STATUS_OK);
-  context.write(pv, outcome.value, (written) => reply(written.ok ? STATUS_OK : errorStatus(written.message)));
+  context.write(operation.channel, outcome.value, (written) => reply(written.ok ? STATUS_OK : errorStatus(written.message)));
 }
