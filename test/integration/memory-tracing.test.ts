@@ -74,13 +74,16 @@ emit(out)
     const session = startPyepics<{ top: string; status: string }>(
       `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)
-say('enabled')
 # The first snapshot follows Enable at once, but a loaded machine may take seconds to start a worker.
+# The sampler sees only what is allocated after it starts: leak once the first snapshot is out.
 deadline = time.time() + 15
+while read_text('MT:TraceSummary').startswith('no snapshot yet') and time.time() < deadline:
+    time.sleep(0.25)
+say('enabled')
 top = ''
 while '#' not in top and time.time() < deadline:
     time.sleep(0.25)
-    top = epics.caget('MT:TraceTopAllocations', as_string=True) or ''
+    top = read_text('MT:TraceTopAllocations') or ''
 emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
 `,
       env,
@@ -104,9 +107,9 @@ say('baseline')
 sys.stdin.readline()
 epics.caput('MT:TraceSnapshot', 1, wait=True)
 time.sleep(0.5)
-emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epics.caget('MT:TraceDiffResults', as_string=True),
+emit({'top': read_text('MT:TraceTopAllocations'), 'diff': read_text('MT:TraceDiffResults'),
       'topBytes': list(epics.caget('MT:TraceTopBytes')), 'diffBytes': list(epics.caget('MT:TraceDiffBytes')),
-      'summary': epics.caget('MT:TraceSummary', as_string=True), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
+      'summary': read_text('MT:TraceSummary'), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
 `,
       env,
     );
