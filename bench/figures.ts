@@ -66,7 +66,20 @@ const TICKS_PER_SECOND = 100;
 
 /** User and system CPU seconds of every thread of process `pid` so far (Linux's /proc/<pid>/stat). */
 export function processCpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * The same for the process's main thread alone (its thread id is the pid): the thread that runs a
+ * Node service's JavaScript, so its CPU per request is what limits the service's throughput when
+ * the process's other threads (workers, GC helpers) have a core of their own.
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuSeconds(file: string): number {
+  const stat = fs.readFileSync(file, 'latin1');
   // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;

@@ -1,6 +1,8 @@
 // The arithmetic of a paired benchmark: configurations measured in blocks within one process pair,
 // each "on" block set against the "off" blocks on either side of it, so that a drift of the
-// machine's speed, slow beside the blocks, hits both sides of every ratio alike.
+// machine's speed, slow beside the blocks, hits both sides of every ratio alike. And of a twins
+// benchmark: two identical processes measured over the same window, one on and one off, so that a
+// drift hits both sides at the same moment.
 
 import { median } from './figures';
 
@@ -17,16 +19,49 @@ export interface Block<C extends string> {
  */
 export function pairedSchedule<C extends string>(off: C, others: readonly C[], cycles: number, random: () => number): C[] {
   const blocks: C[] = [off];
-  for (let cycle = 0; cycle < cycles; cycle++) {
-    const order = [...others];
-    // Fisher–Yates.
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const config of order) blocks.push(config, off);
-  }
+  for (let cycle = 0; cycle < cycles; cycle++) for (const config of shuffled(others, random)) blocks.push(config, off);
   return blocks;
+}
+
+/** A copy of `list` in a random order (Fisher–Yates). */
+function shuffled<T>(list: readonly T[], random: () => number): T[] {
+  const order = [...list];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** One block of a twins run: twin `on` (0 or 1) runs `config` while the other runs off, both at once. */
+export interface TwinBlock<C extends string> {
+  config: C;
+  on: 0 | 1;
+}
+
+/**
+ * The order of a twins run: each cycle holds every configuration (the "off" null control among
+ * them) in a random order, each as two blocks, twin 0 on then twin 1 on, so that any difference
+ * between the two processes appears as often in the numerator as in the denominator.
+ */
+export function twinSchedule<C extends string>(configs: readonly C[], cycles: number, random: () => number): TwinBlock<C>[] {
+  const blocks: TwinBlock<C>[] = [];
+  for (let cycle = 0; cycle < cycles; cycle++) for (const config of shuffled(configs, random)) blocks.push({ config, on: 0 }, { config, on: 1 });
+  return blocks;
+}
+
+/**
+ * Each block's figure of the twin that ran the configuration over the other's, measured over the
+ * same window: per configuration, in the order the blocks ran.
+ */
+export function twinRatios<C extends string>(blocks: readonly (TwinBlock<C> & { values: readonly [number, number] })[]): Map<C, number[]> {
+  const ratios = new Map<C, number[]>();
+  for (const { config, on, values } of blocks) {
+    const list = ratios.get(config) ?? [];
+    list.push(values[on] / values[1 - on]!);
+    ratios.set(config, list);
+  }
+  return ratios;
 }
 
 /**

@@ -1,9 +1,15 @@
 /**
  * How much heap tracing slows a process: an allocation loop and a small HTTP service, each run as a
- * whole process with tracing off, at 32, 64 and 512 KiB, and under `node --heap-prof` at 32 KiB (the
- * same V8 sampler without this engine, as a control), several times; medians compared.
+ * whole process with tracing off, at 32, 64 and 512 KiB, at the IOC's defaults (V8 64 KiB and the
+ * external sampler at 512 KiB), and under `node --heap-prof` at 32 and 64 KiB (the same V8 sampler
+ * without this engine, as a control), several times; medians compared.
  *
- *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing; node /tmp/bench-tracing/bench/tracing-overhead.js [runs] [workload]
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-tracing; node /tmp/bench-tracing/bench/tracing-overhead.js [runs] [workload] [--twins]
+ *
+ * With `--twins`, each mode's run is started at the same moment as a run with tracing off, the two
+ * sharing the machine's two cores, and the figure is the ratio within each such pair (median and
+ * sign-test interval): a drift of the machine's speed hits both runs of a pair alike. The "off"
+ * mode's pairs are then the A/A null control: they must come out at 0 within their interval.
  *
  * (tsc still emits when files outside the engine fail to typecheck.) Each child does a fixed amount
  * of work; the parent times it from spawn to exit, so start-up, start() and stop() are included, and
@@ -20,16 +26,21 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
 import * as tracing from '../src/tracing';
 import { change, loadAverage, machineCpuSeconds, median } from './figures';
+import { formatChange, medianInterval } from './paired';
 import { quietRun, type Retakes, retakesLine } from './quiet-run';
 
 const WORKLOADS = ['alloc-loop', 'http-service'] as const;
 type Workload = (typeof WORKLOADS)[number];
-const MODES = ['off', '32768', '65536', '524288', 'heap-prof'] as const;
+const MODES = ['off', '32768', '65536', '524288', 'defaults', 'heap-prof-32768', 'heap-prof-65536'] as const;
 type Mode = (typeof MODES)[number];
-/** The interval of the `heap-prof` control mode: the engine's default. */
-const HEAP_PROF_INTERVAL = 32768;
+/** The IOC's defaults: V8's sampler at 64 KiB, the external sampler at 512 KiB (setting-ranges.ts). */
+const IOC_DEFAULTS = {
+  samplingInterval: SETTING_RANGES.traceSamplingInterval.default,
+  externalSamplingInterval: SETTING_RANGES.traceExternalSamplingInterval.default,
+};
 
 /** Small objects, strings and arrays, a ring of 4096 kept so some survive the young generation. */
 function allocationLoop(iterations: number): number {
@@ -78,9 +89,16 @@ async function httpService(requests: number): Promise<number> {
   return orders.size;
 }
 
+/** The engine's options for a mode, or null where the engine does not run (off, and the --heap-prof controls). */
+function engineOptions(mode: Mode): tracing.StartOptions | null {
+  if (mode === 'off' || mode.startsWith('heap-prof')) return null;
+  return mode === 'defaults' ? IOC_DEFAULTS : { samplingInterval: Number(mode) };
+}
+
 async function child(workload: Workload, mode: Mode): Promise<void> {
-  const engine = mode !== 'off' && mode !== 'heap-prof';
-  if (engine) await tracing.start({ samplingInterval: Number(mode) });
+  const options = engineOptions(mode);
+  const engine = options !== null;
+  if (engine) await tracing.start(options);
   if (workload === 'alloc-loop') allocationLoop(30_000_000);
   else await httpService(40_000);
   if (engine) await tracing.stop();
@@ -94,13 +112,14 @@ export function intervalLabel(bytes: number): string {
 
 /** Node's own flags for a mode: the control runs V8's sampler through --heap-prof instead of the engine. */
 function nodeFlags(mode: Mode, profileDirectory: string): string[] {
-  if (mode !== 'heap-prof') return [];
-  return ['--heap-prof', `--heap-prof-interval=${HEAP_PROF_INTERVAL}`, `--heap-prof-dir=${profileDirectory}`];
+  if (!mode.startsWith('heap-prof')) return [];
+  return ['--heap-prof', `--heap-prof-interval=${mode.slice('heap-prof-'.length)}`, `--heap-prof-dir=${profileDirectory}`];
 }
 
 function modeLabel(mode: Mode): string {
   if (mode === 'off') return 'off';
-  if (mode === 'heap-prof') return `--heap-prof ${intervalLabel(HEAP_PROF_INTERVAL)}`;
+  if (mode === 'defaults') return `${intervalLabel(IOC_DEFAULTS.samplingInterval)} + ext ${intervalLabel(IOC_DEFAULTS.externalSamplingInterval)}`;
+  if (mode.startsWith('heap-prof')) return `--heap-prof ${intervalLabel(Number(mode.slice('heap-prof-'.length)))}`;
   return intervalLabel(Number(mode));
 }
 
@@ -110,14 +129,60 @@ interface ChildRun {
   otherLoad: number;
 }
 
-async function runChild(workload: Workload, mode: Mode, profileDirectory: string): Promise<ChildRun> {
-  const machineBefore = machineCpuSeconds();
+/** One child from spawn to exit: its wall time, and the CPU time (all threads) it reports. */
+async function spawnChild(workload: Workload, mode: Mode, profileDirectory: string): Promise<{ wallMs: number; cpuMs: number }> {
   const started = process.hrtime.bigint();
   const args = [...nodeFlags(mode, profileDirectory), __filename, 'child', workload, mode];
   const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: 'utf8' });
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpuMs = Number(stdout.trim());
+  return { wallMs: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: Number(stdout.trim()) };
+}
+
+async function runChild(workload: Workload, mode: Mode, profileDirectory: string): Promise<ChildRun> {
+  const machineBefore = machineCpuSeconds();
+  const { wallMs, cpuMs } = await spawnChild(workload, mode, profileDirectory);
   return { wallMs, cpuMs, otherLoad: (machineCpuSeconds() - machineBefore - cpuMs / 1000) / (wallMs / 1000) };
+}
+
+/** A run of `mode` and one with tracing off, started at the same moment: the ratios of the first to the second. */
+interface TwinRun {
+  wall: number;
+  cpu: number;
+  otherLoad: number;
+}
+
+async function runTwins(workload: Workload, mode: Mode, profileDirectory: string): Promise<TwinRun> {
+  const machineBefore = machineCpuSeconds();
+  const [on, off] = await Promise.all([spawnChild(workload, mode, profileDirectory), spawnChild(workload, 'off', profileDirectory)]);
+  const seconds = Math.max(on.wallMs, off.wallMs) / 1000;
+  return {
+    wall: on.wallMs / off.wallMs,
+    cpu: on.cpuMs / off.cpuMs,
+    otherLoad: (machineCpuSeconds() - machineBefore - (on.cpuMs + off.cpuMs) / 1000) / seconds,
+  };
+}
+
+/**
+ * Twins: no run is taken again for other processes' load, since a pair shares it; the load is
+ * reported instead. The "off" pairs are the null control.
+ */
+async function parentTwins(runs: number, workloads: readonly Workload[]): Promise<void> {
+  const results: string[] = [`load average before: ${loadAverage()}`, `twins: each mode started beside a run with tracing off, ${runs} pairs per mode`];
+  const profileDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'tracing-overhead-'));
+  for (const workload of workloads) {
+    const measured = new Map<Mode, TwinRun[]>(MODES.map((mode) => [mode, []]));
+    for (let run = 0; run < runs; run++) for (const mode of MODES) measured.get(mode)?.push(await runTwins(workload, mode, profileDirectory));
+    for (const mode of MODES) {
+      const pairs = measured.get(mode) as TwinRun[];
+      const others = pairs.map((pair) => pair.otherLoad);
+      results.push(
+        `${workload.padEnd(13)} ${modeLabel(mode).padEnd(20)} against off: cpu ${formatChange(medianInterval(pairs.map((pair) => pair.cpu)))}, ` +
+          `wall ${formatChange(medianInterval(pairs.map((pair) => pair.wall)))}; other processes (cores) median ${median(others).toFixed(2)}, max ${Math.max(...others).toFixed(2)}`,
+      );
+    }
+  }
+  fs.rmSync(profileDirectory, { recursive: true, force: true });
+  results.push(`load average after: ${loadAverage()}`);
+  process.stdout.write(`${results.join('\n')}\n`);
 }
 
 async function parent(runs: number, workloads: readonly Workload[]): Promise<void> {
@@ -141,7 +206,7 @@ async function parent(runs: number, workloads: readonly Workload[]): Promise<voi
         .map((t) => t.toFixed(0))
         .join(' ');
       results.push(
-        `${workload.padEnd(13)} ${modeLabel(mode).padEnd(18)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
+        `${workload.padEnd(13)} ${modeLabel(mode).padEnd(20)} wall ${w.toFixed(0)} ms${slowdown(w, offWall)}, cpu ${c.toFixed(0)} ms${slowdown(c, offCpu)}  [wall runs: ${all}]`,
       );
     }
   }
@@ -158,8 +223,8 @@ if (require.main === module) {
       process.exit(1);
     });
   } else {
-    const only = process.argv[3] as Workload | undefined;
+    const [runs, only] = process.argv.slice(2).filter((arg) => arg !== '--twins') as [string | undefined, Workload | undefined];
     if (only !== undefined && !WORKLOADS.includes(only)) throw new RangeError(`workload must be one of ${WORKLOADS.join(', ')}`);
-    void parent(Number(process.argv[2] ?? 7), only ? [only] : WORKLOADS);
+    void (process.argv.includes('--twins') ? parentTwins : parent)(Number(runs ?? 7), only ? [only] : WORKLOADS);
   }
 }

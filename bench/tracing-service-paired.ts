@@ -1,10 +1,10 @@
 /**
  * Heap tracing's cost to the realistic service of tracing-service.ts, at the IOC's defaults, in ONE
- * pair of processes: the service with the IOC embedded by `startIoc` (CA from its worker, tracing
- * disabled at start), driven by the same load generator. The bench switches tracing as an operator
- * does, by CA puts to the IOC's own records (EnableTracing, TraceExternalSamplingInterval), between
- * blocks: off; V8's sampler alone (TraceSamplingInterval's default, 64 KiB); and V8 with the external
- * sampler at its default (512 KiB), the IOC's defaults.
+ * pair of processes: the service with the IOC embedded by `startIoc` (ioc-service.ts: CA from its
+ * worker, tracing disabled at start), driven by the same load generator. The bench switches tracing
+ * as an operator does, by CA puts to the IOC's own records (EnableTracing, TraceSamplingInterval,
+ * TraceExternalSamplingInterval), between blocks: off; V8's sampler alone (TraceSamplingInterval's
+ * default, 64 KiB); and V8 with the external sampler at its default (512 KiB), the IOC's defaults.
  *
  * Fresh process pairs now vary by ±25% from run to run on this machine, far more than the effect;
  * here every "on" block sits between two "off" blocks of the same processes and is taken as a ratio
@@ -28,137 +28,24 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Dbe } from '../src/ca/protocol/constants';
 import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
-import { startIoc } from '../src/ioc/start-ioc';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
-import type { BenchChannel } from './ca-client';
 import { change, loadAverage, machine, machineCpuSeconds, median, processCpuSeconds } from './figures';
-import { IocClient } from './ioc-client';
+import { IOC_DEFAULTS, Operator, type ServerReady, type ServerSample, TRACING_OFF, type TracingSettings, V8_DEFAULT } from './ioc-service';
 import { type Block, formatChange, medianInterval, pairedRatios, pairedSchedule, ratioOfRatios } from './paired';
-import { createService, nextMessage, random } from './tracing-service';
+import { nextMessage, random } from './tracing-service';
 
-const PREFIX = 'SVC:';
 /** The blocks' measured part: one TracePeriod at its default, so each "on" block holds one periodic snapshot. */
 const MEASURED_MS = SETTING_RANGES.tracePeriod.default * 1000;
-const SWITCH_TIMEOUT_MS = 30_000;
 
 const OFF = 'off';
 const V8 = 'V8 64 KiB';
 const DEFAULTS = 'V8 + external 512 KiB';
 type Config = typeof OFF | typeof V8 | typeof DEFAULTS;
-/** What each configuration writes to EnableTracing and TraceExternalSamplingInterval. */
-const SETTINGS: Record<Config, { enable: number; external: number }> = {
-  [OFF]: { enable: 0, external: 0 },
-  [V8]: { enable: 1, external: 0 },
-  [DEFAULTS]: { enable: 1, external: SETTING_RANGES.traceExternalSamplingInterval.default },
-};
-
-interface ServerSample {
-  type: 'sample';
-  cpuMs: number;
-  at: number;
-  served: number;
-}
-
-// ---- Server process: the service with the IOC embedded ---------------------------------------
-
-/** `config`: the tracing the IOC starts with (off, for the paired mode, which switches it later). */
-async function serverProcess(config: Config, limitMs: number): Promise<void> {
-  setTimeout(() => process.exit(2), limitMs).unref();
-  const { enable, external } = SETTINGS[config];
-  // First, as a host should (README): the external sampler only sees code that looks Buffer up later.
-  const ioc = await startIoc({
-    prefix: PREFIX,
-    protocols: { ca: true, pva: false },
-    logging: { level: 'warn', pretty: false },
-    tracing: { enabled: enable === 1, externalSamplingInterval: external },
-  });
-  const { server, served } = createService();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  process.on('message', () => {
-    const { user, system } = process.cpuUsage();
-    process.send?.({ type: 'sample', cpuMs: (user + system) / 1000, at: performance.now(), served: served() } satisfies ServerSample);
-  });
-  process.once('disconnect', () => {
-    server.closeAllConnections();
-    server.close();
-    void ioc.close();
-  });
-  process.send?.({ type: 'ready', port: (server.address() as AddressInfo).port, iocPort: ioc.tcpPort });
-}
-
-// ---- The operator's side: CA puts, and TraceStatus to see them take effect ---------------------
-
-/** TraceStatus's text from a DBR_TIME_STRING: status, severity, stamp, then 40 characters. */
-function timeString(payload: Buffer): string {
-  const text = payload.subarray(12, 52);
-  const end = text.indexOf(0);
-  return text.toString('latin1', 0, end < 0 ? text.length : end);
-}
-
-class Operator {
-  private status = '';
-  private wake: () => void = () => undefined;
-
-  private constructor(
-    private readonly client: IocClient,
-    private readonly enable: BenchChannel,
-    private readonly external: BenchChannel,
-  ) {}
-
-  static async connect(iocPort: number): Promise<Operator> {
-    const client = await IocClient.connect(iocPort);
-    const [enable, external, status] = await client.channels([`${PREFIX}EnableTracing`, `${PREFIX}TraceExternalSamplingInterval`, `${PREFIX}TraceStatus`]);
-    const operator = new Operator(client, enable!, external!);
-    client.monitor(status!, Dbe.VALUE, (_header, payload) => {
-      operator.status = timeString(payload);
-      operator.wake();
-    });
-    client.flush();
-    await operator.until((status) => status !== '', 'a first TraceStatus');
-    return operator;
-  }
-
-  /** Disables, sets the external interval (inert while disabled), enables if asked: the IOC's own stop and start. */
-  async switchTo(config: Config): Promise<void> {
-    const { enable, external } = SETTINGS[config];
-    await this.client.write(this.enable, 0);
-    await this.until((status) => status === 'disabled', 'TraceStatus "disabled"');
-    await this.client.write(this.external, external);
-    if (enable === 1) {
-      await this.client.write(this.enable, 1);
-      await this.tracing();
-    }
-  }
-
-  /** Resolves once tracing runs; rejects if it failed to start. */
-  async tracing(): Promise<void> {
-    const status = await this.until((status) => status !== 'disabled', 'tracing to start');
-    if (!status.startsWith('tracing')) throw new Error(`tracing did not start: TraceStatus says "${status}"`);
-  }
-
-  close(): void {
-    this.client.close();
-  }
-
-  private async until(done: (status: string) => boolean, what: string): Promise<string> {
-    const deadline = performance.now() + SWITCH_TIMEOUT_MS;
-    while (!done(this.status)) {
-      if (performance.now() > deadline) throw new Error(`no ${what} within ${SWITCH_TIMEOUT_MS} ms (TraceStatus "${this.status}")`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, 250);
-      });
-    }
-    return this.status;
-  }
-}
+const SETTINGS: Record<Config, TracingSettings> = { [OFF]: TRACING_OFF, [V8]: V8_DEFAULT, [DEFAULTS]: IOC_DEFAULTS };
 
 // ---- Orchestrator ----------------------------------------------------------------------------
 
@@ -197,7 +84,7 @@ async function sample(server: ChildProcess): Promise<ServerSample> {
 
 async function runBlock(pair: Pair, config: Config, windowMs: number, settleWindows: number): Promise<BlockFigures> {
   const switching = performance.now();
-  await pair.operator.switchTo(config);
+  await pair.operator.switchTo(SETTINGS[config]);
   return measureBlock(pair, config, performance.now() - switching, windowMs, settleWindows);
 }
 
@@ -231,8 +118,8 @@ async function startPair(limitMs: number, config: Config = OFF): Promise<Pair> {
   const env = { ...process.env, ...loopbackEnv(await freePort(), await freePort()) };
   // The IOC makes its dump directory relative to the working directory: a scratch one.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-paired-'));
-  const server = fork(__filename, ['server', config, String(limitMs)], { env, cwd });
-  const [ready] = (await once(server, 'message')) as [{ port: number; iocPort: number }];
+  const server = fork(path.join(__dirname, 'ioc-service.js'), [JSON.stringify(SETTINGS[config]), String(limitMs)], { env, cwd });
+  const [ready] = (await once(server, 'message')) as [ServerReady];
   const load = fork(path.join(__dirname, 'tracing-service.js'), ['load', String(ready.port), String(limitMs), String(limitMs)]);
   await nextMessage(load, 'warm');
   load.send('go');
@@ -386,7 +273,6 @@ async function orchestrateFresh(rounds: number, windowSeconds: number, settleWin
 function main(): Promise<void> {
   const fresh = process.argv.includes('--fresh');
   const [role, ...args] = process.argv.slice(2).filter((arg) => arg !== '--fresh');
-  if (role === 'server') return serverProcess(args[0] as Config, Number(args[1]));
   const figures = [Number(args[0] ?? 2), Number(args[1] ?? 1)] as const;
   return fresh ? orchestrateFresh(Number(role ?? 5), ...figures) : orchestrate(Number(role ?? 10), ...figures);
 }

@@ -312,7 +312,7 @@ export function random(seed: number): () => number {
 }
 
 /** Prepared in advance, so the generator's own work per request stays small. Skewed towards popular products. */
-function requestBodies(count: number): string[] {
+export function requestBodies(count: number): string[] {
   const next = random(42);
   return Array.from({ length: count }, () => {
     const items = Array.from({ length: 5 + Math.floor(next() * 16) }, () => ({

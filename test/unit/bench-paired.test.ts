@@ -1,4 +1,4 @@
-import { formatChange, medianInterval, pairedRatios, pairedSchedule, ratioOfRatios } from '../../bench/paired';
+import { formatChange, medianInterval, pairedRatios, pairedSchedule, ratioOfRatios, twinRatios, twinSchedule } from '../../bench/paired';
 
 describe('the paired benchmark arithmetic', () => {
   describe('pairedSchedule', () => {
@@ -43,6 +43,42 @@ describe('the paired benchmark arithmetic', () => {
         ).get('a'),
       ).toEqual([0.9]);
       expect(pairedRatios([{ config: 'a', value: 90 }], 'off').size).toBe(0);
+    });
+  });
+
+  describe('twinSchedule', () => {
+    it('holds every configuration once a cycle, as two blocks: twin 0 on, then twin 1 on', () => {
+      let state = 0;
+      const random = () => (state = (state + 0.37) % 1);
+      const blocks = twinSchedule(['off', 'a', 'b'], 4, random);
+      expect(blocks).toHaveLength(4 * 3 * 2);
+      for (let cycle = 0; cycle < 4; cycle++) {
+        const own = blocks.slice(cycle * 6, cycle * 6 + 6);
+        expect(own.map((block) => block.on)).toEqual([0, 1, 0, 1, 0, 1]);
+        expect(own.filter((_, index) => index % 2 === 1).every((block, index) => block.config === own[index * 2]!.config)).toBe(true);
+        expect(own.map((block) => block.config).sort()).toEqual(['a', 'a', 'b', 'b', 'off', 'off']);
+      }
+    });
+
+    it('draws the order of each cycle from the random source', () => {
+      expect(twinSchedule(['off', 'a'], 1, () => 0.99).map((block) => block.config)).toEqual(['off', 'off', 'a', 'a']);
+      expect(twinSchedule(['off', 'a'], 1, () => 0).map((block) => block.config)).toEqual(['a', 'a', 'off', 'off']);
+    });
+  });
+
+  describe('twinRatios', () => {
+    it('sets the twin that ran the configuration over the other, so a steady difference between the twins cancels over a swapped pair', () => {
+      // Twin 1 needs 4% more than twin 0 whatever it runs; "a" costs 5%.
+      const values = (config: string, on: 0 | 1): [number, number] => {
+        const cost = config === 'a' ? 1.05 : 1;
+        return on === 0 ? [100 * cost, 104] : [100, 104 * cost];
+      };
+      const blocks = twinSchedule(['off', 'a'], 2, () => 0.5).map((block) => ({ ...block, values: values(block.config, block.on) }));
+      const ratios = twinRatios(blocks);
+      expect(ratios.get('a')!.map((ratio) => ratio.toFixed(4))).toEqual(['1.0096', '1.0920', '1.0096', '1.0920']);
+      const [low, high] = ratios.get('a')!;
+      expect(Math.sqrt(low! * high!).toFixed(6)).toBe('1.050000');
+      expect(ratios.get('off')!.map((ratio) => ratio.toFixed(4))).toEqual(['0.9615', '1.0400', '0.9615', '1.0400']);
     });
   });
 

@@ -1,0 +1,304 @@
+/**
+ * Heap tracing's cost to the realistic service, measured so that the machine's drift cannot fool
+ * it: SIMULTANEOUS TWINS. Two identical service processes (ioc-service.ts: the quoting service with
+ * the IOC embedded by `startIoc` at its defaults, tracing switched by CA puts as an operator does)
+ * run at the same time, each driven at the same FIXED request rate, below saturation, by one
+ * open-loop generator (open-loop.ts). In each block one twin runs configuration X and the other
+ * runs off, over the same window, so a drift of the machine's speed hits both at the same moment;
+ * the roles swap every block (twin 0 on, then twin 1 on) to cancel any difference between the two
+ * processes. X rotates, in a random order each cycle, through: off (the A/A null control: both off,
+ * which must come out at 0 within its interval: the method's own error), V8 64 KiB, V8 64 KiB +
+ * external 512 KiB (the IOC's defaults), V8 128 KiB + external 512 KiB (a candidate default), and V8
+ * 1 MiB + external 512 KiB (few V8 samples, the same snapshots: the cost that is not the samples').
+ *
+ * A block: both twins switched at once, a settle period discarded (the first snapshot's full GC,
+ * the external sampler's install, the deopts a switch brings), then one TracePeriod (10 s) measured,
+ * which holds exactly one of the IOC's periodic snapshots. The figure per block is the X twin's
+ * server CPU per request over the off twin's, each the utime + stime of all its threads from
+ * /proc/<pid>/stat (the IOC's worker and V8's helpers included) over the requests it answered in
+ * the same window. At a fixed rate below saturation the work per second is fixed, so the CPU per
+ * request is what limits throughput at saturation (throughput = cores / CPU per request): its
+ * ratio is the slowdown. The main thread's CPU per request is given apart: where the process's
+ * other threads (the IOC's worker, V8's GC helpers) have a core of their own, it alone limits
+ * throughput. Each block also checks that each twin served its scheduled requests, and records
+ * latency percentiles from when each request was due.
+ *
+ * The rate: unless given, a short calibration at start sets each twin at `utilisation` of a core
+ * (0.35 by default), so two twins and the generator fit on the machine's 2 cores.
+ *
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
+ *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=2]
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SETTING_RANGES } from '../src/ioc/config/setting-ranges';
+import { freePort, loopbackEnv } from '../test/helpers/ports';
+import { loadAverage, machine, machineCpuSeconds, mainThreadCpuSeconds, median, processCpuSeconds } from './figures';
+import { IOC_DEFAULTS, Operator, type ServerReady, TRACING_OFF, type TracingSettings, V8_DEFAULT } from './ioc-service';
+import type { LoadCommand, LoadMark } from './open-loop';
+import { formatChange, medianInterval, ratioOfRatios, type TwinBlock, twinRatios, twinSchedule } from './paired';
+import { random } from './tracing-service';
+
+/** The blocks' measured part: one TracePeriod at its default, so each block holds one periodic snapshot. */
+const MEASURED_MS = SETTING_RANGES.tracePeriod.default * 1000;
+const CANDIDATE_INTERVAL = 131072;
+/** Few samples, the same snapshots: what tracing costs apart from the samples themselves. */
+const SPARSE_INTERVAL = 1048576;
+
+const OFF = 'off (A/A null)';
+const V8 = 'V8 64 KiB';
+const DEFAULTS = 'V8 64 KiB + external 512 KiB (IOC defaults)';
+const CANDIDATE = 'V8 128 KiB + external 512 KiB (candidate)';
+const SPARSE = 'V8 1 MiB + external 512 KiB (sparse: the cost apart from V8 samples)';
+type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE | typeof SPARSE;
+const CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE, SPARSE];
+const SETTINGS: Record<Config, TracingSettings> = {
+  [OFF]: TRACING_OFF,
+  [V8]: V8_DEFAULT,
+  [DEFAULTS]: IOC_DEFAULTS,
+  [CANDIDATE]: { ...IOC_DEFAULTS, sampling: CANDIDATE_INTERVAL },
+  [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL },
+};
+
+/** A served fraction below this means the rate is too high for the machine: the twins are saturated. */
+const MIN_SERVED = 0.99;
+const PROBE_RATE = 300;
+
+interface Twin {
+  server: ChildProcess;
+  operator: Operator;
+  cwd: string;
+  settings: TracingSettings;
+}
+
+interface Rig {
+  twins: [Twin, Twin];
+  load: ChildProcess;
+}
+
+async function startTwin(limitMs: number): Promise<{ twin: Twin; port: number }> {
+  const env = { ...process.env, ...loopbackEnv(await freePort(), await freePort()) };
+  // The IOC makes its dump directory relative to the working directory: a scratch one each.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-twins-'));
+  const server = fork(path.join(__dirname, 'ioc-service.js'), [JSON.stringify(TRACING_OFF), String(limitMs)], { env, cwd });
+  const [ready] = (await once(server, 'message')) as [ServerReady];
+  return { twin: { server, operator: await Operator.connect(ready.iocPort), cwd, settings: TRACING_OFF }, port: ready.port };
+}
+
+async function startRig(limitMs: number): Promise<Rig> {
+  const [a, b] = await Promise.all([startTwin(limitMs), startTwin(limitMs)]);
+  const load = fork(path.join(__dirname, 'open-loop.js'), [JSON.stringify([a.port, b.port]), String(limitMs)]);
+  await once(load, 'message');
+  // A generator that dies (a refused or closed connection) ends the run rather than stalling it.
+  load.once('exit', (code) => {
+    if (code !== null && code !== 0) throw new Error(`the load generator exited with ${code}`);
+  });
+  return { twins: [a.twin, b.twin], load };
+}
+
+async function stopRig({ twins, load }: Rig): Promise<void> {
+  load.removeAllListeners('exit');
+  load.disconnect();
+  await Promise.all(
+    twins.map(async ({ server, operator, cwd }) => {
+      operator.close();
+      const exited = once(server, 'exit');
+      server.disconnect();
+      // Should its IOC hold it open, it is ended all the same.
+      const stuck = setTimeout(() => server.kill(), 15_000);
+      await exited;
+      clearTimeout(stuck);
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }),
+  );
+}
+
+function setRate({ load }: Rig, perSecond: number): void {
+  load.send({ type: 'rate', perSecond } satisfies LoadCommand);
+}
+
+/** CPU seconds so far of each twin, of the generator and of the whole machine, and the load since the last mark. */
+interface Mark {
+  twinCpu: [number, number];
+  twinMainCpu: [number, number];
+  loadCpu: number;
+  machineCpu: number;
+  at: number;
+  load: LoadMark;
+}
+
+async function mark({ twins, load }: Rig): Promise<Mark> {
+  const answer = once(load, 'message') as Promise<[LoadMark]>;
+  const reading = {
+    twinCpu: [processCpuSeconds(twins[0].server.pid!), processCpuSeconds(twins[1].server.pid!)] as [number, number],
+    twinMainCpu: [mainThreadCpuSeconds(twins[0].server.pid!), mainThreadCpuSeconds(twins[1].server.pid!)] as [number, number],
+    loadCpu: processCpuSeconds(load.pid!),
+    machineCpu: machineCpuSeconds(),
+    at: performance.now(),
+  };
+  load.send({ type: 'mark' } satisfies LoadCommand);
+  return { ...reading, load: (await answer)[0] };
+}
+
+/** What both twins did between two marks. */
+interface Window {
+  /** Server CPU µs per answered request, per twin: all its threads. */
+  cpuMicros: [number, number];
+  /** The same, its main thread alone (the service's JavaScript, the sampler's work on it, the GC's pauses). */
+  mainMicros: [number, number];
+  /** Cores each twin used. */
+  cores: [number, number];
+  served: [number, number];
+  p50: [number, number];
+  p99: [number, number];
+  outstanding: number;
+  generatorCores: number;
+  /** Cores that processes other than the twins and the generator used (NaN without /proc). */
+  otherLoad: number;
+}
+
+function windowBetween(from: Mark, to: Mark): Window {
+  const seconds = (to.at - from.at) / 1000;
+  const both = <T>(of: (twin: 0 | 1) => T): [T, T] => [of(0), of(1)];
+  const twinCpu = both((twin) => to.twinCpu[twin] - from.twinCpu[twin]);
+  const loadCpu = to.loadCpu - from.loadCpu;
+  return {
+    cpuMicros: both((twin) => (twinCpu[twin] * 1e6) / to.load.completed[twin]!),
+    mainMicros: both((twin) => ((to.twinMainCpu[twin] - from.twinMainCpu[twin]) * 1e6) / to.load.completed[twin]!),
+    cores: both((twin) => twinCpu[twin] / seconds),
+    served: both((twin) => to.load.completed[twin]! / to.load.scheduled[twin]!),
+    p50: both((twin) => to.load.p50[twin]!),
+    p99: both((twin) => to.load.p99[twin]!),
+    outstanding: Math.max(...to.load.outstanding),
+    generatorCores: loadCpu / seconds,
+    otherLoad: (to.machineCpu - from.machineCpu - twinCpu[0] - twinCpu[1] - loadCpu) / seconds,
+  };
+}
+
+async function measure(rig: Rig, settleMs: number, measuredMs: number): Promise<Window> {
+  await sleep(settleMs);
+  const from = await mark(rig);
+  await sleep(measuredMs);
+  return windowBetween(from, await mark(rig));
+}
+
+/** Switches both twins at once, each only if its settings change. */
+async function switchTwins({ twins }: Rig, settings: [TracingSettings, TracingSettings]): Promise<void> {
+  await Promise.all(
+    twins.map(async (twin, index) => {
+      const wanted = settings[index]!;
+      if (JSON.stringify(wanted) === JSON.stringify(twin.settings)) return;
+      await twin.operator.switchTo(wanted);
+      twin.settings = wanted;
+    }),
+  );
+}
+
+interface BlockFigures extends TwinBlock<Config> {
+  window: Window;
+}
+
+async function runBlock(rig: Rig, block: TwinBlock<Config>, settleMs: number): Promise<BlockFigures> {
+  const settings: [TracingSettings, TracingSettings] = block.on === 0 ? [SETTINGS[block.config], TRACING_OFF] : [TRACING_OFF, SETTINGS[block.config]];
+  await switchTwins(rig, settings);
+  return { ...block, window: await measure(rig, settleMs, MEASURED_MS) };
+}
+
+/**
+ * Each twin's rate for `utilisation` of a core: measured at a low probe rate, then once more at the
+ * first estimate, since a fixed cost (the idle IOC) weighs more per request at the probe rate.
+ */
+async function calibrate(rig: Rig, utilisation: number, lines: string[]): Promise<number> {
+  setRate(rig, PROBE_RATE);
+  const probe = await measure(rig, 3000, 4000);
+  const first = Math.round((utilisation * 1e6) / median(probe.cpuMicros));
+  setRate(rig, first);
+  const check = await measure(rig, 2000, 4000);
+  const rate = Math.round((first * utilisation) / median(check.cores));
+  lines.push(
+    `calibration: ${median(probe.cpuMicros).toFixed(0)} µs/req at ${PROBE_RATE} req/s; at ${first} req/s each twin used ${check.cores.map((cores) => cores.toFixed(2)).join(' and ')} cores, ` +
+      `the generator ${check.generatorCores.toFixed(2)}; so ${rate} req/s per twin for ${utilisation} of a core`,
+  );
+  return rate;
+}
+
+const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
+const pair = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join('/');
+
+/** Per configuration: the ratio over blocks, the latencies of the on and off twins, the worst served fraction. */
+function report(blocks: readonly BlockFigures[]): string[] {
+  const cpu = twinRatios(blocks.map((block) => ({ ...block, values: block.window.cpuMicros })));
+  const main = twinRatios(blocks.map((block) => ({ ...block, values: block.window.mainMicros })));
+  const lines: string[] = [];
+  for (const config of CONFIGS) {
+    const own = blocks.filter((block) => block.config === config);
+    const onOff = (figure: (window: Window) => [number, number]) => [
+      median(own.map((block) => figure(block.window)[block.on])),
+      median(own.map((block) => figure(block.window)[1 - block.on]!)),
+    ];
+    const served = Math.min(...own.flatMap((block) => block.window.served));
+    const extra = median(own.map(({ window, on }) => window.cpuMicros[on] - window.cpuMicros[1 - on]!));
+    lines.push(
+      `${config}: server CPU per request ${formatChange(medianInterval(cpu.get(config) ?? []))}, ${extra >= 0 ? '+' : '−'}${Math.abs(extra).toFixed(1)} µs (median); ` +
+        `main thread alone ${formatChange(medianInterval(main.get(config) ?? []))}; ` +
+        `latency p50 ${pair(onOff((window) => window.p50))} ms, p99 ${pair(onOff((window) => window.p99))} ms (on/off twin, medians of blocks); ` +
+        `served ≥ ${percent(served)} of the schedule${served < MIN_SERVED ? ' — TOO LOW: the rate saturates the machine, lower it' : ''}`,
+    );
+  }
+  const share = (over: Config, under: Config) => formatChange(medianInterval(ratioOfRatios(cpu.get(over) ?? [], cpu.get(under) ?? [])));
+  lines.push(`the external sampler's share (IOC defaults against V8 64 KiB alone, block by block): server CPU per request ${share(DEFAULTS, V8)}`);
+  lines.push(`the candidate against the IOC defaults (128 KiB against 64 KiB, both with external 512 KiB): ${share(CANDIDATE, DEFAULTS)}`);
+  const off = blocks.map((block) => block.window.cpuMicros[1 - block.on]!);
+  const nulls = blocks.filter((block) => block.config === OFF).map((block) => block.window.cpuMicros[1] / block.window.cpuMicros[0]);
+  lines.push(
+    `off twin: ${median(off).toFixed(1)} µs/req (blocks ${Math.min(...off).toFixed(1)}–${Math.max(...off).toFixed(1)}); ` +
+      `twin 1 over twin 0 with both off: ${formatChange(medianInterval(nulls))}`,
+  );
+  const windows = blocks.map((block) => block.window);
+  const others = windows.map((window) => window.otherLoad);
+  lines.push(
+    `cores per block (medians): twins ${pair([median(windows.map((window) => window.cores[0])), median(windows.map((window) => window.cores[1]))])}, ` +
+      `generator ${median(windows.map((window) => window.generatorCores)).toFixed(2)}, other processes ${median(others).toFixed(2)} (max ${Math.max(...others).toFixed(2)}); ` +
+      `most requests outstanding at a block's end ${Math.max(...windows.map((window) => window.outstanding))}`,
+  );
+  return lines;
+}
+
+async function orchestrate(cycles: number, rateArgument: string, settleSeconds: number): Promise<void> {
+  const settleMs = settleSeconds * 1000;
+  const seed = Date.now() >>> 0;
+  const warmUp = twinSchedule<Config>([OFF], 1, random(seed));
+  const schedule = twinSchedule<Config>(CONFIGS, cycles, random(seed));
+  const limitMs = (warmUp.length + schedule.length) * (MEASURED_MS + settleMs + 2000) + 180_000;
+  const lines = [
+    machine(),
+    `load average before: ${loadAverage()}`,
+    `${cycles} cycles of ${CONFIGS.length} configurations × 2 blocks (twin 0 on, twin 1 on), order seed ${seed}; ` +
+      `${settleSeconds} s settle discarded after each switch, ${MEASURED_MS / 1000} s measured per block`,
+  ];
+  const started = performance.now();
+  const rig = await startRig(limitMs);
+  try {
+    const rate = rateArgument.startsWith('rate=') ? Number(rateArgument.slice('rate='.length)) : await calibrate(rig, Number(rateArgument), lines);
+    lines.push(`each twin driven at ${rate} req/s`);
+    setRate(rig, rate);
+    for (const block of warmUp) await runBlock(rig, block, settleMs);
+    const blocks: BlockFigures[] = [];
+    for (const block of schedule) blocks.push(await runBlock(rig, block, settleMs));
+    lines.push(...report(blocks));
+  } finally {
+    await stopRig(rig);
+  }
+  lines.push(`took ${((performance.now() - started) / 60_000).toFixed(1)} min; load average after: ${loadAverage()}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? 2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
