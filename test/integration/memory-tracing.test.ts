@@ -11,6 +11,9 @@ import { PY_WAIT_FOR, runPyepics, startPyepics } from '../helpers/pyepics';
 // The memoryTracing group in the thread that serves CA (here the main thread, so the engine runs in a
 // worker of its own that observes it), read and driven by libca.
 
+/** A list entry in memtrace-ioc's own code (paths are shown relative to the working directory). */
+const OWN_FILE = /^(#\d+: )?(src|dist)\//;
+
 const retained: unknown[] = [];
 function leakInKnownFunction(megabytes: number): void {
   for (let i = 0; i < megabytes * 64; i++) retained.push(new Array(2048).fill(i));
@@ -95,6 +98,8 @@ emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
     const entries = first.top.split('\n').filter((line) => line.startsWith('#'));
     expect(entries.length).toBeGreaterThan(0);
     for (const line of entries) expect(line).toMatch(/^#\d+: .+:\d+: [\d.]+ KiB$/);
+    // The IOC runs in this thread (src, through ts-jest) while the engine's worker runs dist: its frames are still its own, never the user's.
+    expect(entries.filter((line) => OWN_FILE.test(line))).toEqual([]);
 
     // Snapshots only on request from here, so the diff spans exactly the leak.
     const baseline = startPyepics<{ top: string; diff: string; topBytes: number[]; diffBytes: number[]; summary: string; growth: number }>(
@@ -122,6 +127,7 @@ emit({'top': read_text('MT:TraceTopAllocations'), 'diff': read_text('MT:TraceDif
     const top = second.top.split('\n').filter((line) => line.startsWith('#'));
     expect(top).toHaveLength(3);
     expect(second.top).toMatch(/leakInKnownFunction/);
+    expect([...top, ...second.diff.split('\n')].filter((line) => OWN_FILE.test(line))).toEqual([]);
     // The waveforms hold the lists' figures in rank order; the summary holds what the texts leave out.
     top.forEach((line, index) => {
       const kib = Number(/: ([\d.]+) KiB$/.exec(line)![1]);
