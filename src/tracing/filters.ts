@@ -75,17 +75,8 @@ export class FrameFilter {
 
 export type TraceFilter = Filter | FrameFilter;
 
-/**
- * Node's internals (`node:*`), V8's pseudo-frames (`(V8 API)`, `(deopt)`…) and the external
- * sampler's wrappers of Node's allocators (external/hooks.ts, on every stack that makes a Buffer
- * while it samples): their allocations count for the code that called them. Were the wrappers
- * the engine's own frames, the Buffer objects a user's code makes would be left out as ours.
- */
-export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([
-  new FrameFilter('node:*'),
-  new FrameFilter('(*)'),
-  ...ENGINE_DIRECTORIES.map((directory) => new FrameFilter(`${escapeGlob(path.join(directory, 'external', 'hooks.'))}*`)),
-]);
+/** Node's internals (`node:*`) and V8's pseudo-frames (`(V8 API)`, `(deopt)`…): their allocations count for the code that called them. */
+export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([new FrameFilter('node:*'), new FrameFilter('(*)')]);
 
 /**
  * memtrace-ioc's own allocations: whatever the engine allocates (its snapshots are live memory
@@ -187,15 +178,11 @@ class StackRebuilder {
     return trace.withStack(stack, stack.depth);
   }
 
-  /**
-   * A stack cut by the traceback limit: its newest `depth` visible frames. Hidden frames do not
-   * take places in the limit, or an allocation made inside Node (a Buffer, through the external
-   * sampler's wrapper) would lose its caller, and its trace would be dropped.
-   */
+  /** A stack cut by the traceback limit: only its newest `depth` frames count. */
   private rebuildCut(trace: Trace): StackNode | null {
     const visible: Frame[] = [];
-    for (let node: StackNode | null = trace.stack; node && visible.length < trace.depth; node = node.parent)
-      if (!this.hidden(node.frame)) visible.push(node.frame);
+    let node: StackNode | null = trace.stack;
+    for (let i = 0; i < trace.depth && node; i++, node = node.parent) if (!this.hidden(node.frame)) visible.push(node.frame);
     let stack: StackNode | null = null;
     for (let i = visible.length - 1; i >= 0; i--) stack = this.child(stack, visible[i]!);
     return stack;

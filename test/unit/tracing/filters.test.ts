@@ -85,20 +85,6 @@ describe('DEFAULT_FILTERS', () => {
   });
 });
 
-describe.each(TREES)("the external sampler's wrappers under %s", (tree) => {
-  const wrapper = ['from', path.join(tree, 'tracing', 'external', 'hooks.ts'), 54] as [string, string, number];
-  const nodeFrom = ['from', 'node:buffer', 300] as [string, string, number];
-  const sampling = ['allocated', path.join(tree, 'tracing', 'external', 'external-sampler.ts'), 96] as [string, string, number];
-
-  it("leave what the user's Buffer.from makes to the user, and what sampling it makes to the engine", () => {
-    const traces = [trace(16, 1, [app(10), wrapper, nodeFrom]), trace(32, 1, [app(10), wrapper, sampling]), trace(64, 1, [app(10), wrapper, nodeFrom], 2)];
-    expect(applyFilters(traces, DEFAULT_FILTERS).map((t) => [t.size, t.newestFrame.functionName, t.depth])).toEqual([
-      [16, 'handler', 1],
-      [64, 'handler', 1],
-    ]);
-  });
-});
-
 describe.each(TREES)("memtrace-ioc's own code under %s", (tree) => {
   const circuit = ['onData', path.join(tree, 'ca', 'server', 'ca-circuit.ts'), 12] as [string, string, number];
   const userHandler = ['onWrite', '/app/src/handler.ts', 7] as [string, string, number];
