@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { type Frame, type StackNode, stackNode, Trace } from './frames';
-import { ENGINE_DIRECTORY, OWN_DIRECTORY } from './frame-resolver';
+import { ENGINE_DIRECTORIES, OWN_DIRECTORIES } from './frame-resolver';
 import { escapeGlob, globToRegExp } from './glob';
 
 export type FilterDescriptor =
@@ -82,10 +82,11 @@ export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([new FrameFil
  * memtrace-ioc's own allocations: whatever the engine allocates (its snapshots are live memory
  * too), called from anywhere, and whatever the IOC's code allocates itself, i.e. where the newest
  * frame (after HIDDEN_FRAMES) is ours. A user's callback that the IOC calls stays the user's.
+ * Both code trees count (see codeTrees in frame-resolver.ts).
  */
 export const OWN_CODE: readonly TraceFilter[] = Object.freeze([
-  new Filter(false, `${escapeGlob(ENGINE_DIRECTORY + path.sep)}*`, { allFrames: true }),
-  new Filter(false, `${escapeGlob(OWN_DIRECTORY + path.sep)}*`),
+  ...ENGINE_DIRECTORIES.map((directory) => new Filter(false, `${escapeGlob(directory + path.sep)}*`, { allFrames: true })),
+  ...OWN_DIRECTORIES.map((directory) => new Filter(false, `${escapeGlob(directory + path.sep)}*`)),
 ]);
 
 /** What `snapshot.filterTraces()` applies when given no filters: the user's code only. */

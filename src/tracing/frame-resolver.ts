@@ -5,13 +5,25 @@ import { PackageResolver } from './packages';
 import type { ProtocolCallFrame } from './protocol';
 import { SourceMapResolver } from './sourcemaps';
 
-/** The engine's own files (src/tracing or dist/tracing): default filters drop their allocations. */
-export const ENGINE_DIRECTORY = __dirname;
 /**
- * All of memtrace-ioc's code (src or dist): the IOC's servers and records run in the traced
- * thread in main-thread mode, and default filters drop what they allocate.
+ * memtrace-ioc's code trees: the one this module runs from (src under ts-jest or tsx, or dist) and
+ * its sibling. Its workers always run dist (compiled-module.ts), while the thread they observe may
+ * run src: the frames of that thread are as much our own as the worker's.
  */
-export const OWN_DIRECTORY = path.dirname(__dirname);
+function codeTrees(): string[] {
+  const running = path.dirname(__dirname);
+  const sibling = { src: 'dist', dist: 'src' }[path.basename(running)];
+  return sibling ? [running, path.join(path.dirname(running), sibling)] : [running];
+}
+
+/** All of memtrace-ioc's code: the IOC's servers and records run in the traced thread in main-thread mode, and default filters drop what they allocate. */
+export const OWN_DIRECTORIES: readonly string[] = Object.freeze(codeTrees());
+/** The engine's own files (src/tracing or dist/tracing): default filters drop their allocations. */
+export const ENGINE_DIRECTORIES: readonly string[] = Object.freeze(OWN_DIRECTORIES.map((tree) => path.join(tree, 'tracing')));
+
+function isOwnFile(file: string): boolean {
+  return OWN_DIRECTORIES.some((tree) => file.startsWith(tree + path.sep));
+}
 
 /** The file of frames V8 knows no script url for. */
 export const NO_SCRIPT = '(no script)';
@@ -68,7 +80,7 @@ export class FrameResolver {
     let file = url === '' ? NO_SCRIPT : url.startsWith('file:') ? fileURLToPath(url) : url;
     let line = Math.max(0, lineNumber + 1);
     let column = Math.max(0, columnNumber + 1);
-    if (this.sourceMaps && path.isAbsolute(file) && !file.startsWith(OWN_DIRECTORY + path.sep)) {
+    if (this.sourceMaps && path.isAbsolute(file) && !isOwnFile(file)) {
       const original = this.sourceMaps.resolve(file, line, column);
       if (original) ({ file, line, column } = original);
     }

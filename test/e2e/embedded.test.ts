@@ -91,7 +91,7 @@ emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
       `
 epics.caput('HOST:EnableTracing', 'Enable', wait=True)
 time.sleep(3.5)
-emit({'top': epics.caget('HOST:TraceTopAllocations', as_string=True), 'diff': epics.caget('HOST:TraceDiffResults', as_string=True)})
+emit({'top': read_text('HOST:TraceTopAllocations'), 'diff': read_text('HOST:TraceDiffResults')})
 `,
       env,
       30000,

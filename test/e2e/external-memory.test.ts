@@ -47,7 +47,7 @@ epics.caput('EXT:TraceSnapshot', 1, wait=True)
 deadline = time.time() + 30
 while epics.caget('EXT:TraceSnapshot', timeout=5) != 0 and time.time() < deadline:
     time.sleep(0.05)
-emit({'top': epics.caget('EXT:TraceTopAllocations', as_string=True), 'traced': epics.caget('EXT:TracedMemory')})
+emit({'top': read_text('EXT:TraceTopAllocations'), 'traced': epics.caget('EXT:TracedMemory')})
 `,
       env,
       45000,

@@ -145,7 +145,7 @@ describe('a leak beside a steady churn', () => {
         `${ENABLE(prefix)}
 # Twelve snapshots fill the history (tracing.suspects.snapshots).
 deadline = time.time() + 60
-while 'over 12 snapshots' not in (epics.caget('${prefix}TraceSummary', as_string=True) or '') and time.time() < deadline:
+while 'over 12 snapshots' not in (read_text('${prefix}TraceSummary') or '') and time.time() < deadline:
     time.sleep(0.25)
 ${SNAPSHOT_AND_READ(prefix, ['TraceLeakSuspects', 'TraceSuspectLocations', 'TraceSuspectRates', 'TraceTopSuspectRate', 'TraceGrowthRate', 'TraceSummary'])}`,
         service.env,

@@ -46,6 +46,11 @@ export function startPyepics<T = unknown>(script: string, env: Record<string, st
     'def emit(obj):',
     '    sys.stdout.write(json.dumps(obj, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)) + "\\n")',
     '    sys.stdout.flush()',
+    // pyepics 3.4's PV.get (so caget) asks for the element count of the PV's last monitor update: a
+    // CHAR waveform whose text grew since comes back cut to the old length (softIoc does the same).
+    // count=0 asks for all the server holds now (CA 4.13 dynamic size).
+    'def read_text(name):',
+    '    return epics.caget(name, as_string=True, count=0)',
     'def say(line):',
     '    sys.stdout.write(line + "\\n")',
     '    sys.stdout.flush()',

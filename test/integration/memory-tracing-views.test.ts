@@ -65,7 +65,7 @@ sys.stdin.readline()
 # A snapshot asked through one view; its list read through the other.
 epics.caput('LAB2:TraceSnapshot', 1, wait=True)
 wait_for('LAB2:TraceSnapshot', lambda v, kw: v == 0, timeout=20)
-out['topText'] = epics.caget('LAB:TraceTopAllocations', as_string=True)
+out['topText'] = read_text('LAB:TraceTopAllocations')
 epics.caput('LAB2:TraceCount', 3, wait=True)
 out['count'] = wait_for('LAB:TraceCount', lambda v, kw: v == 3)['value']
 epics.caput('LAB2:EnableTracing', 'Disable', wait=True)

@@ -11,6 +11,9 @@ import { PY_WAIT_FOR, runPyepics, startPyepics } from '../helpers/pyepics';
 // The memoryTracing group in the thread that serves CA (here the main thread, so the engine runs in a
 // worker of its own that observes it), read and driven by libca.
 
+/** A list entry in memtrace-ioc's own code (paths are shown relative to the working directory). */
+const OWN_FILE = /^(#\d+: )?(src|dist)\//;
+
 const retained: unknown[] = [];
 function leakInKnownFunction(megabytes: number): void {
   for (let i = 0; i < megabytes * 64; i++) retained.push(new Array(2048).fill(i));
@@ -74,13 +77,16 @@ emit(out)
     const session = startPyepics<{ top: string; status: string }>(
       `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)
-say('enabled')
 # The first snapshot follows Enable at once, but a loaded machine may take seconds to start a worker.
+# The sampler sees only what is allocated after it starts: leak once the first snapshot is out.
 deadline = time.time() + 15
+while read_text('MT:TraceSummary').startswith('no snapshot yet') and time.time() < deadline:
+    time.sleep(0.25)
+say('enabled')
 top = ''
 while '#' not in top and time.time() < deadline:
     time.sleep(0.25)
-    top = epics.caget('MT:TraceTopAllocations', as_string=True) or ''
+    top = read_text('MT:TraceTopAllocations') or ''
 emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
 `,
       env,
@@ -92,6 +98,8 @@ emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
     const entries = first.top.split('\n').filter((line) => line.startsWith('#'));
     expect(entries.length).toBeGreaterThan(0);
     for (const line of entries) expect(line).toMatch(/^#\d+: .+:\d+: [\d.]+ KiB$/);
+    // The IOC runs in this thread (src, through ts-jest) while the engine's worker runs dist: its frames are still its own, never the user's.
+    expect(entries.filter((line) => OWN_FILE.test(line))).toEqual([]);
 
     // Snapshots only on request from here, so the diff spans exactly the leak.
     const baseline = startPyepics<{ top: string; diff: string; topBytes: number[]; diffBytes: number[]; summary: string; growth: number }>(
@@ -104,9 +112,9 @@ say('baseline')
 sys.stdin.readline()
 epics.caput('MT:TraceSnapshot', 1, wait=True)
 time.sleep(0.5)
-emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epics.caget('MT:TraceDiffResults', as_string=True),
+emit({'top': read_text('MT:TraceTopAllocations'), 'diff': read_text('MT:TraceDiffResults'),
       'topBytes': list(epics.caget('MT:TraceTopBytes')), 'diffBytes': list(epics.caget('MT:TraceDiffBytes')),
-      'summary': epics.caget('MT:TraceSummary', as_string=True), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
+      'summary': read_text('MT:TraceSummary'), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
 `,
       env,
     );
@@ -119,6 +127,7 @@ emit({'top': epics.caget('MT:TraceTopAllocations', as_string=True), 'diff': epic
     const top = second.top.split('\n').filter((line) => line.startsWith('#'));
     expect(top).toHaveLength(3);
     expect(second.top).toMatch(/leakInKnownFunction/);
+    expect([...top, ...second.diff.split('\n')].filter((line) => OWN_FILE.test(line))).toEqual([]);
     // The waveforms hold the lists' figures in rank order; the summary holds what the texts leave out.
     top.forEach((line, index) => {
       const kib = Number(/: ([\d.]+) KiB$/.exec(line)![1]);

@@ -89,7 +89,7 @@ epics.caput('TT:TraceSnapshot', 1, wait=True)
 deadline = time.time() + 20
 while epics.caget('TT:TraceSnapshot') != 0 and time.time() < deadline:
     time.sleep(0.1)
-emit({'text': epics.caget('TT:TraceTopAllocations', as_string=True), 'bytes': list(epics.caget('TT:TraceTopBytes')),
+emit({'text': read_text('TT:TraceTopAllocations'), 'bytes': list(epics.caget('TT:TraceTopBytes')),
       'counts': list(epics.caget('TT:TraceTopCounts')), 'locations': list(epics.caget('TT:TraceTopLocations'))})
 `,
       caEnv,

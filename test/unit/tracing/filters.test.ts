@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { ENGINE_DIRECTORY, OWN_DIRECTORY } from '../../../src/tracing/frame-resolver';
 import { Snapshot } from '../../../src/tracing/snapshot';
 import { applyFilters, DEFAULT_FILTERS, Filter, FrameFilter } from '../../../src/tracing/filters';
 import { globToRegExp } from '../../../src/tracing/glob';
@@ -22,6 +21,10 @@ describe('glob patterns (fnmatch)', () => {
     expect(globToRegExp(pattern).test(text)).toBe(expected);
   });
 });
+
+/** memtrace-ioc's code trees: this test runs src, while the engine's worker runs dist (compiled-module.ts) and sees the frames of src. */
+const PACKAGE_ROOT = path.resolve(__dirname, '..', '..', '..');
+const TREES = ['src', 'dist'].map((tree) => path.join(PACKAGE_ROOT, tree));
 
 const app = (line: number): [string, string, number] => ['handler', '/app/src/app.ts', line];
 const lib = ['parse', '/app/node_modules/lib/index.js', 3] as [string, string, number];
@@ -66,8 +69,8 @@ describe('FrameFilter', () => {
 });
 
 describe('DEFAULT_FILTERS', () => {
-  it("drops the engine's own allocations and hides Node's and V8's frames", () => {
-    const engine = ['aggregateProfile', path.join(ENGINE_DIRECTORY, 'profile.ts'), 30] as [string, string, number];
+  it.each(TREES)("drops the engine's own allocations under %s and hides Node's and V8's frames", (tree) => {
+    const engine = ['aggregateProfile', path.join(tree, 'tracing', 'profile.ts'), 30] as [string, string, number];
     const traces = [
       trace(1, 1, [app(10), engine]),
       trace(2, 1, [['(V8 API)', '(V8 API)', 0]]),
@@ -82,8 +85,8 @@ describe('DEFAULT_FILTERS', () => {
   });
 });
 
-describe("memtrace-ioc's own code", () => {
-  const circuit = ['onData', path.join(OWN_DIRECTORY, 'ca', 'server', 'ca-circuit.ts'), 12] as [string, string, number];
+describe.each(TREES)("memtrace-ioc's own code under %s", (tree) => {
+  const circuit = ['onData', path.join(tree, 'ca', 'server', 'ca-circuit.ts'), 12] as [string, string, number];
   const userHandler = ['onWrite', '/app/src/handler.ts', 7] as [string, string, number];
   const traces = [
     // The CA server's own buffers, through Node's stream code: ours.
