@@ -4,7 +4,8 @@ import { ENGINE_DIRECTORIES, OWN_DIRECTORIES } from './frame-resolver';
 import { escapeGlob, globToRegExp } from './glob';
 
 export type FilterDescriptor =
-  { kind: 'trace'; inclusive: boolean; filenamePattern: string; lineno?: number; allFrames: boolean } | { kind: 'frame'; filenamePattern: string };
+  | { kind: 'trace'; inclusive: boolean; filenamePattern: string; lineno?: number; allFrames: boolean }
+  | { kind: 'frame'; filenamePattern: string; passThrough?: boolean };
 
 /**
  * Keeps or drops whole traces, as tracemalloc.Filter: a trace is kept when it matches at least one
@@ -53,14 +54,22 @@ export class Filter {
  * your function allocates shows as yours, not as `node:buffer`). Traces left without a frame
  * (allocations with no other code on the stack) are dropped. tracemalloc has no such filter; Node
  * needs it because its core library is JavaScript that shows on every stack.
+ *
+ * A `passThrough` filter removes its frames only where code called through them allocated: where
+ * every newer frame is hidden by a plain frame filter (or passes through too), and the newest is
+ * hidden. Allocated with such a frame newest (its own code and data), a trace keeps it. The
+ * external sampler's wrappers of Node's allocators need this: the Buffer a user's call makes
+ * through them is the user's, what V8 allocates for the wrappers themselves is memtrace-ioc's.
  */
 export class FrameFilter {
   readonly kind = 'frame';
   readonly filenamePattern: string;
+  readonly passThrough: boolean;
   private readonly pattern: RegExp;
 
-  constructor(filenamePattern: string) {
+  constructor(filenamePattern: string, options: { passThrough?: boolean } = {}) {
     this.filenamePattern = filenamePattern;
+    this.passThrough = options.passThrough ?? false;
     this.pattern = globToRegExp(filenamePattern);
   }
 
@@ -69,14 +78,25 @@ export class FrameFilter {
   }
 
   toJSON(): FilterDescriptor {
-    return { kind: 'frame', filenamePattern: this.filenamePattern };
+    return { kind: 'frame', filenamePattern: this.filenamePattern, ...(this.passThrough ? { passThrough: true } : {}) };
   }
 }
 
 export type TraceFilter = Filter | FrameFilter;
 
-/** Node's internals (`node:*`) and V8's pseudo-frames (`(V8 API)`, `(deopt)`…): their allocations count for the code that called them. */
-export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([new FrameFilter('node:*'), new FrameFilter('(*)')]);
+/**
+ * Node's internals (`node:*`) and V8's pseudo-frames (`(V8 API)`, `(deopt)`…): their allocations
+ * count for the code that called them. The external sampler's wrappers (external/hooks.ts, on
+ * every stack that makes a Buffer or typed array while it samples) pass through: what Node
+ * allocates for a call through them counts for the wrapper's caller (the user's code, or ours
+ * when memtrace-ioc called), what is allocated with a wrapper newest stays memtrace-ioc's (OWN_CODE).
+ * hooks.ts holds only the wrappers and their installers, which only the engine calls.
+ */
+export const HIDDEN_FRAMES: readonly TraceFilter[] = Object.freeze([
+  new FrameFilter('node:*'),
+  new FrameFilter('(*)'),
+  ...ENGINE_DIRECTORIES.map((directory) => new FrameFilter(`${escapeGlob(path.join(directory, 'external', 'hooks.'))}*`, { passThrough: true })),
+]);
 
 /**
  * memtrace-ioc's own allocations: whatever the engine allocates (its snapshots are live memory
@@ -99,7 +119,7 @@ export function filterKey(filter: TraceFilter): string {
 
 export function filterFromJSON(descriptor: FilterDescriptor): TraceFilter {
   return descriptor.kind === 'frame'
-    ? new FrameFilter(descriptor.filenamePattern)
+    ? new FrameFilter(descriptor.filenamePattern, { passThrough: descriptor.passThrough })
     : new Filter(descriptor.inclusive, descriptor.filenamePattern, { lineno: descriptor.lineno, allFrames: descriptor.allFrames });
 }
 
@@ -155,34 +175,56 @@ function traceMatcher(filter: Filter): (trace: Trace) => boolean {
   };
 }
 
-/** Rebuilds stacks without hidden frames, sharing rebuilt prefixes as the originals share theirs. */
+/**
+ * Rebuilds stacks without hidden frames, sharing rebuilt prefixes as the originals share theirs.
+ * Pass-through frames depend on the frames newer than them, so they are settled first, at the
+ * newest end of each stack (callerOf); below that point they are frames like any other.
+ */
 class StackRebuilder {
   private readonly hidden: (frame: Frame) => boolean;
+  private readonly passesThrough: (frame: Frame) => boolean;
   private readonly children = new Map<StackNode | null, Map<Frame, StackNode>>();
   /** Original node → rebuilt node (null: nothing visible; the same node: nothing hidden), for whole stacks. */
   private readonly rebuilt: (node: StackNode) => StackNode | null;
+  /** Original node → the stack left once the pass-through frames at its newest end are removed. */
+  private readonly callerOf: (node: StackNode) => StackNode | null;
 
   constructor(filters: readonly FrameFilter[]) {
-    this.hidden = memoised((frame: Frame) => filters.some((filter) => filter.matchesFrame(frame)));
+    const matching = (passThrough: boolean) =>
+      memoised((frame: Frame) => filters.some((filter) => filter.passThrough === passThrough && filter.matchesFrame(frame)));
+    this.hidden = matching(false);
+    this.passesThrough = matching(true);
     this.rebuilt = memoised((node: StackNode): StackNode | null => {
       const parent = node.parent ? this.rebuilt(node.parent) : null;
       if (this.hidden(node.frame)) return parent;
       return parent === node.parent ? node : this.child(parent, node.frame);
     });
+    this.callerOf = memoised((stack: StackNode): StackNode | null => {
+      // Allocated in a pass-through frame itself (or in code it called that is not hidden): it stays.
+      if (!this.hidden(stack.frame)) return stack;
+      let caller: StackNode | null = stack;
+      for (let node: StackNode | null = stack; node && (this.hidden(node.frame) || this.passesThrough(node.frame)); node = node.parent) {
+        if (this.passesThrough(node.frame)) caller = node.parent;
+      }
+      return caller;
+    });
   }
 
   withoutHiddenFrames(trace: Trace): Trace | null {
-    const stack = isWhole(trace) ? this.rebuilt(trace.stack) : this.rebuildCut(trace);
+    const caller = this.callerOf(trace.stack);
+    const stack = !caller ? null : isWhole(trace) ? this.rebuilt(caller) : this.rebuildCut(caller, trace.depth);
     if (!stack) return null;
     if (stack === trace.stack) return trace;
     return trace.withStack(stack, stack.depth);
   }
 
-  /** A stack cut by the traceback limit: only its newest `depth` frames count. */
-  private rebuildCut(trace: Trace): StackNode | null {
+  /**
+   * A stack cut by the traceback limit: its newest `limit` visible frames. Hidden frames take no
+   * place in the limit, or an allocation made deep inside Node would lose its caller and be dropped.
+   */
+  private rebuildCut(caller: StackNode, limit: number): StackNode | null {
     const visible: Frame[] = [];
-    let node: StackNode | null = trace.stack;
-    for (let i = 0; i < trace.depth && node; i++, node = node.parent) if (!this.hidden(node.frame)) visible.push(node.frame);
+    for (let node: StackNode | null = caller; node && visible.length < limit; node = node.parent) if (!this.hidden(node.frame)) visible.push(node.frame);
     let stack: StackNode | null = null;
     for (let i = visible.length - 1; i >= 0; i--) stack = this.child(stack, visible[i]!);
     return stack;

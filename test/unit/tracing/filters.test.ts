@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { Snapshot } from '../../../src/tracing/snapshot';
-import { applyFilters, DEFAULT_FILTERS, Filter, FrameFilter } from '../../../src/tracing/filters';
+import { applyFilters, DEFAULT_FILTERS, Filter, filterFromJSON, filterKey, FrameFilter, HIDDEN_FRAMES } from '../../../src/tracing/filters';
 import { globToRegExp } from '../../../src/tracing/glob';
 import { trace } from './synthetic';
+import type { Trace } from '../../../src/tracing/frames';
 
 describe('glob patterns (fnmatch)', () => {
   it.each([
@@ -81,6 +82,65 @@ describe('DEFAULT_FILTERS', () => {
     expect(kept.map((t) => [t.size, t.newestFrame.functionName])).toEqual([
       [4, 'handler'],
       [8, 'parse'],
+    ]);
+  });
+});
+
+describe.each(TREES)("the external sampler's wrappers under %s", (tree) => {
+  const engineFrame = (name: string, file: string, line: number) => [name, path.join(tree, 'tracing', file), line] as [string, string, number];
+  const wrapper = engineFrame('wrapper', path.join('external', 'hooks.ts'), 54);
+  const trap = engineFrame('construct', path.join('external', 'hooks.ts'), 84);
+  const observe = engineFrame('observe', path.join('external', 'external-sampler.ts'), 96);
+  const nodeFrom = ['from', 'node:buffer', 300] as [string, string, number];
+  const nodeConcat = ['concat', 'node:buffer', 560] as [string, string, number];
+  const typedArray = ['Uint8Array', '(no script)', 0] as [string, string, number];
+  const kept = (traces: Trace[]) => applyFilters(traces, DEFAULT_FILTERS).map((t) => [t.size, t.newestFrame.location, t.depth]);
+
+  it("leave what Node allocates for a user's call through them to the user's caller", () => {
+    const traces = [
+      trace(1, 1, [app(10), wrapper, nodeFrom]),
+      trace(2, 1, [app(10), trap, typedArray]),
+      // Buffer.concat calls Buffer.allocUnsafe: two wrappers, each called through Node.
+      trace(4, 1, [app(10), wrapper, nodeConcat, wrapper, nodeFrom]),
+      // Node's own code calling the public allocators (readFileSync) is the user's call too.
+      trace(8, 1, [app(10), ['readFileSync', 'node:fs', 400], wrapper, nodeFrom]),
+    ];
+    expect(kept(traces)).toEqual([
+      [1, '/app/src/app.ts:10', 1],
+      [2, '/app/src/app.ts:10', 1],
+      [4, '/app/src/app.ts:10', 1],
+      [8, '/app/src/app.ts:10', 1],
+    ]);
+  });
+
+  it('keep as ours what is allocated with a wrapper newest, in the sampler, or for our own call', () => {
+    const circuit = ['send', path.join(tree, 'ca', 'server', 'ca-circuit.ts'), 12] as [string, string, number];
+    const engineCaller = engineFrame('encode', 'pprof.ts', 40);
+    const traces = [
+      trace(1, 1, [app(10), wrapper]),
+      trace(2, 1, [app(10), wrapper, nodeConcat, wrapper]),
+      trace(4, 1, [app(10), wrapper, observe, ['captureStackTrace', '(no script)', 0]]),
+      trace(8, 1, [app(10), engineFrame('aggregateProfile', 'profile.ts', 30), ['readFileSync', 'node:fs', 400]]),
+      trace(16, 1, [engineCaller, wrapper, nodeFrom]),
+      trace(32, 1, [circuit, wrapper, nodeFrom]),
+      trace(64, 1, [wrapper, nodeFrom]),
+    ];
+    expect(kept(traces)).toEqual([]);
+    const snapshot = new Snapshot({ traces, tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
+    expect(snapshot.ownCodeSize()).toBe(63);
+  });
+
+  it('keep passing through when saved and loaded (dump.ts)', () => {
+    expect(HIDDEN_FRAMES.map((filter) => filterFromJSON(filter.toJSON())).map(filterKey)).toEqual(HIDDEN_FRAMES.map(filterKey));
+    expect(HIDDEN_FRAMES.filter((filter) => filter instanceof FrameFilter && filter.passThrough)).toHaveLength(2);
+  });
+
+  it('count only visible frames in a short traceback limit, so an allocation deep in Node keeps its caller', () => {
+    const traces = [trace(1, 1, [app(9), app(10), wrapper, nodeConcat, wrapper, nodeFrom], 1), trace(2, 1, [app(9), app(10), wrapper], 1)];
+    expect(kept(traces)).toEqual([[1, '/app/src/app.ts:10', 1]]);
+    expect(applyFilters([trace(4, 1, [app(9), app(10), ['readFileSync', 'node:fs', 400], nodeFrom], 2)], DEFAULT_FILTERS)[0]?.frames.map(String)).toEqual([
+      '/app/src/app.ts:9',
+      '/app/src/app.ts:10',
     ]);
   });
 });
