@@ -20,11 +20,13 @@ import { createService } from './tracing-service';
 export const PREFIX = 'SVC:';
 const SWITCH_TIMEOUT_MS = 30_000;
 
-/** What a configuration writes to EnableTracing, TraceSamplingInterval and TraceExternalSamplingInterval. */
+/** What a configuration writes to EnableTracing, TraceSamplingInterval, TraceExternalSamplingInterval and TracePeriod. */
 export interface TracingSettings {
   enable: 0 | 1;
   sampling: number;
   external: number;
+  /** Seconds between periodic snapshots; the IOC's default unless given. */
+  period?: number;
 }
 
 export const TRACING_OFF: TracingSettings = { enable: 0, sampling: SETTING_RANGES.traceSamplingInterval.default, external: 0 };
@@ -88,13 +90,14 @@ export class Operator {
     private readonly enable: BenchChannel,
     private readonly sampling: BenchChannel,
     private readonly external: BenchChannel,
+    private readonly period: BenchChannel,
   ) {}
 
   static async connect(iocPort: number): Promise<Operator> {
     const client = await IocClient.connect(iocPort);
-    const names = ['EnableTracing', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TraceStatus'].map((name) => `${PREFIX}${name}`);
-    const [enable, sampling, external, status] = await client.channels(names);
-    const operator = new Operator(client, enable!, sampling!, external!);
+    const names = ['EnableTracing', 'TraceSamplingInterval', 'TraceExternalSamplingInterval', 'TracePeriod', 'TraceStatus'].map((name) => `${PREFIX}${name}`);
+    const [enable, sampling, external, period, status] = await client.channels(names);
+    const operator = new Operator(client, enable!, sampling!, external!, period!);
     client.monitor(status!, Dbe.VALUE, (_header, payload) => {
       operator.status = timeString(payload);
       operator.wake();
@@ -105,11 +108,12 @@ export class Operator {
   }
 
   /** Disables, sets both intervals (inert while disabled), enables if asked: the IOC's own stop and start. */
-  async switchTo({ enable, sampling, external }: TracingSettings): Promise<void> {
+  async switchTo({ enable, sampling, external, period = SETTING_RANGES.tracePeriod.default }: TracingSettings): Promise<void> {
     await this.client.write(this.enable, 0);
     await this.until((status) => status === 'disabled', 'TraceStatus "disabled"');
     await this.client.write(this.sampling, sampling);
     await this.client.write(this.external, external);
+    await this.client.write(this.period, period);
     if (enable === 1) {
       await this.client.write(this.enable, 1);
       await this.tracing();

@@ -28,7 +28,7 @@
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
- *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=2]
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=2] [null,v8,defaults,candidate,sparse,nosnap]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -55,15 +55,19 @@ const V8 = 'V8 64 KiB';
 const DEFAULTS = 'V8 64 KiB + external 512 KiB (IOC defaults)';
 const CANDIDATE = 'V8 128 KiB + external 512 KiB (candidate)';
 const SPARSE = 'V8 1 MiB + external 512 KiB (sparse: the cost apart from V8 samples)';
-type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE | typeof SPARSE;
-const CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE, SPARSE];
+const NO_SNAPSHOTS = 'IOC defaults, no periodic snapshot in the block (TracePeriod 3600 s: the samplers alone)';
+type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE | typeof SPARSE | typeof NO_SNAPSHOTS;
+/** By the short names a run may choose them with. */
+const BY_NAME: Record<string, Config> = { null: OFF, v8: V8, defaults: DEFAULTS, candidate: CANDIDATE, sparse: SPARSE, nosnap: NO_SNAPSHOTS };
 const SETTINGS: Record<Config, TracingSettings> = {
   [OFF]: TRACING_OFF,
   [V8]: V8_DEFAULT,
   [DEFAULTS]: IOC_DEFAULTS,
   [CANDIDATE]: { ...IOC_DEFAULTS, sampling: CANDIDATE_INTERVAL },
   [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL },
+  [NO_SNAPSHOTS]: { ...IOC_DEFAULTS, period: 3600 },
 };
+let CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE, SPARSE];
 
 /** A served fraction below this means the rate is too high for the machine: the twins are saturated. */
 const MIN_SERVED = 0.99;
@@ -250,9 +254,14 @@ function report(blocks: readonly BlockFigures[]): string[] {
         `served ≥ ${percent(served)} of the schedule${served < MIN_SERVED ? ' — TOO LOW: the rate saturates the machine, lower it' : ''}`,
     );
   }
-  const share = (over: Config, under: Config) => formatChange(medianInterval(ratioOfRatios(cpu.get(over) ?? [], cpu.get(under) ?? [])));
-  lines.push(`the external sampler's share (IOC defaults against V8 64 KiB alone, block by block): server CPU per request ${share(DEFAULTS, V8)}`);
-  lines.push(`the candidate against the IOC defaults (128 KiB against 64 KiB, both with external 512 KiB): ${share(CANDIDATE, DEFAULTS)}`);
+  const share = (what: string, over: Config, under: Config) => {
+    if (CONFIGS.includes(over) && CONFIGS.includes(under)) {
+      lines.push(`${what}, block by block: server CPU per request ${formatChange(medianInterval(ratioOfRatios(cpu.get(over) ?? [], cpu.get(under) ?? [])))}`);
+    }
+  };
+  share("the external sampler's share (IOC defaults against V8 64 KiB alone)", DEFAULTS, V8);
+  share('the candidate against the IOC defaults (128 KiB against 64 KiB, both with external 512 KiB)', CANDIDATE, DEFAULTS);
+  share("the periodic snapshot's share (IOC defaults against the same without a snapshot in the block)", DEFAULTS, NO_SNAPSHOTS);
   const off = blocks.map((block) => block.window.cpuMicros[1 - block.on]!);
   const nulls = blocks.filter((block) => block.config === OFF).map((block) => block.window.cpuMicros[1] / block.window.cpuMicros[0]);
   lines.push(
@@ -298,6 +307,13 @@ async function orchestrate(cycles: number, rateArgument: string, settleSeconds: 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+if (process.argv[5]) {
+  CONFIGS = process.argv[5].split(',').map((name) => {
+    const config = BY_NAME[name];
+    if (!config) throw new Error(`no configuration "${name}"; the names are ${Object.keys(BY_NAME).join(', ')}`);
+    return config;
+  });
+}
 orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? 2)).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
