@@ -61,19 +61,21 @@ ca.connect_channel(lag, timeout=5)
 sub = ca.create_subscription(lag, callback=lambda value=None, **kw: lags.append(value))
 say('go')
 sys.stdin.readline()
-time.sleep(0.5)
 t0 = time.time()
 heartbeat = epics.caget('HOST:HEARTBEAT', timeout=5)
 elapsed = time.time() - t0
-time.sleep(1.2)
+# The next tick (status period 0.5 s) comes within the 3 s stall, if the CA thread keeps ticking.
+wait_until(lambda: (epics.caget('HOST:HEARTBEAT', timeout=5) or 0) > heartbeat, timeout=1.5)
 later = epics.caget('HOST:HEARTBEAT', timeout=5)
-time.sleep(3)
+# The first period after the stall posts its lag to the monitor.
+wait_until(lambda: any(lag > 2000 for lag in lags), timeout=10)
 emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
 `,
       env,
     );
     await watcher.waitForLine('go');
     host.send('block 3000');
+    await host.waitForLine(/^blocking$/, 10000);
     watcher.send('go');
     const during = await watcher.result;
     await host.waitForLine(/^unblocked$/, 10000);
@@ -90,7 +92,8 @@ emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
     const result = await runPyepics<{ top: string; diff: string }>(
       `
 epics.caput('HOST:EnableTracing', 'Enable', wait=True)
-time.sleep(3.5)
+# Snapshots every second (tracing period 1): wait for one that shows the leak's growth since the one before.
+wait_until(lambda: '#' in (read_text('HOST:TraceTopAllocations') or '') and '(+' in ''.join((read_text('HOST:TraceDiffResults') or '').splitlines()[:1]), timeout=20)
 emit({'top': read_text('HOST:TraceTopAllocations'), 'diff': read_text('HOST:TraceDiffResults')})
 `,
       env,

@@ -51,6 +51,12 @@ export function startPyepics<T = unknown>(script: string, env: Record<string, st
     // count=0 asks for all the server holds now (CA 4.13 dynamic size).
     'def read_text(name):',
     '    return epics.caget(name, as_string=True, count=0)',
+    // Polls a condition with a deadline: waiting on the event itself, where no monitor tells of it.
+    'def wait_until(predicate, timeout=10, interval=0.05):',
+    '    deadline = time.time() + timeout',
+    '    while not predicate() and time.time() < deadline:',
+    '        time.sleep(interval)',
+    '    return predicate()',
     'def say(line):',
     '    sys.stdout.write(line + "\\n")',
     '    sys.stdout.flush()',

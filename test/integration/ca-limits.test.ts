@@ -147,6 +147,7 @@ describe('clients that have gone without closing', () => {
     const deadline = Date.now() + 8000;
     for (let i = 0; server.server.statistics().clients > 0 && Date.now() < deadline; i++) {
       wave.post(new Uint8Array(100000).fill(i));
+      // Paces the writer inside the wait for the circuit to close: not an ordering sleep.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     expect(server.server.statistics().clients).toBe(0);
@@ -160,6 +161,7 @@ updates = [0]
 def cb(**kw): updates[0] += 1
 pv = epics.PV('D:COUNTER', callback=cb, auto_monitor=True)
 before = pv.get(timeout=5)
+# Idle over many inactivity + echo periods (0.3 s each): a duration to survive, not an ordering sleep.
 time.sleep(2.5)
 emit({'before': before, 'after': epics.caget('D:COUNTER', timeout=5), 'updates': updates[0]})
 `,
@@ -199,7 +201,14 @@ describe('a burst of searches', () => {
     const counter = new SimplePv({ name: 'B:COUNTER', type: FieldType.LONG, value: 7 });
     const server = await startTestServer(new PvMap([counter]));
     const sender = dgram.createSocket('udp4');
-    sender.on('message', () => undefined);
+    // A search after the burst, answered in turn: its reply tells that the server has handled the burst.
+    const MARKER = 1_000_000;
+    let markerAnswered = false;
+    sender.on('message', (datagram: Buffer) => {
+      for (let at = 0; at + 16 <= datagram.length; at += 16 + datagram.readUInt16BE(at + 2)) {
+        if (datagram.readUInt16BE(at) === Command.SEARCH && datagram.readUInt32BE(at + 12) === MARKER) markerAnswered = true;
+      }
+    });
     await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
     const client = await RawCircuit.connect(server.server.tcpPort);
     try {
@@ -218,7 +227,15 @@ describe('a burst of searches', () => {
           await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === reads);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitUntil(() => {
+        // Sent again while unanswered: a datagram may be dropped when the socket's buffer is full.
+        if (!markerAnswered) {
+          writeDatagramVersionRequest(writer, MARKER);
+          writeSearchRequest(writer, 'B:COUNTER', MARKER);
+          sender.send(writer.take()!, server.server.udpPort, '127.0.0.1');
+        }
+        return markerAnswered;
+      }, 'the search after the burst to be answered');
       global.gc?.();
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 1024 * 1024);
       expect(reads).toBe(20);

@@ -106,12 +106,13 @@ emit({'top': top, 'status': epics.caget('MT:TraceStatus', as_string=True)})
       `
 epics.caput('MT:TracePeriod', 60, wait=True)
 epics.caput('MT:TraceCount', 3, wait=True)
+# TraceSnapshot goes back to 0 once the snapshot's lists are posted.
 epics.caput('MT:TraceSnapshot', 1, wait=True)
-time.sleep(0.5)
+wait_until(lambda: epics.caget('MT:TraceSnapshot', timeout=5) == 0, timeout=15)
 say('baseline')
 sys.stdin.readline()
 epics.caput('MT:TraceSnapshot', 1, wait=True)
-time.sleep(0.5)
+wait_until(lambda: epics.caget('MT:TraceSnapshot', timeout=5) == 0, timeout=15)
 emit({'top': read_text('MT:TraceTopAllocations'), 'diff': read_text('MT:TraceDiffResults'),
       'topBytes': list(epics.caget('MT:TraceTopBytes')), 'diffBytes': list(epics.caget('MT:TraceDiffBytes')),
       'summary': read_text('MT:TraceSummary'), 'growth': epics.caget('MT:TraceGrowthRate.SEVR')})
@@ -168,7 +169,8 @@ emit(out)
       `
 epics.caput('MT:TraceDumpFile', 'one.heapprofile', wait=True)
 epics.caput('MT:TraceDump', 1, wait=True)
-time.sleep(1.5)
+# TraceDump goes back to 0 once the file is written and TraceDumpFile shows the path.
+wait_until(lambda: epics.caget('MT:TraceDump', timeout=5) == 0, timeout=15)
 emit({'file': epics.caget('MT:TraceDumpFile.VAL$', as_string=True)})
 `,
       env,
@@ -205,9 +207,10 @@ emit({'choices': choices, 'file': epics.caget('MT:TraceDumpFile.VAL$', as_string
   });
 
   it("shows another tracer holding V8's sampler in TraceStatus with a MAJOR alarm, and recovers once it stops", async () => {
-    const enable = `
+    // The put completes before the engine has started (or been refused): wait for TraceStatus to say which.
+    const enable = (settled: string) => `
 epics.caput('MT:EnableTracing', 'Enable', wait=True)
-time.sleep(1)
+wait_until(lambda: ${settled}(epics.caget('MT:TraceStatus.VAL$', as_string=True, timeout=5) or ''), timeout=15)
 chid = ca.create_channel('MT:TraceStatus')
 ca.connect_channel(chid, timeout=5)
 status = ca.get_with_metadata(chid, ftype=dbr.TIME_STRING, as_string=True)
@@ -216,13 +219,13 @@ emit({'status': epics.caget('MT:TraceStatus.VAL$', as_string=True), 'severity': 
     await runPyepics("epics.caput('MT:EnableTracing', 'Disable', wait=True)\nemit({})", env);
     await tracing.start();
     try {
-      const refused = await runPyepics<{ status: string; severity: number }>(enable, env);
+      const refused = await runPyepics<{ status: string; severity: number }>(enable("(lambda s: 'already running' in s)"), env);
       expect(refused.status).toMatch(/already running/);
       expect(refused.severity).toBe(2);
     } finally {
       await tracing.stop();
     }
-    const recovered = await runPyepics<{ status: string; severity: number }>(enable, env);
+    const recovered = await runPyepics<{ status: string; severity: number }>(enable("(lambda s: s == 'tracing this process')"), env);
     expect(recovered).toMatchObject({ status: 'tracing this process', severity: 0 });
   });
 });

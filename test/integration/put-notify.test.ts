@@ -39,9 +39,8 @@ def put_seen(watched, name, value):
     seen = []
     pv = epics.PV(watched, auto_monitor=True, callback=lambda value=None, **kw: seen.append(value))
     pv.wait_for_connection(timeout=5)
-    deadline = time.time() + 5
-    while not seen and time.time() < deadline:
-        time.sleep(0.02)  # the monitor's first update, so that the list starts with it
+    # The monitor's first update, so that the list starts with it.
+    wait_until(lambda: seen, timeout=5, interval=0.02)
     status = put_status(name, value, timeout=10)
     emit({'status': status, 'seen': list(seen)})
 `;

@@ -128,6 +128,7 @@ describe('pvAccess clients past maxCircuits, or that stop reading or talking', (
       const deadline = Date.now() + 8000;
       for (let i = 0; server.server.statistics().clients > 0 && Date.now() < deadline; i++) {
         wave.post(new Uint8Array(100000).fill(i));
+        // Paces the writer inside the wait for the circuit to close: not an ordering sleep.
         await new Promise((r) => setTimeout(r, 5));
       }
       expect(server.server.statistics().clients).toBe(0);

@@ -4,6 +4,7 @@ import { Database } from '../../src/database';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { runPyepics } from '../helpers/pyepics';
 import { startTcaContext, stopTcaContext } from '../helpers/tca';
+import { waitUntil } from '../helpers/wait';
 
 // Records loaded from a .db file, as CA clients see them: epics-tca (written independently of
 // this project) and pyepics on libca (what caget, caput and camonitor use).
@@ -103,9 +104,9 @@ describe('epics-tca', () => {
     const subscribe = (events: number[], mask: ChannelMonitor_MASKS) =>
       ch.createMonitor(5, (m) => events.push(m.getChannel().getDbrData().value as unknown as number), Channel_DBR_TYPES.DBR_TIME_DOUBLE, 1, mask);
     const monitors = [await subscribe(valueEvents, ChannelMonitor_MASKS.DBE_VALUE), await subscribe(logEvents, ChannelMonitor_MASKS.DBE_LOG)];
-    await until(() => valueEvents.length >= 1 && logEvents.length >= 1);
+    await waitUntil(() => valueEvents.length >= 1 && logEvents.length >= 1, 'the first value and log updates');
     for (const value of [0.5, 1.5, 3, 5.5, 6, 7]) await ch.put(value, 5, true);
-    await until(() => valueEvents.length >= 5 && logEvents.length >= 2);
+    await waitUntil(() => valueEvents.length >= 5 && logEvents.length >= 2, 'five value and two log updates');
     // A read behind the puts on the same circuit: its reply comes after every update they posted.
     await ch.get(5);
     expect(valueEvents).toEqual([0, 1.5, 3, 5.5, 7]);
@@ -270,11 +271,3 @@ emit({'write': bool(ca.write_access(chid)), 'error': err, 'value': ca.get(chid)}
     expect(result.value).toBe('PY:AI');
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

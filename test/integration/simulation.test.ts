@@ -57,9 +57,8 @@ pulse = epics.PV('SIM:PULSE', auto_monitor=True, callback=lambda value=None, **k
 out = epics.PV('SIM:PULSE:OUT', auto_monitor=True, callback=lambda value=None, **kw: seen['out'].append(value))
 pulse.wait_for_connection(timeout=5)
 out.wait_for_connection(timeout=5)
-deadline = time.time() + 5
-while (not seen['out'] or not seen['pulse']) and time.time() < deadline:
-    time.sleep(0.02)  # the first monitor updates, before the put, so that the lists start at them
+# The first monitor updates, before the put, so that the lists start at them.
+wait_until(lambda: seen['out'] and seen['pulse'], timeout=5, interval=0.02)
 epics.caput('SIM:PULSE', 'Pulse', wait=True, timeout=5)
 wait_for('SIM:PULSE:OUT', lambda value, kw: seen['out'][-1:] == [0] and len(seen['out']) == 3)
 wait_for('SIM:PULSE', lambda value, kw: seen['pulse'][-1:] == [0] and len(seen['pulse']) == 3)

@@ -37,7 +37,7 @@ gets = []
 deadline = time.time() + 8
 while len(seen) < 200 and time.time() < deadline:
     gets.append(read_text('TXT:TEXT'))
-    time.sleep(0.005)
+    time.sleep(0.005)  # paces the reads taken while the monitor fills: not an ordering sleep
 emit({'seen': seen, 'gets': gets})
 `,
     server.clientEnv,
