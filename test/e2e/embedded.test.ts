@@ -50,10 +50,10 @@ describe('an IOC embedded in a Node service', () => {
     }
   });
 
-  it('answers caget of HEARTBEAT within 1 s while the host blocks its event loop for 3 s', async () => {
+  it('answers caget of HEARTBEAT while the host blocks its event loop for 3 s, before the host is free again', async () => {
     const before = await runPyepics<{ heartbeat: number }>(`emit({'heartbeat': epics.caget('HOST:HEARTBEAT', timeout=5)})`, env);
     expect(before.heartbeat).toBeGreaterThan(0);
-    const watcher = startPyepics<{ elapsed: number; heartbeat: number; later: number; lags: number[] }>(
+    const watcher = startPyepics<{ heartbeat: number; later: number; lags: number[] }>(
       `
 lags = []
 lag = ca.create_channel('HOST:EVENT_LOOP_LAG')
@@ -61,15 +61,14 @@ ca.connect_channel(lag, timeout=5)
 sub = ca.create_subscription(lag, callback=lambda value=None, **kw: lags.append(value))
 say('go')
 sys.stdin.readline()
-t0 = time.time()
 heartbeat = epics.caget('HOST:HEARTBEAT', timeout=5)
-elapsed = time.time() - t0
 # The next tick (status period 0.5 s) comes within the 3 s stall, if the CA thread keeps ticking.
 wait_until(lambda: (epics.caget('HOST:HEARTBEAT', timeout=5) or 0) > heartbeat, timeout=1.5)
 later = epics.caget('HOST:HEARTBEAT', timeout=5)
+say('served')
 # The first period after the stall posts its lag to the monitor.
 wait_until(lambda: any(lag > 2000 for lag in lags), timeout=10)
-emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
+emit({'heartbeat': heartbeat, 'later': later, 'lags': lags})
 `,
       env,
     );
@@ -77,10 +76,12 @@ emit({'elapsed': elapsed, 'heartbeat': heartbeat, 'later': later, 'lags': lags})
     host.send('block 3000');
     await host.waitForLine(/^blocking$/, 10000);
     watcher.send('go');
+    // Both reads were answered while the host's thread was still stuck: before it said so.
+    await watcher.waitForLine('served');
+    expect(host.lines).not.toContain('unblocked');
     const during = await watcher.result;
     await host.waitForLine(/^unblocked$/, 10000);
     expect(during.heartbeat).toBeGreaterThan(0);
-    expect(during.elapsed).toBeLessThan(1);
     // HEARTBEAT ticks in the CA thread while the host thread is stuck.
     expect(during.later).toBeGreaterThan(during.heartbeat);
     // The period after the stall reports it; a monitor (as an archiver) sees it.
