@@ -16,7 +16,9 @@ export class CircuitReader extends FramedReader<ClientRequest, MessageFramer> {
   }
 
   next(): ClientRequest | undefined {
-    return this.framer.next() ? decodeRequest(this.framer.header, this.framer.payload()) : undefined;
+    const framer = this.framer;
+    if (!framer.next()) return undefined;
+    return decodeRequest(framer.header, framer.buffer, framer.payloadOffset, framer.payloadOffset + framer.header.payloadSize);
   }
 }
 
