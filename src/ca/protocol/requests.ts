@@ -9,7 +9,8 @@ interface Request<C extends number> {
   readonly command: C;
   /**
    * The reader's own header, valid until it decodes the next request: a request is served before
-   * that. Only WRITE and WRITE_NOTIFY, answered when their processing ends, carry a copy.
+   * that. Only WRITE and WRITE_NOTIFY, answered when their processing ends, carry a copy (and are
+   * objects of their own: see RequestSlots).
    */
   readonly header: MessageHeader;
 }
@@ -96,13 +97,31 @@ export function nameBetween(source: Buffer, start: number, end: number, what: st
   return name;
 }
 
+type Filled<T> = { -readonly [Key in keyof T]: T[Key] };
+
 /**
- * Decodes one client request from its header and its payload, bytes `start` to `end` of `source`.
- * Most requests are made of the header alone; a payload view is made only for those that keep one
- * (WRITE, ECHO), and names are read in place: a client connecting thousands of channels sends
- * thousands of CREATE_CHANs and READ_NOTIFYs, and each object here is garbage a moment later.
+ * The request objects of the commands a client sends by the thousand when it connects to many
+ * channels (CREATE_CHAN, then READ_NOTIFY), filled again for each: one set per reader, each valid,
+ * as the header it holds, until the next request is decoded.
  */
-export function decodeRequest(header: MessageHeader, source: Buffer, start: number, end: number): ClientRequest {
+export class RequestSlots {
+  readonly createChannel: Filled<CreateChannelRequest>;
+  readonly read: Filled<ReadRequest>;
+
+  constructor(header: MessageHeader) {
+    this.createChannel = { command: Command.CREATE_CHAN, header, clientId: 0, minorVersion: 0, name: '' };
+    this.read = { command: Command.READ_NOTIFY, header, dataType: 0, dataCount: 0, serverId: 0, ioid: 0 };
+  }
+}
+
+/**
+ * Decodes one client request from `header` (the one `slots` were made with) and its payload, bytes
+ * `start` to `end` of `source`. Most requests are made of the header alone; a payload view is made
+ * only for those that keep one (WRITE, ECHO), names are read in place, and the commonest requests
+ * are filled into `slots`: a client connecting thousands of channels sends thousands of
+ * CREATE_CHANs and READ_NOTIFYs, and each object made here would be garbage a moment later.
+ */
+export function decodeRequest(header: MessageHeader, source: Buffer, start: number, end: number, slots: RequestSlots): ClientRequest {
   switch (header.command) {
     case Command.VERSION:
       return {
@@ -143,15 +162,15 @@ export function decodeRequest(header: MessageHeader, source: Buffer, start: numb
         subscriptionId: header.parameter2,
       };
     case Command.READ:
-    case Command.READ_NOTIFY:
-      return {
-        command: header.command,
-        header,
-        dataType: header.dataType,
-        dataCount: header.dataCount,
-        serverId: header.parameter1,
-        ioid: header.parameter2,
-      };
+    case Command.READ_NOTIFY: {
+      const read = slots.read;
+      read.command = header.command;
+      read.dataType = header.dataType;
+      read.dataCount = header.dataCount;
+      read.serverId = header.parameter1;
+      read.ioid = header.parameter2;
+      return read;
+    }
     case Command.WRITE:
     case Command.WRITE_NOTIFY:
       return {
@@ -170,14 +189,13 @@ export function decodeRequest(header: MessageHeader, source: Buffer, start: numb
       return { command: header.command, header };
     case Command.CLEAR_CHANNEL:
       return { command: Command.CLEAR_CHANNEL, header, serverId: header.parameter1, clientId: header.parameter2 };
-    case Command.CREATE_CHAN:
-      return {
-        command: Command.CREATE_CHAN,
-        header,
-        clientId: header.parameter1,
-        minorVersion: header.parameter2,
-        name: nameBetween(source, start, end, 'CREATE_CHAN'),
-      };
+    case Command.CREATE_CHAN: {
+      const create = slots.createChannel;
+      create.name = nameBetween(source, start, end, 'CREATE_CHAN');
+      create.clientId = header.parameter1;
+      create.minorVersion = header.parameter2;
+      return create;
+    }
     case Command.CLIENT_NAME:
     case Command.HOST_NAME:
       return { command: header.command, header, name: textBetween(source, start, end) };
