@@ -60,6 +60,8 @@ export class Filter {
  * hidden. Allocated with such a frame newest (its own code and data), a trace keeps it. The
  * external sampler's wrappers of Node's allocators need this: the Buffer a user's call makes
  * through them is the user's, what V8 allocates for the wrappers themselves is memtrace-ioc's.
+ * This holds whatever steps filters are applied in: each step that hides frames starts again from
+ * the stacks as sampled, with the frame filters of the earlier steps (applyFilters).
  */
 export class FrameFilter {
   readonly kind = 'frame';
@@ -123,12 +125,19 @@ export function filterFromJSON(descriptor: FilterDescriptor): TraceFilter {
     : new Filter(descriptor.inclusive, descriptor.filenamePattern, { lineno: descriptor.lineno, allFrames: descriptor.allFrames });
 }
 
-/** Frame filters first (they change stacks), then tracemalloc's include/exclude rule. */
-export function applyFilters(traces: readonly Trace[], filters: readonly TraceFilter[]): Trace[] {
-  const hidden = filters.filter((filter): filter is FrameFilter => filter instanceof FrameFilter);
+/**
+ * Frame filters first (they change stacks), then tracemalloc's include/exclude rule. `applied` are
+ * the filters earlier steps applied to `traces` (Snapshot.filters): their frame filters act again
+ * with this step's, on the stacks as sampled, so that filters applied in steps hide the same frames
+ * as applied at once. Pass-through frames need it: `node:*` hidden in one step and the external
+ * sampler's wrappers in the next must still charge a Buffer to the wrapper's caller.
+ */
+export function applyFilters(traces: readonly Trace[], filters: readonly TraceFilter[], applied: readonly TraceFilter[] = []): Trace[] {
+  const isFrameFilter = (filter: TraceFilter): filter is FrameFilter => filter instanceof FrameFilter;
   const include = filters.filter((filter): filter is Filter => filter instanceof Filter && filter.inclusive).map(traceMatcher);
   const exclude = filters.filter((filter): filter is Filter => filter instanceof Filter && !filter.inclusive).map(traceMatcher);
-  const rebuilder = hidden.length > 0 ? new StackRebuilder(hidden) : null;
+  // Without a frame filter of its own, a step finds the stacks as the earlier steps left them.
+  const rebuilder = filters.some(isFrameFilter) ? new StackRebuilder([...applied, ...filters].filter(isFrameFilter)) : null;
   const kept: Trace[] = [];
   for (const original of traces) {
     const trace = rebuilder ? rebuilder.withoutHiddenFrames(original) : original;
@@ -211,8 +220,9 @@ class StackRebuilder {
   }
 
   withoutHiddenFrames(trace: Trace): Trace | null {
-    const caller = this.callerOf(trace.stack);
-    const stack = !caller ? null : isWhole(trace) ? this.rebuilt(caller) : this.rebuildCut(caller, trace.depth);
+    const { recorded } = trace;
+    const caller = this.callerOf(recorded.stack);
+    const stack = !caller ? null : isWhole(recorded) ? this.rebuilt(caller) : this.rebuildCut(caller, recorded.depth);
     if (!stack) return null;
     if (stack === trace.stack) return trace;
     return trace.withStack(stack, stack.depth);

@@ -130,6 +130,34 @@ describe.each(TREES)("the external sampler's wrappers under %s", (tree) => {
     expect(snapshot.ownCodeSize()).toBe(63);
   });
 
+  it('pass through whatever steps the filters come in', () => {
+    const traces = [
+      trace(1, 1, [app(10), wrapper, nodeFrom]),
+      trace(2, 1, [app(10), wrapper, nodeConcat, wrapper, nodeFrom, typedArray]),
+      trace(4, 1, [app(10), trap, typedArray]),
+      trace(8, 1, [app(10), wrapper]),
+    ];
+    const snapshot = new Snapshot({ traces, tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
+    const sizes = (filtered: Snapshot) => filtered.statistics('lineno').map((s) => [s.key, s.size]);
+    const atOnce = sizes(snapshot.filterTraces());
+    expect(atOnce).toEqual([['/app/src/app.ts:10', 7]]);
+    const [nodeFrames, v8Frames, ...passThrough] = HIDDEN_FRAMES;
+    // Node's frames first, then the defaults; the pass-through filters alone first; one filter a step.
+    expect(sizes(snapshot.filterTraces([nodeFrames!]).filterTraces())).toEqual(atOnce);
+    expect(sizes(snapshot.filterTraces(passThrough).filterTraces([nodeFrames!, v8Frames!]).filterTraces())).toEqual(atOnce);
+    expect(sizes(HIDDEN_FRAMES.reduce((filtered, filter) => filtered.filterTraces([filter]), snapshot).filterTraces())).toEqual(atOnce);
+    expect(
+      sizes(
+        [...HIDDEN_FRAMES]
+          .reverse()
+          .reduce((filtered, filter) => filtered.filterTraces([filter]), snapshot)
+          .filterTraces(),
+      ),
+    ).toEqual(atOnce);
+    // TraceSelfMemory's figure is the same difference, whatever the steps.
+    expect(snapshot.filterTraces([v8Frames!]).ownCodeSize()).toBe(8);
+  });
+
   it('keep passing through when saved and loaded (dump.ts)', () => {
     expect(HIDDEN_FRAMES.map((filter) => filterFromJSON(filter.toJSON())).map(filterKey)).toEqual(HIDDEN_FRAMES.map(filterKey));
     expect(HIDDEN_FRAMES.filter((filter) => filter instanceof FrameFilter && filter.passThrough)).toHaveLength(2);
