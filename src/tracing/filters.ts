@@ -248,6 +248,13 @@ class StackRebuilder {
     });
     this.callerOf = memoised((stack: StackNode): StackNode | null => {
       // Allocated in a pass-through frame itself (or in code it called that is not hidden): it stays.
+      // V8's sampler records physical frames, so a callee TurboFan inlined into the wrapper would
+      // leave the wrapper newest with the user's Buffer. On V8 11.3 (Node 20) that does not happen:
+      // the wrapper calls Node's allocator through `original.apply(this, args)`, which TurboFan does
+      // not inline (--trace-turbo-inlining lists no candidate there, even with one allocator in use),
+      // so Node's `from` stays a frame under an optimised wrapper; and where a user's optimised
+      // function inlines the wrapper, it is the wrapper's frame that vanishes, leaving the user's.
+      // test/unit/tracing/optimised-wrapper.test.ts checks both on the V8 it runs on.
       if (!this.hidden(stack.frame)) return stack;
       let caller: StackNode | null = stack;
       for (let node: StackNode | null = stack; node && (this.hidden(node.frame) || this.passesThrough(node.frame)); node = node.parent) {
