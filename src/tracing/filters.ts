@@ -30,7 +30,8 @@ export class Filter {
   readonly allFrames: boolean;
   readonly lookThrough: readonly string[];
   private readonly pattern: RegExp;
-  private readonly lookThroughPatterns: readonly RegExp[];
+  /** All of `lookThrough` in one expression: tested once per distinct frame. */
+  private readonly lookThroughPattern: RegExp | null;
 
   constructor(inclusive: boolean, filenamePattern: string, options: FilterOptions = {}) {
     this.inclusive = inclusive;
@@ -39,7 +40,8 @@ export class Filter {
     this.allFrames = options.allFrames ?? false;
     this.lookThrough = Object.freeze([...(options.lookThrough ?? [])]);
     this.pattern = globToRegExp(filenamePattern);
-    this.lookThroughPatterns = this.lookThrough.map(globToRegExp);
+    this.lookThroughPattern =
+      this.lookThrough.length > 0 ? new RegExp(this.lookThrough.map((glob) => `(?:${globToRegExp(glob).source})`).join('|'), 's') : null;
   }
 
   matchesFrame(frame: Frame): boolean {
@@ -48,7 +50,7 @@ export class Filter {
 
   /** Whether `frame` is one the filter looks through to its caller. */
   looksThrough(frame: Frame): boolean {
-    return this.lookThroughPatterns.some((pattern) => pattern.test(frame.file));
+    return this.lookThroughPattern?.test(frame.file) ?? false;
   }
 
   matches(trace: Trace): boolean {
