@@ -267,9 +267,9 @@ class StackRebuilder {
   }
 
   withoutHiddenFrames(trace: Trace): Trace | null {
-    const { recorded } = trace;
-    const caller = this.callerOf(recorded.stack);
-    const stack = !caller ? null : isWhole(recorded) ? this.rebuilt(caller) : this.rebuildCut(caller, recorded.depth);
+    const { recordedStack, recordedDepth } = trace;
+    const caller = this.callerOf(recordedStack);
+    const stack = !caller ? null : recordedDepth === recordedStack.depth ? this.rebuilt(caller) : this.rebuildCut(caller, recordedDepth);
     if (!stack) return null;
     if (stack === trace.stack) return trace;
     return trace.withStack(stack, stack.depth);

@@ -207,7 +207,7 @@ ${SNAPSHOT_AND_READ(prefix, [...lists, ...locations, 'TraceSelfMemory', 'TraceSu
     }
   }, 120_000);
 
-  it("counts its logger's allocations (pino, sonic-boom) as its own, and a subroutine of the host's that its scan calls as the host's", async () => {
+  it("counts what its log calls allocate (pino, and sonic-boom under it) as its own, and a subroutine of the host's that its scan calls as the host's", async () => {
     const prefix = 'OWNLOG:';
     // Allocated mode: every sampled allocation counts, so the log lines the IOC writes at debug level
     // for each client that connects and leaves (through pino and sonic-boom) are all in the profile.
