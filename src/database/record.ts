@@ -384,6 +384,8 @@ export class DbRecord {
    * recGblFwdLink unless the record stays active (ASYNC). No closure for the start: it is the hot path.
    */
   private runPass(rest: (() => ProcessOutcome) | undefined): void {
+    // Restored, not cleared, at the end: a completion that record support ran within its own pass stays inside it.
+    const wasRunning = this.running;
     this.running = true;
     try {
       let outcome: ProcessOutcome;
@@ -395,7 +397,7 @@ export class DbRecord {
       }
       this.conclude(outcome);
     } finally {
-      this.running = false;
+      this.running = wasRunning;
     }
   }
 
