@@ -166,6 +166,23 @@ describe('a put with completion and RPRO', () => {
     expect(outputs).toEqual([1, 3]);
   });
 
+  // dbNotifyAdd returns at once for an active target (it will not be processed), and
+  // processTarget marks it, as the put made when it came set PUTF. softIoc: `caput -c W 5` (OUT
+  // "CO.A PP") within CO's ODLY was answered in 0.06 s, CO PUTF 0 RPRO 1, T monitored 1 then 5.
+  it('is answered without waiting for a busy record its link reached, which it marks to process again', async () => {
+    const database = databaseOf(`${CALCOUT}\nrecord(ao, "W") { field(OUT, "CO.A PP") }`, { start: true });
+    const outputs = history(database, 'T');
+    put(pvOf(database, 'CO.A'), 1);
+    const answered = putWithCompletion(pvOf(database, 'W'), 5);
+    expect(flags(database, 'CO')).toEqual([1, 0, 1]);
+    jest.advanceTimersToNextTimer(); // callbackRequest: the answer
+    expect(await answered).toEqual({ ok: true });
+    expect(outputs).toEqual([]);
+    endDelay();
+    jest.advanceTimersByTime(500);
+    expect(outputs).toEqual([1, 5]);
+  });
+
   // recGblFwdLink: dbNotifyCompletion (the waiting put's restart requested) before RPRO's
   // scanOnce; the restart runs first, and scanOnce's dbProcess finds CO active again. softIoc:
   // `caput CO.A 1`, `caput CO.A 2`, `caput -c CO.A 3` within ODLY: T monitored 1 then 3, and TPRO
