@@ -23,6 +23,8 @@ export interface NotifyRequest {
   processes(): boolean;
   /** The end of the put: the reason it was refused or cancelled, or undefined when it completed. */
   done(refusal: string | undefined): void;
+  /** Runs `work` as the client whose put this is, so that TPRO's lines name it when the put restarts from a callback. */
+  asClient(work: () => void): void;
 }
 
 export class ProcessNotify {
@@ -40,7 +42,7 @@ export class ProcessNotify {
   /** dbProcessNotify. */
   start(): void {
     if (this.state !== 'idle') throw new Error(`a put with completion to ${this.record.name} was started twice`);
-    this.putAndProcess();
+    this.putAndProcess(true);
   }
 
   /**
@@ -72,8 +74,12 @@ export class ProcessNotify {
     this.request.done(this.stored ? undefined : CANCELLED);
   }
 
-  /** processNotifyCommon: wait for the record, or write, process and wait for the processing. */
-  private putAndProcess(): void {
+  /**
+   * processNotifyCommon: wait for the record, or write, process and wait for the processing. Only
+   * a put made when it came (`first`) marks the pass as a put's (PUTF): one that waited for the
+   * record does not, so a busy record its links reach is not marked to process again (RPRO).
+   */
+  private putAndProcess(first: boolean): void {
     const record = this.record;
     const owner = record.notify;
     if (owner !== undefined && owner !== this) {
@@ -103,6 +109,7 @@ export class ProcessNotify {
       record.notify = this;
       this.waiting.add(record);
       this.state = 'processInProgress';
+      if (first) record.assign('PUTF', 1);
       record.process();
       return;
     }
@@ -112,7 +119,7 @@ export class ProcessNotify {
 
   /** notifyCallback: the deferred half of a restart or of the completion. */
   private callback(): void {
-    if (this.state === 'restartRequested') this.putAndProcess();
+    if (this.state === 'restartRequested') this.request.asClient(() => this.putAndProcess(false));
     else if (this.state === 'doneRequested') this.finish();
   }
 
