@@ -10,8 +10,9 @@ import { startTcaContext, stopTcaContext } from '../helpers/tca';
 import { waitUntil } from '../helpers/wait';
 
 // A put with completion, as real clients make it: pyepics caput(wait=True) (libca's
-// ca_array_put_callback, CA_PROTO_WRITE_NOTIFY) and epics-tca's pvAccess put (answered, as pvxs's
-// QSRV answers it, once the processing is done). It is answered only when the processing it
+// ca_array_put_callback, CA_PROTO_WRITE_NOTIFY) and a pvAccess put with record[block=true]
+// (answered, as pvxs's QSRV answers it, once the processing is done; without block, as pvxput
+// sends it by default, at once). It is answered only when the processing it
 // started has finished, as EPICS base's dbNotify.c rules it; each case names the rule. What
 // softIoc 7.0.8.1 did on the same shapes (delays of 1 s there, 0.2 s here), by hand with pyepics
 // caput(wait=True), caput -c -w and camonitor, is in each comment. Order is shown by events: the
@@ -158,7 +159,7 @@ os._exit(0)  # no clean-up: the circuit simply closes`,
   });
 });
 
-describe('over pvAccess, epics-tca', () => {
+describe('over pvAccess, epics-tca and the raw client', () => {
   let pvaServer: TestPvaServer;
   let context: Context;
 
