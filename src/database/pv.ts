@@ -170,8 +170,8 @@ export type WriteResult =
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 
 /**
- * A write with completion (CA's WRITE_NOTIFY, a pvAccess put): its result waits until the
- * processing it started has finished. Aborting `signal` (the client's channel or circuit went)
+ * A write with completion (CA's WRITE_NOTIFY, a pvAccess put with block=true): its result waits
+ * until the processing it started has finished. Aborting `signal` (the client's channel or circuit went)
  * cancels the wait; the result then settles but is not to be answered.
  */
 export interface PutCompletion {
