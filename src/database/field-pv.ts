@@ -16,6 +16,7 @@ import {
   type FieldValue,
   type ProcessVariable,
   type PutCompletion,
+  type PutProcessing,
   type PvListener,
   type WriteResult,
 } from './pv';
@@ -116,11 +117,11 @@ export class FieldPv implements ProcessVariable {
   }
 
   // Writes ask the rules again: the rules may have been replaced since the server last asked.
-  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
+  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion, processing?: PutProcessing): WriteResult | Promise<WriteResult> {
     const ownedBy = this.owningDevice();
     if (ownedBy !== undefined) return { ok: false, error: 'readOnly', message: driverOwned(this.name, ownedBy) };
     if (!this.granted(client).write) return this.denied();
-    return this.record.write(this.spec, value, this.longString, client, completion);
+    return this.record.write(this.spec, value, this.longString, client, completion, processing);
   }
 
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult {

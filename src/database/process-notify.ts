@@ -1,8 +1,9 @@
-// A put with completion (CA's WRITE_NOTIFY, a pvAccess put), as EPICS base's dbNotify.c tracks
-// it: the put completes once every record that its processing reached (the written record, the
-// passive records its FLNK and PP links processed, and theirs) has finished, asynchronous ones
-// included. A record belongs to one such put at a time; another put with completion to it waits
-// for its turn, and a put to a busy (PACT) record waits for it to finish before it writes.
+// A put with completion (CA's WRITE_NOTIFY, a pvAccess put with block=true), as EPICS base's
+// dbNotify.c tracks it: the put completes once every record that its processing reached (the
+// written record, the passive records its FLNK and PP links processed, and theirs) has finished,
+// asynchronous ones included. A record belongs to one such put at a time; another put with
+// completion to it waits for its turn, and a put to a busy (PACT) record waits for it to finish
+// before it writes.
 
 import { failureMessage } from './guard';
 import type { DbRecord } from './record';

@@ -21,6 +21,7 @@ import {
   type FieldValue,
   type PvListener,
   type PutCompletion,
+  type PutProcessing,
   type WriteResult,
 } from './pv';
 import { fieldLayout } from './records/field-layout';
@@ -495,11 +496,18 @@ export class DbRecord {
   }
 
   /**
-   * A client's write to a field: refused, or stored, posted and processed as dbPutField does.
-   * With `completion` (a put with callback), as dbProcessNotify: the result waits until the
-   * processing the put started has finished; aborting its signal cancels the wait.
+   * A client's write to a field: refused, or stored, posted and processed as dbPutField does, or
+   * as `processing` asks. With `completion` (a put with callback), as dbProcessNotify: the result
+   * waits until the processing the put started has finished; aborting its signal cancels the wait.
    */
-  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
+  write(
+    spec: FieldSpec,
+    value: FieldValue,
+    longString: boolean,
+    client: ClientIdentity,
+    completion?: PutCompletion,
+    processing: PutProcessing = 'passive',
+  ): WriteResult | Promise<WriteResult> {
     if (spec.readOnly) return { ok: false, error: 'readOnly', message: `${this.name}.${spec.name} is read-only` };
     if (this.number('DISP') !== 0 && spec.name !== 'DISP') {
       return { ok: false, error: 'rejected', message: `${this.name} has puts disabled (DISP)` };
@@ -521,9 +529,9 @@ export class DbRecord {
     const store = completion
       ? () =>
           new Promise<string | undefined>((resolve) =>
-            asClient(() => this.putNotify(spec, data, completion.signal, asClient, (refused) => resolve(named(refused)))),
+            asClient(() => this.putNotify(spec, data, processing, completion.signal, asClient, (refused) => resolve(named(refused)))),
           )
-      : () => named(asClient(() => this.put(spec, data)));
+      : () => named(asClient(() => this.put(spec, data, processing)));
     return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), store);
   }
 
@@ -531,6 +539,7 @@ export class DbRecord {
   private putNotify(
     spec: FieldSpec,
     data: FieldData,
+    processing: PutProcessing,
     signal: AbortSignal,
     asClient: (work: () => void) => void,
     done: (refusal: string | undefined) => void,
@@ -538,7 +547,7 @@ export class DbRecord {
     const cancel = () => notify.cancel();
     const notify = new ProcessNotify(this, {
       put: () => this.store(spec, data),
-      processes: () => this.processesOnPut(spec),
+      processes: () => this.processesOnPut(spec, processing),
       asClient,
       done: (refused) => {
         signal.removeEventListener('abort', cancel);
@@ -556,13 +565,14 @@ export class DbRecord {
   }
 
   /**
-   * dbPutField: dbPut, then processing when the field is PROC or pp(TRUE) on a passive record,
-   * marked as a put's (PUTF); an active record is marked to process again once it completes (RPRO).
+   * dbPutField: dbPut, then processing when the field is PROC or pp(TRUE) on a passive record (or
+   * as `processing` asks), marked as a put's (PUTF); an active record is marked to process again
+   * once it completes (RPRO).
    */
-  put(spec: FieldSpec, data: FieldData): string | undefined {
+  put(spec: FieldSpec, data: FieldData, processing: PutProcessing = 'passive'): string | undefined {
     const refused = this.store(spec, data);
     if (refused !== undefined) return refused;
-    if (!this.processesOnPut(spec)) return undefined;
+    if (!this.processesOnPut(spec, processing)) return undefined;
     if (this.active) {
       this.assign('RPRO', 1);
     } else {
@@ -572,9 +582,16 @@ export class DbRecord {
     return undefined;
   }
 
-  /** Whether dbPutField processes the record after a put to this field: PROC, or a pp(TRUE) field of a passive record. */
-  processesOnPut(spec: FieldSpec): boolean {
-    return spec.name === 'PROC' || (spec.processPassive === true && this.number('SCAN') === 0);
+  /**
+   * Whether a put to this field processes the record: always a put to PROC; else as `processing`
+   * asks, 'passive' being dbPutField's rule (a pp(TRUE) field of a passive record). A link field
+   * is put as dbPutField puts it whatever was asked, as QSRV does (pvxs ioc/iocsource.cpp doDbPut
+   * and doPostProcessing).
+   */
+  processesOnPut(spec: FieldSpec, processing: PutProcessing = 'passive'): boolean {
+    if (spec.name === 'PROC') return true;
+    const asked = isLink(spec.dbf) ? 'passive' : processing;
+    return asked === 'always' || (asked === 'passive' && spec.processPassive === true && this.number('SCAN') === 0);
   }
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */
