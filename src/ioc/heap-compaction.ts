@@ -8,12 +8,13 @@
 // is its own (config `compactHeapAfterLoad`).
 //
 // A memory-reducing collection also leaves V8's old-generation limit just above what is live
-// (measured: 33 MB for 24 MB), so that the next few MB to survive (the CA warm-up's, then the first
-// client's channels) started a full GC during the first connect of 10 000 channels: a 10–30 ms
-// pause, and marking beside it. An ordinary full collection right after the compaction sets the
-// limit as any collection does (no marking for 14 MB more). It runs before the warm-up: after it,
-// it would drop the warm-up's compiled code, which had embedded the warm-up's objects that the
-// collection finds dead (--trace-deopt: "weak objects"). BENCHMARKS.md, "Cold connect: the full GC".
+// (measured: 33 MB for 24 MB live, against 98 MB after an ordinary one), so that the next few MB
+// to survive (the CA warm-up's, then the first client's channels) started a full GC during the
+// first connect of 10 000 channels: a 10–30 ms pause, and marking beside it. An ordinary full
+// collection right after the compaction sets the limit as any collection does. It runs before
+// the warm-up: after it, it would drop the warm-up's compiled code, which had embedded the
+// warm-up's objects that the collection finds dead (--trace-deopt: "weak objects").
+// BENCHMARKS.md, "Cold connect: the full GC in the first connect".
 import type { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 
