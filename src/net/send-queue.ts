@@ -56,10 +56,15 @@ export class SendQueue<Update extends QueuedUpdate> {
     return this.writer.size >= this.maxBatchBytes;
   }
 
+  /** Whether an update delivered now is encoded at once (the client keeps up), not queued. */
+  get takesUpdates(): boolean {
+    return !this.holdUpdates && !this.socketFull && !this.batchFull;
+  }
+
   /** An update has something new: encoded now if the client keeps up, else queued. */
   deliver(update: Update): void {
     if (update.pending || this.stopped) return;
-    if (!this.holdUpdates && !this.socketFull && !this.batchFull) {
+    if (this.takesUpdates) {
       this.encode(update);
     } else {
       update.pending = true;
