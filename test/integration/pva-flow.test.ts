@@ -101,6 +101,15 @@ describe('pvAccess monitor flow control', () => {
     expect(reply.payload.toString('latin1')).toContain('can not pipeline invalid queueSize: "1"');
   });
 
+  it('bounds queueSize at 64 entries a monitor, and says so', async () => {
+    const client = await connect();
+    const channel = await client.createChannel('FLOW:COUNTER');
+    const reply = await client.monitorInit(channel, 10, 4, { queueSize: '100000' });
+    expect(RawPvaClient.isOk(reply)).toBe(true);
+    const warning = await client.waitFor((m) => m.command === Command.MESSAGE && client.uint32(m, 0) === 10);
+    expect(warning.payload.toString('latin1')).toContain("record._options.queueSize 100000 is above this server's 64: using 64");
+  });
+
   it('keeps a client that stops reading to bounded memory and goes on serving the others', async () => {
     const stalled = await connect();
     const channel = await stalled.createChannel('FLOW:BIG');
