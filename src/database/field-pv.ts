@@ -4,7 +4,7 @@
 
 import type { AccessRules, AccessSecurityLevel } from '../access';
 import { dbrTypeOf } from './dbf';
-import { charCapacity, encodeField } from './field-codec';
+import { charCapacity, encodeField, encodeScalar } from './field-codec';
 import {
   FieldType,
   WRITE_OK,
@@ -80,6 +80,10 @@ export class FieldPv implements ProcessVariable {
 
   value(): FieldValue {
     return encodeField(this.record.shape(this.spec), this.record.get(this.spec.name), this.longString);
+  }
+
+  scalar(): number | undefined {
+    return encodeScalar(this.record.shape(this.spec), this.record.get(this.spec.name), this.longString);
   }
 
   alarm(): AlarmState {

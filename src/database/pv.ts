@@ -221,6 +221,11 @@ export interface ProcessVariable {
   readonly runsNoUserCode?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
+  /**
+   * value()'s one element when the PV is a numeric scalar, without the array a read would
+   * otherwise make; undefined when it is not (text, arrays). Optional: servers fall back to value().
+   */
+  scalar?(): number | undefined;
   alarm(): AlarmState;
   timeStamp(): EpicsTimeStamp;
   metadata(): DisplayMetadata;

@@ -59,6 +59,7 @@ const MEMBERS = {
   logClientWrites: 'field',
   runsNoUserCode: 'field',
   value: 'method',
+  scalar: 'method',
   alarm: 'method',
   timeStamp: 'method',
   metadata: 'method',
