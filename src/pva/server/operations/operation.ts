@@ -42,7 +42,7 @@ export interface Monitor extends Operation {
   started: boolean;
   /** Queued for the next flush; the queue holds each at most once. */
   pending: boolean;
-  /** A change came while the monitor was stopped or could not read: the PV's state goes out once it may. */
+  /** The first update, or a change while stopped or unable to read, is owed: the PV's state goes out once the monitor may send. */
   dirty: boolean;
 }
 
