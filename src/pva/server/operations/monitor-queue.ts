@@ -7,8 +7,8 @@ import { BitSet, PVStructure, type NumericArray, type PVField, type StructureDes
 /** pvxs's default (servermon.cpp `limit`), also pvAccessCPP's MonitorFIFO's. */
 export const DEFAULT_QUEUE_SIZE = 4;
 /**
- * pvxs takes any uint32; we bound what one monitor of a slow client may hold, as pvAccessCPP's
- * MonitorFIFO bounds it by its maxCount.
+ * pvxs takes any uint32; we bound what one monitor of a slow client may hold (pvAccessCPP's
+ * MonitorFIFO has a maxCount too, 4 in its default Config).
  */
 export const MAX_QUEUE_SIZE = 64;
 
