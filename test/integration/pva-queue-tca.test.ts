@@ -3,6 +3,7 @@ import { FieldType } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
 import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
+import { waitUntil } from '../helpers/wait';
 
 // A MONITOR's record._options.queueSize as epics-tca (a pvAccess client written independently of
 // this project) sees it. pvxs's servermon.cpp sets what is expected: while the client cannot take
@@ -24,10 +25,6 @@ describe('pvAccess monitor queueSize, seen by epics-tca', () => {
     await server.close();
   });
 
-  const until = async (condition: () => boolean, ms = 5000) => {
-    for (const end = Date.now() + ms; !condition() && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
-  };
-
   /** The values a monitor with `pvRequest` receives for a burst of 1…10 posted after its first update. */
   async function burst(pvRequest: string, from: number): Promise<number[]> {
     counter.post(from);
@@ -35,9 +32,9 @@ describe('pvAccess monitor queueSize, seen by epics-tca', () => {
     if (!channel) throw new Error('QUEUE:COUNTER did not connect');
     const values: number[] = [];
     const monitor = await channel.createMonitorPva(5, pvRequest, (m) => values.push(pvaValue(m) as number));
-    await until(() => values.length === 1);
+    await waitUntil(() => values.length === 1, 'the first update');
     for (let value = from + 1; value <= from + 10; value++) counter.post(value);
-    await until(() => values.at(-1) === from + 10);
+    await waitUntil(() => values.at(-1) === from + 10, `the newest value, ${from + 10}`);
     monitor?.destroyHard();
     await channel.destroyHard();
     return values;
