@@ -25,7 +25,7 @@ describe('pvAccess monitor queueSize, seen by epics-tca', () => {
     await server.close();
   });
 
-  /** The values a monitor with `pvRequest` receives for a burst of 1…10 posted after its first update. */
+  /** The values a monitor with `pvRequest` receives: `from`, then a burst of the next ten posted in one tick. */
   async function burst(pvRequest: string, from: number): Promise<number[]> {
     counter.post(from);
     const channel = await context.createChannel('QUEUE:COUNTER', 'pva', 5);
