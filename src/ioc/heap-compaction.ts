@@ -53,19 +53,20 @@ export async function compactHeap(): Promise<HeapCompaction> {
   const rssBefore = process.memoryUsage.rss();
   const started = performance.now();
   await withInspector((post) => post('HeapProfiler.collectGarbage'));
-  const limitRestored = await collectGarbageKeepingCode();
+  const limitRestored = await ordinaryFullCollection();
   return { rssBefore, rssAfter: process.memoryUsage.rss(), milliseconds: performance.now() - started, limitRestored };
 }
 
 /**
- * One full collection of this thread's heap that is not memory-reducing: it keeps compiled code
- * and the young generation's size. Node offers none without --expose-gc; V8's sampling heap
+ * One full collection of this thread's heap that is not memory-reducing: it forces no bytecode
+ * flushing and keeps the young generation's size (optimised code that embeds objects it finds dead
+ * is still dropped, as at any full collection). Node offers none without --expose-gc; V8's sampling heap
  * profiler forces one when its profile is taken (the inspector starts it with kSamplingForceGC;
  * --trace-gc names it "sampling profiler"), so the sampler is started and stopped at once, with an
  * interval so large that it samples nothing. The sampler is one per isolate: where one already
  * runs (a host's profiler), stopping ours would stop it, so nothing is done and the result is false.
  */
-export async function collectGarbageKeepingCode(): Promise<boolean> {
+export async function ordinaryFullCollection(): Promise<boolean> {
   return withInspector(async (post) => {
     const samplerRunning = await post('HeapProfiler.getSamplingProfile').then(
       () => true,

@@ -2,7 +2,7 @@ import { Session } from 'node:inspector';
 import * as v8 from 'node:v8';
 import pino from 'pino';
 import { resolveIocConfig, type IocOptions } from '../../../src/ioc/config/ioc-config';
-import { collectGarbageKeepingCode, compactHeap } from '../../../src/ioc/heap-compaction';
+import { compactHeap, ordinaryFullCollection } from '../../../src/ioc/heap-compaction';
 import { startIocCore } from '../../../src/ioc/ioc-core';
 import type { ObservedThread } from '../../../src/tracing';
 
@@ -31,14 +31,14 @@ describe('compactHeap', () => {
     expect(kept.at(-1)?.name).toBe('REC:599999');
   });
 
-  it('collectGarbageKeepingCode is one full collection that is not memory-reducing: a grown young generation stays grown', async () => {
+  it('ordinaryFullCollection is one full collection that is not memory-reducing: a grown young generation stays grown', async () => {
     const kept: { index: number; name: string }[] = [];
     for (let index = 0; index < 600_000; index++) kept.push({ index, name: `REC:${String(index)}` });
     const grown = youngGenerationBytes();
     expect(grown).toBeGreaterThanOrEqual(8 * MiB);
     const profiler = new v8.GCProfiler();
     profiler.start();
-    expect(await collectGarbageKeepingCode()).toBe(true);
+    expect(await ordinaryFullCollection()).toBe(true);
     const collections = profiler.stop().statistics;
     expect(collections.filter((gc) => gc.gcType === 'MarkSweepCompact')).toHaveLength(1);
     expect(youngGenerationBytes()).toBe(grown);
@@ -52,7 +52,7 @@ describe('compactHeap', () => {
       new Promise<unknown>((resolve, reject) => host.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
     try {
       await post('HeapProfiler.startSampling', { samplingInterval: 1024 });
-      expect(await collectGarbageKeepingCode()).toBe(false);
+      expect(await ordinaryFullCollection()).toBe(false);
       await expect(post('HeapProfiler.stopSampling')).resolves.toHaveProperty('profile');
     } finally {
       host.disconnect();
