@@ -68,6 +68,9 @@ interface NameEntry {
 
 export class Database implements PvProvider, AccessSecurityHost {
   private readonly names = new Map<string, NameEntry>();
+  /** Where locate() leaves what it found beside the spec. */
+  private locatedRecord!: DbRecord;
+  private locatedLongString = false;
   private readonly recordList: DbRecord[] = [];
   private readonly logger: Logger;
   private readonly scanner: Scanner;
@@ -195,16 +198,26 @@ export class Database implements PvProvider, AccessSecurityHost {
   }
 
   find(name: string): ProcessVariable | undefined {
-    const address = this.fieldAddress(name);
-    return address && new FieldPv(name, address.record, address.spec, address.longString, this);
+    const spec = this.locate(name);
+    return spec && new FieldPv(name, this.locatedRecord, spec, this.locatedLongString, this);
   }
 
   serves(name: string): boolean {
-    return this.fieldAddress(name) !== undefined;
+    return this.locate(name) !== undefined;
   }
 
   /** dbNameToAddr: the record and field that `REC`, `REC.FIELD` or `REC.FIELD$` names, if any is served. */
   fieldAddress(name: string): FieldAddress | undefined {
+    const spec = this.locate(name);
+    return spec && { record: this.locatedRecord, spec, longString: this.locatedLongString };
+  }
+
+  /**
+   * fieldAddress without the object, for the name searches and channels of a client (tens of
+   * thousands when it connects to a whole IOC): the spec, with its record and `$` left in
+   * `locatedRecord` and `locatedLongString` until the next call.
+   */
+  private locate(name: string): FieldSpec | undefined {
     const dot = name.indexOf('.');
     const entry = this.names.get(dot < 0 ? name : name.slice(0, dot));
     if (!entry) return undefined;
@@ -218,7 +231,9 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    return { record: entry.record, spec, longString };
+    this.locatedRecord = entry.record;
+    this.locatedLongString = longString;
+    return spec;
   }
 
   /** The access security rules in force; undefined (no file) lets everyone read and write. */

@@ -146,6 +146,20 @@ export function scalarValue(dbf: DbfType, n: number): FieldValue {
   return array;
 }
 
+/** One element of each numeric DBR type, written and read back by servedNumber. */
+const SCRATCH = Object.fromEntries(Object.entries(NUMERIC_FIELD_ARRAYS).map(([type, Elements]) => [type, new Elements(1)])) as {
+  [Type in keyof typeof NUMERIC_FIELD_ARRAYS]: InstanceType<(typeof NUMERIC_FIELD_ARRAYS)[Type]>;
+};
+
+/** scalarValue's element, without the array: the number as the DBR type a numeric DBF type is served as holds it. */
+export function servedNumber(dbf: DbfType, n: number): number {
+  const dbr = dbrTypeOf(dbf);
+  if (dbr === undefined || dbr === FieldType.STRING) throw new TypeError(`DBF_${dbf} is not served as a number`);
+  const element = SCRATCH[dbr];
+  element[0] = n;
+  return element[0];
+}
+
 /** Why a .db value is not a number of this type, or the number. */
 export type ParsedNumber = { ok: true; value: number } | { ok: false; reason: string };
 

@@ -1,7 +1,7 @@
 // Between a field's stored data and the FieldValue a CA channel carries: reads in the DBR type
 // rsrv serves the field as, and client writes narrowed into the field's DBF type as dbPut does.
 
-import { allocate, isLink, isText, LINK_STRING_SIZE, narrow, scalarValue } from './dbf';
+import { allocate, isLink, isText, LINK_STRING_SIZE, narrow, scalarValue, servedNumber } from './dbf';
 import type { FieldValue } from './pv';
 import type { FieldShape } from './records/record-type';
 import { charsToText, MAX_DBR_STRING_BYTES, textToChars, truncateUtf8 } from './text';
@@ -25,6 +25,15 @@ export function encodeField(shape: FieldShape, data: FieldData, longString: bool
   if (shape.array) return data as FieldValue;
   if (isText(shape.dbf)) return [truncateUtf8(data as string, MAX_DBR_STRING_BYTES)];
   return scalarValue(shape.dbf, data as number);
+}
+
+/**
+ * encodeField's one element for a numeric scalar field, without making an array (a read of a
+ * scalar is the commonest request there is); undefined for text, arrays and long strings.
+ */
+export function encodeScalar(shape: FieldShape, data: FieldData, longString: boolean): number | undefined {
+  if (longString || shape.array || isText(shape.dbf)) return undefined;
+  return servedNumber(shape.dbf, data as number);
 }
 
 /**

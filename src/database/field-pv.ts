@@ -4,7 +4,7 @@
 
 import type { AccessRules, AccessSecurityLevel } from '../access';
 import { dbrTypeOf } from './dbf';
-import { charCapacity, encodeField } from './field-codec';
+import { charCapacity, encodeField, encodeScalar } from './field-codec';
 import {
   FieldType,
   WRITE_OK,
@@ -16,6 +16,7 @@ import {
   type FieldValue,
   type ProcessVariable,
   type PutCompletion,
+  type PutProcessing,
   type PvListener,
   type WriteResult,
 } from './pv';
@@ -81,6 +82,10 @@ export class FieldPv implements ProcessVariable {
     return encodeField(this.record.shape(this.spec), this.record.get(this.spec.name), this.longString);
   }
 
+  scalar(): number | undefined {
+    return encodeScalar(this.record.shape(this.spec), this.record.get(this.spec.name), this.longString);
+  }
+
   alarm(): AlarmState {
     const record = this.record;
     return {
@@ -112,11 +117,11 @@ export class FieldPv implements ProcessVariable {
   }
 
   // Writes ask the rules again: the rules may have been replaced since the server last asked.
-  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
+  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion, processing?: PutProcessing): WriteResult | Promise<WriteResult> {
     const ownedBy = this.owningDevice();
     if (ownedBy !== undefined) return { ok: false, error: 'readOnly', message: driverOwned(this.name, ownedBy) };
     if (!this.granted(client).write) return this.denied();
-    return this.record.write(this.spec, value, this.longString, client, completion);
+    return this.record.write(this.spec, value, this.longString, client, completion, processing);
   }
 
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult {

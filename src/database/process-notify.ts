@@ -1,8 +1,9 @@
-// A put with completion (CA's WRITE_NOTIFY, a pvAccess put), as EPICS base's dbNotify.c tracks
-// it: the put completes once every record that its processing reached (the written record, the
-// passive records its FLNK and PP links processed, and theirs) has finished, asynchronous ones
-// included. A record belongs to one such put at a time; another put with completion to it waits
-// for its turn, and a put to a busy (PACT) record waits for it to finish before it writes.
+// A put with completion (CA's WRITE_NOTIFY, a pvAccess put with block=true), as EPICS base's
+// dbNotify.c tracks it: the put completes once every record that its processing reached (the
+// written record, the passive records its FLNK and PP links processed, and theirs) has finished,
+// asynchronous ones included. A record belongs to one such put at a time; another put with
+// completion to it waits for its turn, and a put to a busy (PACT) record waits for it to finish
+// before it writes.
 
 import { failureMessage } from './guard';
 import type { DbRecord } from './record';
@@ -23,6 +24,8 @@ export interface NotifyRequest {
   processes(): boolean;
   /** The end of the put: the reason it was refused or cancelled, or undefined when it completed. */
   done(refusal: string | undefined): void;
+  /** Runs `work` as the client whose put this is, so that TPRO's lines name it when the put restarts from a callback. */
+  asClient(work: () => void): void;
 }
 
 export class ProcessNotify {
@@ -40,7 +43,7 @@ export class ProcessNotify {
   /** dbProcessNotify. */
   start(): void {
     if (this.state !== 'idle') throw new Error(`a put with completion to ${this.record.name} was started twice`);
-    this.putAndProcess();
+    this.putAndProcess(true);
   }
 
   /**
@@ -72,8 +75,12 @@ export class ProcessNotify {
     this.request.done(this.stored ? undefined : CANCELLED);
   }
 
-  /** processNotifyCommon: wait for the record, or write, process and wait for the processing. */
-  private putAndProcess(): void {
+  /**
+   * processNotifyCommon: wait for the record, or write, process and wait for the processing. Only
+   * a put made when it came (`first`) marks the pass as a put's (PUTF): one that waited for the
+   * record does not, so a busy record its links reach is not marked to process again (RPRO).
+   */
+  private putAndProcess(first: boolean): void {
     const record = this.record;
     const owner = record.notify;
     if (owner !== undefined && owner !== this) {
@@ -103,6 +110,7 @@ export class ProcessNotify {
       record.notify = this;
       this.waiting.add(record);
       this.state = 'processInProgress';
+      if (first) record.assign('PUTF', 1);
       record.process();
       return;
     }
@@ -112,7 +120,7 @@ export class ProcessNotify {
 
   /** notifyCallback: the deferred half of a restart or of the completion. */
   private callback(): void {
-    if (this.state === 'restartRequested') this.putAndProcess();
+    if (this.state === 'restartRequested') this.request.asClient(() => this.putAndProcess(false));
     else if (this.state === 'doneRequested') this.finish();
   }
 

@@ -170,13 +170,20 @@ export type WriteResult =
 export const WRITE_OK: WriteResult = Object.freeze({ ok: true });
 
 /**
- * A write with completion (CA's WRITE_NOTIFY, a pvAccess put): its result waits until the
- * processing it started has finished. Aborting `signal` (the client's channel or circuit went)
+ * A write with completion (CA's WRITE_NOTIFY, a pvAccess put with block=true): its result waits
+ * until the processing it started has finished. Aborting `signal` (the client's channel or circuit went)
  * cancels the wait; the result then settles but is not to be answered.
  */
 export interface PutCompletion {
   readonly signal: AbortSignal;
 }
+
+/**
+ * Whether a client's write processes the record, as QSRV's pvRequest option record._options.process
+ * asks: 'passive' as dbPutField (a put to PROC, or to a PP field of a passive record), 'always'
+ * ("true"), or 'never' ("false"). CA's puts are 'passive'.
+ */
+export type PutProcessing = 'passive' | 'always' | 'never';
 
 /** What a posted change concerns (db_access.h DBE_*): a listener compares it to its subscription's mask. */
 export const EventMask = { VALUE: 1, LOG: 2, ALARM: 4, PROPERTY: 8 } as const;
@@ -214,6 +221,11 @@ export interface ProcessVariable {
   readonly runsNoUserCode?: boolean;
   /** The current elements (their length is the current count). Owned by the PV: read, never keep. */
   value(): FieldValue;
+  /**
+   * value()'s one element when the PV is a numeric scalar, without the array a read would
+   * otherwise make; undefined when it is not (text, arrays). Optional: servers fall back to value().
+   */
+  scalar?(): number | undefined;
   alarm(): AlarmState;
   timeStamp(): EpicsTimeStamp;
   metadata(): DisplayMetadata;
@@ -222,10 +234,10 @@ export interface ProcessVariable {
   accessRights(client: ClientIdentity): AccessRights;
   /**
    * A client's write, already converted to the native type. The PV may refuse with a reason.
-   * With `completion`, the result waits for the processing the write started (a PV that has none
-   * may ignore it).
+   * With `completion`, the result waits for the processing the write started; `processing` says
+   * whether it processes (undefined: 'passive'). A PV that has no processing may ignore both.
    */
-  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult>;
+  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion, processing?: PutProcessing): WriteResult | Promise<WriteResult>;
   /** A client's alarm acknowledgement (DBR_PUT_ACKT / DBR_PUT_ACKS). */
   acknowledgeAlarm(kind: 'transient' | 'severity', value: number, client: ClientIdentity): WriteResult;
   /** Hear of every posted change; returns the function that stops listening. */

@@ -21,6 +21,7 @@ import {
   type FieldValue,
   type PvListener,
   type PutCompletion,
+  type PutProcessing,
   type WriteResult,
 } from './pv';
 import { fieldLayout } from './records/field-layout';
@@ -107,6 +108,12 @@ export class DbRecord {
   private pending: ProcessInput | undefined;
   /** PACT, kept as a boolean for the hot path and mirrored in the field for clients. */
   private active = false;
+  /**
+   * Whether a stretch of the record's pass runs now, on this call stack (dbDbLink.c's procThread
+   * claim): a link that reaches the record meanwhile is a loop, not a put to make again (RPRO).
+   * False while an asynchronous record waits for its completion.
+   */
+  private running = false;
 
   /** A record of `type` with its fields at their initial values and NAME set. */
   constructor(
@@ -340,31 +347,59 @@ export class DbRecord {
     this.active = true;
     this.assign('PACT', 1);
     this.pending = input;
-    let outcome: ProcessOutcome;
-    try {
-      if (input?.value !== undefined) this.storeValue(input.value);
-      if (input?.severity !== undefined && input.severity > AlarmSeverity.NO_ALARM) {
-        this.raiseAlarm(input.status ?? AlarmStatus.SOFT, input.severity, input.message);
-      }
-      outcome = this.type.process(this);
-    } catch (error) {
-      this.finish();
-      throw error;
+    this.runPass(undefined);
+  }
+
+  /** Record support's process(), after what code supplied for the pass (pending) is taken. */
+  private startPass(): ProcessOutcome {
+    const input = this.pending;
+    if (input?.value !== undefined) this.storeValue(input.value);
+    if (input?.severity !== undefined && input.severity > AlarmSeverity.NO_ALARM) {
+      this.raiseAlarm(input.status ?? AlarmStatus.SOFT, input.severity, input.message);
     }
-    this.conclude(outcome);
+    return this.type.process(this);
   }
 
   /** The second half of an asynchronous pass (a callback's process() with PACT still set). */
   completeAsync(rest: () => ProcessOutcome): void {
-    if (!this.active) return;
-    let outcome: ProcessOutcome;
-    try {
-      outcome = rest();
-    } catch (error) {
-      this.finish();
-      throw error;
+    if (this.active) this.runPass(rest);
+  }
+
+  /**
+   * dbDbLink.c's processTarget: a link of `source` (PP, FLNK, PROC) processes this record. An idle
+   * record takes the source's PUTF; a busy one that a put from outside reached (PUTF set on the
+   * source, and not a loop back to a record whose pass runs now) is marked to process again once
+   * it completes (RPRO), its PUTF cleared. Either way dbProcess is called, and traced.
+   */
+  processFrom(source: DbRecord): void {
+    if (!this.active) this.assign('PUTF', source.number('PUTF'));
+    else if (!this.running && source.number('PUTF') !== 0) {
+      this.assign('PUTF', 0);
+      this.assign('RPRO', 1);
     }
-    this.conclude(outcome);
+    this.process();
+  }
+
+  /**
+   * One synchronous stretch of a pass, its start or the `rest` of an asynchronous one, then
+   * recGblFwdLink unless the record stays active (ASYNC). No closure for the start: it is the hot path.
+   */
+  private runPass(rest: (() => ProcessOutcome) | undefined): void {
+    // Restored, not cleared, at the end: a completion that record support ran within its own pass stays inside it.
+    const wasRunning = this.running;
+    this.running = true;
+    try {
+      let outcome: ProcessOutcome;
+      try {
+        outcome = rest ? rest() : this.startPass();
+      } catch (error) {
+        this.finish();
+        throw error;
+      }
+      this.conclude(outcome);
+    } finally {
+      this.running = wasRunning;
+    }
   }
 
   /** recGblFwdLink, unless record support keeps the record active (ASYNC). */
@@ -389,7 +424,8 @@ export class DbRecord {
 
   /**
    * recGblFwdLink's tail and the end of process(): PACT cleared, the put with completion that
-   * holds the record told (dbNotifyCompletion), a put made meanwhile processes again. Whatever
+   * holds the record told (dbNotifyCompletion), a put made meanwhile processes again (RPRO, by
+   * scanOnce: later, once), and the put that started the pass is over (PUTF cleared). Whatever
    * record support returned (compress collecting, a throw), so that no such put waits for ever.
    */
   private finish(): void {
@@ -397,9 +433,11 @@ export class DbRecord {
     this.pending = undefined;
     this.assign('PACT', 0);
     if (this.notify) ProcessNotify.completion(this);
-    if (this.number('RPRO') === 0) return;
-    this.assign('RPRO', 0);
-    this.host.scanOnce(this);
+    if (this.number('RPRO') !== 0) {
+      this.assign('RPRO', 0);
+      this.host.scanOnce(this);
+    }
+    this.assign('PUTF', 0);
   }
 
   /** After MAX_LOCK attempts on an active record, a SCAN/INVALID alarm says it is stuck. */
@@ -412,8 +450,10 @@ export class DbRecord {
     this.post('VAL', this.resetAlarms() | EventMask.VALUE | EventMask.LOG);
   }
 
-  /** dbProcess of a disabled record: its disable alarm, once; a put with completion that holds it is done. */
+  /** dbProcess of a disabled record: no put waits on it (RPRO, PUTF cleared), its disable alarm, once; a put with completion that holds it is done. */
   private processDisabled(): void {
+    this.assign('RPRO', 0);
+    this.assign('PUTF', 0);
     if (this.notify) ProcessNotify.completion(this);
     if (this.number('STAT') === AlarmStatus.DISABLE) return;
     this.assign('SEVR', this.number('DISS'));
@@ -456,11 +496,18 @@ export class DbRecord {
   }
 
   /**
-   * A client's write to a field: refused, or stored, posted and processed as dbPutField does.
-   * With `completion` (a put with callback), as dbProcessNotify: the result waits until the
-   * processing the put started has finished; aborting its signal cancels the wait.
+   * A client's write to a field: refused, or stored, posted and processed as dbPutField does, or
+   * as `processing` asks. With `completion` (a put with callback), as dbProcessNotify: the result
+   * waits until the processing the put started has finished; aborting its signal cancels the wait.
    */
-  write(spec: FieldSpec, value: FieldValue, longString: boolean, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
+  write(
+    spec: FieldSpec,
+    value: FieldValue,
+    longString: boolean,
+    client: ClientIdentity,
+    completion?: PutCompletion,
+    processing: PutProcessing = 'passive',
+  ): WriteResult | Promise<WriteResult> {
     if (spec.readOnly) return { ok: false, error: 'readOnly', message: `${this.name}.${spec.name} is read-only` };
     if (this.number('DISP') !== 0 && spec.name !== 'DISP') {
       return { ok: false, error: 'rejected', message: `${this.name} has puts disabled (DISP)` };
@@ -480,17 +527,28 @@ export class DbRecord {
     };
     const named = (refused: string | undefined) => (refused === undefined ? undefined : `${this.name}.${spec.name}: ${refused}`);
     const store = completion
-      ? () => new Promise<string | undefined>((resolve) => asClient(() => this.putNotify(spec, data, completion.signal, (refused) => resolve(named(refused)))))
-      : () => named(asClient(() => this.put(spec, data)));
+      ? () =>
+          new Promise<string | undefined>((resolve) =>
+            asClient(() => this.putNotify(spec, data, processing, completion.signal, asClient, (refused) => resolve(named(refused)))),
+          )
+      : () => named(asClient(() => this.put(spec, data, processing)));
     return settleWrite(this.name, () => firstRefusal(handlers, [data, client]), store);
   }
 
   /** dbProcessNotify of a client's put: `done` hears the refusal, or undefined once the processing has finished. */
-  private putNotify(spec: FieldSpec, data: FieldData, signal: AbortSignal, done: (refusal: string | undefined) => void): void {
+  private putNotify(
+    spec: FieldSpec,
+    data: FieldData,
+    processing: PutProcessing,
+    signal: AbortSignal,
+    asClient: (work: () => void) => void,
+    done: (refusal: string | undefined) => void,
+  ): void {
     const cancel = () => notify.cancel();
     const notify = new ProcessNotify(this, {
       put: () => this.store(spec, data),
-      processes: () => this.processesOnPut(spec),
+      processes: () => this.processesOnPut(spec, processing),
+      asClient,
       done: (refused) => {
         signal.removeEventListener('abort', cancel);
         done(refused);
@@ -506,19 +564,34 @@ export class DbRecord {
     this.process({ ...input, value: data });
   }
 
-  /** dbPutField: dbPut, then processing when the field is PROC or pp(TRUE) on a passive record (later, if it is active). */
-  put(spec: FieldSpec, data: FieldData): string | undefined {
+  /**
+   * dbPutField: dbPut, then processing when the field is PROC or pp(TRUE) on a passive record (or
+   * as `processing` asks), marked as a put's (PUTF); an active record is marked to process again
+   * once it completes (RPRO).
+   */
+  put(spec: FieldSpec, data: FieldData, processing: PutProcessing = 'passive'): string | undefined {
     const refused = this.store(spec, data);
     if (refused !== undefined) return refused;
-    if (!this.processesOnPut(spec)) return undefined;
-    if (this.active) this.assign('RPRO', 1);
-    else this.process();
+    if (!this.processesOnPut(spec, processing)) return undefined;
+    if (this.active) {
+      this.assign('RPRO', 1);
+    } else {
+      this.assign('PUTF', 1);
+      this.process();
+    }
     return undefined;
   }
 
-  /** Whether dbPutField processes the record after a put to this field: PROC, or a pp(TRUE) field of a passive record. */
-  processesOnPut(spec: FieldSpec): boolean {
-    return spec.name === 'PROC' || (spec.processPassive === true && this.number('SCAN') === 0);
+  /**
+   * Whether a put to this field processes the record: always a put to PROC; else as `processing`
+   * asks, 'passive' being dbPutField's rule (a pp(TRUE) field of a passive record). A link field
+   * is put as dbPutField puts it whatever was asked, as QSRV does (pvxs ioc/iocsource.cpp doDbPut
+   * and doPostProcessing).
+   */
+  processesOnPut(spec: FieldSpec, processing: PutProcessing = 'passive'): boolean {
+    if (spec.name === 'PROC') return true;
+    const asked = isLink(spec.dbf) ? 'passive' : processing;
+    return asked === 'always' || (asked === 'passive' && spec.processPassive === true && this.number('SCAN') === 0);
   }
 
   /** dbPut: store, react, post; a link field's text must be a link. Returns why it was refused, if it was. */

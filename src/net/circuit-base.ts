@@ -226,7 +226,7 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
    * error, never the process), logged at INFO with who wrote what unless the PV opts out, and
    * answered through `answer`, at once or when the handler settles. `value` is what the log shows.
    * With `completionOn`, a write with completion on that channel (CA's WRITE_NOTIFY, a pvAccess
-   * put): the answer waits for the processing it started. Clearing the channel or closing the
+   * put with block=true): the answer waits for the processing it started. Clearing the channel or closing the
    * circuit cancels the wait (as rsrv's rsrvFreePutNotify calls dbNotifyCancel), and the client
    * is not answered. The client's timeout is its own business: the server sets none.
    */

@@ -6,7 +6,7 @@
 
 import { guardWrite, writeFailure } from '../database/guard';
 import { providerServes } from '../database/pv';
-import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PutCompletion, PvProvider, WriteResult } from '../database/pv';
+import type { AccessRights, ClientIdentity, FieldValue, ProcessVariable, PutCompletion, PutProcessing, PvProvider, WriteResult } from '../database/pv';
 import type { Logger } from '../logger';
 import { LogLimiter } from './log-limiter';
 
@@ -59,6 +59,7 @@ const MEMBERS = {
   logClientWrites: 'field',
   runsNoUserCode: 'field',
   value: 'method',
+  scalar: 'method',
   alarm: 'method',
   timeStamp: 'method',
   metadata: 'method',
@@ -95,8 +96,8 @@ class GuardedPv implements Required<Pick<ProcessVariable, Guarded>> {
     }
   }
 
-  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
-    const result = guardWrite(this.pv.name, () => this.pv.write(value, client, completion));
+  write(value: FieldValue, client: ClientIdentity, completion?: PutCompletion, processing?: PutProcessing): WriteResult | Promise<WriteResult> {
+    const result = guardWrite(this.pv.name, () => this.pv.write(value, client, completion, processing));
     return result instanceof Promise ? result.then((settled) => this.logged(settled, client)) : this.logged(result, client);
   }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Frame } from './frames';
+import { dependencyClosure } from './own-dependencies';
 import { PackageResolver } from './packages';
 import type { ProtocolCallFrame } from './protocol';
 import { SourceMapResolver } from './sourcemaps';
@@ -18,8 +19,10 @@ function codeTrees(): string[] {
 
 /** All of memtrace-ioc's code: the IOC's servers and records run in the traced thread in main-thread mode, and default filters drop what they allocate. */
 export const OWN_DIRECTORIES: readonly string[] = Object.freeze(codeTrees());
-/** The engine's own files (src/tracing or dist/tracing): default filters drop their allocations. */
+/** The engine's own files (src/tracing or dist/tracing). */
 export const ENGINE_DIRECTORIES: readonly string[] = Object.freeze(OWN_DIRECTORIES.map((tree) => path.join(tree, 'tracing')));
+/** The npm packages memtrace-ioc runs (pino, sonic-boom…): what they allocate when its code calls them is its own. */
+export const OWN_DEPENDENCIES: readonly string[] = Object.freeze(dependencyClosure(path.dirname(OWN_DIRECTORIES[0]!)));
 
 function isOwnFile(file: string): boolean {
   return OWN_DIRECTORIES.some((tree) => file.startsWith(tree + path.sep));

@@ -73,8 +73,15 @@ export class Trace implements TraceSampling {
   readonly samples: number;
   readonly uncertainty: number;
   readonly pooledSamples: number;
+  /**
+   * The stack as sampled, before any frame filter hid frames, and its depth: later filter steps
+   * start again from it, since whether a pass-through frame passes through depends on the frames
+   * newer than it, which an earlier step may have hidden (see FrameFilter).
+   */
+  readonly recordedStack: StackNode;
+  readonly recordedDepth: number;
 
-  constructor(size: number, count: number, stack: StackNode, depth: number, sampling: TraceSampling = UNKNOWN_SAMPLING) {
+  constructor(size: number, count: number, stack: StackNode, depth: number, sampling: TraceSampling = UNKNOWN_SAMPLING, recorded?: Trace) {
     this.size = size;
     this.count = count;
     this.stack = stack;
@@ -83,11 +90,13 @@ export class Trace implements TraceSampling {
     this.samples = sampling.samples;
     this.uncertainty = sampling.uncertainty;
     this.pooledSamples = sampling.pooledSamples;
+    this.recordedStack = recorded?.recordedStack ?? stack;
+    this.recordedDepth = recorded?.recordedDepth ?? depth;
   }
 
   /** The same estimate on another stack (a filter hid some frames). */
   withStack(stack: StackNode, depth: number): Trace {
-    return new Trace(this.size, this.count, stack, depth, this);
+    return new Trace(this.size, this.count, stack, depth, this, this);
   }
 
   get newestFrame(): Frame {

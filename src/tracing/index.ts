@@ -19,7 +19,7 @@ export { clearTraces, DEFAULT_SAMPLING_INTERVAL, getTracebackLimit, getTracedMem
 export type { SnapshotOptions, StartOptions, TracedMemory } from './engine';
 export { TracingConflictError, TracingError } from './errors';
 export { DEFAULT_FILTERS, Filter, FrameFilter, HIDDEN_FRAMES, OWN_CODE } from './filters';
-export type { FilterDescriptor, TraceFilter } from './filters';
+export type { FilterDescriptor, FilterOptions, TraceFilter } from './filters';
 export {
   formatEntry,
   formatKey,

@@ -9,8 +9,13 @@ export interface ResultRow {
   /** 1-based, as `#N` in the text. */
   rank: number;
   location: string;
-  /** The newest frame's function; empty for filename and package statistics. */
+  /**
+   * The function at `location`: the allocating function for lineno, the stack's oldest frame's for
+   * traceback (the frame tracemalloc's `str(Traceback)` and so the text print); empty for filename
+   * and package statistics.
+   */
   functionName: string;
+  /** The package owning `location`'s file, or the package of a package statistic. */
   package: string;
   bytes: number;
   count: number;
@@ -34,12 +39,13 @@ export function resultRows(
 ): ResultRow[] {
   return statistics.map((statistic, index) => {
     const change = 'sizeDiff' in statistic ? statistic : changeOf(statistic, index);
-    const newest = statistic.keyType === 'filename' ? undefined : statistic.traceback[statistic.traceback.length - 1];
+    // The frame formatKey prints; a filename statistic's stands for its file, with no function.
+    const shown = statistic.traceback[0];
     return {
       rank: index + 1,
       location: formatKey(statistic, options),
-      functionName: newest?.functionName ?? '',
-      package: statistic.keyType === 'package' ? statistic.key : (statistic.traceback[statistic.traceback.length - 1]?.package ?? ''),
+      functionName: shown?.functionName ?? '',
+      package: statistic.keyType === 'package' ? statistic.key : (shown?.package ?? ''),
       bytes: statistic.size,
       count: statistic.count,
       deltaBytes: change?.sizeDiff ?? 0,

@@ -121,7 +121,7 @@ export class Snapshot {
   /** A new snapshot with only the traces the filters keep; no argument means DEFAULT_FILTERS, `[]` a copy. */
   filterTraces(filters: readonly TraceFilter[] = DEFAULT_FILTERS): Snapshot {
     const { tracebackLimit, takenAt, heap, samplingInterval, mode, position, external } = this;
-    const traces = applyFilters(this.traces, filters);
+    const traces = applyFilters(this.traces, filters, this.filters);
     return new Snapshot({ traces, tracebackLimit, takenAt, heap, samplingInterval, mode, position, external, filters: [...this.filters, ...filters] });
   }
 

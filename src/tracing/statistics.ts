@@ -129,9 +129,25 @@ function keyFrames(keyType: KeyType, frame: Frame | null, trace: Trace): readonl
   }
 }
 
-/** Descending by key, as tracemalloc's `sort(reverse=True)` orders ties. */
-function byKeyDescending(a: { key: string }, b: { key: string }): number {
-  return a.key < b.key ? 1 : a.key > b.key ? -1 : 0;
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * tracemalloc's Traceback order: frame by frame from the oldest, each as its (filename, lineno)
+ * tuple, the line a number (`a.js:10` after `a.js:9`); a stack after those it starts with.
+ */
+function compareTracebacks(a: readonly Frame[], b: readonly Frame[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const order = compareText(a[i]!.file, b[i]!.file) || a[i]!.line - b[i]!.line;
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+/** Descending by key, as tracemalloc's `sort(reverse=True)` orders ties; package keys (no frames) by name. */
+function byKeyDescending(a: Statistic, b: Statistic): number {
+  return compareTracebacks(b.traceback, a.traceback) || compareText(b.key, a.key);
 }
 
 /** tracemalloc's order: size, then count, then key, all descending. */

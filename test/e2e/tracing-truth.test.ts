@@ -206,4 +206,50 @@ ${SNAPSHOT_AND_READ(prefix, [...lists, ...locations, 'TraceSelfMemory', 'TraceSu
       await stopService(service);
     }
   }, 120_000);
+
+  it("counts what its log calls allocate (pino, and sonic-boom under it) as its own, and a subroutine of the host's that its scan calls as the host's", async () => {
+    const prefix = 'OWNLOG:';
+    // Allocated mode: every sampled allocation counts, so the log lines the IOC writes at debug level
+    // for each client that connects and leaves (through pino and sonic-boom) are all in the profile.
+    const service = await startService({
+      prefix,
+      thread: 'main',
+      logging: { level: 'debug' },
+      tracing: { mode: 'allocated', period: 0.5, samplingInterval: 1024, externalSamplingInterval: 4096, limits: { minPeriod: 0.5 } },
+    });
+    try {
+      await command(service, `subroutine ${prefix}`, /^subroutine$/);
+      const lists = ['TraceTopAllocations', 'TraceDiffResults', 'TracePeakAllocations'];
+      const locations = ['TraceTopLocations', 'TraceDiffLocations', 'TracePeakLocations'];
+      const result = await runPyepics<Record<string, string | string[] | number>>(
+        `${ENABLE(prefix)}
+epics.caput('${prefix}TraceCount', 100, wait=True)
+# A new circuit each round (clear_cache closes libca's context): the IOC logs each client in and out.
+for i in range(60):
+    epics.caget('${prefix}HEARTBEAT')
+    epics.ca.clear_cache()
+${SNAPSHOT_AND_READ(prefix, [...lists, ...locations])}`,
+        service.env,
+        90_000,
+      );
+      // The host uses no npm package: pino in a list would be the IOC's logging, called from the
+      // IOC's code (pino runs only in its caller's call), and one of memtrace-ioc's files its code.
+      // The packages under pino also run in Node's callbacks (sonic-boom when an asynchronous write
+      // completes, on-exit-leak-free's finalizer) with no frame of anyone's under them: those stay
+      // in the lists under their own location (README: Only your code).
+      const own = /(^|[\s(/])(dist|src)\/(ca|pva|net|ioc|database|tracing|access)\/|node_modules\/pino\/\S+/m;
+      for (const name of [...lists, ...locations]) {
+        const value = result[name];
+        const text = Array.isArray(value) ? value.join('\n') : String(value);
+        expect([name, own.exec(text)?.[0]]).toEqual([name, undefined]);
+      }
+      const top = String(result.TraceTopAllocations).split('\n');
+      const line = `traced-service.js:${lineOf('keepOnScan')}:`;
+      // Its objects and the Buffer objects in V8's heap, and the Buffers' contents, marked external.
+      expect(top.filter((entry) => entry.includes(line))).toHaveLength(2);
+      expect(top.some((entry, index) => entry.includes(line) && /\[external, /.test(top[index + 1] ?? ''))).toBe(true);
+    } finally {
+      await stopService(service);
+    }
+  }, 120_000);
 });

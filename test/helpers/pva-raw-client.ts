@@ -1,9 +1,10 @@
 import * as net from 'node:net';
-import { ByteWriter, Command, encodeType, structure, Subcommand, type StructureDesc } from '../../src/pva/protocol';
+import { ByteWriter, Command, encodeType, scalar, structure, Subcommand, type StructureDesc } from '../../src/pva/protocol';
 
 // A pvAccess client made of the protocol core's pieces and a socket, big-endian (the order our
 // server does not send in), for what no client library lets a test do: withhold acknowledgements,
-// stop reading. It reads only message headers and what tests look at.
+// stop reading, send a PUT with record._options (epics-tca's putPva refuses a pvRequest with
+// record[...]). It reads only message headers and what tests look at.
 
 export interface ServerMessage {
   command: number;
@@ -95,6 +96,43 @@ export class RawPvaClient {
       encodeType(w, fieldValueRequest());
     });
     return this.waitFor((m) => m.command === Command.GET && this.uint32(m, 0) === requestId && m.payload[4] === Subcommand.INIT);
+  }
+
+  /**
+   * A PUT INIT whose pvRequest is record[options]field(value), the options as strings (as
+   * pvAccessCPP's createRequest sends them); resolves when the server has answered it.
+   */
+  async putInit(serverId: number, requestId: number, options: Record<string, string>): Promise<ServerMessage> {
+    const names = Object.keys(options);
+    const optionTypes = Object.fromEntries(names.map((name) => [name, scalar('string')]));
+    const request = structure('', { record: structure('', { _options: structure('', optionTypes) }), field: structure('', { value: structure('', {}) }) });
+    this.send(Command.PUT, (w) => {
+      w.uint32(serverId);
+      w.uint32(requestId);
+      w.uint8(Subcommand.INIT);
+      encodeType(w, request);
+      for (const name of names) w.string(options[name]!);
+    });
+    return this.waitFor((m) => m.command === Command.PUT && this.uint32(m, 0) === requestId && m.payload[4] === Subcommand.INIT);
+  }
+
+  /** A PUT of an initialised operation: `value` (BitSet {1}) as `write` encodes it; resolves to its reply. */
+  async put(serverId: number, requestId: number, write: (writer: ByteWriter) => void): Promise<ServerMessage> {
+    const sent = this.messages.length;
+    this.send(Command.PUT, (w) => {
+      w.uint32(serverId);
+      w.uint32(requestId);
+      w.uint8(0);
+      w.uint8(1); // BitSet of one byte
+      w.uint8(0b10); // bit 1: value
+      write(w);
+    });
+    return this.waitFor((m) => this.messages.indexOf(m) >= sent && m.command === Command.PUT && this.uint32(m, 0) === requestId && m.payload[4] === 0);
+  }
+
+  /** Whether a reply's Status (after ioid and subcommand) is OK: the single byte 0xFF. */
+  static isOk(reply: ServerMessage): boolean {
+    return reply.payload[5] === 0xff;
   }
 
   /** One GET of an initialised operation. */

@@ -1,15 +1,18 @@
 import * as path from 'node:path';
 import type { Context } from 'epics-tca';
 import { Database } from '../../src/database';
+import { Command, MessageType, type ByteWriter } from '../../src/pva/protocol';
 import { startTestServer, type TestServer } from '../helpers/ca-server';
 import { startTestPvaServer, type TestPvaServer } from '../helpers/pva-server';
 import { runPyepics, startPyepics } from '../helpers/pyepics';
-import { pvaValue, startTcaContext, stopTcaContext } from '../helpers/tca';
+import { RawPvaClient } from '../helpers/pva-raw-client';
+import { startTcaContext, stopTcaContext } from '../helpers/tca';
 import { waitUntil } from '../helpers/wait';
 
 // A put with completion, as real clients make it: pyepics caput(wait=True) (libca's
-// ca_array_put_callback, CA_PROTO_WRITE_NOTIFY) and epics-tca's pvAccess put (answered, as pvxs's
-// QSRV answers it, once the processing is done). It is answered only when the processing it
+// ca_array_put_callback, CA_PROTO_WRITE_NOTIFY) and a pvAccess put with record[block=true]
+// (answered, as pvxs's QSRV answers it, once the processing is done; without block, as pvxput
+// sends it by default, at once). It is answered only when the processing it
 // started has finished, as EPICS base's dbNotify.c rules it; each case names the rule. What
 // softIoc 7.0.8.1 did on the same shapes (delays of 1 s there, 0.2 s here), by hand with pyepics
 // caput(wait=True), caput -c -w and camonitor, is in each comment. Order is shown by events: the
@@ -156,7 +159,7 @@ os._exit(0)  # no clean-up: the circuit simply closes`,
   });
 });
 
-describe('over pvAccess, epics-tca', () => {
+describe('over pvAccess, epics-tca and the raw client', () => {
   let pvaServer: TestPvaServer;
   let context: Context;
 
@@ -169,25 +172,87 @@ describe('over pvAccess, epics-tca', () => {
     await pvaServer.close();
   });
 
-  // pvxs's QSRV puts through dbProcessNotify and answers when its done callback comes: the same
-  // rules as CA's (dbNotifyAdd, dbNotifyCompletion).
-  it('answers a put after the delayed output that its FLNK chain writes', async () => {
-    const output = await context.createChannel('PN:OUT', 'pva', 5);
-    const input = await context.createChannel('PN:IN', 'pva', 5);
-    if (!output || !input) throw new Error('PN:OUT or PN:IN did not connect');
-    const seen: number[] = [];
-    let first: () => void = () => undefined;
-    const firstUpdate = new Promise<void>((resolve) => (first = resolve));
-    const monitor = await output.createMonitorPva(5, 'value', (m) => {
-      seen.push(pvaValue(m) as number);
-      first();
-    });
-    await firstUpdate;
-    const before = seen.length;
-    const status = await input.putPva('value', [8], 5);
-    const seenWhenAnswered = seen.slice(before);
-    monitor?.destroyHard();
-    expect([0, 255]).toContain((status as { type: number }).type);
-    expect(seenWhenAnswered).toEqual([8]);
+  async function channelOf(name: string) {
+    const channel = await context.createChannel(name, 'pva', 5);
+    if (!channel) throw new Error(`${name} did not connect`);
+    return channel;
+  }
+
+  const isOk = (status: unknown) => [0, 255].includes((status as { type: number }).type);
+  const valueOf = async (name: string) => ((await (await channelOf(name)).getPva(5, '')) as { value: unknown }).value;
+
+  // epics-tca's putPva refuses a pvRequest with record[...], so a put with record._options goes
+  // through the raw client; what it shows is read back with epics-tca.
+  let raw: RawPvaClient;
+  let nextId = 1;
+  beforeEach(async () => (raw = await RawPvaClient.connect(pvaServer.server.tcpPort)));
+  afterEach(() => raw.close());
+
+  /** A PUT operation on `name` whose pvRequest carries `options`; returns a function that puts one value with it. */
+  async function putWith(name: string, options: Record<string, string>) {
+    const serverId = await raw.createChannel(name, nextId++);
+    const requestId = nextId++;
+    const init = await raw.putInit(serverId, requestId, options);
+    return { init, put: (write: (writer: ByteWriter) => void) => raw.put(serverId, requestId, write) };
+  }
+
+  // QSRV waits for processing only when asked: pvxs ioc/singlesource.cpp onPut calls
+  // dbProcessNotify when record._options.block is true, and answers when its done callback comes,
+  // by the same rules as CA's (dbNotifyAdd, dbNotifyCompletion); otherwise it answers once the
+  // put and the processing it started synchronously are done. One connection carries the monitor
+  // and the puts, so the order of the messages is the order the server sent them in.
+  it('with block=true, answers a put after the delayed output that its FLNK chain writes; with block=false, before', async () => {
+    const outputId = await raw.createChannel('PN:OUT', nextId++);
+    const monitorId = nextId++;
+    await raw.monitor(outputId, monitorId, 10);
+    await raw.waitFor(() => raw.updates(monitorId).length > 0);
+    const update = (value: number) => raw.messages.findIndex((m) => raw.updates(monitorId).includes(m) && raw.doubleValue(m) === value);
+
+    const blocking = await putWith('PN:IN', { block: 'true' });
+    const answered = await blocking.put((w) => w.float64(8));
+    expect(RawPvaClient.isOk(answered)).toBe(true);
+    expect(update(8)).not.toBe(-1);
+    expect(update(8)).toBeLessThan(raw.messages.indexOf(answered));
+
+    const plain = await putWith('PN:IN', { block: 'false' });
+    const answeredAtOnce = await plain.put((w) => w.float64(9));
+    await raw.waitFor(() => update(9) >= 0);
+    expect(RawPvaClient.isOk(answeredAtOnce)).toBe(true);
+    expect(raw.messages.indexOf(answeredAtOnce)).toBeLessThan(update(9));
+  });
+
+  // block is false unless asked (singlesource.cpp: doWait{false}), so a put with no options, as
+  // pvxput sends by default, is answered as a CA WRITE is: here within the client's 5 s, the
+  // calcout's output being 30 s away. A put to the calcout during its ODLY then marks it to process
+  // again (iocsource.cpp doPostProcessing: pact → rpro = TRUE), as a plain CA put does.
+  it('without options (pvxput’s default), answers before the delayed output, and a put during ODLY marks the calcout RPRO', async () => {
+    const calcout = await channelOf('PN:PVAHOLD.A');
+    expect(isOk(await calcout.putPva('value', [1], 5))).toBe(true);
+    expect([await valueOf('PN:PVAHOLD.PACT'), await valueOf('PN:PVAHOLD.RPRO'), await valueOf('PN:PVAHOLDOUT')]).toEqual([1, 0, 0]);
+    expect(isOk(await calcout.putPva('value', [2], 5))).toBe(true);
+    expect([await valueOf('PN:PVAHOLD.PACT'), await valueOf('PN:PVAHOLD.RPRO'), await valueOf('PN:PVAHOLDOUT')]).toEqual([1, 1, 0]);
+  });
+
+  // iocsource.cpp setForceProcessingFlag and doPostProcessing: process=false stores the value
+  // only; process=true processes the record even for a field that is not PP (DESC).
+  it('with process=false writes without processing; with process=true processes for a field that is not PP', async () => {
+    const { put: putA } = await putWith('PN:PVACALC.A', { process: 'false' });
+    expect(RawPvaClient.isOk(await putA((w) => w.float64(4)))).toBe(true);
+    expect([await valueOf('PN:PVACALC.A'), await valueOf('PN:PVACALC')]).toEqual([4, 0]);
+    const { put: putDesc } = await putWith('PN:PVACALC.DESC', { process: 'true' });
+    expect(RawPvaClient.isOk(await putDesc((w) => w.string('calc')))).toBe(true);
+    expect([await valueOf('PN:PVACALC.DESC'), await valueOf('PN:PVACALC')]).toEqual(['calc', 5]);
+  });
+
+  // setForceProcessingFlag: a process that is none of true, false, passive is ignored, with a
+  // warning to the client (logRemote, a MESSAGE at level Warn).
+  it('warns of an option value it cannot take, and puts as if it were absent', async () => {
+    const { init, put } = await putWith('PN:PVACALC.A', { process: 'sometimes' });
+    expect(init.payload[5]).toBe(0xff);
+    const warning = await raw.waitFor((m) => m.command === Command.MESSAGE);
+    expect([raw.uint32(warning, 0), warning.payload[4]]).toEqual([raw.uint32(init, 0), MessageType.WARNING]);
+    expect(warning.payload.subarray(6).toString()).toBe('Ignoring unsupported record._options.process: "sometimes"');
+    expect(RawPvaClient.isOk(await put((w) => w.float64(6)))).toBe(true);
+    expect(await valueOf('PN:PVACALC')).toBe(7);
   });
 });

@@ -2,7 +2,7 @@ import { ProtocolError } from './errors';
 import { emptyHeader, readHeader, type MessageHeader } from './header';
 import { MessageFramer } from './framer';
 import { FramedReader } from '../../net/framed-reader';
-import { decodeRequest, nameBetween, type ClientRequest } from './requests';
+import { decodeRequest, nameBetween, RequestSlots, type ClientRequest } from './requests';
 
 /**
  * Frames the byte stream of a TCP circuit into requests. Bytes go in as they arrive; complete
@@ -10,13 +10,19 @@ import { decodeRequest, nameBetween, type ClientRequest } from './requests';
  * holds them.
  */
 export class CircuitReader extends FramedReader<ClientRequest, MessageFramer> {
+  private readonly slots: RequestSlots;
+
   /** `maxPayloadSize` bounds what one message may ask the server to buffer. */
   constructor(maxPayloadSize: number) {
     super(new MessageFramer(maxPayloadSize));
+    this.slots = new RequestSlots(this.framer.header);
   }
 
+  /** The next request, valid until the next call (WRITE and WRITE_NOTIFY: for as long as they are held). */
   next(): ClientRequest | undefined {
-    return this.framer.next() ? decodeRequest(this.framer.header, this.framer.payload()) : undefined;
+    const framer = this.framer;
+    if (!framer.next()) return undefined;
+    return decodeRequest(framer.header, framer.buffer, framer.payloadOffset, framer.payloadOffset + framer.header.payloadSize, this.slots);
   }
 }
 

@@ -7,6 +7,11 @@ import type { MessageHeader } from './header';
 
 interface Request<C extends number> {
   readonly command: C;
+  /**
+   * The reader's own header, valid until it decodes the next request: a request is served before
+   * that. Only WRITE and WRITE_NOTIFY, answered when their processing ends, carry a copy (and are
+   * objects of their own: see RequestSlots).
+   */
   readonly header: MessageHeader;
 }
 
@@ -79,11 +84,6 @@ export type ClientRequest =
   | EchoRequest
   | BareRequest;
 
-/** The text of a NUL-terminated, padded string payload. */
-export function payloadString(payload: Buffer): string {
-  return textBetween(payload, 0, payload.length);
-}
-
 /** The NUL-terminated text in `source` from `start`, at most up to `end`. */
 function textBetween(source: Buffer, start: number, end: number): string {
   const nul = source.indexOf(0, start);
@@ -97,18 +97,36 @@ export function nameBetween(source: Buffer, start: number, end: number, what: st
   return name;
 }
 
-function requireName(payload: Buffer, what: string): string {
-  return nameBetween(payload, 0, payload.length, what);
+type Filled<T> = { -readonly [Key in keyof T]: T[Key] };
+
+/**
+ * The request objects of the commands a client sends by the thousand when it connects to many
+ * channels (CREATE_CHAN, then READ_NOTIFY), filled again for each: one set per reader, each valid,
+ * as the header it holds, until the next request is decoded.
+ */
+export class RequestSlots {
+  readonly createChannel: Filled<CreateChannelRequest>;
+  readonly read: Filled<ReadRequest>;
+
+  constructor(header: MessageHeader) {
+    this.createChannel = { command: Command.CREATE_CHAN, header, clientId: 0, minorVersion: 0, name: '' };
+    this.read = { command: Command.READ_NOTIFY, header, dataType: 0, dataCount: 0, serverId: 0, ioid: 0 };
+  }
 }
 
-/** Decodes one client request from its header and payload (a view of exactly payloadSize bytes). */
-export function decodeRequest(header: MessageHeader, payload: Buffer): ClientRequest {
-  const h = { ...header };
+/**
+ * Decodes one client request from `header` (the one `slots` were made with) and its payload, bytes
+ * `start` to `end` of `source`. Most requests are made of the header alone; a payload view is made
+ * only for those that keep one (WRITE, ECHO), names are read in place, and the commonest requests
+ * are filled into `slots`: a client connecting thousands of channels sends thousands of
+ * CREATE_CHANs and READ_NOTIFYs, and each object made here would be garbage a moment later.
+ */
+export function decodeRequest(header: MessageHeader, source: Buffer, start: number, end: number, slots: RequestSlots): ClientRequest {
   switch (header.command) {
     case Command.VERSION:
       return {
         command: Command.VERSION,
-        header: h,
+        header,
         priority: header.dataType,
         minorVersion: header.dataCount,
         sequence: header.parameter1,
@@ -116,73 +134,73 @@ export function decodeRequest(header: MessageHeader, payload: Buffer): ClientReq
     case Command.SEARCH:
       return {
         command: Command.SEARCH,
-        header: h,
-        name: requireName(payload, 'SEARCH'),
+        header,
+        name: nameBetween(source, start, end, 'SEARCH'),
         replyFlag: header.dataType,
         minorVersion: header.dataCount,
         searchId: header.parameter1,
       };
     case Command.EVENT_ADD:
       // Clients before 4.13 may send the 12 bytes of low/high/to without the mask's padding.
-      if (payload.length < 14) throw new ProtocolError(`EVENT_ADD payload of ${payload.length} bytes`);
+      if (end - start < 14) throw new ProtocolError(`EVENT_ADD payload of ${end - start} bytes`);
       return {
         command: Command.EVENT_ADD,
-        header: h,
+        header,
         dataType: header.dataType,
         dataCount: header.dataCount,
         serverId: header.parameter1,
         subscriptionId: header.parameter2,
-        mask: payload.readUInt16BE(12),
+        mask: (source[start + 12]! << 8) | source[start + 13]!,
       };
     case Command.EVENT_CANCEL:
       return {
         command: Command.EVENT_CANCEL,
-        header: h,
+        header,
         dataType: header.dataType,
         dataCount: header.dataCount,
         serverId: header.parameter1,
         subscriptionId: header.parameter2,
       };
     case Command.READ:
-    case Command.READ_NOTIFY:
-      return {
-        command: header.command,
-        header: h,
-        dataType: header.dataType,
-        dataCount: header.dataCount,
-        serverId: header.parameter1,
-        ioid: header.parameter2,
-      };
+    case Command.READ_NOTIFY: {
+      const read = slots.read;
+      read.command = header.command;
+      read.dataType = header.dataType;
+      read.dataCount = header.dataCount;
+      read.serverId = header.parameter1;
+      read.ioid = header.parameter2;
+      return read;
+    }
     case Command.WRITE:
     case Command.WRITE_NOTIFY:
       return {
         command: header.command,
-        header: h,
+        // Answered when the processing the write started has finished, after later requests.
+        header: { ...header },
         dataType: header.dataType,
         dataCount: header.dataCount,
         serverId: header.parameter1,
         ioid: header.parameter2,
-        payload,
+        payload: source.subarray(start, end),
       };
     case Command.EVENTS_OFF:
     case Command.EVENTS_ON:
     case Command.READ_SYNC:
-      return { command: header.command, header: h };
+      return { command: header.command, header };
     case Command.CLEAR_CHANNEL:
-      return { command: Command.CLEAR_CHANNEL, header: h, serverId: header.parameter1, clientId: header.parameter2 };
-    case Command.CREATE_CHAN:
-      return {
-        command: Command.CREATE_CHAN,
-        header: h,
-        clientId: header.parameter1,
-        minorVersion: header.parameter2,
-        name: requireName(payload, 'CREATE_CHAN'),
-      };
+      return { command: Command.CLEAR_CHANNEL, header, serverId: header.parameter1, clientId: header.parameter2 };
+    case Command.CREATE_CHAN: {
+      const create = slots.createChannel;
+      create.name = nameBetween(source, start, end, 'CREATE_CHAN');
+      create.clientId = header.parameter1;
+      create.minorVersion = header.parameter2;
+      return create;
+    }
     case Command.CLIENT_NAME:
     case Command.HOST_NAME:
-      return { command: header.command, header: h, name: payloadString(payload) };
+      return { command: header.command, header, name: textBetween(source, start, end) };
     case Command.ECHO:
-      return { command: Command.ECHO, header: h, payload };
+      return { command: Command.ECHO, header, payload: source.subarray(start, end) };
     default:
       throw new ProtocolError(`unknown command ${header.command}`);
   }

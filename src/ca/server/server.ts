@@ -82,8 +82,14 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
   // Every call into the user's PVs goes through the guard: a throw answers one client, never ends the process.
   const provider = guardProvider(options.provider, logger);
   const serves = (name: string) => providerServes(provider, name);
-  const answerSearch = (tcpPort: () => number) => caSearchReplies({ serves, tcpPort });
-  await warmUp({ provider, answer: answerSearch(() => 0), limits }, logger, options.warmUpNames ?? []);
+  // One answering closure for the warm-up and the UDP responder: V8 keeps the code it compiles per
+  // closure, and a second one made after the warm-up was compiled again during the first client's
+  // connect (measured: ~45 ms of TurboFan, BENCHMARKS.md "Cold connect: where the time goes").
+  // The port is known once the shell listens, before it answers any search; a number read, not a
+  // getter called, so that the compiled search path sees one call target before and after.
+  let advertisedPort = 0;
+  const answer = caSearchReplies({ serves, tcpPort: () => advertisedPort });
+  await warmUp({ provider, answer, limits }, logger, options.warmUpNames ?? []);
   const single = config.interfaces.length === 1 ? config.interfaces[0]! : ANY_ADDRESS;
   const serverAddress = single === ANY_ADDRESS ? 0 : ipv4ToNumber(single);
   const shell = await startServerShell({
@@ -96,7 +102,10 @@ export async function createCaServer(options: CaServerOptions): Promise<CaServer
     udpPort: config.serverPort,
     ignoreAddresses: config.ignoreAddresses,
     open: (transport, tcpPort, onClose) => new Circuit(transport, { provider, tcpPort, limits, logger, onClose }),
-    answerSearch,
+    answerSearch: (tcpPort) => {
+      advertisedPort = tcpPort();
+      return answer;
+    },
     beacons: {
       destinations: config.beaconAddresses,
       autoDestinations: config.autoBeaconAddresses,

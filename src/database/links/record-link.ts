@@ -173,7 +173,7 @@ export class RecordLink {
 /** dbDbLink.c's processTarget: a DB link processes its target, which joins the owner's put with completion, if any (dbNotifyAdd). */
 function processTarget(owner: DbRecord, target: DbRecord): void {
   if (owner.notify) ProcessNotify.add(owner, target);
-  target.process();
+  target.processFrom(owner);
 }
 
 function viaChannelAccess(pv: PvAddress): boolean {

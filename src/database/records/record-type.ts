@@ -69,6 +69,14 @@ export interface FieldRefusal {
   readonly offset?: number;
 }
 
+/** A spec's scalar shape, made once: it is asked for at every name lookup, channel and read (tens of thousands in a connect). */
+const scalarShapes = new WeakMap<FieldSpec, FieldShape>();
+
 export function scalarShape(spec: FieldSpec): FieldShape {
-  return { dbf: spec.dbf, size: spec.size ?? 0, elements: 1, variableLength: isLink(spec.dbf) };
+  let shape = scalarShapes.get(spec);
+  if (shape === undefined) {
+    shape = Object.freeze({ dbf: spec.dbf, size: spec.size ?? 0, elements: 1, variableLength: isLink(spec.dbf) });
+    scalarShapes.set(spec, shape);
+  }
+  return shape;
 }

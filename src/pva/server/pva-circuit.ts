@@ -89,8 +89,14 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
         if (isMonitor(operation)) this.monitors++;
       },
       remove: (operation) => this.removeOperation(operation),
-      write: (channel, value, answer) =>
-        this.performWrite(channel.pv, value, (completion) => channel.pv.write(value, this.identity, completion), answer, channel),
+      write: (channel, value, { processing, block }, answer) =>
+        this.performWrite(
+          channel.pv,
+          value,
+          (completion) => channel.pv.write(value, this.identity, completion, processing),
+          answer,
+          block ? channel : undefined,
+        ),
       decodePutData: (request, into) => this.pvaReader.decodePutData(request, into),
       readFailed: (pv, error, operation) => this.readFailed(pv, error, operation),
       deliver: (monitor) => this.output.deliver(monitor),

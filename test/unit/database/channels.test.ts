@@ -88,6 +88,22 @@ describe('field types as rsrv serves them', () => {
     expect([pv.type, pv.maxElements]).toEqual([type, elements]);
   });
 
+  it('reads a numeric scalar as one number, the element value() gives; text and arrays have none', () => {
+    // Values that the served type changes: ULONG past LONG's range, a negative SHORT, a MENU index.
+    const values = databaseOf(`
+      record(longout, "V:LO") { field(VAL, -7) }
+      record(mbbiDirect, "V:MD") { field(VAL, 65535) }
+      record(ao, "V:AO") { field(VAL, 2.5) field(PREC, -2) field(SCAN, "1 second") }
+      record(bi, "V:BI") { field(VAL, 1) }
+    `);
+    for (const name of ['V:LO', 'V:AO.PREC', 'V:MD', 'V:AO', 'V:AO.SCAN', 'V:AO.UDF', 'V:BI', 'V:BI.LALM']) {
+      const pv = pvOf(values, name);
+      expect({ name, scalar: pv.scalar?.() }).toEqual({ name, scalar: pv.value()[0] });
+    }
+    for (const name of ['C:AI.DESC', 'C:AI.INP', 'C:SI', 'C:SI.VAL$', 'C:WF', 'C:WFC'])
+      expect({ name, scalar: pvOf(database, name).scalar?.() }).toEqual({ name });
+  });
+
   it('keeps int64 values exact up to 2^53', () => {
     expect(pvOf(database, 'C:I64').value()[0]).toBe(9007199254740991);
   });

@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { Database } from '../../../src/database';
-import type { ClientIdentity, FieldValue, ProcessVariable, PutCompletion, WriteResult } from '../../../src/database/pv';
+import type { ClientIdentity, FieldValue, ProcessVariable, PutCompletion, PutProcessing, WriteResult } from '../../../src/database/pv';
 
 export const CLIENT: ClientIdentity = { user: 'tester', host: 'localhost', address: '127.0.0.1:5000' };
 
@@ -39,15 +39,20 @@ export function monitor(pv: ProcessVariable): number[] {
 }
 
 /** A client write of `value` in the PV's native type, as the write may answer: now or later. */
-export function write(pv: ProcessVariable, value: number | string | FieldValue, completion?: PutCompletion): WriteResult | Promise<WriteResult> {
-  if (typeof value === 'string') return pv.write([value], CLIENT, completion);
+export function write(
+  pv: ProcessVariable,
+  value: number | string | FieldValue,
+  completion?: PutCompletion,
+  processing?: PutProcessing,
+): WriteResult | Promise<WriteResult> {
+  if (typeof value === 'string') return pv.write([value], CLIENT, completion, processing);
   if (typeof value === 'number') {
     const current = pv.value();
     const array = Array.isArray(current) ? [String(value)] : new (current.constructor as new (n: number) => Exclude<FieldValue, string[]>)(1);
     if (!Array.isArray(array)) array[0] = value;
-    return pv.write(array, CLIENT, completion);
+    return pv.write(array, CLIENT, completion, processing);
   }
-  return pv.write(value, CLIENT, completion);
+  return pv.write(value, CLIENT, completion, processing);
 }
 
 /** A client write with completion (a CA put with callback), awaited until its answer; aborting `signal` cancels the wait. */
@@ -55,8 +60,9 @@ export async function putWithCompletion(
   pv: ProcessVariable,
   value: number | string | FieldValue,
   signal: AbortSignal = new AbortController().signal,
+  processing?: PutProcessing,
 ): Promise<WriteResult> {
-  return write(pv, value, { signal });
+  return write(pv, value, { signal }, processing);
 }
 
 /**
@@ -64,8 +70,8 @@ export async function putWithCompletion(
  * A write that answers later (a device support deciding asynchronously) fails the test here; such
  * a test awaits `putLater`.
  */
-export function put(pv: ProcessVariable, value: number | string | FieldValue): WriteResult {
-  const result = write(pv, value);
+export function put(pv: ProcessVariable, value: number | string | FieldValue, processing?: PutProcessing): WriteResult {
+  const result = write(pv, value, undefined, processing);
   if (result instanceof Promise) throw new Error(`the write to ${pv.name} answers later; await putLater instead`);
   return result;
 }

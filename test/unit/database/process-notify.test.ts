@@ -2,8 +2,8 @@ import { Database } from '../../../src/database';
 import { EventMask, type WriteResult } from '../../../src/database/pv';
 import { databaseOf, put, putWithCompletion, pvOf, valueOf, write } from './helpers';
 
-// A put with completion (CA's WRITE_NOTIFY, a pvAccess put) as EPICS base's dbNotify.c completes
-// it. Each case names the dbNotify.c function whose rule it copies, and says what softIoc 7.0.8.1
+// A put with completion (CA's WRITE_NOTIFY, a pvAccess put with block=true) as EPICS base's
+// dbNotify.c completes it. Each case names the dbNotify.c function whose rule it copies, and says what softIoc 7.0.8.1
 // did on the same shape of database (caput -c, pyepics caput(wait=True), camonitor by hand).
 // Order is shown by events: the monitors of a record and the put's answer land in one log.
 

@@ -1,5 +1,5 @@
 import { Database } from '../../../src/database';
-import { capturingLogger, put, pvOf } from './helpers';
+import { capturingLogger, put, putWithCompletion, pvOf } from './helpers';
 
 // TPRO as dbAccess.c's dbProcess traces: the record with TPRO set and, through the lock set's
 // trace flag, every record its processing processes. softIoc 7.0.8.1 by hand, a bo (TPRO 1, OUT
@@ -50,13 +50,39 @@ describe('TPRO', () => {
       record(ao, "T") { field(FLNK, "S") }`);
     void put(pvOf(database, 'D.PROC'), 1);
     void put(pvOf(database, 'S.PROC'), 1);
-    // A put to S.PROC now would only set RPRO (dbPutField); a forward link calls dbProcess.
+    // A put to S.PROC now would only set RPRO (dbPutField, untraced); a forward link calls
+    // dbProcess, after processTarget (dbDbLink.c) has set RPRO, as T's pass is a put's (PUTF).
+    // softIoc 7.0.8.1: an ao with OUT "CO.A PP" put while calcout CO (TPRO 1) waited ODLY printed
+    // "ca:root@vm: dbProcess of Active 'CO' with RPRO=1".
     void put(pvOf(database, 'T.PROC'), 1);
     expect(traces()).toEqual([
       "tester@localhost: dbProcess of Disabled 'D'",
       "tester@localhost: dbProcess of 'S'",
-      "tester@localhost: dbProcess of Active 'S' with RPRO=0",
+      "tester@localhost: dbProcess of Active 'S' with RPRO=1",
     ]);
+  });
+
+  // dbNotify.c restarts a put with completion that waited for a busy record from a callback
+  // thread, where dbServerClient finds no client: softIoc 7.0.8.1 (calcout CO, TPRO 1, ODLY 0.5;
+  // `caput CO.A 1`, `caput CO.A 2`, `caput -c CO.A 3` within ODLY) printed "ca:root@vm: dbProcess
+  // of 'CO'", "cbLow: dbProcess of 'CO'", "scanOnce: dbProcess of Active 'CO' with RPRO=0". Here
+  // the restarted put's line names the client whose put it is, as its first line did; the
+  // scanOnce pass that RPRO asked for is no client's.
+  it('names the client in the line of a put with completion that restarts after waiting for the record', async () => {
+    jest.useFakeTimers();
+    const { database, traces } = traced(`
+      record(calcout, "CO") { field(TPRO, 1) field(CALC, "A") field(ODLY, 0.5) }`);
+    database.start();
+    void put(pvOf(database, 'CO.A'), 1);
+    void put(pvOf(database, 'CO.A'), 2);
+    const answered = putWithCompletion(pvOf(database, 'CO.A'), 3);
+    jest.advanceTimersByTime(500);
+    jest.advanceTimersToNextTimer();
+    jest.advanceTimersByTime(500);
+    jest.advanceTimersToNextTimer();
+    expect(await answered).toEqual({ ok: true });
+    expect(traces()).toEqual(["tester@localhost: dbProcess of 'CO'", "tester@localhost: dbProcess of 'CO'", "dbProcess of Active 'CO' with RPRO=0"]);
+    database.close();
   });
 
   it('does not trace what the delayed second pass of a simulated record processes (a callback, not dbProcess)', () => {

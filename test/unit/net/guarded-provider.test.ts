@@ -109,6 +109,7 @@ describe('guardProvider', () => {
       logClientWrites: false,
       runsNoUserCode: false,
       value: answer(Int16Array.of(1)),
+      scalar: answer(1),
       alarm: answer({ status: 1, severity: 2, acknowledgeTransient: true, acknowledgeSeverity: 0 }),
       timeStamp: answer({ secondsPastEpoch: 5, nanoseconds: 6 }),
       metadata: answer(EMPTY_METADATA),

@@ -54,6 +54,25 @@ describe('Filter (tracemalloc semantics)', () => {
   });
 });
 
+describe('Filter lookThrough', () => {
+  const pino = ['write', '/app/node_modules/pino/lib/proto.js', 3] as [string, string, number];
+  const sonicBoom = ['write', '/app/node_modules/sonic-boom/index.js', 9] as [string, string, number];
+  const lookThrough = ['*/node_modules/pino/*', '*/node_modules/sonic-boom/*'];
+  const traces = [trace(1, 1, [app(10), pino, sonicBoom]), trace(2, 1, [app(20), pino]), trace(4, 1, [pino, app(10), lib]), trace(8, 1, [pino, sonicBoom])];
+
+  it('tests the newest frame that none of its patterns matches', () => {
+    const kept = applyFilters(traces, [new Filter(false, '*/app.ts', { lineno: 10, lookThrough })]);
+    expect(kept.map((t) => t.size)).toEqual([2, 4, 8]);
+    expect(applyFilters(traces, [new Filter(true, '*/app.ts', { lookThrough })]).map((t) => t.size)).toEqual([1, 2]);
+  });
+
+  it('decides the same on a stack cut by the traceback limit, and survives a dump', () => {
+    const filter = new Filter(false, '*/app.ts', { lookThrough });
+    expect(applyFilters([trace(1, 1, [app(10), pino, sonicBoom], 2), trace(2, 1, [app(10), pino, sonicBoom], 3)], [filter]).map((t) => t.size)).toEqual([1]);
+    expect(filterFromJSON(filter.toJSON()).toJSON()).toEqual({ kind: 'trace', inclusive: false, filenamePattern: '*/app.ts', allFrames: false, lookThrough });
+  });
+});
+
 describe('FrameFilter', () => {
   it('charges hidden frames to the nearest visible caller and drops traces left empty', () => {
     const buffer = ['alloc', 'node:buffer', 1] as [string, string, number];
@@ -130,6 +149,34 @@ describe.each(TREES)("the external sampler's wrappers under %s", (tree) => {
     expect(snapshot.ownCodeSize()).toBe(63);
   });
 
+  it('pass through whatever steps the filters come in', () => {
+    const traces = [
+      trace(1, 1, [app(10), wrapper, nodeFrom]),
+      trace(2, 1, [app(10), wrapper, nodeConcat, wrapper, nodeFrom, typedArray]),
+      trace(4, 1, [app(10), trap, typedArray]),
+      trace(8, 1, [app(10), wrapper]),
+    ];
+    const snapshot = new Snapshot({ traces, tracebackLimit: 8, takenAt: new Date(0), heap: null, samplingInterval: 1024, mode: 'live' });
+    const sizes = (filtered: Snapshot) => filtered.statistics('lineno').map((s) => [s.key, s.size]);
+    const atOnce = sizes(snapshot.filterTraces());
+    expect(atOnce).toEqual([['/app/src/app.ts:10', 7]]);
+    const [nodeFrames, v8Frames, ...passThrough] = HIDDEN_FRAMES;
+    // Node's frames first, then the defaults; the pass-through filters alone first; one filter a step.
+    expect(sizes(snapshot.filterTraces([nodeFrames!]).filterTraces())).toEqual(atOnce);
+    expect(sizes(snapshot.filterTraces(passThrough).filterTraces([nodeFrames!, v8Frames!]).filterTraces())).toEqual(atOnce);
+    expect(sizes(HIDDEN_FRAMES.reduce((filtered, filter) => filtered.filterTraces([filter]), snapshot).filterTraces())).toEqual(atOnce);
+    expect(
+      sizes(
+        [...HIDDEN_FRAMES]
+          .reverse()
+          .reduce((filtered, filter) => filtered.filterTraces([filter]), snapshot)
+          .filterTraces(),
+      ),
+    ).toEqual(atOnce);
+    // TraceSelfMemory's figure is the same difference, whatever the steps.
+    expect(snapshot.filterTraces([v8Frames!]).ownCodeSize()).toBe(8);
+  });
+
   it('keep passing through when saved and loaded (dump.ts)', () => {
     expect(HIDDEN_FRAMES.map((filter) => filterFromJSON(filter.toJSON())).map(filterKey)).toEqual(HIDDEN_FRAMES.map(filterKey));
     expect(HIDDEN_FRAMES.filter((filter) => filter instanceof FrameFilter && filter.passThrough)).toHaveLength(2);
@@ -142,6 +189,39 @@ describe.each(TREES)("the external sampler's wrappers under %s", (tree) => {
       '/app/src/app.ts:9',
       '/app/src/app.ts:10',
     ]);
+  });
+});
+
+describe.each(TREES)("memtrace-ioc's logger under %s", (tree) => {
+  const connected = ['connected', path.join(tree, 'net', 'circuit-host.ts'), 180] as [string, string, number];
+  const scan = ['processRecord', path.join(tree, 'database', 'scan', 'periodic.ts'), 40] as [string, string, number];
+  const pinoWrite = ['write', path.join(PACKAGE_ROOT, 'node_modules', 'pino', 'lib', 'proto.js'), 200] as [string, string, number];
+  const boomWrite = ['write', path.join(PACKAGE_ROOT, 'node_modules', 'sonic-boom', 'index.js'), 300] as [string, string, number];
+  const subroutine = ['keepOnScan', '/app/src/subroutines.ts', 5] as [string, string, number];
+  const plugin = ['read', '/app/node_modules/modbus-device/index.js', 12] as [string, string, number];
+  const sizes = (traces: Trace[]) => applyFilters(traces, DEFAULT_FILTERS).map((t) => t.size);
+
+  it('is ours when our code called it, with no frame of the user between', () => {
+    const traces = [
+      trace(1, 1, [connected, pinoWrite, boomWrite, ['writeSync', 'node:fs', 900]]),
+      trace(2, 1, [app(10), connected, pinoWrite]),
+      // memtrace-ioc's packages, called from Node's timers on its behalf: nothing tells whose.
+      trace(4, 1, [['listOnTimeout', 'node:internal/timers', 500], boomWrite]),
+    ];
+    expect(sizes(traces)).toEqual([4]);
+  });
+
+  it("is the user's when the user called it, or when our scan called the user's code that did", () => {
+    const traces = [
+      trace(1, 1, [app(10), pinoWrite, boomWrite]),
+      trace(2, 1, [scan, subroutine, pinoWrite]),
+      trace(4, 1, [scan, subroutine]),
+      // A device support from npm that our scan calls is the user's choice, not our dependency.
+      trace(8, 1, [scan, plugin]),
+      // A serializer of the user's that our logging runs.
+      trace(16, 1, [connected, pinoWrite, subroutine]),
+    ];
+    expect(sizes(traces)).toEqual([1, 2, 4, 8, 16]);
   });
 });
 

@@ -69,6 +69,19 @@ describe('Snapshot.statistics', () => {
     expect(tied.statistics('lineno').map((s) => s.key)).toEqual(['/b.js:1', '/a.js:1']);
   });
 
+  // CPython Lib/tracemalloc.py: Statistic._sort_key is (size, count, traceback), sorted reverse; a
+  // Traceback compares its frames oldest first as (filename, lineno) tuples, lineno a number.
+  it('orders tied keys as tracemalloc orders Tracebacks: frames oldest first, by file, then line as a number', () => {
+    const nine = frame('nine', '/a.js', 9);
+    const ten = frame('ten', '/a.js', 10);
+    const dashed = frame('dashed', '/a.js-b', 1);
+    const tied = snapshotOf([trace(10, 1, [nine]), trace(10, 1, [dashed]), trace(10, 1, [ten])]);
+    expect(tied.statistics('lineno').map((s) => s.key)).toEqual(['/a.js-b:1', '/a.js:10', '/a.js:9']);
+    // A stack sorts after one it starts with, so it comes first in descending order.
+    const stacks = snapshotOf([trace(10, 1, [main]), trace(10, 1, [main, nine]), trace(10, 1, [main, ten])]);
+    expect(stacks.statistics('traceback').map((s) => s.traceback.map((f) => f.functionName))).toEqual([['main', 'ten'], ['main', 'nine'], ['main']]);
+  });
+
   it('rejects unknown key types and cumulative tracebacks', () => {
     expect(() => snapshot.statistics('line' as never)).toThrow(/unknown key type/);
     expect(() => snapshot.statistics('traceback', { cumulative: true })).toThrow(/cumulative/);

@@ -97,6 +97,8 @@ export interface DbrSource {
   readonly type: number;
   readonly className: string;
   value(): DbrValue;
+  /** value()'s one element, without an array, when the source is a numeric scalar; undefined otherwise. */
+  scalar?(): number | undefined;
   alarm(): { status: number; severity: number; acknowledgeTransient: boolean; acknowledgeSeverity: number };
   timeStamp(): DbrTimeStamp;
   metadata(): {

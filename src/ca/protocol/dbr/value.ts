@@ -66,8 +66,17 @@ export function readNumber(payload: Buffer, offset: number, elementType: number)
  * `count` of them, then zeros where the source has fewer. Numbers go straight into `target`.
  */
 export function encodeValue(target: Buffer, offset: number, elementType: DbfType, count: number, source: DbrSource): void {
-  const value = source.value();
   const nativeType = source.type;
+  if (elementType !== Dbf.STRING && nativeType !== Dbf.STRING) {
+    const scalar = source.scalar?.();
+    if (scalar !== undefined) {
+      const size = ELEMENT_SIZE[elementType];
+      writeNumber(dataViewOf(target), offset, elementType, castNumber(scalar, nativeType, elementType));
+      target.fill(0, offset + size, offset + count * size);
+      return;
+    }
+  }
+  const value = source.value();
   const available = count < value.length ? count : value.length;
   const size = ELEMENT_SIZE[elementType];
   if (elementType === Dbf.STRING) {

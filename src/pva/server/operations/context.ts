@@ -1,6 +1,6 @@
 import type { ClientIdentity, FieldValue, ProcessVariable, WriteResult } from '../../../database/pv';
 import type { BitSet, PutRequest, PvaMessageWriter, PVStructure } from '../../protocol';
-import type { Monitor, Operation, PvaChannel } from './operation';
+import type { Monitor, Operation, PutOptions, PvaChannel } from './operation';
 
 /** What an operation's handlers use of the circuit they run on (pvxs's ServerConn, as its operations see it). */
 export interface OperationContext {
@@ -13,10 +13,11 @@ export interface OperationContext {
   add(operation: Operation): void;
   remove(operation: Operation): void;
   /**
-   * A guarded, logged client write with completion on `channel`: `answer` is called once the
-   * processing it started has finished, unless the channel or circuit went first.
+   * A guarded, logged client write on `channel`, processed as `options` ask: `answer` is called at
+   * once, or with `block` once the processing it started has finished, unless the channel or
+   * circuit went first.
    */
-  write(channel: PvaChannel, value: FieldValue, answer: (outcome: WriteResult) => void): void;
+  write(channel: PvaChannel, value: FieldValue, options: PutOptions, answer: (outcome: WriteResult) => void): void;
   decodePutData(request: PutRequest, into: PVStructure): BitSet;
   /** The PV's own code threw while it was read for this client: logged with both; returns what the client is told. */
   readFailed(pv: ProcessVariable, error: unknown, operation?: 'read' | 'subscription'): string;

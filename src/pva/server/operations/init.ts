@@ -1,19 +1,23 @@
 // The INIT of a GET, PUT or MONITOR: the channel, the pvRequest's field selection, the type replied.
 import { createMonitor } from './monitor';
 import type { OperationContext } from './context';
+import { putOptions } from './get-put';
 import type { Operation } from './operation';
 import { ntMappingOf } from '../nt-mapping';
 import {
   Command,
   type BitSet,
   errorStatus,
+  MessageType,
   parsePvRequest,
   PvRequestError,
   PVStructure,
   selectFields,
   STATUS_OK,
+  writeMessage,
   writeOperationInit,
   type ClientMessage,
+  type PvRequest,
   type Status,
 } from '../../protocol';
 
@@ -27,17 +31,21 @@ export function initOperation(context: OperationContext, message: InitRequest): 
   if (context.operation(message.requestId)) return fail(errorStatus(`request id ${message.requestId} in use`));
   if (!context.mayAddOperation()) return fail(errorStatus('too many operations on this connection (maxSubscriptionsPerCircuit)'));
   const mapping = ntMappingOf(channel.pv);
+  let request: PvRequest;
   let selected: BitSet;
   try {
-    selected = selectFields(mapping.type, parsePvRequest(message.pvRequest));
+    request = parsePvRequest(message.pvRequest);
+    selected = selectFields(mapping.type, request);
   } catch (error) {
     if (!(error instanceof PvRequestError)) throw error;
     return fail(errorStatus(error.message));
   }
   const base = { id: message.requestId, channel, mapping, value: new PVStructure(mapping.type), selected };
   let operation: Operation;
-  if (message.kind !== 'monitorInit') {
-    operation = { ...base, kind: message.kind === 'getInit' ? 'get' : 'put', stop: () => undefined };
+  if (message.kind === 'getInit') {
+    operation = { ...base, kind: 'get', stop: () => undefined };
+  } else if (message.kind === 'putInit') {
+    operation = { ...base, kind: 'put', ...putOptions(request), stop: () => undefined };
   } else {
     try {
       operation = createMonitor(context, base, message.pipeline, message.nfree);
@@ -47,4 +55,14 @@ export function initOperation(context: OperationContext, message: InitRequest): 
   }
   context.add(operation);
   writeOperationInit(context.writer, command, operation.id, STATUS_OK, mapping.type);
+  warnOfInvalidOptions(context, operation.id, request);
+}
+
+/** An option with a value it cannot take is ignored, and the client told so, as QSRV does (pvxs ioc/iocsource.cpp setForceProcessingFlag). */
+function warnOfInvalidOptions(context: OperationContext, requestId: number, request: PvRequest): void {
+  for (const name of request.invalidOptions) {
+    const value = request.options.get(name);
+    const shown = value === undefined ? 'not a scalar' : JSON.stringify(typeof value === 'bigint' ? String(value) : value);
+    writeMessage(context.writer, requestId, MessageType.WARNING, `Ignoring unsupported record._options.${name}: ${shown}`);
+  }
 }

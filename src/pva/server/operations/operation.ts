@@ -1,4 +1,5 @@
 import type { Channel, ChannelOperation } from '../../../net/circuit-base';
+import type { PutProcessing } from '../../../database/pv';
 import type { BitSet, PVStructure } from '../../protocol';
 import type { NtMapping } from '../nt-mapping';
 
@@ -12,6 +13,17 @@ export interface Operation extends ChannelOperation {
   /** What the client was last sent (a monitor) or a scratch value (get, put). */
   readonly value: PVStructure;
   readonly selected: BitSet;
+}
+
+/** How a PUT's writes are made, as QSRV reads its pvRequest's record._options (see putOptions). */
+export interface PutOptions {
+  readonly processing: PutProcessing;
+  /** Answered once the processing the write started has finished (dbProcessNotify), not at once. */
+  readonly block: boolean;
+}
+
+export interface PutOperation extends Operation, PutOptions {
+  readonly kind: 'put';
 }
 
 /**

@@ -119,6 +119,18 @@ describe('circuit reader', () => {
     expect(reader.next()).toBeUndefined();
   });
 
+  it('keeps a WRITE_NOTIFY whole while later requests are read, as it is answered after them', () => {
+    const reader = new CircuitReader(1024);
+    reader.push(hex('0013 0008 0006 0001 00000003 00000009  4045000000000000'));
+    reader.push(readNotify);
+    reader.push(createChan);
+    const write = reader.next();
+    expect(reader.next()).toMatchObject({ command: Command.READ_NOTIFY, ioid: 2 });
+    expect(reader.next()).toMatchObject({ command: Command.CREATE_CHAN, name: 'PV:A' });
+    expect(write).toMatchObject({ command: Command.WRITE_NOTIFY, ioid: 9, header: { command: Command.WRITE_NOTIFY, parameter2: 9 } });
+    expect(write?.command === Command.WRITE_NOTIFY && write.payload.readDoubleBE(0)).toBe(42);
+  });
+
   it('refuses a payload above the limit and an unknown command', () => {
     const reader = new CircuitReader(16);
     reader.push(hex('0004 0100 0006 0001 00000001 00000002'));
