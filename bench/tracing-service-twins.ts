@@ -14,24 +14,24 @@
  * which the defaults' cost over a whole period is derived); and, to take the cost apart, snapshots
  * alone, V8 samples alone, external samples alone, and V8 1 MiB + external 512 KiB at 10 s.
  *
- * A block: both twins switched at once, a settle period discarded (the first snapshot's full GC,
- * the external sampler's install, the deopts a switch brings), then 10 s measured, which holds one
- * periodic snapshot at a 10 s TracePeriod and none at the default's. The figure per block is the X twin's
- * server CPU per request over the off twin's, each the utime + stime of all its threads from
- * /proc/<pid>/stat (the IOC's worker and V8's helpers included) over the requests it answered in
- * the same window. At a fixed rate below saturation the work per second is fixed, so the CPU per
- * request is what limits throughput at saturation (throughput = cores / CPU per request): its
- * ratio is the slowdown. The main thread's CPU per request is given apart: where the process's
- * other threads (the IOC's worker, V8's GC helpers) have a core of their own, it alone limits
- * throughput. Each block also checks that each twin served its scheduled requests, and records
- * latency percentiles from when each request was due.
+ * A block: both twins switched at once, a settle period discarded (8 s by default: the first
+ * snapshot's full GC, the external sampler's install, the deopts a switch brings), then 10 s
+ * measured, which holds one periodic snapshot at a 10 s TracePeriod and none at the default's. The
+ * figure per block is the X twin's server CPU per request over the off twin's, each the utime +
+ * stime of all its threads from /proc/<pid>/stat (the IOC's worker and V8's helpers included) over
+ * the requests it answered in the same window. At a fixed rate below saturation the work per second
+ * is fixed, so the CPU per request is what limits throughput at saturation (throughput = cores /
+ * CPU per request): its ratio is the slowdown. The main thread's CPU per request is given apart:
+ * where the process's other threads (the IOC's worker, V8's GC helpers) have a core of their own,
+ * it alone limits throughput. Each block also checks that each twin served its scheduled requests,
+ * and records latency percentiles from when each request was due.
  *
  * The rate: unless given, a short calibration at start sets each twin at `utilisation` of a core
  * (0.35 by default), so two twins and the generator fit on the machine's 2 cores.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
- *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=2] [null,defaults,caproto,snaponly,v8only,extonly,sparse]
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -89,6 +89,13 @@ const SETTINGS: Record<Config, TracingSettings> = {
   [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL, period: CAPROTO_PERIOD },
 };
 let CONFIGS: readonly Config[] = [OFF, DEFAULTS, CAPROTO];
+
+/**
+ * What a switch costs for a while after it (the first snapshot's GC, the deopts and recompiles that
+ * installing the samplers brings) lasts longer than 2 s: with a 2 s settle the samplers read +11%,
+ * with 8 s +3% (BENCHMARKS.md, "Where the cost is").
+ */
+const DEFAULT_SETTLE_SECONDS = 8;
 
 /** A served fraction below this means the rate is too high for the machine: the twins are saturated. */
 const MIN_SERVED = 0.99;
@@ -352,7 +359,7 @@ if (process.argv[5]) {
     return config;
   });
 }
-orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? 2)).catch((error: unknown) => {
+orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? DEFAULT_SETTLE_SECONDS)).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
