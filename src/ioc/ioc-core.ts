@@ -203,8 +203,8 @@ function statsSources(
 
 async function compactAfterLoad(logger: Logger): Promise<void> {
   try {
-    const { rssBefore, rssAfter, milliseconds } = await compactHeap();
-    logger.info({ rssBefore, rssAfter, milliseconds: Math.round(milliseconds) }, 'heap compacted after the load');
+    const { rssBefore, rssAfter, milliseconds, limitRestored } = await compactHeap();
+    logger.info({ rssBefore, rssAfter, milliseconds: Math.round(milliseconds), limitRestored }, 'heap compacted after the load');
   } catch (error) {
     // A Node built without the inspector: the IOC runs as well, only with the heap the load grew.
     logger.warn({ err: error }, 'cannot compact the heap after the load');

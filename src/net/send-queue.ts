@@ -16,7 +16,8 @@ export interface QueuedUpdate {
 /**
  * The outgoing side of a circuit. While the client keeps up, updates are encoded at once, so that
  * it sees every value in order; when it does not (socket full, updates held, or a burst filled
- * this flush), an update is queued and its newest value goes out later. A slow client thus costs
+ * this flush), an update is queued and goes out later: a CA subscription's newest value, a
+ * pvAccess monitor's queued updates (up to its queueSize). A slow client thus costs
  * memory in proportion to its subscriptions, never to the update rate, and never holds up other
  * circuits.
  */
@@ -56,10 +57,15 @@ export class SendQueue<Update extends QueuedUpdate> {
     return this.writer.size >= this.maxBatchBytes;
   }
 
+  /** Whether an update delivered now is encoded at once (the client keeps up), not queued. */
+  get takesUpdates(): boolean {
+    return !this.holdUpdates && !this.socketFull && !this.batchFull;
+  }
+
   /** An update has something new: encoded now if the client keeps up, else queued. */
   deliver(update: Update): void {
     if (update.pending || this.stopped) return;
-    if (!this.holdUpdates && !this.socketFull && !this.batchFull) {
+    if (this.takesUpdates) {
       this.encode(update);
     } else {
       update.pending = true;

@@ -3,8 +3,8 @@ import { ByteWriter, Command, encodeType, scalar, structure, Subcommand, type St
 
 // A pvAccess client made of the protocol core's pieces and a socket, big-endian (the order our
 // server does not send in), for what no client library lets a test do: withhold acknowledgements,
-// stop reading, send a PUT with record._options (epics-tca's putPva refuses a pvRequest with
-// record[...]). It reads only message headers and what tests look at.
+// stop reading, send a PUT or MONITOR with record._options (epics-tca's putPva refuses a pvRequest
+// with record[...]). It reads only message headers and what tests look at.
 
 export interface ServerMessage {
   command: number;
@@ -22,6 +22,15 @@ const KEPT_BYTES = 4096;
 /** pvRequest field(value). */
 export function fieldValueRequest(): StructureDesc {
   return structure('', { field: structure('', { value: structure('', {}) }) });
+}
+
+/** pvRequest record[options]field(value), the options as strings (as pvAccessCPP's createRequest sends them). */
+function optionsRequest(options: Record<string, string>): { type: StructureDesc; write: (writer: ByteWriter) => void } {
+  const names = Object.keys(options);
+  if (names.length === 0) return { type: fieldValueRequest(), write: () => undefined };
+  const optionTypes = Object.fromEntries(names.map((name) => [name, scalar('string')]));
+  const type = structure('', { record: structure('', { _options: structure('', optionTypes) }), field: structure('', { value: structure('', {}) }) });
+  return { type, write: (writer) => names.forEach((name) => writer.string(options[name]!)) };
 }
 
 export class RawPvaClient {
@@ -69,22 +78,28 @@ export class RawPvaClient {
   }
 
   /** A MONITOR INIT with pipeline flow control and `nfree`, then START. */
-  async monitor(serverId: number, requestId: number, nfree: number): Promise<void> {
-    const pipeline = Subcommand.PIPELINE;
+  async monitor(serverId: number, requestId: number, nfree: number, options: Record<string, string> = {}): Promise<void> {
+    await this.monitorInit(serverId, requestId, nfree, options);
     this.send(Command.MONITOR, (w) => {
       w.uint32(serverId);
       w.uint32(requestId);
-      w.uint8(Subcommand.INIT | pipeline);
-      encodeType(w, fieldValueRequest());
-      w.uint32(nfree);
-    });
-    await this.waitFor((m) => m.command === Command.MONITOR && this.uint32(m, 0) === requestId);
-    this.send(Command.MONITOR, (w) => {
-      w.uint32(serverId);
-      w.uint32(requestId);
-      w.uint8(Subcommand.GET | Subcommand.START_STOP | pipeline);
+      w.uint8(Subcommand.GET | Subcommand.START_STOP | Subcommand.PIPELINE);
       w.uint32(0);
     });
+  }
+
+  /** A MONITOR INIT with pipeline flow control, `nfree` and record._options; resolves to its reply. */
+  async monitorInit(serverId: number, requestId: number, nfree: number, options: Record<string, string> = {}): Promise<ServerMessage> {
+    const request = optionsRequest(options);
+    this.send(Command.MONITOR, (w) => {
+      w.uint32(serverId);
+      w.uint32(requestId);
+      w.uint8(Subcommand.INIT | Subcommand.PIPELINE);
+      encodeType(w, request.type);
+      request.write(w);
+      w.uint32(nfree);
+    });
+    return this.waitFor((m) => m.command === Command.MONITOR && this.uint32(m, 0) === requestId);
   }
 
   /** A GET INIT for field(value); resolves when the server has answered it. */
@@ -103,15 +118,13 @@ export class RawPvaClient {
    * pvAccessCPP's createRequest sends them); resolves when the server has answered it.
    */
   async putInit(serverId: number, requestId: number, options: Record<string, string>): Promise<ServerMessage> {
-    const names = Object.keys(options);
-    const optionTypes = Object.fromEntries(names.map((name) => [name, scalar('string')]));
-    const request = structure('', { record: structure('', { _options: structure('', optionTypes) }), field: structure('', { value: structure('', {}) }) });
+    const request = optionsRequest(options);
     this.send(Command.PUT, (w) => {
       w.uint32(serverId);
       w.uint32(requestId);
       w.uint8(Subcommand.INIT);
-      encodeType(w, request);
-      for (const name of names) w.string(options[name]!);
+      encodeType(w, request.type);
+      request.write(w);
     });
     return this.waitFor((m) => m.command === Command.PUT && this.uint32(m, 0) === requestId && m.payload[4] === Subcommand.INIT);
   }
@@ -156,6 +169,11 @@ export class RawPvaClient {
   /** Monitor updates (not the INIT reply) received for a request. */
   updates(requestId: number): ServerMessage[] {
     return this.messages.filter((m) => m.command === Command.MONITOR && this.uint32(m, 0) === requestId && m.payload[4] === 0);
+  }
+
+  /** The overrun BitSet's bytes of a field(value) update of a scalar double (after its value). */
+  doubleOverrun(update: ServerMessage): number[] {
+    return [...update.payload.subarray(16, 16 + update.payload[15]!)];
   }
 
   /** The double of a field(value) update of a scalar: BitSet {1} then the value. */

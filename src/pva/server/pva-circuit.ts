@@ -42,7 +42,7 @@ const NO_PAYLOAD = Buffer.alloc(0);
 /**
  * One client's pvAccess connection: validation and its channels; each operation lives in its own
  * file under operations/ (as pvxs's serverget.cpp, servermon.cpp). While the client does not keep
- * up, each monitor waits in the send queue holding only what changed since its last update.
+ * up, each monitor waits in the send queue holding up to its queueSize updates (see monitor-queue.ts).
  */
 export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Operation, Monitor> {
   private validated = false;
@@ -100,6 +100,7 @@ export class PvaCircuit extends CircuitBase<ClientMessage, PvaMessageWriter, Ope
       decodePutData: (request, into) => this.pvaReader.decodePutData(request, into),
       readFailed: (pv, error, operation) => this.readFailed(pv, error, operation),
       deliver: (monitor) => this.output.deliver(monitor),
+      takesUpdates: () => this.output.takesUpdates,
     };
   }
 

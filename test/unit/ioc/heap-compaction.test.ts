@@ -1,7 +1,8 @@
+import { Session } from 'node:inspector';
 import * as v8 from 'node:v8';
 import pino from 'pino';
 import { resolveIocConfig, type IocOptions } from '../../../src/ioc/config/ioc-config';
-import { compactHeap } from '../../../src/ioc/heap-compaction';
+import { compactHeap, ordinaryFullCollection } from '../../../src/ioc/heap-compaction';
 import { startIocCore } from '../../../src/ioc/ioc-core';
 import type { ObservedThread } from '../../../src/tracing';
 
@@ -25,7 +26,37 @@ describe('compactHeap', () => {
 
     expect(youngGenerationBytes()).toBeLessThanOrEqual(grown / 4);
     expect(compaction.milliseconds).toBeGreaterThan(0);
+    // And then the ordinary collection that lets V8 set its usual old-generation limit.
+    expect(compaction.limitRestored).toBe(true);
     expect(kept.at(-1)?.name).toBe('REC:599999');
+  });
+
+  it('ordinaryFullCollection is one full collection that is not memory-reducing: a grown young generation stays grown', async () => {
+    const kept: { index: number; name: string }[] = [];
+    for (let index = 0; index < 600_000; index++) kept.push({ index, name: `REC:${String(index)}` });
+    const grown = youngGenerationBytes();
+    expect(grown).toBeGreaterThanOrEqual(8 * MiB);
+    const profiler = new v8.GCProfiler();
+    profiler.start();
+    expect(await ordinaryFullCollection()).toBe(true);
+    const collections = profiler.stop().statistics;
+    expect(collections.filter((gc) => gc.gcType === 'MarkSweepCompact')).toHaveLength(1);
+    expect(youngGenerationBytes()).toBe(grown);
+    expect(kept.length).toBe(600_000);
+  });
+
+  it("leaves a heap sampler that already runs alone (it is one per isolate): the host's profile goes on", async () => {
+    const host = new Session();
+    host.connect();
+    const post = (method: string, params: object = {}) =>
+      new Promise<unknown>((resolve, reject) => host.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+    try {
+      await post('HeapProfiler.startSampling', { samplingInterval: 1024 });
+      expect(await ordinaryFullCollection()).toBe(false);
+      await expect(post('HeapProfiler.stopSampling')).resolves.toHaveProperty('profile');
+    } finally {
+      host.disconnect();
+    }
   });
 });
 

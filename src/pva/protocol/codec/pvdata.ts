@@ -97,6 +97,12 @@ export function encodePartial(writer: ByteWriter, pv: PVStructure, changed: BitS
   }
 }
 
+/** Writes the BitSet of the fields of `bits` that are selected, as encodePartial writes its changed fields' (a monitor's overrun BitSet). */
+export function encodeSelectedBits(writer: ByteWriter, type: StructureDesc, bits: BitSet, selected?: BitSet): void {
+  markSent(type.nodes, bits, selected);
+  writer.bitSet(sent);
+}
+
 /** The bit after a node and everything below it. */
 function endOf(nodes: readonly FieldDesc[], bit: number): number {
   const node = nodes[bit]!;

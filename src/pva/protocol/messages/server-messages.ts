@@ -1,6 +1,6 @@
 import { BitSet } from '../codec/bit-set';
 import type { ByteWriter } from '../codec/byte-writer';
-import { encodePartial } from '../codec/pvdata';
+import { encodePartial, encodeSelectedBits } from '../codec/pvdata';
 import type { PVStructure } from '../codec/pv-structure';
 import { isSuccess, STATUS_OK, writeStatus, type Status } from '../codec/status';
 import { encodeType, type FieldDesc } from '../codec/type-descriptor';
@@ -182,7 +182,7 @@ export function writeMonitorUpdate(writer: PvaMessageWriter, requestId: number, 
   body.uint32(requestId);
   body.uint8(0);
   encodePartial(body, pv, changed, selected);
-  body.bitSet(overrun ?? NO_OVERRUN);
+  encodeSelectedBits(body, pv.type, overrun ?? NO_OVERRUN, selected);
   writer.end();
 }
 

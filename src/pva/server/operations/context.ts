@@ -23,4 +23,6 @@ export interface OperationContext {
   readFailed(pv: ProcessVariable, error: unknown, operation?: 'read' | 'subscription'): string;
   /** A monitor has an update ready: encoded now if the client keeps up, else queued. */
   deliver(monitor: Monitor): void;
+  /** Whether `deliver` encodes at once: the client keeps up. */
+  takesUpdates(): boolean;
 }

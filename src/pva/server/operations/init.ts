@@ -1,5 +1,6 @@
 // The INIT of a GET, PUT or MONITOR: the channel, the pvRequest's field selection, the type replied.
 import { createMonitor } from './monitor';
+import { DEFAULT_QUEUE_SIZE, MAX_QUEUE_SIZE } from './monitor-queue';
 import type { OperationContext } from './context';
 import { putOptions } from './get-put';
 import type { Operation } from './operation';
@@ -47,8 +48,12 @@ export function initOperation(context: OperationContext, message: InitRequest): 
   } else if (message.kind === 'putInit') {
     operation = { ...base, kind: 'put', ...putOptions(request), stop: () => undefined };
   } else {
+    // The pipeline's window is counted in queue entries: pvxs (servermon.cpp) fails the INIT rather than guess.
+    if (message.pipeline && request.invalidOptions.includes('queueSize'))
+      return fail(errorStatus(`can not pipeline invalid queueSize: ${shown(request, 'queueSize')}`));
+    const queueSize = Math.min(request.queueSize ?? DEFAULT_QUEUE_SIZE, MAX_QUEUE_SIZE);
     try {
-      operation = createMonitor(context, base, message.pipeline, message.nfree);
+      operation = createMonitor(context, base, { pipeline: message.pipeline, window: message.nfree, queueSize });
     } catch (error) {
       return fail(errorStatus(context.readFailed(channel.pv, error, 'subscription')));
     }
@@ -56,13 +61,25 @@ export function initOperation(context: OperationContext, message: InitRequest): 
   context.add(operation);
   writeOperationInit(context.writer, command, operation.id, STATUS_OK, mapping.type);
   warnOfInvalidOptions(context, operation.id, request);
+  if (request.queueSize !== undefined && request.queueSize > MAX_QUEUE_SIZE) {
+    writeMessage(
+      context.writer,
+      operation.id,
+      MessageType.WARNING,
+      `record._options.queueSize ${request.queueSize} is above this server's ${MAX_QUEUE_SIZE}: using ${MAX_QUEUE_SIZE}`,
+    );
+  }
 }
 
 /** An option with a value it cannot take is ignored, and the client told so, as QSRV does (pvxs ioc/iocsource.cpp setForceProcessingFlag). */
 function warnOfInvalidOptions(context: OperationContext, requestId: number, request: PvRequest): void {
   for (const name of request.invalidOptions) {
-    const value = request.options.get(name);
-    const shown = value === undefined ? 'not a scalar' : JSON.stringify(typeof value === 'bigint' ? String(value) : value);
-    writeMessage(context.writer, requestId, MessageType.WARNING, `Ignoring unsupported record._options.${name}: ${shown}`);
+    writeMessage(context.writer, requestId, MessageType.WARNING, `Ignoring unsupported record._options.${name}: ${shown(request, name)}`);
   }
+}
+
+/** An option's value as the client sent it, for a message. */
+function shown(request: PvRequest, name: string): string {
+  const value = request.options.get(name);
+  return value === undefined ? 'not a scalar' : JSON.stringify(typeof value === 'bigint' ? String(value) : value);
 }

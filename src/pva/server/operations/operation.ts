@@ -2,6 +2,7 @@ import type { Channel, ChannelOperation } from '../../../net/circuit-base';
 import type { PutProcessing } from '../../../database/pv';
 import type { BitSet, PVStructure } from '../../protocol';
 import type { NtMapping } from '../nt-mapping';
+import type { MonitorQueue } from './monitor-queue';
 
 export type PvaChannel = Channel<Operation>;
 
@@ -27,19 +28,21 @@ export interface PutOperation extends Operation, PutOptions {
 }
 
 /**
- * A monitor: `changed` gathers the fields that differ from what the client last saw, so an update
- * that cannot go out now (socket full, pipeline window closed) coalesces into the next one.
+ * A monitor: `value` is the PV's state as last read, `changed` the fields in which it differs from
+ * what went before. An update that cannot go out now (socket full, pipeline window closed) waits
+ * in `queue`; while the client keeps up, updates are encoded straight from `value`.
  */
 export interface Monitor extends Operation {
   readonly kind: 'monitor';
   readonly changed: BitSet;
+  readonly queue: MonitorQueue;
   readonly pipeline: boolean;
   /** With pipeline: updates the client can still take. */
   window: number;
   started: boolean;
   /** Queued for the next flush; the queue holds each at most once. */
   pending: boolean;
-  /** An update is waiting (the first, or a change); sent when the monitor may send. */
+  /** The first update, or a change while stopped or unable to read, is owed: the PV's state goes out once the monitor may send. */
   dirty: boolean;
 }
 
