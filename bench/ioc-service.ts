@@ -56,7 +56,12 @@ export async function serverProcess(settings: TracingSettings, limitMs: number):
     prefix: PREFIX,
     protocols: { ca: true, pva: false },
     logging: { level: 'warn', pretty: false },
-    tracing: { enabled: settings.enable === 1, samplingInterval: settings.sampling, externalSamplingInterval: settings.external },
+    tracing: {
+      enabled: settings.enable === 1,
+      samplingInterval: settings.sampling,
+      externalSamplingInterval: settings.external,
+      ...(settings.period ? { period: settings.period } : {}),
+    },
   });
   const { server, served } = createService();
   server.listen(0, '127.0.0.1');

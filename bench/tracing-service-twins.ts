@@ -6,29 +6,32 @@
  * open-loop generator (open-loop.ts). In each block one twin runs configuration X and the other
  * runs off, over the same window, so a drift of the machine's speed hits both at the same moment;
  * the roles swap every block (twin 0 on, then twin 1 on) to cancel any difference between the two
- * processes. X rotates, in a random order each cycle, through: off (the A/A null control: both off,
- * which must come out at 0 within its interval: the method's own error), V8 64 KiB, V8 64 KiB +
- * external 512 KiB (the IOC's defaults), V8 128 KiB + external 512 KiB (a candidate default), and V8
- * 1 MiB + external 512 KiB (few V8 samples, the same snapshots: the cost that is not the samples').
+ * processes. X rotates, in a random order each cycle, through the chosen configurations (by default
+ * null, defaults and caproto): off (the A/A null control: both off, which must come out at 0 within
+ * its interval: the method's own error); the IOC's defaults (V8 64 KiB + external 512 KiB, whose
+ * default TracePeriod puts no periodic snapshot in a block: the samplers' cost); the same at
+ * caproto's 10 s TracePeriod (one snapshot per block: its difference is one snapshot's cost, from
+ * which the defaults' cost over a whole period is derived); and, to take the cost apart, snapshots
+ * alone, V8 samples alone, external samples alone, and V8 1 MiB + external 512 KiB at 10 s.
  *
- * A block: both twins switched at once, a settle period discarded (the first snapshot's full GC,
- * the external sampler's install, the deopts a switch brings), then one TracePeriod (10 s) measured,
- * which holds exactly one of the IOC's periodic snapshots. The figure per block is the X twin's
- * server CPU per request over the off twin's, each the utime + stime of all its threads from
- * /proc/<pid>/stat (the IOC's worker and V8's helpers included) over the requests it answered in
- * the same window. At a fixed rate below saturation the work per second is fixed, so the CPU per
- * request is what limits throughput at saturation (throughput = cores / CPU per request): its
- * ratio is the slowdown. The main thread's CPU per request is given apart: where the process's
- * other threads (the IOC's worker, V8's GC helpers) have a core of their own, it alone limits
- * throughput. Each block also checks that each twin served its scheduled requests, and records
- * latency percentiles from when each request was due.
+ * A block: both twins switched at once, a settle period discarded (8 s by default: the first
+ * snapshot's full GC, the external sampler's install, the deopts a switch brings), then 10 s
+ * measured, which holds one periodic snapshot at a 10 s TracePeriod and none at the default's. The
+ * figure per block is the X twin's server CPU per request over the off twin's, each the utime +
+ * stime of all its threads from /proc/<pid>/stat (the IOC's worker and V8's helpers included) over
+ * the requests it answered in the same window. At a fixed rate below saturation the work per second
+ * is fixed, so the CPU per request is what limits throughput at saturation (throughput = cores /
+ * CPU per request): its ratio is the slowdown. The main thread's CPU per request is given apart:
+ * where the process's other threads (the IOC's worker, V8's GC helpers) have a core of their own,
+ * it alone limits throughput. Each block also checks that each twin served its scheduled requests,
+ * and records latency percentiles from when each request was due.
  *
  * The rate: unless given, a short calibration at start sets each twin at `utilisation` of a core
  * (0.35 by default), so two twins and the generator fit on the machine's 2 cores.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
- *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=2] [null,v8,defaults,candidate,sparse,nosnap]
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -44,30 +47,55 @@ import type { LoadCommand, LoadMark } from './open-loop';
 import { formatChange, medianInterval, ratioOfRatios, type TwinBlock, twinRatios, twinSchedule } from './paired';
 import { random } from './tracing-service';
 
-/** The blocks' measured part: one TracePeriod at its default, so each block holds one periodic snapshot. */
-const MEASURED_MS = SETTING_RANGES.tracePeriod.default * 1000;
-const CANDIDATE_INTERVAL = 131072;
+/**
+ * The blocks' measured part. It holds one periodic snapshot where a configuration's TracePeriod is
+ * caproto's 10 s (the IOC's first snapshot, at the switch, falls in the settle period), and none at
+ * the IOC's default TracePeriod: those blocks measure the samplers alone, and the whole period's
+ * cost is derived (see report).
+ */
+const MEASURED_MS = 10_000;
+/** caproto's period (its MemoryTracingHelper scans every 10 s): one snapshot per measured block. */
+const CAPROTO_PERIOD = 10;
 /** Few samples, the same snapshots: what tracing costs apart from the samples themselves. */
 const SPARSE_INTERVAL = 1048576;
+/** V8's sampler cannot be off while tracing: at this interval it takes next to no samples. */
+const NO_SAMPLES = 2 ** 30;
 
 const OFF = 'off (A/A null)';
-const V8 = 'V8 64 KiB';
-const DEFAULTS = 'V8 64 KiB + external 512 KiB (IOC defaults)';
-const CANDIDATE = 'V8 128 KiB + external 512 KiB (candidate)';
-const SPARSE = 'V8 1 MiB + external 512 KiB (sparse: the cost apart from V8 samples)';
-const NO_SNAPSHOTS = 'IOC defaults, no periodic snapshot in the block (TracePeriod 3600 s: the samplers alone)';
-type Config = typeof OFF | typeof V8 | typeof DEFAULTS | typeof CANDIDATE | typeof SPARSE | typeof NO_SNAPSHOTS;
+const DEFAULTS = 'IOC defaults: V8 64 KiB + external 512 KiB at the default TracePeriod (no snapshot in the block: the samplers)';
+const CAPROTO = "IOC defaults at caproto's TracePeriod 10 s (one snapshot in the block)";
+const SNAPSHOTS_ONLY = 'snapshots alone (V8 every 1 GiB: no samples; no external; TracePeriod 10 s)';
+const V8_ONLY = 'V8 64 KiB samples alone (no external, no snapshot in the block)';
+const EXTERNAL_ONLY = 'external 512 KiB samples alone (V8 every 1 GiB, no snapshot in the block)';
+const SPARSE = 'V8 1 MiB + external 512 KiB, TracePeriod 10 s (the cost apart from V8 samples)';
+type Config = typeof OFF | typeof DEFAULTS | typeof CAPROTO | typeof SNAPSHOTS_ONLY | typeof V8_ONLY | typeof EXTERNAL_ONLY | typeof SPARSE;
 /** By the short names a run may choose them with. */
-const BY_NAME: Record<string, Config> = { null: OFF, v8: V8, defaults: DEFAULTS, candidate: CANDIDATE, sparse: SPARSE, nosnap: NO_SNAPSHOTS };
+const BY_NAME: Record<string, Config> = {
+  null: OFF,
+  defaults: DEFAULTS,
+  caproto: CAPROTO,
+  snaponly: SNAPSHOTS_ONLY,
+  v8only: V8_ONLY,
+  extonly: EXTERNAL_ONLY,
+  sparse: SPARSE,
+};
 const SETTINGS: Record<Config, TracingSettings> = {
   [OFF]: TRACING_OFF,
-  [V8]: V8_DEFAULT,
   [DEFAULTS]: IOC_DEFAULTS,
-  [CANDIDATE]: { ...IOC_DEFAULTS, sampling: CANDIDATE_INTERVAL },
-  [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL },
-  [NO_SNAPSHOTS]: { ...IOC_DEFAULTS, period: 3600 },
+  [CAPROTO]: { ...IOC_DEFAULTS, period: CAPROTO_PERIOD },
+  [SNAPSHOTS_ONLY]: { ...V8_DEFAULT, sampling: NO_SAMPLES, period: CAPROTO_PERIOD },
+  [V8_ONLY]: V8_DEFAULT,
+  [EXTERNAL_ONLY]: { ...IOC_DEFAULTS, sampling: NO_SAMPLES },
+  [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL, period: CAPROTO_PERIOD },
 };
-let CONFIGS: readonly Config[] = [OFF, V8, DEFAULTS, CANDIDATE, SPARSE];
+let CONFIGS: readonly Config[] = [OFF, DEFAULTS, CAPROTO];
+
+/**
+ * What a switch costs for a while after it (the first snapshot's GC, the deopts and recompiles that
+ * installing the samplers brings) lasts longer than 2 s: with a 2 s settle the samplers read +11%,
+ * with 8 s +3% (BENCHMARKS.md, "Where the cost is").
+ */
+const DEFAULT_SETTLE_SECONDS = 8;
 
 /** A served fraction below this means the rate is too high for the machine: the twins are saturated. */
 const MIN_SERVED = 0.99;
@@ -234,6 +262,23 @@ async function calibrate(rig: Rig, utilisation: number, lines: string[]): Promis
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const pair = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join('/');
 
+/**
+ * The IOC defaults over a whole TracePeriod, block by block: the samplers' ratio (a DEFAULTS block)
+ * plus one snapshot's extra (a CAPROTO block over the DEFAULTS block of the same cycle) spread over
+ * the default period instead of the 10 s block. A snapshot's cost is fixed (the forced full GC),
+ * so it scales with 1/period.
+ */
+function derivedDefaults(ratios: Map<Config, number[]>, figure: string): string[] {
+  const samplers = ratios.get(DEFAULTS);
+  const withSnapshot = ratios.get(CAPROTO);
+  if (!samplers || !withSnapshot) return [];
+  const spread = MEASURED_MS / 1000 / SETTING_RANGES.tracePeriod.default;
+  const whole = ratioOfRatios(withSnapshot, samplers).map((snapshot, index) => samplers[index]! * (1 + (snapshot - 1) * spread));
+  return [
+    `IOC defaults over a whole ${SETTING_RANGES.tracePeriod.default} s TracePeriod (derived, block by block): ${figure} ${formatChange(medianInterval(whole))}`,
+  ];
+}
+
 /** Per configuration: the ratio over blocks, the latencies of the on and off twins, the worst served fraction. */
 function report(blocks: readonly BlockFigures[]): string[] {
   const cpu = twinRatios(blocks.map((block) => ({ ...block, values: block.window.cpuMicros })));
@@ -259,9 +304,9 @@ function report(blocks: readonly BlockFigures[]): string[] {
       lines.push(`${what}, block by block: server CPU per request ${formatChange(medianInterval(ratioOfRatios(cpu.get(over) ?? [], cpu.get(under) ?? [])))}`);
     }
   };
-  share("the external sampler's share (IOC defaults against V8 64 KiB alone)", DEFAULTS, V8);
-  share('the candidate against the IOC defaults (128 KiB against 64 KiB, both with external 512 KiB)', CANDIDATE, DEFAULTS);
-  share("the periodic snapshot's share (IOC defaults against the same without a snapshot in the block)", DEFAULTS, NO_SNAPSHOTS);
+  share("the external sampler's share (the defaults' samplers against V8 64 KiB alone)", DEFAULTS, V8_ONLY);
+  share("one snapshot's share of a 10 s block (caproto's period against the defaults' samplers)", CAPROTO, DEFAULTS);
+  lines.push(...derivedDefaults(cpu, 'server CPU per request'), ...derivedDefaults(main, 'main thread alone'));
   const off = blocks.map((block) => block.window.cpuMicros[1 - block.on]!);
   const nulls = blocks.filter((block) => block.config === OFF).map((block) => block.window.cpuMicros[1] / block.window.cpuMicros[0]);
   lines.push(
@@ -314,7 +359,7 @@ if (process.argv[5]) {
     return config;
   });
 }
-orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? 2)).catch((error: unknown) => {
+orchestrate(Number(process.argv[2] ?? 5), process.argv[3] ?? '0.35', Number(process.argv[4] ?? DEFAULT_SETTLE_SECONDS)).catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

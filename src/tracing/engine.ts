@@ -4,7 +4,9 @@ import { ExternalChannel } from './external/channel';
 import { registerExternalSampler } from './external/external-sampler';
 import { externalTotals, externalTraces } from './external/external-traces';
 import { FrameResolver } from './frame-resolver';
+import type { ExternalReport } from './external/sample-store';
 import { aggregateProfile, totalSize } from './profile';
+import type { SamplingHeapProfile } from './protocol';
 import { HeapSampler, type ObservedThread } from './sampler';
 import { Snapshot, type TracingMode } from './snapshot';
 
@@ -156,6 +158,19 @@ function requireTracing(action: string): Tracing {
   return tracing;
 }
 
+/**
+ * V8's profile, then the external samples after `afterExternalOrdinal`, both asked for at once: the
+ * observed thread answers the two in one dispatch of its inspector messages (at once in this thread,
+ * by one interrupt from a worker), so none of its code runs between them and both cover the same
+ * allocations. Asked one after the other, a worker's second question left the observed thread time
+ * to run, and what it allocated meanwhile had its Buffers' contents in this snapshot and their
+ * objects in the next. The external report comes second, after the profile's full GC, when dead
+ * buffers' samples are gone.
+ */
+function profileAndExternal(active: Tracing, afterExternalOrdinal: number): Promise<[SamplingHeapProfile, ExternalReport | undefined]> {
+  return Promise.all([active.sampler.profile(), active.external?.report(afterExternalOrdinal)]);
+}
+
 /** The sampled allocations now. Costs the observed thread a full GC and V8's profile building. */
 export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
   const active = requireTracing('take a snapshot');
@@ -170,9 +185,7 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
       afterExternalOrdinal = position.lastExternalOrdinal;
     }
   }
-  const profile = await active.sampler.profile();
-  // After the profile's full GC: dead buffers' samples are gone by then.
-  const externalReport = await active.external?.report(afterExternalOrdinal);
+  const [profile, externalReport] = await profileAndExternal(active, afterExternalOrdinal);
   const heapUsage = await active.sampler.heapUsage();
   const takenAt = new Date();
   const frames = new FrameResolver();
@@ -204,8 +217,7 @@ export async function takeSnapshot(options: SnapshotOptions = {}): Promise<Snaps
 export async function getTracedMemory(): Promise<TracedMemory> {
   if (!tracing) return { current: 0, peak: 0 };
   const active = tracing;
-  const profile = await active.sampler.profile();
-  const externalReport = await active.external?.report(-1);
+  const [profile, externalReport] = await profileAndExternal(active, -1);
   const current = totalSize(profile) + (externalReport ? externalTotals(externalReport).attributed : 0);
   active.peak = Math.max(active.peak, current);
   return { current, peak: active.peak };
