@@ -31,7 +31,11 @@
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
- *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse]
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse] [measuredSeconds=10]
+ *
+ * With measuredSeconds at the default TracePeriod (60), a block holds exactly one periodic snapshot
+ * at the IOC's defaults (the first, at the switch, falls in the settle period): the defaults' line is
+ * then their whole period's cost, measured rather than derived.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,12 +52,15 @@ import { formatChange, medianInterval, ratioOfRatios, type TwinBlock, twinRatios
 import { random } from './tracing-service';
 
 /**
- * The blocks' measured part. It holds one periodic snapshot where a configuration's TracePeriod is
- * caproto's 10 s (the IOC's first snapshot, at the switch, falls in the settle period), and none at
- * the IOC's default TracePeriod: those blocks measure the samplers alone, and the whole period's
- * cost is derived (see report).
+ * The blocks' measured part (10 s unless given). At 10 s it holds one periodic snapshot where a
+ * configuration's TracePeriod is caproto's 10 s (the IOC's first snapshot, at the switch, falls in
+ * the settle period), and none at the IOC's default TracePeriod: those blocks measure the samplers
+ * alone, and the whole period's cost is derived (see report). At the default TracePeriod or more,
+ * the defaults' blocks hold one periodic snapshot and measure the whole period.
  */
-const MEASURED_MS = 10_000;
+const MEASURED_MS = (Number(process.argv[6]) || 10) * 1000;
+/** Whether a block spans the default TracePeriod, and so holds one of its periodic snapshots. */
+const WHOLE_PERIOD = MEASURED_MS >= SETTING_RANGES.tracePeriod.default * 1000;
 /** caproto's period (its MemoryTracingHelper scans every 10 s): one snapshot per measured block. */
 const CAPROTO_PERIOD = 10;
 /** Few samples, the same snapshots: what tracing costs apart from the samples themselves. */
@@ -62,7 +69,7 @@ const SPARSE_INTERVAL = 1048576;
 const NO_SAMPLES = 2 ** 30;
 
 const OFF = 'off (A/A null)';
-const DEFAULTS = 'IOC defaults: V8 64 KiB + external 512 KiB at the default TracePeriod (no snapshot in the block: the samplers)';
+const DEFAULTS = 'IOC defaults: V8 64 KiB + external 512 KiB at the default TracePeriod';
 const CAPROTO = "IOC defaults at caproto's TracePeriod 10 s (one snapshot in the block)";
 const SNAPSHOTS_ONLY = 'snapshots alone (V8 every 1 GiB: no samples; no external; TracePeriod 10 s)';
 const V8_ONLY = 'V8 64 KiB samples alone (no external, no snapshot in the block)';
@@ -259,6 +266,12 @@ async function calibrate(rig: Rig, utilisation: number, lines: string[]): Promis
   return rate;
 }
 
+/** A configuration as the report names it: the defaults' blocks say what they hold. */
+function label(config: Config): string {
+  if (config !== DEFAULTS) return config;
+  return `${config} (${WHOLE_PERIOD ? 'one periodic snapshot in the block: a whole period, measured' : 'no snapshot in the block: the samplers'})`;
+}
+
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)}%`;
 const pair = (values: readonly number[]) => values.map((value) => value.toFixed(1)).join('/');
 
@@ -271,7 +284,8 @@ const pair = (values: readonly number[]) => values.map((value) => value.toFixed(
 function derivedDefaults(ratios: Map<Config, number[]>, figure: string): string[] {
   const samplers = ratios.get(DEFAULTS);
   const withSnapshot = ratios.get(CAPROTO);
-  if (!samplers || !withSnapshot) return [];
+  // Blocks of a whole period measure it: their defaults' blocks already hold the snapshot.
+  if (WHOLE_PERIOD || !samplers || !withSnapshot) return [];
   const spread = MEASURED_MS / 1000 / SETTING_RANGES.tracePeriod.default;
   const whole = ratioOfRatios(withSnapshot, samplers).map((snapshot, index) => samplers[index]! * (1 + (snapshot - 1) * spread));
   return [
@@ -293,7 +307,7 @@ function report(blocks: readonly BlockFigures[]): string[] {
     const served = Math.min(...own.flatMap((block) => block.window.served));
     const extra = median(own.map(({ window, on }) => window.cpuMicros[on] - window.cpuMicros[1 - on]!));
     lines.push(
-      `${config}: server CPU per request ${formatChange(medianInterval(cpu.get(config) ?? []))}, ${extra >= 0 ? '+' : '−'}${Math.abs(extra).toFixed(1)} µs (median); ` +
+      `${label(config)}: server CPU per request ${formatChange(medianInterval(cpu.get(config) ?? []))}, ${extra >= 0 ? '+' : '−'}${Math.abs(extra).toFixed(1)} µs (median); ` +
         `main thread alone ${formatChange(medianInterval(main.get(config) ?? []))}; ` +
         `latency p50 ${pair(onOff((window) => window.p50))} ms, p99 ${pair(onOff((window) => window.p99))} ms (on/off twin, medians of blocks); ` +
         `served ≥ ${percent(served)} of the schedule${served < MIN_SERVED ? ' — TOO LOW: the rate saturates the machine, lower it' : ''}`,
