@@ -31,7 +31,7 @@
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
- *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse] [measuredSeconds=10]
+ *   node /tmp/bench-out/bench/tracing-service-twins.js [cycles=5] [utilisation=0.35 | rate=<req/s per twin>] [settleSeconds=8] [null,defaults,caproto,snaponly,v8only,extonly,sparse,samplers] [measuredSeconds=10]
  *
  * With measuredSeconds at the default TracePeriod (60), a block holds exactly one periodic snapshot
  * at the IOC's defaults (the first, at the switch, falls in the settle period): the defaults' line is
@@ -75,7 +75,10 @@ const SNAPSHOTS_ONLY = 'snapshots alone (V8 every 1 GiB: no samples; no external
 const V8_ONLY = 'V8 64 KiB samples alone (no external, no snapshot in the block)';
 const EXTERNAL_ONLY = 'external 512 KiB samples alone (V8 every 1 GiB, no snapshot in the block)';
 const SPARSE = 'V8 1 MiB + external 512 KiB, TracePeriod 10 s (the cost apart from V8 samples)';
-type Config = typeof OFF | typeof DEFAULTS | typeof CAPROTO | typeof SNAPSHOTS_ONLY | typeof V8_ONLY | typeof EXTERNAL_ONLY | typeof SPARSE;
+const SAMPLERS = 'IOC defaults at TracePeriod 3600 s (no periodic snapshot in any block: the samplers alone, in blocks of any length)';
+/** Longer than any block: the samplers run with no periodic snapshot in the measured part. */
+const NO_SNAPSHOT_PERIOD = 3600;
+type Config = typeof OFF | typeof DEFAULTS | typeof CAPROTO | typeof SNAPSHOTS_ONLY | typeof V8_ONLY | typeof EXTERNAL_ONLY | typeof SPARSE | typeof SAMPLERS;
 /** By the short names a run may choose them with. */
 const BY_NAME: Record<string, Config> = {
   null: OFF,
@@ -85,6 +88,7 @@ const BY_NAME: Record<string, Config> = {
   v8only: V8_ONLY,
   extonly: EXTERNAL_ONLY,
   sparse: SPARSE,
+  samplers: SAMPLERS,
 };
 const SETTINGS: Record<Config, TracingSettings> = {
   [OFF]: TRACING_OFF,
@@ -94,6 +98,7 @@ const SETTINGS: Record<Config, TracingSettings> = {
   [V8_ONLY]: V8_DEFAULT,
   [EXTERNAL_ONLY]: { ...IOC_DEFAULTS, sampling: NO_SAMPLES },
   [SPARSE]: { ...IOC_DEFAULTS, sampling: SPARSE_INTERVAL, period: CAPROTO_PERIOD },
+  [SAMPLERS]: { ...IOC_DEFAULTS, period: NO_SNAPSHOT_PERIOD },
 };
 let CONFIGS: readonly Config[] = [OFF, DEFAULTS, CAPROTO];
 
