@@ -324,13 +324,14 @@ function report(blocks: readonly BlockFigures[]): string[] {
     }
   };
   share("the external sampler's share (the defaults' samplers against V8 64 KiB alone)", DEFAULTS, V8_ONLY);
-  share("one snapshot's share of a 10 s block (caproto's period against the defaults' samplers)", CAPROTO, DEFAULTS);
+  if (WHOLE_PERIOD) share("one snapshot's share of a whole period (the defaults against the samplers alone)", DEFAULTS, SAMPLERS);
+  else share("one snapshot's share of a 10 s block (caproto's period against the defaults' samplers)", CAPROTO, DEFAULTS);
   lines.push(...derivedDefaults(cpu, 'server CPU per request'), ...derivedDefaults(main, 'main thread alone'));
   const off = blocks.map((block) => block.window.cpuMicros[1 - block.on]!);
   const nulls = blocks.filter((block) => block.config === OFF).map((block) => block.window.cpuMicros[1] / block.window.cpuMicros[0]);
   lines.push(
-    `off twin: ${median(off).toFixed(1)} µs/req (blocks ${Math.min(...off).toFixed(1)}–${Math.max(...off).toFixed(1)}); ` +
-      `twin 1 over twin 0 with both off: ${formatChange(medianInterval(nulls))}`,
+    `off twin: ${median(off).toFixed(1)} µs/req (blocks ${Math.min(...off).toFixed(1)}–${Math.max(...off).toFixed(1)})` +
+      (nulls.length > 0 ? `; twin 1 over twin 0 with both off: ${formatChange(medianInterval(nulls))}` : ''),
   );
   const windows = blocks.map((block) => block.window);
   const others = windows.map((window) => window.otherLoad);
