@@ -62,18 +62,23 @@ export function monitor(context: OperationContext, request: MonitorRequest): voi
 export function changed(context: OperationContext, monitor: Monitor): void {
   monitor.dirty = true;
   if (!monitor.started || !monitor.channel.rights.read) return;
-  const windowOpen = !monitor.pipeline || monitor.window > 0;
-  if (windowOpen && monitor.queue.size === 0 && !monitor.pending && context.takesUpdates()) return context.deliver(monitor);
+  const open = windowOpen(monitor);
+  if (open && monitor.queue.size === 0 && !monitor.pending && context.takesUpdates()) return context.deliver(monitor);
   monitor.dirty = false;
   if (readLatest(context, monitor) && !monitor.changed.isEmpty()) {
     monitor.queue.post(monitor.value, monitor.changed);
     monitor.changed.clearAll();
   }
-  if (windowOpen) context.deliver(monitor);
+  if (open) context.deliver(monitor);
+}
+
+/** Whether the client's pipeline window (if it asked for one) lets another update go. */
+function windowOpen(monitor: Monitor): boolean {
+  return !monitor.pipeline || monitor.window > 0;
 }
 
 function maySend(monitor: Monitor): boolean {
-  return monitor.started && monitor.channel.rights.read && (!monitor.pipeline || monitor.window > 0);
+  return monitor.started && monitor.channel.rights.read && windowOpen(monitor);
 }
 
 /** Sends what is queued, as far as the window allows, or else the PV's state now. */
