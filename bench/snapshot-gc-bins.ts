@@ -1,7 +1,7 @@
 /**
  * Reads the trace that bench/snapshot-cost.ts keeps with `--trace-gc` (and `--trace-deopt`) and
  * puts it beside each snapshot's forced full GC (the Mark-Compact whose reason is "sampling
- * profiler"): per 1 s bin after it, the scavenges (count, main-thread ms, committed heap), the
+ * profiler", or "testing" for `global.gc()`): per 1 s bin after it, the scavenges (count, main-thread ms, committed heap), the
  * other mark-compacts; and per kind of GC, how much optimised code V8 marked for deoptimisation
  * in it ("marking dependent code … reason: weak objects", printed before the GC's own line).
  *
@@ -30,7 +30,9 @@ function parse(lines: readonly string[]): Gc[] {
     if (line.includes('for deoptimization, reason: weak objects')) deoptimised++;
     const gc = GC_LINE.exec(line);
     if (!gc) continue;
-    const kind = gc[5]!.includes('sampling profiler') ? 'forced' : gc[2] === 'Scavenge' ? 'scavenge' : 'major';
+    // "testing": global.gc(), as bench/forced-gc-deopts.ts asks for one.
+    const forced = gc[5]!.includes('sampling profiler') || gc[5]!.includes('testing');
+    const kind = forced ? 'forced' : gc[2] === 'Scavenge' ? 'scavenge' : 'major';
     gcs.push({ at: Number(gc[1]), kind, ms: Number(gc[4]), committed: Number(gc[3]), deoptimised });
     deoptimised = 0;
   }
@@ -44,7 +46,7 @@ function main(): void {
   const after = Number(process.argv[3] ?? 8);
   const forced = gcs.filter((gc) => gc.kind === 'forced');
   const majors = gcs.filter((gc) => gc.kind === 'major');
-  console.log(`${forced.length} forced GCs (sampling profiler); means per snapshot, 1 s bins from each`);
+  console.log(`${forced.length} forced GCs; means per snapshot, 1 s bins from each`);
   console.log('bin  scavenges  scav ms  committed MB  other MCs  MC ms');
   for (let offset = -2; offset < after; offset++) {
     const inBin = forced.flatMap(({ at }) => gcs.filter((gc) => gc.kind !== 'forced' && gc.at >= at + offset * 1000 && gc.at < at + (offset + 1) * 1000));
