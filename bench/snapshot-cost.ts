@@ -29,12 +29,12 @@ const NO_PERIODIC_SNAPSHOT = 3600;
 const BEFORE = 2;
 /** Seconds of load before the first snapshot: what starting tracing brings (first GCs, recompiles) settles. */
 const SETTLE_SECONDS = 20;
-export const GC_LOG = 'snapshot-cost-gc.log';
+const GC_LOG = 'snapshot-cost-gc.log';
 
 /** CPU ticks so far of each live thread, by thread id, and its name. */
-type Threads = Map<number, { name: string; ticks: number }>;
+export type Threads = Map<number, { name: string; ticks: number }>;
 
-function readThreads(pid: number): Threads {
+export function readThreads(pid: number): Threads {
   const threads: Threads = new Map();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
@@ -51,7 +51,7 @@ function readThreads(pid: number): Threads {
 }
 
 /** CPU ms in one bin, by thread name. */
-function binOf(before: Threads, after: Threads): Map<string, number> {
+export function binOf(before: Threads, after: Threads): Map<string, number> {
   const bin = new Map<string, number>();
   for (const [tid, { name, ticks }] of after) {
     const spent = ((ticks - (before.get(tid)?.ticks ?? 0)) * 1000) / TICKS_PER_SECOND;
@@ -171,7 +171,9 @@ async function main(): Promise<void> {
   await once(server, 'exit');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -14,7 +14,7 @@ const GC_LINE = /\]\s+(\d+) ms: (Scavenge|Mark-Compact)\s+[\d.]+ \(([\d.]+)\) ->
 /** The GCs of the first seconds come from starting tracing; the bench settles 20 s before its first snapshot. */
 const SKIP_MS = 5000;
 
-interface Gc {
+export interface Gc {
   at: number;
   kind: 'scavenge' | 'major' | 'forced';
   ms: number;
@@ -23,7 +23,7 @@ interface Gc {
   deoptimised: number;
 }
 
-function parse(lines: readonly string[]): Gc[] {
+export function parse(lines: readonly string[]): Gc[] {
   const gcs: Gc[] = [];
   let deoptimised = 0;
   for (const line of lines) {
@@ -70,4 +70,4 @@ function main(): void {
   );
 }
 
-main();
+if (require.main === module) main();
