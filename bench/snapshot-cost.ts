@@ -27,6 +27,7 @@ const TICKS_PER_SECOND = 100;
 const NO_PERIODIC_SNAPSHOT = 3600;
 /** Bins shown before each snapshot. */
 const BEFORE = 2;
+const MIN_EVERY = 6;
 /** Seconds of load before the first snapshot: what starting tracing brings (first GCs, recompiles) settles. */
 const SETTLE_SECONDS = 20;
 const GC_LOG = 'snapshot-cost-gc.log';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
   const [rate, every, snapshots] = process.argv.slice(2, 5).map(Number) as [number, number, number];
   const settings = settingsOf(process.argv[5]);
   const nodeFlags = process.argv.slice(6);
-  if (!(rate > 0 && every >= 2 && snapshots >= 1)) throw new Error('usage: snapshot-cost.js <req/s> <every s ≥ 2> <snapshots> [settings] [node flags…]');
+  // The baseline is the second half of each period before the next snapshot's first bins: it needs at least 6 s.
+  if (!(rate > 0 && every >= MIN_EVERY && snapshots >= 1))
+    throw new Error(`usage: snapshot-cost.js <req/s> <every s ≥ ${MIN_EVERY}> <snapshots> [settings] [node flags…]`);
   const limitMs = (SETTLE_SECONDS + every * (snapshots + 1) + 60) * 1000;
   console.log(machine());
   console.log(`load average before: ${loadAverage()}`);
