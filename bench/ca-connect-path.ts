@@ -55,6 +55,7 @@ const database = new Database();
 database.loadText(names.map((name) => `record(ao, "${name}") {}`).join('\n'));
 const provider = guardProvider(database, silentLogger());
 const answer = caSearchReplies({ serves: (name) => providerServes(provider, name), tcpPort: () => 5064 });
+const discardReply = () => undefined;
 
 /** Search datagrams as libca fills them, each a slice of the names. */
 function searchDatagrams(from: number, to: number): Buffer[] {
@@ -133,7 +134,8 @@ const STAGES: Stage[] = [
     label: 'search (UDP datagrams, replies)',
     prepare: searchDatagrams,
     serve: (datagrams) => {
-      for (const datagram of datagrams) answer(datagram, PEER, PEER.host);
+      for (const datagram of datagrams) answer.answer(datagram, PEER, PEER.host, discardReply);
+      answer.flush(discardReply);
     },
   },
   {

@@ -21,7 +21,7 @@ export interface ServerLimits {
   inactivity: number;
   /** Seconds after that echo within which a circuit must show it is alive, or be closed. */
   echoTimeout: number;
-  /** Search replies one server sends per second over UDP; beyond it they are dropped and the client searches again. */
+  /** Search reply datagrams one server sends per second over UDP (a CA one answers up to 59 searches); beyond it they are dropped and the client searches again. */
   maxSearchRepliesPerSecond: number;
 }
 

@@ -4,7 +4,7 @@ import { BeaconEmitter, type BeaconOptions } from './beacon-emitter';
 import { CircuitHost, type CircuitHostStatistics, type HostedCircuit } from './circuit-host';
 import type { ServerLimits } from './limits';
 import type { CircuitTransport } from './socket-transport';
-import { UdpResponder, type AnswerDatagram } from './udp-responder';
+import { UdpResponder, type SearchAnswerer } from './udp-responder';
 
 /** What a user gives `createCaServer` or `createPvaServer`. */
 export interface ServerOptions<Environment> {
@@ -35,7 +35,7 @@ export interface ServerShellOptions<C extends HostedCircuit> {
   /** A circuit on a new connection, for a server listening on `tcpPort`. */
   open(transport: CircuitTransport, tcpPort: number, onClose: () => void): C;
   /** The protocol's search replies, for a server listening on `tcpPort`. */
-  answerSearch(tcpPort: () => number): AnswerDatagram;
+  answerSearch(tcpPort: () => number): SearchAnswerer;
   beacons: Omit<BeaconOptions, 'encode' | 'logger'> & { encode: (sequence: number, tcpPort: number) => Buffer };
 }
 

@@ -10,24 +10,37 @@ export interface UdpReply {
   to: SocketAddress;
 }
 
+/** Hands a completed reply datagram over to be sent. */
+export type SendReply = (reply: UdpReply) => void;
+
 /**
- * A protocol's search replies as a pure function: a datagram from `peer`, heard on the socket
- * serving interface `served`, in; the replies out. Throws ProtocolError on a malformed datagram.
+ * A protocol's search replies, with no socket: a datagram from `peer`, heard on the socket serving
+ * interface `served`, in; reply datagrams out through `send` as each is completed. `answer` may
+ * keep its last reply open, so that the replies to the next datagram from the same peer join it
+ * (CA packs many searches' replies into one datagram, as rsrv does); a datagram from another peer
+ * closes it. `flush` sends what is open: the caller calls it when a read burst ends. `answer`
+ * throws ProtocolError on a malformed datagram, after sending what it completed before the fault.
  */
-export type AnswerDatagram = (datagram: Buffer, peer: SocketAddress, served: string) => UdpReply[];
+export interface SearchAnswerer {
+  answer(datagram: Buffer, peer: SocketAddress, served: string, send: SendReply): void;
+  flush(send: SendReply): void;
+}
 
 export interface UdpResponderOptions {
   interfaces: string[];
   port: number;
-  answer: AnswerDatagram;
+  answer: SearchAnswerer;
   ignoreAddresses: string[];
-  /** Replies sent per second at most; past it they are dropped, and the client searches again. */
+  /**
+   * Reply datagrams sent per second at most (a CA one answers up to 59 searches); past it they are
+   * dropped, and the client searches again.
+   */
   maxRepliesPerSecond: number;
   logger: Logger;
 }
 
 /**
- * Replies handed to the kernel whose send has not completed. A burst beyond it has its replies
+ * Reply datagrams handed to the kernel whose send has not completed. A burst beyond it has its replies
  * dropped, as rsrv's are when its socket is full, so that neither pending sends nor their
  * callbacks can pile up in memory.
  */
@@ -46,6 +59,14 @@ export class UdpResponder {
   private readonly rate: RateLimiter;
   private repliesInFlight = 0;
   private dropped = 0;
+  /** The socket that sends the replies the answerer holds open; undefined when none are. */
+  private holding: dgram.Socket | undefined;
+  private burstEnd: NodeJS.Immediate | undefined;
+  private readonly endBurst = () => {
+    this.burstEnd = undefined;
+    this.flush();
+  };
+  private readonly sendHeld: SendReply = (reply) => this.send(this.holding!, reply);
 
   private constructor(private readonly options: UdpResponderOptions) {
     this.ignored = new Set(options.ignoreAddresses);
@@ -98,15 +119,22 @@ export class UdpResponder {
     // a server's warm-up): a view of the same bytes gives the protocol core one kind of Buffer,
     // so that its code compiled before the first client is not thrown away at the first datagram.
     const datagram = Buffer.from(received.buffer, received.byteOffset, received.length);
-    let replies: UdpReply[];
+    // Replies open for a peer heard on another socket go out through theirs.
+    if (this.holding !== undefined && this.holding !== replySocket) this.flush();
+    this.holding = replySocket;
+    // libuv reads up to 32 datagrams a wake-up, each a 'message'; an immediate runs once they are all read.
+    this.burstEnd ??= setImmediate(this.endBurst);
     try {
-      replies = this.options.answer(datagram, { host: peer.address, port: peer.port }, served);
+      this.options.answer.answer(datagram, { host: peer.address, port: peer.port }, served, this.sendHeld);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.options.logger.debug({ peer: `${peer.address}:${peer.port}`, reason: error.message }, 'bad search datagram');
-      return;
     }
-    for (const reply of replies) this.send(replySocket, reply);
+  }
+
+  private flush(): void {
+    if (this.holding) this.options.answer.flush(this.sendHeld);
+    this.holding = undefined;
   }
 
   private send(socket: dgram.Socket, reply: UdpReply): void {
@@ -122,6 +150,11 @@ export class UdpResponder {
   }
 
   async close(): Promise<void> {
+    // Replies still held are dropped with the sockets, as a search unanswered at shutdown is.
+    if (this.burstEnd) clearImmediate(this.burstEnd);
+    this.burstEnd = undefined;
+    this.holding = undefined;
+    this.options.answer.flush(() => undefined);
     await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
     this.sockets.length = 0;
   }

@@ -58,11 +58,12 @@ const ENUM_STRINGS = ['Off', 'On'];
 /** Search datagrams answered as if every name were served, so that every reply is written. */
 const answerSearch = caSearchReplies({ serves: () => true, tcpPort: () => 5064 });
 const PEER = { host: '127.0.0.1', port: 5065 };
+const discardReply = () => undefined;
 
 /** One message alone: as a datagram, and its payload to the DBR decoders. */
 function fuzzAlone(counts: FuzzCounts, seed: number, random: Random, message: FuzzMessage): void {
   const { bytes } = message;
-  guard(counts, 'caSearchReplies', seed, bytes, isProtocolError, () => answerSearch(bytes, PEER, PEER.host));
+  guard(counts, 'caSearchReplies', seed, bytes, isProtocolError, () => answerSearch.answer(bytes, PEER, PEER.host, discardReply));
   const header = emptyHeader();
   const headerLength = readHeader(bytes, 0, bytes.length, header);
   if (headerLength === 0) return;

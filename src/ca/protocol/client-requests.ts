@@ -1,11 +1,8 @@
-import { CA_MINOR_PROTOCOL_REVISION, Command, SearchReply } from './constants';
+import { CA_MINOR_PROTOCOL_REVISION, Command, SearchReply, SEQUENCE_NUMBER_IS_VALID } from './constants';
 import type { MessageWriter } from './writer';
 
 // Messages a client sends, written into a MessageWriter as libca writes them (tcpiiu.cpp,
 // udpiiu.cpp): for load generators, test clients and tools. The server's side is requests.ts.
-
-/** VERSION's data_type over UDP: "parameter 1 is the datagram's sequence number" (caProto.h). */
-const SEQUENCE_NUMBER_IS_VALID = 1;
 
 /** Any request: the header, then `payload` padded with zeros to a multiple of 8 bytes. */
 export function writeRequest(

@@ -38,6 +38,9 @@ export const Command = {
 } as const;
 export type CommandCode = (typeof Command)[keyof typeof Command];
 
+/** VERSION's data_type over UDP: "parameter 1 is the datagram's sequence number" (caProto.h `sequenceNoIsValid`). */
+export const SEQUENCE_NUMBER_IS_VALID = 1;
+
 /** data_type of a SEARCH request: whether the client wants NOT_FOUND back. */
 export const SearchReply = { DO_REPLY: 10, DONT_REPLY: 5 } as const;
 

@@ -1,4 +1,4 @@
-import { Command, CA_MINOR_PROTOCOL_REVISION } from './constants';
+import { Command, CA_MINOR_PROTOCOL_REVISION, SEQUENCE_NUMBER_IS_VALID } from './constants';
 import { writeHeader, type MessageHeader } from './header';
 import type { MessageWriter } from './writer';
 
@@ -11,6 +11,15 @@ export const ADDRESS_OF_SENDER = 0xffffffff;
 
 export function writeVersion(writer: MessageWriter, priority = 0, sequence = 0): void {
   writer.begin(Command.VERSION, 0, priority, CA_MINOR_PROTOCOL_REVISION, sequence, 0);
+}
+
+/**
+ * The VERSION ahead of UDP search replies: it gives back the sequence number of the search
+ * datagram they answer (`undefined` for a client older than CA 4.11, which sends none), with
+ * which libca tells replies to its latest searches from late ones when it times its searches.
+ */
+export function writeDatagramVersion(writer: MessageWriter, sequence: number | undefined): void {
+  writer.begin(Command.VERSION, 0, sequence === undefined ? 0 : SEQUENCE_NUMBER_IS_VALID, CA_MINOR_PROTOCOL_REVISION, sequence ?? 0, 0);
 }
 
 /** UDP search reply: the TCP port in data_type, the server's minor version as a 2-byte payload. */

@@ -18,7 +18,7 @@ import type { PvProvider } from '../../database/pv';
 import type { Logger } from '../../logger';
 import type { ServerLimits } from '../../net/limits';
 import { socketTransport } from '../../net/socket-transport';
-import type { AnswerDatagram } from '../../net/udp-responder';
+import type { SearchAnswerer, SendReply } from '../../net/udp-responder';
 import { Circuit } from './circuit';
 
 // A freshly started server meets its first client with its request paths not yet compiled: V8
@@ -41,7 +41,12 @@ const NAMES_PER_DATAGRAM = 32;
 const SEARCHES_PER_NAME = 4;
 /** A name for the search and CREATE_CHAN paths of names not served (a record name has no spaces). */
 const UNSERVED = 'warm-up: not served';
-const PEER = { host: '127.0.0.1', port: 0 };
+/**
+ * A client's address as dgram gives it: a string made at run time (V8 internalizes literals). The
+ * search replies compare peers' hosts, and their code compiled on internalized strings only would
+ * be thrown away at the first real client ("wrong instance type").
+ */
+const PEER = { host: ['127', '0', '0', '1'].join('.'), port: 0 };
 const SERVED_ON = '127.0.0.1';
 
 /** What libca, pyepics, camonitor and CAJ ask for: the native type, DOUBLE and STRING, plain, with time stamps and with limits. */
@@ -61,7 +66,7 @@ export interface WarmUpContext {
   /** The guarded provider, as the server's circuits use it. */
   provider: PvProvider;
   /** The server's search replies (for any TCP port: the replies are discarded). */
-  answer: AnswerDatagram;
+  answer: SearchAnswerer;
   limits: ServerLimits;
   /**
    * Loggers for the circuits, taken in turn; they must not log. Two of different kinds, so that
@@ -111,7 +116,9 @@ export function* warmUpCaServer(context: WarmUpContext, names: readonly string[]
 }
 
 function answerSearches(context: WarmUpContext, script: Script, summary: WarmUpSummary): void {
-  for (const datagram of script.searches) for (const reply of context.answer(datagram, PEER, SERVED_ON)) summary.replyBytes += reply.data.length;
+  const discard: SendReply = (reply) => (summary.replyBytes += reply.data.length);
+  for (const datagram of script.searches) context.answer.answer(datagram, PEER, SERVED_ON, discard);
+  context.answer.flush(discard);
   summary.requests += script.searchRequests;
 }
 

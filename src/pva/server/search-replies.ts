@@ -1,5 +1,5 @@
-import type { AnswerDatagram, UdpReply } from '../../net/udp-responder';
-import { ANY_ADDRESS } from '../../net/addresses';
+import type { SearchAnswerer, UdpReply } from '../../net/udp-responder';
+import { ANY_ADDRESS, type SocketAddress } from '../../net/addresses';
 import {
   decodeDatagram,
   isUnspecifiedAddress,
@@ -41,18 +41,23 @@ export function writeSearchAnswer(writer: PvaMessageWriter, search: SearchReques
 /**
  * pvAccess searches, answered with no socket: a datagram in, one response per search out, to the
  * reply address and port the search names (the sender's when it names none). A response names the
- * interface the search was heard on, so that clients connect there.
+ * interface the search was heard on, so that clients connect there. Responses are not packed
+ * together across datagrams: each goes where its search asks, and pvAccess clients are not known
+ * here to read several from one datagram.
  */
-export function pvaSearchReplies(context: PvaSearchContext): AnswerDatagram {
-  return (datagram, peer, served) => {
-    const replies: UdpReply[] = [];
-    for (const message of decodeDatagram(datagram)) {
-      if (message.kind !== 'search') continue;
-      const writer = new PvaMessageWriter(true, 256);
-      if (!writeSearchAnswer(writer, message, context, served === ANY_ADDRESS ? UNSPECIFIED_ADDRESS : served)) continue;
-      const host = isUnspecifiedAddress(message.replyAddress) ? peer.host : message.replyAddress;
-      replies.push({ data: writer.take()!, to: { host, port: message.replyPort || peer.port } });
-    }
-    return replies;
-  };
+export function pvaSearchReplies(context: PvaSearchContext): SearchAnswerer {
+  return { answer: (datagram, peer, served, send) => answerDatagram(context, datagram, peer, served).forEach(send), flush: () => undefined };
+}
+
+/** A datagram's responses, each a datagram of its own; none when the datagram is malformed (it throws). */
+function answerDatagram(context: PvaSearchContext, datagram: Buffer, peer: SocketAddress, served: string): UdpReply[] {
+  const replies: UdpReply[] = [];
+  for (const message of decodeDatagram(datagram)) {
+    if (message.kind !== 'search') continue;
+    const writer = new PvaMessageWriter(true, 256);
+    if (!writeSearchAnswer(writer, message, context, served === ANY_ADDRESS ? UNSPECIFIED_ADDRESS : served)) continue;
+    const host = isUnspecifiedAddress(message.replyAddress) ? peer.host : message.replyAddress;
+    replies.push({ data: writer.take()!, to: { host, port: message.replyPort || peer.port } });
+  }
+  return replies;
 }
