@@ -1,6 +1,8 @@
 /** Server ids are 32-bit on the wire in both protocols; 0 is never handed out. */
 const LAST_ID = 0xffffffff;
 const INITIAL_SLOTS = 8;
+/** A new peak past three quarters of the slots doubles them: the counter then rarely meets a taken slot. */
+const FULL = 0.75;
 
 /**
  * A circuit's channels by server id. A client connecting to a whole IOC creates tens of thousands
@@ -9,7 +11,7 @@ const INITIAL_SLOTS = 8;
  * (camessage.c), and each channel sits in the slot its id's low bits name, so a lookup is one
  * index and a compare. The counter passes over an id whose slot is taken (rsrv likewise passes
  * over an id still in use after its counter wraps), so holes are filled as the counter comes round
- * and nothing moves when a channel goes. The slots only double, when a new peak fills half of them:
+ * and nothing moves when a channel goes. The slots only double, when a new peak fills three quarters of them:
  * ids that differed in their low bits still differ in more of them, so no two channels meet.
  *
  * An id is handed out again only after the counter has gone through all 2³²−1 ids, as rsrv's: a
@@ -17,7 +19,8 @@ const INITIAL_SLOTS = 8;
  * client's or a newer one of its own.
  */
 export class ChannelTable<Channel extends { readonly serverId: number }> {
-  private slots: (Channel | undefined)[] = new Array<Channel | undefined>(INITIAL_SLOTS).fill(undefined);
+  // Holes read as undefined: the slots are never filled in advance.
+  private slots: (Channel | undefined)[] = new Array<Channel | undefined>(INITIAL_SLOTS);
   private count = 0;
   private nextId: number;
 
@@ -32,7 +35,7 @@ export class ChannelTable<Channel extends { readonly serverId: number }> {
 
   /** The id for the channel about to be added: pass the channel to `add` before asking again. */
   freeId(): number {
-    if (this.count * 2 >= this.slots.length) this.grow();
+    if (this.count >= this.slots.length * FULL) this.grow();
     const mask = this.slots.length - 1;
     let id = this.nextId;
     while (this.slots[id & mask] !== undefined) id = following(id);
@@ -66,12 +69,12 @@ export class ChannelTable<Channel extends { readonly serverId: number }> {
   }
 
   clear(): void {
-    this.slots = new Array<Channel | undefined>(INITIAL_SLOTS).fill(undefined);
+    this.slots = new Array<Channel | undefined>(INITIAL_SLOTS);
     this.count = 0;
   }
 
   private grow(): void {
-    const slots = new Array<Channel | undefined>(this.slots.length * 2).fill(undefined);
+    const slots = new Array<Channel | undefined>(this.slots.length * 2);
     const mask = slots.length - 1;
     for (const channel of this.slots) if (channel !== undefined) slots[channel.serverId & mask] = channel;
     this.slots = slots;
