@@ -22,7 +22,7 @@ import type { ProcessVariable, PvProvider } from './pv';
 import type { DbRecord, RecordHost } from './record';
 import { RECORD_ATTRIBUTES } from './records/common-fields';
 import type { FieldSpec } from './records/field-spec';
-import type { FieldShape, ValueKind } from './records/record-type';
+import type { ValueKind } from './records/record-type';
 import { ScanOnceQueue, type ScanOnceQueueStatus } from './scan/scan-once';
 import { DelayedCallbacks } from './scan/delayed-callbacks';
 import { ProcessTrace } from './process-trace';
@@ -64,19 +64,12 @@ export interface FieldAddress {
 interface NameEntry {
   readonly record: DbRecord;
   readonly location: SourceLocation;
-  /**
-   * The PV of the plain name (the record's VAL), made for its first channel and shared by every
-   * channel after while the field keeps its shape: a client connecting to a whole IOC would
-   * otherwise leave a PV a channel to be promoted, and one more each time it connects again.
-   */
-  pv: FieldPv | undefined;
 }
 
 export class Database implements PvProvider, AccessSecurityHost {
   private readonly names = new Map<string, NameEntry>();
   /** Where locate() leaves what it found beside the spec. */
-  private locatedEntry!: NameEntry;
-  private locatedShape!: FieldShape;
+  private locatedRecord!: DbRecord;
   private locatedLongString = false;
   private readonly recordList: DbRecord[] = [];
   private readonly logger: Logger;
@@ -206,11 +199,7 @@ export class Database implements PvProvider, AccessSecurityHost {
 
   find(name: string): ProcessVariable | undefined {
     const spec = this.locate(name);
-    if (!spec) return undefined;
-    const entry = this.locatedEntry;
-    if (name.indexOf('.') >= 0) return new FieldPv(name, entry.record, spec, this.locatedLongString, this);
-    if (entry.pv?.hasShape(this.locatedShape)) return entry.pv;
-    return (entry.pv = new FieldPv(name, entry.record, spec, false, this));
+    return spec && new FieldPv(name, this.locatedRecord, spec, this.locatedLongString, this);
   }
 
   serves(name: string): boolean {
@@ -220,13 +209,13 @@ export class Database implements PvProvider, AccessSecurityHost {
   /** dbNameToAddr: the record and field that `REC`, `REC.FIELD` or `REC.FIELD$` names, if any is served. */
   fieldAddress(name: string): FieldAddress | undefined {
     const spec = this.locate(name);
-    return spec && { record: this.locatedEntry.record, spec, longString: this.locatedLongString };
+    return spec && { record: this.locatedRecord, spec, longString: this.locatedLongString };
   }
 
   /**
    * fieldAddress without the object, for the name searches and channels of a client (tens of
    * thousands when it connects to a whole IOC): the spec, with its record and `$` left in
-   * `locatedEntry`, `locatedShape` and `locatedLongString` until the next call.
+   * `locatedRecord` and `locatedLongString` until the next call.
    */
   private locate(name: string): FieldSpec | undefined {
     const dot = name.indexOf('.');
@@ -242,8 +231,7 @@ export class Database implements PvProvider, AccessSecurityHost {
     if (shape.dbf === 'NOACCESS') return undefined;
     const longString = modifier === '$';
     if (longString && !isText(shape.dbf)) return undefined;
-    this.locatedEntry = entry;
-    this.locatedShape = shape;
+    this.locatedRecord = entry.record;
     this.locatedLongString = longString;
     return spec;
   }
@@ -340,10 +328,10 @@ export class Database implements PvProvider, AccessSecurityHost {
 
   private register(built: BuildResult): void {
     for (const { record, location } of built.records) {
-      this.names.set(record.name, { record, location, pv: undefined });
+      this.names.set(record.name, { record, location });
       this.recordList.push(record);
     }
-    for (const { alias, record, location } of built.aliases) this.names.set(alias, { record, location, pv: undefined });
+    for (const { alias, record, location } of built.aliases) this.names.set(alias, { record, location });
   }
 
   /** A load after start: its records are initialised as iocInit would have done. */

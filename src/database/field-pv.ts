@@ -22,7 +22,6 @@ import {
 } from './pv';
 import type { DbRecord } from './record';
 import type { FieldSpec } from './records/field-spec';
-import type { FieldShape } from './records/record-type';
 
 /** Where a channel finds the access security rules in force, which may be replaced at any time. */
 export interface AccessSecurityHost {
@@ -59,11 +58,6 @@ export class FieldPv implements ProcessVariable {
     if (dbr === undefined) throw new TypeError(`${record.name}.${spec.name} is not accessible`);
     this.type = longString ? FieldType.CHAR : dbr;
     this.maxElements = longString ? charCapacity(shape) : shape.elements;
-  }
-
-  /** Whether a channel made now onto a field of `shape` would serve the same type and count (a record's state can change its VAL's shape). */
-  hasShape(shape: FieldShape): boolean {
-    return !this.longString && dbrTypeOf(shape.dbf) === this.type && shape.elements === this.maxElements;
   }
 
   get className(): string {

@@ -20,9 +20,6 @@ interface FailureLogs {
 
 export function guardProvider(provider: PvProvider, logger: Logger): PvProvider {
   const logs: FailureLogs = { lookups: new LogLimiter(logger), handlers: new LogLimiter(logger) };
-  // A provider that gives the same PV again (the database does, for a record's plain name) gets
-  // the same guard: no guard a channel to outlive the young generation.
-  const guards = new WeakMap<ProcessVariable, ProcessVariable>();
   const guarded: PvProvider = {
     find(name) {
       let pv: ProcessVariable | undefined;
@@ -32,10 +29,7 @@ export function guardProvider(provider: PvProvider, logger: Logger): PvProvider 
         logs.lookups.error({ err: error, pv: name }, 'PV provider failed');
         return undefined;
       }
-      if (!pv || pv.runsNoUserCode) return pv;
-      let guard = guards.get(pv);
-      if (!guard) guards.set(pv, (guard = new GuardedPv(pv, logs.handlers)));
-      return guard;
+      return pv && (pv.runsNoUserCode ? pv : new GuardedPv(pv, logs.handlers));
     },
     serves(name) {
       try {

@@ -55,27 +55,6 @@ describe('names', () => {
   });
 });
 
-describe('one PV for the channels of a plain name', () => {
-  it('gives every channel of a record name (or alias) the same PV, with the name asked for; a field name gets a PV of its own', () => {
-    const shared = databaseOf(`record(ao, "S:AO") { alias("S:ALIAS") }`);
-    expect(shared.find('S:AO')).toBe(shared.find('S:AO'));
-    expect(shared.find('S:ALIAS')).toBe(shared.find('S:ALIAS'));
-    expect([shared.find('S:AO')?.name, shared.find('S:ALIAS')?.name]).toEqual(['S:AO', 'S:ALIAS']);
-    expect(shared.find('S:AO.VAL')).not.toBe(shared.find('S:AO.VAL'));
-  });
-
-  it('makes a new one once the field changed its shape: an mbbo whose states become defined is served as ENUM (mbboRecord.c, cvt_dbaddr, asked at each channel create)', () => {
-    const shared = databaseOf(`record(mbbo, "S:MBBO")`);
-    const plain = pvOf(shared, 'S:MBBO');
-    expect(plain.type).toBe(FieldType.LONG);
-    expect(put(pvOf(shared, 'S:MBBO.ZRST'), 'zero').ok).toBe(true);
-    const defined = pvOf(shared, 'S:MBBO');
-    expect(defined).not.toBe(plain);
-    expect(defined.type).toBe(FieldType.ENUM);
-    expect(pvOf(shared, 'S:MBBO')).toBe(defined);
-  });
-});
-
 describe('field types as rsrv serves them', () => {
   const cases: [string, FieldType, number][] = [
     ['C:AI', FieldType.DOUBLE, 1],

@@ -27,18 +27,6 @@ describe('guardProvider', () => {
     return { pv: provider.find('B') as ProcessVariable, provider, lines };
   };
 
-  it('gives the same guard for the same PV, and a guard of its own to another', () => {
-    const provider = guardProvider(
-      new PvMap([new SimplePv({ name: 'A', type: FieldType.DOUBLE }), new SimplePv({ name: 'B', type: FieldType.DOUBLE })]),
-      capturingLogger().logger,
-    );
-    const a = provider.find('A');
-    expect(a?.name).toBe('A');
-    expect(provider.find('A')).toBe(a);
-    expect(provider.find('B')).not.toBe(a);
-    expect(provider.find('B')?.name).toBe('B');
-  });
-
   it('grants nothing when access rights throw', () => {
     const { pv, lines } = setUp();
     expect(pv.accessRights(CLIENT)).toEqual({ read: false, write: false });
