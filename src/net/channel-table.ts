@@ -11,8 +11,9 @@ const FULL = 0.75;
  * (camessage.c), and each channel sits in the slot its id's low bits name, so a lookup is one
  * index and a compare. The counter passes over an id whose slot is taken (rsrv likewise passes
  * over an id still in use after its counter wraps), so holes are filled as the counter comes round
- * and nothing moves when a channel goes. The slots only double, when a new peak fills three quarters of them:
- * ids that differed in their low bits still differ in more of them, so no two channels meet.
+ * and nothing moves when a channel goes. The slots only double, when a new peak fills three
+ * quarters of them: ids that differed in their low bits still differ in more of them, so no two
+ * channels meet.
  *
  * An id is handed out again only after the counter has gone through all 2³²−1 ids, as rsrv's: a
  * client that names a channel it cleared finds no channel (and gets ECA_BADCHID), not another
