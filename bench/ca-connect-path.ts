@@ -1,12 +1,16 @@
 /**
  * Connecting many channels, in one process and without sockets: the CA server's search replies and
- * a circuit's CREATE_CHAN and first READ_NOTIFY, on a Database of `ao` records served through the
- * provider guard, as createCaServer serves it. Per channel, each of the three:
+ * a circuit's CREATE_CHAN, first READ_NOTIFY and CLEAR_CHANNEL (libca clears each channel as its
+ * client exits), on a Database of `ao` records served through the provider guard, as
+ * createCaServer serves it. Per channel, each of the four:
  * CPU time, not wall time, so that other work on the machine does not count:
  * - cold: the first pass in this process, as a freshly started IOC meets its first client (the JIT
  *   compiles the paths on the way);
  * - warm: the best of `repeats` passes after it;
- * - bytes: V8 heap allocated per channel (median over slices of 200 channels with no GC inside).
+ * - bytes: V8 heap allocated per channel (median over slices of 200 channels with no GC inside);
+ * - and, once, the heap each open channel keeps alive (what a scavenge promotes while a client
+ *   holds its channels): live heap after a full GC with the channels created and read, less after
+ *   they are cleared.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out
  *   NODE_PATH=$PWD/node_modules node /tmp/bench-out/bench/ca-connect-path.js [channels] [repeats] [--warm-up]
@@ -19,7 +23,9 @@
  * of 64 KiB as a socket hands them over.
  */
 import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import {
+  writeClearChannelRequest,
   writeClientNameRequest,
   writeCreateChannelRequest,
   writeDatagramVersionRequest,
@@ -103,6 +109,10 @@ const reads = (from: number, to: number) =>
   chunked((writer) => {
     for (let index = from; index < to; index++) writeReadNotifyRequest(writer, DbrType.DOUBLE, 1, index + 1, index);
   });
+const clears = (from: number, to: number) =>
+  chunked((writer) => {
+    for (let index = from; index < to; index++) writeClearChannelRequest(writer, index + 1, index);
+  });
 
 /** A socket that takes everything, as a client that keeps up; made by the server's own factory, as its sockets are. */
 const transport = socketTransport({
@@ -152,6 +162,13 @@ const STAGES: Stage[] = [
       for (const chunk of chunks) circuit.receive(chunk);
     },
   },
+  {
+    label: 'CLEAR_CHANNEL',
+    prepare: clears,
+    serve: (chunks, circuit) => {
+      for (const chunk of chunks) circuit.receive(chunk);
+    },
+  },
 ];
 
 /** One pass of all stages over all channels, each timed whole; ns of CPU (this process's, GC threads included: the machine may be shared) per channel. */
@@ -185,6 +202,22 @@ function allocationPass(): number[] {
   return perStage.map((samples) => samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN);
 }
 
+/** Live heap bytes per open channel: after a full GC with the channels created and read, less after they are cleared. */
+function retainedPerChannel(): number {
+  v8.setFlagsFromString('--expose-gc');
+  const collect = vm.runInNewContext('gc') as () => void;
+  const [create, read, clear] = [creates(0, channels), reads(0, channels), clears(0, channels)];
+  const circuit = openCircuit();
+  for (const chunk of [...create, ...read]) circuit.receive(chunk);
+  collect();
+  const open = v8.getHeapStatistics().used_heap_size;
+  for (const chunk of clear) circuit.receive(chunk);
+  collect();
+  const cleared = v8.getHeapStatistics().used_heap_size;
+  circuit.transportClosed();
+  return (open - cleared) / channels;
+}
+
 if (withWarmUp) {
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
@@ -201,9 +234,11 @@ const cold = timedPass();
 const warm = STAGES.map(() => Infinity);
 for (let repeat = 0; repeat < repeats; repeat++) timedPass().forEach((ns, index) => (warm[index] = Math.min(warm[index]!, ns)));
 const bytes = allocationPass();
+const retained = retainedPerChannel();
 process.stdout.write(`${channels} channels; ns per channel (cold: first pass; warm: best of ${repeats}), heap bytes per channel\n`);
 STAGES.forEach((stage, index) => {
   process.stdout.write(
     `${stage.label.padEnd(34)} cold ${cold[index]!.toFixed(0).padStart(6)}  warm ${warm[index]!.toFixed(0).padStart(6)}  bytes ${bytes[index]!.toFixed(0).padStart(5)}\n`,
   );
 });
+process.stdout.write(`live heap per open channel: ${retained.toFixed(0)} B\n`);

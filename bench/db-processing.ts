@@ -21,6 +21,9 @@
  *   `--connect-channels` (10 000) `ao` records: the time from the first ca_create_channel until
  *   every channel is connected, then until a first get of each is answered, and the server's CPU
  *   time for both.
+ * - `warm`: the same libca client run `--warm-clients` (8) times in a row against one server, each a
+ *   new process, after a first client that is left out: each client's figures as `connect` gives
+ *   them, with the server's minor page faults (a later connect of softIoc's reuses its free lists).
  *
  * `--node-option` (repeatable) goes to our server's node, e.g. `--node-option=--cpu-prof`.
  */
@@ -298,17 +301,47 @@ interface ConnectFigures {
 async function coldConnect(kind: ServerKind, channels: number): Promise<ConnectFigures> {
   const server = await startServer(kind, aoDatabase(channels), 'BENCH:AO:0');
   try {
-    const cpuBefore = processCpuSeconds(server.child.pid!);
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(PYTHON, ['-c', LIBCA_CONNECT, String(channels)], { env: { ...process.env, ...server.env }, timeout: 120_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`pyepics failed: ${stderr || error.message}`)) : resolve(stdout),
-      );
-    });
-    const figures = JSON.parse(output.trim().split('\n').pop()!) as Omit<ConnectFigures, 'serverCpuSeconds'>;
-    return { ...figures, serverCpuSeconds: processCpuSeconds(server.child.pid!) - cpuBefore };
+    return await libcaConnect(server, channels);
   } finally {
     server.dispose();
   }
+}
+
+interface WarmFigures extends ConnectFigures {
+  serverMinorFaults: number;
+}
+
+/** `clients` libca clients in a row on one server, after a first one left out. */
+async function warmConnects(kind: ServerKind, channels: number, clients: number): Promise<WarmFigures[]> {
+  const server = await startServer(kind, aoDatabase(channels), 'BENCH:AO:0');
+  try {
+    const figures: WarmFigures[] = [];
+    for (let client = 0; client <= clients; client++) {
+      const faultsBefore = minorFaults(server.child.pid!);
+      const connect = await libcaConnect(server, channels);
+      if (client > 0) figures.push({ ...connect, serverMinorFaults: minorFaults(server.child.pid!) - faultsBefore });
+    }
+    return figures;
+  } finally {
+    server.dispose();
+  }
+}
+
+async function libcaConnect(server: Server, channels: number): Promise<ConnectFigures> {
+  const cpuBefore = processCpuSeconds(server.child.pid!);
+  const output = await new Promise<string>((resolve, reject) => {
+    execFile(PYTHON, ['-c', LIBCA_CONNECT, String(channels)], { env: { ...process.env, ...server.env }, timeout: 120_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`pyepics failed: ${stderr || error.message}`)) : resolve(stdout),
+    );
+  });
+  const figures = JSON.parse(output.trim().split('\n').pop()!) as Omit<ConnectFigures, 'serverCpuSeconds'>;
+  return { ...figures, serverCpuSeconds: processCpuSeconds(server.child.pid!) - cpuBefore };
+}
+
+/** minflt, field 10 of /proc/<pid>/stat (the 8th after the command name). */
+function minorFaults(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
 }
 
 async function main(): Promise<void> {
@@ -320,6 +353,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       'memory-records': { type: 'string', default: '10000' },
       'connect-channels': { type: 'string', default: '10000' },
+      'warm-clients': { type: 'string', default: '8' },
       'node-option': { type: 'string', multiple: true, default: [] },
       rate: { type: 'string', default: '10000' },
       seconds: { type: 'string', default: '10' },
@@ -359,6 +393,19 @@ async function main(): Promise<void> {
       firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
       serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
       connectSecondsPerRun: samples.map((s) => s.connectSeconds),
+    };
+  }
+  if (only.has('warm')) {
+    const samples: WarmFigures[] = [];
+    for (let run = 0; run < runs; run++) samples.push(...(await warmConnects(kind, Number(values['connect-channels']), Number(values['warm-clients']))));
+    results.warm = {
+      channels: Number(values['connect-channels']),
+      connects: samples.length,
+      connectSeconds: median(samples.map((s) => s.connectSeconds)),
+      firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
+      serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
+      serverMinorFaults: median(samples.map((s) => s.serverMinorFaults)),
+      perConnect: samples,
     };
   }
   process.stdout.write(values.json ? JSON.stringify(results) + '\n' : `${JSON.stringify(results, null, 2)}\n`);

@@ -7,6 +7,7 @@ import type { MessageSource } from './framed-reader';
 import { ProtocolError } from './protocol-error';
 import { SendQueue, type BatchWriter, type QueuedUpdate } from './send-queue';
 import type { CircuitTransport } from './socket-transport';
+import { ChannelTable } from './channel-table';
 import { loggedValue, logsWrites } from './write-audit';
 import { failureMessage, writeFailure } from '../database/guard';
 
@@ -47,11 +48,10 @@ type LimitName = 'maxChannelsPerCircuit' | 'maxSubscriptionsPerCircuit';
 export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation extends ChannelOperation, Update extends QueuedUpdate> {
   readonly identity: ClientIdentity;
   logger: Logger;
-  protected readonly channels = new Map<number, Channel<Operation>>();
+  protected readonly channels = new ChannelTable<Channel<Operation>>();
   protected readonly operations = new Map<number, Operation>();
   protected readonly output: SendQueue<Update>;
   protected readonly limits: ServerLimits;
-  private nextServerId = 1;
   private requestsInFlight = 0;
   /** Writes with completion still waiting for their processing, and the channel each came on. */
   private readonly completions = new Map<AbortController, Channel<Operation>>();
@@ -196,16 +196,17 @@ export abstract class CircuitBase<Message, Writer extends BatchWriter, Operation
   }
 
   protected addChannel(clientId: number, pv: ProcessVariable): Channel<Operation> {
-    const channel: Channel<Operation> = { clientId, serverId: this.nextServerId++, pv, rights: pv.accessRights(this.identity), operations: NO_OPERATIONS };
-    this.channels.set(channel.serverId, channel);
+    const channel: Channel<Operation> = { clientId, serverId: this.channels.freeId(), pv, rights: pv.accessRights(this.identity), operations: NO_OPERATIONS };
+    this.channels.add(channel);
     return channel;
   }
 
   protected removeChannel(channel: Channel<Operation>): void {
     // Most circuits never have a write waiting: a channel's clear then costs no copy of the table.
     if (this.completions.size > 0) for (const [controller, on] of [...this.completions]) if (on === channel) controller.abort();
-    for (const operation of channel.operations) this.removeOperation(operation);
-    this.channels.delete(channel.serverId);
+    // The shared empty set would still cost an iterator a clear.
+    if (channel.operations.size > 0) for (const operation of channel.operations) this.removeOperation(operation);
+    this.channels.delete(channel);
   }
 
   protected addOperation(operation: Operation): void {

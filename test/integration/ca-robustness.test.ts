@@ -38,6 +38,23 @@ describe('a client that misbehaves', () => {
     client.close();
   });
 
+  // A raw client: libca never names a channel after clearing it. rsrv's ids only count up
+  // (camessage.c, casCreateChannel), so a cleared id finds no channel, not a newer one.
+  it('gets ECA_BADCHID for a channel id it cleared, also after creating others', async () => {
+    const client = await RawCircuit.connect(server.server.tcpPort);
+    const cleared = await client.createChannel('R:COUNTER', 1);
+    client.send(request(Command.CLEAR_CHANNEL, 0, 0, cleared, 1));
+    await client.waitFor((m) => m.command === Command.CLEAR_CHANNEL && m.parameter1 === cleared);
+    const sids = [await client.createChannel('R:COUNTER', 2), await client.createChannel('R:WAVE', 3)];
+    expect(sids).not.toContain(cleared);
+    client.send(request(Command.READ_NOTIFY, 5, 1, cleared, 12));
+    const error = await client.waitFor((m) => m.command === Command.ERROR);
+    expect(error.parameter2).toBe(Eca.BADCHID);
+    client.send(request(Command.READ_NOTIFY, 5, 1, sids[0]!, 13));
+    expect((await client.waitFor((m) => m.command === Command.READ_NOTIFY && m.parameter2 === 13)).parameter1).toBe(Eca.NORMAL);
+    client.close();
+  });
+
   it('gets ECA_BADTYPE for an unknown DBR type', async () => {
     const client = await RawCircuit.connect(server.server.tcpPort);
     const sid = await client.createChannel('R:COUNTER', 1);
