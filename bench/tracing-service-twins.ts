@@ -8,7 +8,7 @@
  * the roles swap every block (twin 0 on, then twin 1 on) to cancel any difference between the two
  * processes. X rotates, in a random order each cycle, through the chosen configurations (by default
  * null, defaults and caproto): off (the A/A null control: both off, which must come out at 0 within
- * its interval: the method's own error); the IOC's defaults (V8 64 KiB + external 512 KiB, whose
+ * its interval: the method's own error); the IOC's defaults (both samplers at their default intervals, whose
  * default TracePeriod puts no periodic snapshot in a block: the samplers' cost); the same at
  * caproto's 10 s TracePeriod (one snapshot per block: its difference is one snapshot's cost, from
  * which the defaults' cost over a whole period is derived); and, to take the cost apart, snapshots
@@ -68,17 +68,23 @@ const SPARSE_INTERVAL = 1048576;
 /** V8's sampler cannot be off while tracing: at this interval it takes next to no samples. */
 const NO_SAMPLES = 2 ** 30;
 
+/** An interval as the report names it. */
+const kib = (bytes: number) => (bytes >= 1048576 ? `${bytes / 1048576} MiB` : `${bytes / 1024} KiB`);
+const V8_INTERVAL = kib(IOC_DEFAULTS.sampling);
+const EXTERNAL_INTERVAL = kib(IOC_DEFAULTS.external);
+
 const OFF = 'off (A/A null)';
-const DEFAULTS = 'IOC defaults: V8 64 KiB + external 512 KiB at the default TracePeriod';
+const DEFAULTS = `IOC defaults: V8 ${V8_INTERVAL} + external ${EXTERNAL_INTERVAL} at the default TracePeriod`;
 const CAPROTO = "IOC defaults at caproto's TracePeriod 10 s (one snapshot in the block)";
 const SNAPSHOTS_ONLY = 'snapshots alone (V8 every 1 GiB: no samples; no external; TracePeriod 10 s)';
-const V8_ONLY = 'V8 64 KiB samples alone (no external, no snapshot in the block)';
-const EXTERNAL_ONLY = 'external 512 KiB samples alone (V8 every 1 GiB, no snapshot in the block)';
-const SPARSE = 'V8 1 MiB + external 512 KiB, TracePeriod 10 s (the cost apart from V8 samples)';
+const V8_ONLY = `V8 ${V8_INTERVAL} samples alone (no external, no snapshot in the block)`;
+const EXTERNAL_ONLY = `external ${EXTERNAL_INTERVAL} samples alone (V8 every 1 GiB, no snapshot in the block)`;
+const SPARSE = `V8 1 MiB + external ${EXTERNAL_INTERVAL}, TracePeriod 10 s (the cost apart from V8 samples)`;
 const SAMPLERS = 'IOC defaults at TracePeriod 3600 s (no periodic snapshot in any block: the samplers alone, in blocks of any length)';
 /** Longer than any block: the samplers run with no periodic snapshot in the measured part. */
 const NO_SNAPSHOT_PERIOD = 3600;
-type Config = typeof OFF | typeof DEFAULTS | typeof CAPROTO | typeof SNAPSHOTS_ONLY | typeof V8_ONLY | typeof EXTERNAL_ONLY | typeof SPARSE | typeof SAMPLERS;
+/** A configuration, by its label (the labels name the defaults' intervals, so they are built at run time). */
+type Config = string;
 /** By the short names a run may choose them with. */
 const BY_NAME: Record<string, Config> = {
   null: OFF,
@@ -248,7 +254,9 @@ interface BlockFigures extends TwinBlock<Config> {
 }
 
 async function runBlock(rig: Rig, block: TwinBlock<Config>, settleMs: number): Promise<BlockFigures> {
-  const settings: [TracingSettings, TracingSettings] = block.on === 0 ? [SETTINGS[block.config], TRACING_OFF] : [TRACING_OFF, SETTINGS[block.config]];
+  const on = SETTINGS[block.config];
+  if (!on) throw new Error(`no settings for ${block.config}`);
+  const settings: [TracingSettings, TracingSettings] = block.on === 0 ? [on, TRACING_OFF] : [TRACING_OFF, on];
   await switchTwins(rig, settings);
   return { ...block, window: await measure(rig, settleMs, MEASURED_MS) };
 }
@@ -323,7 +331,7 @@ function report(blocks: readonly BlockFigures[]): string[] {
       lines.push(`${what}, block by block: server CPU per request ${formatChange(medianInterval(ratioOfRatios(cpu.get(over) ?? [], cpu.get(under) ?? [])))}`);
     }
   };
-  share("the external sampler's share (the defaults' samplers against V8 64 KiB alone)", DEFAULTS, V8_ONLY);
+  share(`the external sampler's share (the defaults' samplers against V8 ${V8_INTERVAL} alone)`, DEFAULTS, V8_ONLY);
   if (WHOLE_PERIOD) share("one snapshot's share of a whole period (the defaults against the samplers alone)", DEFAULTS, SAMPLERS);
   else share("one snapshot's share of a 10 s block (caproto's period against the defaults' samplers)", CAPROTO, DEFAULTS);
   lines.push(...derivedDefaults(cpu, 'server CPU per request'), ...derivedDefaults(main, 'main thread alone'));

@@ -23,8 +23,8 @@ export interface SettingRange {
  * intervals below 1 KiB make V8 sample nearly every allocation. 2^30 is the most V8's sampler takes.
  */
 export const SETTING_RANGES = {
-  tracePeriod: { name: 'TracePeriod', default: 60, min: 1, max: 86400, floor: 0.1, integer: false, units: 's' },
-  traceSamplingInterval: { name: 'TraceSamplingInterval', default: 65536, min: 1024, max: 2 ** 30, floor: 1, integer: true, units: 'bytes' },
+  tracePeriod: { name: 'TracePeriod', default: 120, min: 1, max: 86400, floor: 0.1, integer: false, units: 's' },
+  traceSamplingInterval: { name: 'TraceSamplingInterval', default: 131072, min: 1024, max: 2 ** 30, floor: 1, integer: true, units: 'bytes' },
   traceExternalSamplingInterval: {
     name: 'TraceExternalSamplingInterval',
     default: 524288,

@@ -8,7 +8,7 @@ const resolve = (options: unknown) => resolveIocConfig(options, '/base');
 
 describe('setting ranges in the configuration', () => {
   it('defaults come from the declared ranges', () => {
-    expect(DEFAULT_CONFIG.tracing).toMatchObject({ period: 60, samplingInterval: 65536, count: 10, limits: { minPeriod: 1, minSamplingInterval: 1024 } });
+    expect(DEFAULT_CONFIG.tracing).toMatchObject({ period: 120, samplingInterval: 131072, count: 10, limits: { minPeriod: 1, minSamplingInterval: 1024 } });
     expect(DEFAULT_CONFIG.status).toEqual({ period: 1, limits: { minPeriod: 1 } });
   });
 

@@ -3,9 +3,9 @@ import { ConfigError, resolveIocConfig } from '../../../src/ioc/config/ioc-confi
 import { fitLocation } from '../../../src/ioc/devices/memory-tracing/trace-results';
 
 describe('tracing settings', () => {
-  it('samples every 64 KiB, with exact frames off and leak suspects 5 of 6 over 12 snapshots, by default', () => {
+  it('samples every 128 KiB, with exact frames off and leak suspects 5 of 6 over 12 snapshots, by default', () => {
     expect(resolveIocConfig({}, '/base').tracing).toMatchObject({
-      samplingInterval: 65536,
+      samplingInterval: 131072,
       exactFrames: false,
       suspects: { snapshots: 12, periods: 6, grewIn: 5 },
     });
