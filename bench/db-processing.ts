@@ -25,6 +25,12 @@
  *   new process, after a first client that is left out: each client's figures as `connect` gives
  *   them, with the server's minor page faults (a later connect of softIoc's reuses its free lists).
  *
+ * `connect` and `warm` need a CA repeater, as a site's libca has (libca starts `caRepeater` from
+ * PATH): `--ca-repeater /path/to/caRepeater` (by default the one beside `--softioc`). One is started
+ * for each server, on that server's beacon port. Without one, every libca client here spent ~30 ms
+ * more on a connect of 10 000 (measured 5 December 2026: softIoc 0.073–0.078 s without, 0.038–0.046
+ * s with), which hid the servers' difference.
+ *
  * `--node-option` (repeatable) goes to our server's node, e.g. `--node-option=--cpu-prof`.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -82,6 +88,9 @@ interface ServerKind {
   command(dbFile: string, workDir: string): [string, string[]];
 }
 
+/** The caRepeater binary that libca clients of this run get, if any. */
+let caRepeater: string | undefined;
+
 /** Our IOC as shipped: the built CLI (`npm run build` first), with only the benchmark's database. */
 function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
   return {
@@ -114,20 +123,33 @@ async function startServer(kind: ServerKind, database: string, probeName: string
   const beaconPort = await freePort();
   const [command, args] = kind.command(dbFile, workDir);
   const env = loopbackEnv(port, beaconPort);
+  const repeater = caRepeater ? spawn(caRepeater, [], { env: { ...process.env, ...env }, stdio: 'ignore' }) : undefined;
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'inherit'] });
   const dispose = () => {
     // SIGINT lets a node server write its --cpu-prof profile; SIGKILL whatever is left.
     child.kill('SIGINT');
     setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    repeater?.kill('SIGKILL');
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
+    if (repeater) await udpPortBound(beaconPort);
     await waitForSearchReply(port, probeName, child);
   } catch (error) {
     dispose();
     throw error;
   }
   return { child, port, env, dispose };
+}
+
+/** Until a socket is bound to the UDP port (the repeater is up), from /proc/net/udp; 5 s at most. */
+async function udpPortBound(port: number): Promise<void> {
+  const local = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (let tries = 0; tries < 250; tries++) {
+    if (readFileSync('/proc/net/udp', 'utf8').includes(local)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no caRepeater bound to UDP port ${port} within 5 s`);
 }
 
 async function waitForSearchReply(port: number, name: string, child: ChildProcess): Promise<void> {
@@ -348,6 +370,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       softioc: { type: 'string' },
+      'ca-repeater': { type: 'string' },
       cli: { type: 'string', default: path.resolve('dist/ioc/cli.js') },
       only: { type: 'string', default: 'memory,process' },
       runs: { type: 'string', default: '3' },
@@ -362,8 +385,12 @@ async function main(): Promise<void> {
   });
   const kind = values.softioc ? softIoc(values.softioc) : ours(values.cli, values['node-option']);
   const only = new Set(values.only.split(','));
+  caRepeater = values['ca-repeater'] ?? (values.softioc ? path.join(path.dirname(values.softioc), 'caRepeater') : undefined);
+  if ((only.has('connect') || only.has('warm')) && !caRepeater) {
+    throw new Error('connect and warm need --ca-repeater /path/to/caRepeater: without one, libca connects are slower than at any site');
+  }
   const runs = Number(values.runs);
-  const results: Record<string, unknown> = { server: kind.label, machine: machine(), date: new Date().toISOString() };
+  const results: Record<string, unknown> = { server: kind.label, machine: machine(), date: new Date().toISOString(), caRepeater };
   if (only.has('memory')) {
     const samples: MemoryFigures[] = [];
     for (let run = 0; run < runs; run++) samples.push(await memory(kind, Number(values['memory-records'])));

@@ -77,8 +77,8 @@ const OFF = 'off (A/A null)';
 const DEFAULTS = `IOC defaults: V8 ${V8_INTERVAL} + external ${EXTERNAL_INTERVAL} at the default TracePeriod`;
 const CAPROTO = "IOC defaults at caproto's TracePeriod 10 s (one snapshot in the block)";
 const SNAPSHOTS_ONLY = 'snapshots alone (V8 every 1 GiB: no samples; no external; TracePeriod 10 s)';
-const V8_ONLY = `V8 ${V8_INTERVAL} samples alone (no external, no snapshot in the block)`;
-const EXTERNAL_ONLY = `external ${EXTERNAL_INTERVAL} samples alone (V8 every 1 GiB, no snapshot in the block)`;
+const V8_ONLY = `V8 ${V8_INTERVAL} samples alone (no external)`;
+const EXTERNAL_ONLY = `external ${EXTERNAL_INTERVAL} samples alone (V8 every 1 GiB)`;
 const SPARSE = `V8 1 MiB + external ${EXTERNAL_INTERVAL}, TracePeriod 10 s (the cost apart from V8 samples)`;
 const SAMPLERS = 'IOC defaults at TracePeriod 3600 s (no periodic snapshot in any block: the samplers alone, in blocks of any length)';
 /** Longer than any block: the samplers run with no periodic snapshot in the measured part. */
@@ -279,9 +279,9 @@ async function calibrate(rig: Rig, utilisation: number, lines: string[]): Promis
   return rate;
 }
 
-/** A configuration as the report names it: the defaults' blocks say what they hold. */
+/** A configuration as the report names it: the blocks at the default TracePeriod say what they hold. */
 function label(config: Config): string {
-  if (config !== DEFAULTS) return config;
+  if (config !== DEFAULTS && config !== V8_ONLY && config !== EXTERNAL_ONLY) return config;
   return `${config} (${WHOLE_PERIOD ? 'one periodic snapshot in the block: a whole period, measured' : 'no snapshot in the block: the samplers'})`;
 }
 
