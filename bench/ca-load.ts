@@ -19,7 +19,8 @@ import { writeEventAddRequest, writeReadNotifyRequest } from '../src/ca/protocol
 import { Command, Dbe } from '../src/ca/protocol/constants';
 import { DbrType } from '../src/ca/protocol/dbr';
 import { BenchCircuit, type BenchChannel } from './ca-client';
-import { ownCpuSeconds, perOperation, processCpuSeconds, putRequests, requestRate, Window, withDeadline, writeBurstRate, type Sample } from './ca-measure';
+import { processCpuSeconds } from './figures';
+import { ownCpuSeconds, perOperation, putRequests, requestRate, Window, withDeadline, writeBurstRate, type Sample } from './ca-measure';
 import { channelNames, DEFAULT_PVS, type BenchPvNames } from './ca-pvs';
 import { searchNames, type SearchTarget } from './ca-search';
 

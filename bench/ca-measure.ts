@@ -2,19 +2,17 @@
 // it (from /proc, for a server whose pid is known), and the two request loops that keep a server
 // busy on one circuit.
 
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { writeEchoRequest, writeWriteRequest } from '../src/ca/protocol/client-requests';
 import { Command, Eca } from '../src/ca/protocol/constants';
 import { DbrType } from '../src/ca/protocol/dbr';
 import type { BenchChannel, BenchCircuit } from './ca-client';
+import { processCpuSeconds } from './figures';
 
 /** Replies in the first part of each run are not counted: the JIT and the socket buffers settle. */
 const WARMUP_MS = 500;
 /** How long a run may take beyond its window before the server is declared stuck. */
 const STUCK_MS = 15000;
-/** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks (`getconf CLK_TCK`). */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** One run's figure, and what the server (when its pid is known) and the load generator spent on each operation. */
 export interface Sample {
@@ -23,18 +21,6 @@ export interface Sample {
   serverCpuPerOperation?: number;
   /** The load generator's own CPU time per operation, µs: whether it, not the server, was the limit. */
   clientCpuPerOperation?: number;
-}
-
-/**
- * CPU seconds a process has used so far, all threads, user and system. Wall-clock rates on a
- * shared machine move with what else runs; the CPU time a server spends per request does not,
- * so it is what shows whether an optimisation helped.
- */
-export function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name may hold blanks and parentheses; the fields after its closing one start at field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 export function ownCpuSeconds(): number {

@@ -44,9 +44,9 @@ import { Command } from '../src/ca/protocol/constants';
 import { DbrType } from '../src/ca/protocol/dbr';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
 import { BenchCircuit, type BenchChannel } from './ca-client';
-import { processCpuSeconds, withDeadline } from './ca-measure';
+import { withDeadline } from './ca-measure';
 import { searchNames } from './ca-search';
-import { machine, median } from './figures';
+import { machine, median, minorFaults, processCpuSeconds, readStat } from './figures';
 import { PYTHON } from '../test/helpers/pyepics';
 
 const CHAINS = 100;
@@ -339,9 +339,9 @@ async function warmConnects(kind: ServerKind, channels: number, clients: number)
   try {
     const figures: WarmFigures[] = [];
     for (let client = 0; client <= clients; client++) {
-      const faultsBefore = minorFaults(server.child.pid!);
+      const faultsBefore = faultsSoFar(server.child.pid!);
       const connect = await libcaConnect(server, channels);
-      if (client > 0) figures.push({ ...connect, serverMinorFaults: minorFaults(server.child.pid!) - faultsBefore });
+      if (client > 0) figures.push({ ...connect, serverMinorFaults: faultsSoFar(server.child.pid!) - faultsBefore });
     }
     return figures;
   } finally {
@@ -360,10 +360,8 @@ async function libcaConnect(server: Server, channels: number): Promise<ConnectFi
   return { ...figures, serverCpuSeconds: processCpuSeconds(server.child.pid!) - cpuBefore };
 }
 
-/** minflt, field 10 of /proc/<pid>/stat (the 8th after the command name). */
-function minorFaults(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+function faultsSoFar(pid: number): number {
+  return minorFaults(readStat(`/proc/${pid}/stat`).fields);
 }
 
 async function main(): Promise<void> {

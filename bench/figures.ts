@@ -62,7 +62,7 @@ export function machineCpuSeconds(): number {
 }
 
 /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture Node runs on. */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** User and system CPU seconds of every thread of process `pid` so far (Linux's /proc/<pid>/stat). */
 export function processCpuSeconds(pid: number): number {
@@ -78,9 +78,24 @@ export function mainThreadCpuSeconds(pid: number): number {
   return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
 }
 
-function statCpuSeconds(file: string): number {
+/** A /proc `stat` file of a process or thread: its command name, and the fields after it (from field 3). */
+export function readStat(file: string): { name: string; fields: string[] } {
   const stat = fs.readFileSync(file, 'latin1');
-  // Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  // The command name may hold spaces and parentheses: it ends at the last ')'.
+  const end = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, end), fields: stat.slice(end + 2).split(' ') };
+}
+
+/** utime + stime (fields 14 and 15) of a `stat` file's fields, in ticks. */
+export function cpuTicks(fields: readonly string[]): number {
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** minflt (field 10) of a `stat` file's fields. */
+export function minorFaults(fields: readonly string[]): number {
+  return Number(fields[7]);
+}
+
+function statCpuSeconds(file: string): number {
+  return cpuTicks(readStat(file).fields) / TICKS_PER_SECOND;
 }

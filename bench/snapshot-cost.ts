@@ -18,12 +18,11 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort, loopbackEnv } from '../test/helpers/ports';
-import { loadAverage, machine } from './figures';
+import { cpuTicks, loadAverage, machine, readStat, TICKS_PER_SECOND } from './figures';
 import { IOC_DEFAULTS, Operator, PREFIX, type ServerReady, TRACING_OFF, type TracingSettings } from './ioc-service';
 import { IocClient } from './ioc-client';
 import type { LoadCommand } from './open-loop';
 
-const TICKS_PER_SECOND = 100;
 const NO_PERIODIC_SNAPSHOT = 3600;
 /** Bins shown before each snapshot. */
 const BEFORE = 2;
@@ -39,11 +38,9 @@ export function readThreads(pid: number): Threads {
   const threads: Threads = new Map();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const { name, fields } = readStat(`/proc/${pid}/task/${tid}/stat`);
       // Node names all its threads "node" (the IOC's worker, V8's GC helpers, libuv's pool): the thread id tells them apart.
-      threads.set(Number(tid), { name: Number(tid) === pid ? 'main' : `${name}:${tid}`, ticks: Number(fields[11]) + Number(fields[12]) });
+      threads.set(Number(tid), { name: Number(tid) === pid ? 'main' : `${name}:${tid}`, ticks: cpuTicks(fields) });
     } catch {
       // The thread ended between the listing and the read.
     }
@@ -143,10 +140,9 @@ async function main(): Promise<void> {
   }
   // Baseline: the second half of each period, before the next snapshot's BEFORE bins; its two halves against each other are the noise.
   const far = snapshotBins.flatMap((at) => bins.slice(at + Math.ceil(every / 2), at + every - BEFORE));
-  const excess = (from: number, to: number) =>
-    snapshotBins.flatMap((at) => bins.slice(at + from, at + to)).reduce((sum, bin) => sum + [...bin.values()].reduce((a, b) => a + b, 0), 0) /
-    snapshotBins.length;
-  const farMean = far.reduce((sum, bin) => sum + [...bin.values()].reduce((a, b) => a + b, 0), 0) / Math.max(1, far.length);
+  const allThreads = (some: Map<string, number>[]) => some.reduce((sum, bin) => sum + [...bin.values()].reduce((a, b) => a + b, 0), 0);
+  const excess = (from: number, to: number) => allThreads(snapshotBins.flatMap((at) => bins.slice(at + from, at + to))) / snapshotBins.length;
+  const farMean = allThreads(far) / Math.max(1, far.length);
   console.log(formatRow('far', far, names));
   console.log(
     formatRow(
