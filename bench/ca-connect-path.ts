@@ -23,7 +23,6 @@
  * of 64 KiB as a socket hands them over.
  */
 import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import {
   writeClearChannelRequest,
   writeClientNameRequest,
@@ -45,6 +44,7 @@ import { DEFAULT_LIMITS } from '../src/net/limits';
 import { guardProvider } from '../src/net/guarded-provider';
 import { socketTransport } from '../src/net/socket-transport';
 import { warmUpCaServer } from '../src/ca/server/warm-up';
+import { exposedGc } from '../test/helpers/exposed-gc';
 
 const MAX_UDP_SEND = 1024;
 const SOCKET_CHUNK = 65536;
@@ -139,6 +139,11 @@ interface Stage {
   serve(inputs: Buffer[], circuit: Circuit): void;
 }
 
+/** A circuit's stage: its request chunks, as the socket hands them over. */
+function receiveAll(chunks: Buffer[], circuit: Circuit): void {
+  for (const chunk of chunks) circuit.receive(chunk);
+}
+
 const STAGES: Stage[] = [
   {
     label: 'search (UDP datagrams, replies)',
@@ -151,23 +156,17 @@ const STAGES: Stage[] = [
   {
     label: 'CREATE_CHAN',
     prepare: creates,
-    serve: (chunks, circuit) => {
-      for (const chunk of chunks) circuit.receive(chunk);
-    },
+    serve: receiveAll,
   },
   {
     label: 'first READ_NOTIFY, DBR_DOUBLE',
     prepare: reads,
-    serve: (chunks, circuit) => {
-      for (const chunk of chunks) circuit.receive(chunk);
-    },
+    serve: receiveAll,
   },
   {
     label: 'CLEAR_CHANNEL',
     prepare: clears,
-    serve: (chunks, circuit) => {
-      for (const chunk of chunks) circuit.receive(chunk);
-    },
+    serve: receiveAll,
   },
 ];
 
@@ -204,8 +203,7 @@ function allocationPass(): number[] {
 
 /** Live heap bytes per open channel: after a full GC with the channels created and read, less after they are cleared. */
 function retainedPerChannel(): number {
-  v8.setFlagsFromString('--expose-gc');
-  const collect = vm.runInNewContext('gc') as () => void;
+  const collect = exposedGc();
   const [create, read, clear] = [creates(0, channels), reads(0, channels), clears(0, channels)];
   const circuit = openCircuit();
   for (const chunk of [...create, ...read]) circuit.receive(chunk);

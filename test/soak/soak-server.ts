@@ -1,10 +1,9 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { createCaServer } from '../../src/ca/server';
 import { createPvaServer } from '../../src/pva/server';
 import { FieldType } from '../../src/database/pv';
 import { PvMap, SimplePv } from '../../src/database/simple-pv';
 import { silentLogger } from '../../src/logger';
+import { exposedGc } from '../helpers/exposed-gc';
 import { loopbackEnv } from '../helpers/ports';
 
 /** The pvAccess server's environment on loopback, as loopbackEnv is CA's. */
@@ -27,12 +26,6 @@ export interface MemoryFigures {
   clients: number;
   channels: number;
   subscriptions: number;
-}
-
-/** `gc` without starting node with --expose-gc, so that an in-process test can force it too. */
-function exposedGc(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
 }
 
 export interface SoakServer {

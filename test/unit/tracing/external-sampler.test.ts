@@ -1,13 +1,11 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { ByteCountdown } from '../../../src/tracing/external/countdown';
 import { sampleEstimate, sampleProbability, sampleVariance, uncertaintyOf } from '../../../src/tracing/external/estimator';
 import { ExternalSampler } from '../../../src/tracing/external/external-sampler';
 import type { ExternalReport } from '../../../src/tracing/external/sample-store';
 import { Random } from '../../fuzz/random';
+import { exposedGc } from '../../helpers/exposed-gc';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+const gc = exposedGc();
 
 /** A seeded generator (mulberry32), so the statistical checks give the same answer on every run. */
 function seeded(seed: number): () => number {
