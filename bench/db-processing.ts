@@ -20,7 +20,8 @@
  * - `connect`: libca (through pyepics' binding, as caget uses it) on a freshly started server with
  *   `--connect-channels` (10 000) `ao` records: the time from the first ca_create_channel until
  *   every channel is connected, then until a first get of each is answered, and the server's CPU
- *   time for both.
+ *   time (every thread, to the ns) for both and for the connect alone; and the client's CPU over the connect, by libca thread (CAC-UDP reads the search
+ *   replies, CAC-TCP-send sends CREATE_CHAN): how a server answers changes how much libca works.
  * - `warm`: the same libca client run `--warm-clients` (8) times in a row against one server, each a
  *   new process, after a first client that is left out: each client's figures as `connect` gives
  *   them, with the server's minor page faults (a later connect of softIoc's reuses its free lists).
@@ -76,14 +77,14 @@ export function aoDatabase(count: number): string {
   return Array.from({ length: count }, (_, index) => `record(ao, "BENCH:AO:${index}") {}`).join('\n') + '\n';
 }
 
-interface Server {
+export interface Server {
   readonly child: ChildProcess;
   readonly port: number;
   /** The EPICS environment of a client of this server. */
   readonly env: Record<string, string>;
 }
 
-interface ServerKind {
+export interface ServerKind {
   readonly label: string;
   command(dbFile: string, workDir: string): [string, string[]];
 }
@@ -92,7 +93,7 @@ interface ServerKind {
 let caRepeater: string | undefined;
 
 /** Our IOC as shipped: the built CLI (`npm run build` first), with only the benchmark's database. */
-function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
+export function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
   return {
     label: `memtrace-ioc (${cli})`,
     command(dbFile, workDir) {
@@ -111,11 +112,11 @@ function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
   };
 }
 
-function softIoc(binary: string): ServerKind {
+export function softIoc(binary: string): ServerKind {
   return { label: `softIoc (${binary})`, command: (dbFile) => [binary, ['-S', '-d', dbFile]] };
 }
 
-async function startServer(kind: ServerKind, database: string, probeName: string): Promise<Server & { dispose(): void }> {
+export async function startServer(kind: ServerKind, database: string, probeName: string): Promise<Server & { dispose(): void }> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'db-bench-'));
   const dbFile = path.join(workDir, 'bench.db');
   writeFileSync(dbFile, database);
@@ -290,13 +291,39 @@ async function processing(kind: ServerKind, rate: number, seconds: number): Prom
  * of each and ca_pend_io until all are answered. Prints {connectSeconds, firstGetSeconds}.
  */
 const LIBCA_CONNECT = `
-import ctypes, json, sys, time
+import ctypes, json, os, sys, time
 from epics import ca, dbr
 count = int(sys.argv[1])
+server_pid = sys.argv[2]
 ca.initialize_libca()
 libca = ca.libca
+# The server's CPU so far, every live thread, in seconds. Read here, while this client lives: rsrv
+# serves each client on threads of its own, which end (and take their CPU times with them) as it leaves.
+def server_cpu():
+    total = 0
+    for task in os.listdir('/proc/%s/task' % server_pid):
+        try:
+            with open('/proc/%s/task/%s/schedstat' % (server_pid, task)) as stat:
+                total += int(stat.read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
+# The CPU of this client's threads by name (python3, CAC-UDP, CAC-TCP-send, CAC-TCP-recv,
+# timerQueue...), in seconds, from the kernel's schedstat: the same server can make libca work more.
+def thread_cpu():
+    cpu = {}
+    for task in os.listdir('/proc/self/task'):
+        try:
+            with open('/proc/self/task/%s/comm' % task) as comm, open('/proc/self/task/%s/schedstat' % task) as stat:
+                name = comm.read().strip()
+                cpu[name] = cpu.get(name, 0) + int(stat.read().split()[0]) / 1e9
+        except OSError:
+            pass
+    return cpu
 names = [('BENCH:AO:%d' % index).encode() for index in range(count)]
 channels = [dbr.chid_t() for _ in names]
+cpu_before = thread_cpu()
+server_before = server_cpu()
 began = time.perf_counter()
 for name, channel in zip(names, channels):
     if libca.ca_create_channel(ctypes.c_char_p(name), None, None, 0, ctypes.byref(channel)) != 1:
@@ -304,6 +331,9 @@ for name, channel in zip(names, channels):
 if libca.ca_pend_io(ctypes.c_double(60)) != 1:
     sys.exit('not every channel connected')
 connected = time.perf_counter()
+server_connect = server_cpu() - server_before
+cpu_after = thread_cpu()
+client_cpu = {name: round(seconds - cpu_before.get(name, 0), 6) for name, seconds in cpu_after.items() if seconds - cpu_before.get(name, 0) > 0}
 values = [ctypes.c_double() for _ in names]
 for channel, value in zip(channels, values):
     if libca.ca_array_get(6, 1, channel, ctypes.byref(value)) != 1:
@@ -311,13 +341,20 @@ for channel, value in zip(channels, values):
 if libca.ca_pend_io(ctypes.c_double(60)) != 1:
     sys.exit('not every get was answered')
 got = time.perf_counter()
-print(json.dumps({'connectSeconds': connected - began, 'firstGetSeconds': got - connected}))
+server_both = server_cpu() - server_before
+print(json.dumps({'connectSeconds': connected - began, 'firstGetSeconds': got - connected, 'serverCpuSeconds': server_both, 'serverConnectCpuSeconds': server_connect, 'clientCpuSeconds': sum(client_cpu.values()), 'clientThreadCpuSeconds': client_cpu}))
 `;
 
 interface ConnectFigures {
   connectSeconds: number;
   firstGetSeconds: number;
+  /** The server's CPU over the connect and the first get. */
   serverCpuSeconds: number;
+  /** The server's CPU over the connect alone. */
+  serverConnectCpuSeconds: number;
+  /** The libca client's CPU over the connect, all threads, and by thread name. */
+  clientCpuSeconds: number;
+  clientThreadCpuSeconds: Record<string, number>;
 }
 
 async function coldConnect(kind: ServerKind, channels: number): Promise<ConnectFigures> {
@@ -350,14 +387,21 @@ async function warmConnects(kind: ServerKind, channels: number, clients: number)
 }
 
 async function libcaConnect(server: Server, channels: number): Promise<ConnectFigures> {
-  const cpuBefore = processCpuSeconds(server.child.pid!);
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(PYTHON, ['-c', LIBCA_CONNECT, String(channels)], { env: { ...process.env, ...server.env }, timeout: 120_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`pyepics failed: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      PYTHON,
+      ['-c', LIBCA_CONNECT, String(channels), String(server.child.pid)],
+      { env: { ...process.env, ...server.env }, timeout: 120_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`pyepics failed: ${stderr || error.message}`)) : resolve(stdout)),
     );
   });
-  const figures = JSON.parse(output.trim().split('\n').pop()!) as Omit<ConnectFigures, 'serverCpuSeconds'>;
-  return { ...figures, serverCpuSeconds: processCpuSeconds(server.child.pid!) - cpuBefore };
+  return JSON.parse(output.trim().split('\n').pop()!) as ConnectFigures;
+}
+
+/** The median CPU of each of libca's threads over the connects (0 where a connect did not run it). */
+function medianByThread(samples: readonly ConnectFigures[]): Record<string, number> {
+  const threads = new Set(samples.flatMap((sample) => Object.keys(sample.clientThreadCpuSeconds)));
+  return Object.fromEntries([...threads].map((thread) => [thread, median(samples.map((sample) => sample.clientThreadCpuSeconds[thread] ?? 0))]));
 }
 
 function faultsSoFar(pid: number): number {
@@ -417,6 +461,8 @@ async function main(): Promise<void> {
       connectSeconds: median(samples.map((s) => s.connectSeconds)),
       firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
       serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
+      serverConnectCpuSeconds: median(samples.map((s) => s.serverConnectCpuSeconds)),
+      clientCpuSeconds: median(samples.map((s) => s.clientCpuSeconds)),
       connectSecondsPerRun: samples.map((s) => s.connectSeconds),
     };
   }
@@ -430,6 +476,8 @@ async function main(): Promise<void> {
       firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
       serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
       serverMinorFaults: median(samples.map((s) => s.serverMinorFaults)),
+      clientCpuSeconds: median(samples.map((s) => s.clientCpuSeconds)),
+      clientThreadCpuSeconds: medianByThread(samples),
       perConnect: samples,
     };
   }

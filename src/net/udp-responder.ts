@@ -40,6 +40,12 @@ export interface UdpResponderOptions {
 }
 
 /**
+ * Reply datagrams completed in one read burst and held until it ends; past it they go out at once,
+ * so that a burst of any length holds a bounded number of replies.
+ */
+const MAX_REPLIES_HELD = 64;
+
+/**
  * Reply datagrams handed to the kernel whose send has not completed. A burst beyond it has its replies
  * dropped, as rsrv's are when its socket is full, so that neither pending sends nor their
  * callbacks can pile up in memory.
@@ -59,14 +65,24 @@ export class UdpResponder {
   private readonly rate: RateLimiter;
   private repliesInFlight = 0;
   private dropped = 0;
-  /** The socket that sends the replies the answerer holds open; undefined when none are. */
+  /** The socket that sends the replies held, the answerer's open one and those completed; undefined when none are. */
   private holding: dgram.Socket | undefined;
+  /**
+   * Reply datagrams completed during this read burst, sent together when it ends: libca's UDP
+   * thread wakes for every reply datagram that finds it idle, and each wake-up wakes its TCP send
+   * thread for the channels that datagram found, which then contend for libca's lock. Replies sent
+   * back to back are read in fewer wake-ups (BENCHMARKS.md "Search replies sent at the burst's end").
+   */
+  private readonly completed: UdpReply[] = [];
   private burstEnd: NodeJS.Immediate | undefined;
   private readonly endBurst = () => {
     this.burstEnd = undefined;
     this.flush();
   };
-  private readonly sendHeld: SendReply = (reply) => this.send(this.holding!, reply);
+  private readonly holdReply: SendReply = (reply) => {
+    this.completed.push(reply);
+    if (this.completed.length >= MAX_REPLIES_HELD) this.sendCompleted();
+  };
 
   private constructor(private readonly options: UdpResponderOptions) {
     this.ignored = new Set(options.ignoreAddresses);
@@ -125,16 +141,23 @@ export class UdpResponder {
     // libuv reads up to 32 datagrams a wake-up, each a 'message'; an immediate runs once they are all read.
     this.burstEnd ??= setImmediate(this.endBurst);
     try {
-      this.options.answer.answer(datagram, { host: peer.address, port: peer.port }, served, this.sendHeld);
+      this.options.answer.answer(datagram, { host: peer.address, port: peer.port }, served, this.holdReply);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.options.logger.debug({ peer: `${peer.address}:${peer.port}`, reason: error.message }, 'bad search datagram');
     }
   }
 
+  /** Sends every reply held: the completed ones, then the one the answerer holds open. */
   private flush(): void {
-    if (this.holding) this.options.answer.flush(this.sendHeld);
+    if (this.holding) this.options.answer.flush(this.holdReply);
+    this.sendCompleted();
     this.holding = undefined;
+  }
+
+  private sendCompleted(): void {
+    for (const reply of this.completed) this.send(this.holding!, reply);
+    this.completed.length = 0;
   }
 
   private send(socket: dgram.Socket, reply: UdpReply): void {
@@ -154,6 +177,7 @@ export class UdpResponder {
     if (this.burstEnd) clearImmediate(this.burstEnd);
     this.burstEnd = undefined;
     this.holding = undefined;
+    this.completed.length = 0;
     this.options.answer.flush(() => undefined);
     await Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
     this.sockets.length = 0;
