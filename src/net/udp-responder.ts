@@ -71,7 +71,7 @@ export class UdpResponder {
    * Reply datagrams completed during this read burst, sent together when it ends: libca's UDP
    * thread wakes for every reply datagram that finds it idle, and each wake-up wakes its TCP send
    * thread for the channels that datagram found, which then contend for libca's lock. Replies sent
-   * back to back are read in fewer wake-ups (BENCHMARKS.md "Search replies sent at the burst's end").
+   * back to back are read in fewer wake-ups (BENCHMARKS.md "Connect: what is left").
    */
   private readonly completed: UdpReply[] = [];
   private burstEnd: NodeJS.Immediate | undefined;
