@@ -33,13 +33,18 @@ describe('UdpResponder', () => {
     client = undefined;
   });
 
-  /** A responder with `answer`, the sends of its sockets logged, and a client bound on loopback. */
-  async function start(answer: SearchAnswerer, log: string[]): Promise<{ port: number; received: Buffer[] }> {
+  /**
+   * A responder whose answerer sends `repliesPerDatagram` replies to each datagram, and ten
+   * datagrams sent to it before this process's event loop reads any (so it reads all ten in one
+   * wake-up): the log of its answers and of its sockets' sends, once every reply has arrived.
+   */
+  async function burstOfTen(repliesPerDatagram: number): Promise<string[]> {
+    const log: string[] = [];
     const port = await freePort();
     responder = await UdpResponder.start({
       interfaces: ['127.0.0.1'],
       port,
-      answer,
+      answer: echoingAnswerer(repliesPerDatagram, log),
       ignoreAddresses: [],
       maxRepliesPerSecond: 10_000,
       logger: silentLogger(),
@@ -54,27 +59,25 @@ describe('UdpResponder', () => {
       if (this !== socket) log.push('send');
       send.apply(this, args);
     });
-    return { port, received };
+    for (let index = 1; index <= 10; index++) socket.send(Buffer.from([index]), port, '127.0.0.1');
+    await waitUntil(() => received.length === 10 * repliesPerDatagram, 'every reply');
+    // Every reply, in the order of the datagrams it answers.
+    expect(received.map((datagram) => datagram[0])).toEqual(
+      Array.from({ length: 10 * repliesPerDatagram }, (_, index) => Math.floor(index / repliesPerDatagram) + 1),
+    );
+    return log;
   }
 
   it('sends the reply datagrams of a read burst after the whole burst is answered', async () => {
-    const log: string[] = [];
-    const { port, received } = await start(echoingAnswerer(1, log), log);
-    // Sent before this process's event loop reads any: the responder reads all ten in one wake-up.
-    for (let index = 1; index <= 10; index++) client!.send(Buffer.from([index]), port, '127.0.0.1');
-    await waitUntil(() => received.length === 10, 'the ten replies');
+    const log = await burstOfTen(1);
     const firstSend = log.indexOf('send');
     expect(log.slice(0, firstSend)).toEqual(Array.from({ length: 10 }, (_, index) => `answer ${index + 1}`));
     expect(log.slice(firstSend)).toEqual(Array(10).fill('send'));
-    expect(received.map((datagram) => datagram[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('sends the replies it holds once they reach its bound, before the burst ends', async () => {
-    const log: string[] = [];
-    // 10 datagrams of 10 replies each: the bound (64) is reached during the 7th answer.
-    const { port, received } = await start(echoingAnswerer(10, log), log);
-    for (let index = 1; index <= 10; index++) client!.send(Buffer.from([index]), port, '127.0.0.1');
-    await waitUntil(() => received.length === 100, 'the hundred replies');
+    // 10 replies a datagram: the bound (64) is reached during the 7th answer.
+    const log = await burstOfTen(10);
     const firstSend = log.indexOf('send');
     expect(log.slice(0, firstSend)).toEqual(Array.from({ length: 7 }, (_, index) => `answer ${index + 1}`));
     expect(log.slice(firstSend, firstSend + 64)).toEqual(Array(64).fill('send'));
