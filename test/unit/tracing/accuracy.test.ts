@@ -12,11 +12,13 @@ interface AccuracyResult {
 // ~44 MB retained, 200 MB churned and 10 MB grown, in a child process with --expose-gc so "really
 // retained" is measured around full GCs. A 16 KiB interval keeps the estimates' spread (~4% for
 // 10 MB) well inside the tolerances, so the test does not flake.
+const SAMPLING_INTERVAL = 16384;
+
 describe('estimates against bytes really retained', () => {
   let result: AccuracyResult;
 
   beforeAll(async () => {
-    result = await runFixture<AccuracyResult>('accuracy.js', ['16384']);
+    result = await runFixture<AccuracyResult>('accuracy.js', [String(SAMPLING_INTERVAL)]);
   }, 60_000);
 
   it('ranks retainA first with its size within ±10% of what it retained', () => {
@@ -41,8 +43,13 @@ describe('estimates against bytes really retained', () => {
     expect(first.functionName).toBe('retainB');
     expect(Math.abs((first.sizeDiff as number) - result.grownByB) / result.grownByB).toBeLessThan(0.15);
     expect(first.countDiff).toBeGreaterThan(0);
+    // retainA kept all it had: its 44 MB of items show no change. A small object V8 itself
+    // allocated while retainA ran (its feedback, its compiled code's data) may still be freed by a
+    // later forced GC, as churnC's may outlive it (above): once in 120 runs, one sample of a ~350 B
+    // object went (-16 560 B), with or without bytecode flushing. Two samples' worth is allowed.
     const retainA = result.diffs.find((diff) => diff.functionName === 'retainA');
-    expect(retainA?.sizeDiff).toBe(0);
+    expect(retainA).toBeDefined();
+    expect(Math.abs(retainA!.sizeDiff as number)).toBeLessThanOrEqual(2 * (SAMPLING_INTERVAL + 1024));
   });
 
   it('formats the live top and the diffs as tracemalloc does', () => {
