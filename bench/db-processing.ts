@@ -20,8 +20,9 @@
  * - `connect`: libca (through pyepics' binding, as caget uses it) on a freshly started server with
  *   `--connect-channels` (10 000) `ao` records: the time from the first ca_create_channel until
  *   every channel is connected, then until a first get of each is answered, and the server's CPU
- *   time (every thread, to the ns) for both and for the connect alone; and the client's CPU over the connect, by libca thread (CAC-UDP reads the search
- *   replies, CAC-TCP-send sends CREATE_CHAN): how a server answers changes how much libca works.
+ *   time (every thread, to the ns) for both and for the connect alone; and the client's CPU over
+ *   the connect, by libca thread (CAC-UDP reads the search replies, CAC-TCP-send sends
+ *   CREATE_CHAN): how a server answers changes how much libca works.
  * - `warm`: the same libca client run `--warm-clients` (8) times in a row against one server, each a
  *   new process, after a first client that is left out: each client's figures as `connect` gives
  *   them, with the server's minor page faults (a later connect of softIoc's reuses its free lists).
@@ -288,7 +289,7 @@ async function processing(kind: ServerKind, rate: number, seconds: number): Prom
 /**
  * libca through pyepics' binding, as caget asks for many names: every channel created without a
  * connection callback, then ca_pend_io until all are connected; then a DBR_DOUBLE ca_array_get
- * of each and ca_pend_io until all are answered. Prints {connectSeconds, firstGetSeconds}.
+ * of each and ca_pend_io until all are answered. Prints ConnectFigures as JSON.
  */
 const LIBCA_CONNECT = `
 import ctypes, json, os, sys, time
@@ -297,32 +298,25 @@ count = int(sys.argv[1])
 server_pid = sys.argv[2]
 ca.initialize_libca()
 libca = ca.libca
-# The server's CPU so far, every live thread, in seconds. Read here, while this client lives: rsrv
-# serves each client on threads of its own, which end (and take their CPU times with them) as it leaves.
-def server_cpu():
-    total = 0
-    for task in os.listdir('/proc/%s/task' % server_pid):
-        try:
-            with open('/proc/%s/task/%s/schedstat' % (server_pid, task)) as stat:
-                total += int(stat.read().split()[0])
-        except OSError:
-            pass
-    return total / 1e9
-# The CPU of this client's threads by name (python3, CAC-UDP, CAC-TCP-send, CAC-TCP-recv,
-# timerQueue...), in seconds, from the kernel's schedstat: the same server can make libca work more.
-def thread_cpu():
+# The CPU so far of a process's live threads, by thread name, in seconds (the kernel's schedstat).
+# This client's (python3, CAC-UDP, CAC-TCP-send, CAC-TCP-recv, timerQueue...): the same server can
+# make libca work more. The server's is read here too, while this client lives: rsrv serves each
+# client on threads of its own, which end (and take their CPU times with them) as it leaves.
+def thread_cpu(pid):
     cpu = {}
-    for task in os.listdir('/proc/self/task'):
+    for task in os.listdir('/proc/%s/task' % pid):
         try:
-            with open('/proc/self/task/%s/comm' % task) as comm, open('/proc/self/task/%s/schedstat' % task) as stat:
+            with open('/proc/%s/task/%s/comm' % (pid, task)) as comm, open('/proc/%s/task/%s/schedstat' % (pid, task)) as stat:
                 name = comm.read().strip()
                 cpu[name] = cpu.get(name, 0) + int(stat.read().split()[0]) / 1e9
         except OSError:
             pass
     return cpu
+def server_cpu():
+    return sum(thread_cpu(server_pid).values())
 names = [('BENCH:AO:%d' % index).encode() for index in range(count)]
 channels = [dbr.chid_t() for _ in names]
-cpu_before = thread_cpu()
+cpu_before = thread_cpu('self')
 server_before = server_cpu()
 began = time.perf_counter()
 for name, channel in zip(names, channels):
@@ -332,7 +326,7 @@ if libca.ca_pend_io(ctypes.c_double(60)) != 1:
     sys.exit('not every channel connected')
 connected = time.perf_counter()
 server_connect = server_cpu() - server_before
-cpu_after = thread_cpu()
+cpu_after = thread_cpu('self')
 client_cpu = {name: round(seconds - cpu_before.get(name, 0), 6) for name, seconds in cpu_after.items() if seconds - cpu_before.get(name, 0) > 0}
 values = [ctypes.c_double() for _ in names]
 for channel, value in zip(channels, values):
@@ -475,6 +469,7 @@ async function main(): Promise<void> {
       connectSeconds: median(samples.map((s) => s.connectSeconds)),
       firstGetSeconds: median(samples.map((s) => s.firstGetSeconds)),
       serverCpuSeconds: median(samples.map((s) => s.serverCpuSeconds)),
+      serverConnectCpuSeconds: median(samples.map((s) => s.serverConnectCpuSeconds)),
       serverMinorFaults: median(samples.map((s) => s.serverMinorFaults)),
       clientCpuSeconds: median(samples.map((s) => s.clientCpuSeconds)),
       clientThreadCpuSeconds: medianByThread(samples),
