@@ -107,6 +107,7 @@ export class Database implements PvProvider, AccessSecurityHost {
       requestDelayed: (record, seconds, callback) => this.delayed.request(record, seconds, callback),
       requestCallback: (record, callback) => this.delayed.soon(record, callback),
       postEvent: (event) => this.postEvent(event),
+      warn: (record, message) => this.logger.warn({ record: record.name }, `${record.name}: ${message}`),
       subroutines: this.subroutines,
       devices: this.devices,
       trace: new ProcessTrace(this.logger),

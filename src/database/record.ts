@@ -55,6 +55,8 @@ export interface RecordHost {
   requestCallback(record: DbRecord, callback: () => void): void;
   /** post_event (calcout's OEVT). */
   postEvent(event: string): void;
+  /** What record support reports as it goes (subRecord.c's epicsPrintf of an empty SNAM): logged with the record's name. */
+  warn(record: DbRecord, message: string): void;
   /** The subroutines code registered, for the sub record's INAM and SNAM. */
   readonly subroutines: SubroutineRegistry;
   /** The database's device table: DTYP choices and the supports they name. */
@@ -114,6 +116,8 @@ export class DbRecord {
    * False while an asynchronous record waits for its completion.
    */
   private running = false;
+  /** Set while record support holds the record active with no pass under way (holdActive). */
+  private held = false;
 
   /** A record of `type` with its fields at their initial values and NAME set. */
   constructor(
@@ -308,6 +312,30 @@ export class DbRecord {
   /** Whether the record is processing (PACT). */
   get isActive(): boolean {
     return this.active;
+  }
+
+  /**
+   * Record support holds the record active with no pass under way, as subRecord.c sets PACT while
+   * SNAM is empty: nothing processes it (dbProcess finds it active; a put marks RPRO) until
+   * `releaseHold`. `reason` is logged each time, as subRecord.c prints it. A pass already under way
+   * ends as it will, as in EPICS, where completing it clears PACT.
+   */
+  holdActive(reason: string): void {
+    this.host.warn(this, reason);
+    if (this.active && !this.held) return;
+    this.held = true;
+    this.active = true;
+    this.assign('PACT', 1);
+    this.assign('RPRO', 0);
+  }
+
+  /** Ends `holdActive`: PACT and RPRO cleared, so that the record processes again. */
+  releaseHold(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.active = false;
+    this.assign('PACT', 0);
+    this.assign('RPRO', 0);
   }
 
   /**

@@ -1,7 +1,9 @@
 // sub: reads A…L through INPA…INPL, then calls the subroutine SNAM names (registered by code; INAM
 // names one run once at initialisation), which sets VAL; limit alarms and deadbands follow as in
 // the analog records. A subroutine returning a promise keeps the record active until it settles,
-// as an asynchronous subroutine does in subRecord.c.
+// as an asynchronous subroutine does in subRecord.c. With SNAM empty the record is held active
+// (PACT set, never processed, its UDF alarm kept) until a put names a subroutine, as subRecord.c's
+// init_record and special do.
 
 import { menuAlarmSevr } from '../menus';
 import { AlarmSeverity, AlarmStatus } from '../pv';
@@ -15,6 +17,8 @@ import { field, fieldTable, menuField, stringField, type FieldSpec } from './fie
 import { fieldMetadata, limitsFrom, valueAlarmLimits, type MetadataRules } from './metadata';
 import { postWithDeadbands } from './monitors';
 import { scalarShape, type RecordType } from './record-type';
+
+const SNAM_EMPTY = 'SNAM is empty';
 
 const VALUE_FIELDS = ['VAL', 'HIHI', 'HIGH', 'LOW', 'LOLO', 'LALM', 'ALST', 'MLST'];
 
@@ -79,13 +83,18 @@ export const subRecordType: RecordType = {
     for (const [input, argument] of argumentConstants()) loadConstant(record, input, argument, constants);
     const initialise = record.subroutine(record.string('INAM'));
     if (initialise) void Promise.resolve(initialise(record)).catch(() => undefined);
+    if (!record.string('SNAM')) {
+      record.holdActive(SNAM_EMPTY);
+      return;
+    }
     for (const last of ['MLST', 'ALST', 'LALM']) record.assign(last, record.number('VAL'));
   },
   process(record): ProcessOutcome {
     if (!fetchValues(record)) return finish(record);
     const subroutine = record.subroutine(record.string('SNAM'));
+    // SNAM emptied while an asynchronous subroutine ran: the pass that follows has none to call (do_sub's BAD_SUB).
     if (!subroutine) {
-      record.raiseAlarm(AlarmStatus.BAD_SUB, AlarmSeverity.INVALID, 'SNAM is empty');
+      record.raiseAlarm(AlarmStatus.BAD_SUB, AlarmSeverity.INVALID, SNAM_EMPTY);
       return finish(record);
     }
     let status: ReturnType<typeof subroutine>;
@@ -106,7 +115,11 @@ export const subRecordType: RecordType = {
   },
   metadata: (record, spec) => fieldMetadata(metadata, record, spec),
   enumStrings: () => [],
-  afterPut: () => undefined,
+  afterPut(record, spec) {
+    if (spec.name !== 'SNAM') return;
+    if (record.string('SNAM')) record.releaseHold();
+    else record.holdActive(SNAM_EMPTY);
+  },
   validate(field, data, host) {
     if (field !== 'SNAM' && field !== 'INAM') return undefined;
     const reason = host.subroutines.refusal(data as string);

@@ -1,7 +1,7 @@
 import { Database, DbFileError } from '../../../../src/database';
 import { AlarmSeverity, AlarmStatus, EventMask } from '../../../../src/database/pv';
 import type { Subroutine } from '../../../../src/database/subroutines';
-import { monitor, put, pvOf, valueOf } from '../helpers';
+import { capturingLogger, monitor, put, pvOf, valueOf } from '../helpers';
 
 // sub as subRecord.c (EPICS base 7.0) processes it: fetch_values (A…L, stopping at the first
 // failed link), do_sub (BAD_SUB/INVALID without a subroutine, SOFT/BRSV on a negative status, UDF
@@ -76,8 +76,47 @@ describe('sub', () => {
     expect(valueOf(pvOf(database, 'S.PACT'))).toBe(0);
   });
 
-  it('alarms BAD_SUB/INVALID when SNAM is empty', () => {
-    const database = databaseWith({}, 'record(sub, "S") {}');
+  // subRecord.c init_record and special: an empty SNAM sets PACT, and a put of SNAM clears it (and
+  // RPRO) first. softIoc 7.0.8.1 here: PACT 1, UDF/INVALID, LCNT 0 after twelve PROC puts.
+  it('holds the record active, unprocessed, while SNAM is empty, and frees it when SNAM is put', () => {
+    const { logger, lines } = capturingLogger();
+    const database = new Database({ logger });
+    database.registerSubroutine('sum', sum);
+    database.loadText('record(sub, "S") { field(INPA, 1) field(INPB, 2) }', { file: 'sub.db' });
+    expect(lines.filter((line) => line.msg === 'S: SNAM is empty')).toHaveLength(1);
+    for (let attempt = 0; attempt < 12; attempt++) put(pvOf(database, 'S.PROC'), 1);
+    expect(valueOf(pvOf(database, 'S.PACT'))).toBe(1);
+    expect(valueOf(pvOf(database, 'S.RPRO'))).toBe(1);
+    expect(valueOf(pvOf(database, 'S.LCNT'))).toBe(0);
+    expect(pvOf(database, 'S').alarm()).toMatchObject({ status: AlarmStatus.UDF, severity: AlarmSeverity.INVALID });
+
+    put(pvOf(database, 'S.SNAM'), '');
+    expect(lines.filter((line) => line.msg === 'S: SNAM is empty')).toHaveLength(2);
+    expect([valueOf(pvOf(database, 'S.PACT')), valueOf(pvOf(database, 'S.RPRO'))]).toEqual([1, 0]);
+
+    put(pvOf(database, 'S.SNAM'), 'sum');
+    expect([valueOf(pvOf(database, 'S.PACT')), valueOf(pvOf(database, 'S.RPRO'))]).toEqual([0, 0]);
+    put(pvOf(database, 'S.PROC'), 1);
+    expect(valueOf(pvOf(database, 'S'))).toBe(3);
+    expect(pvOf(database, 'S').alarm()).toMatchObject({ status: AlarmStatus.NO_ALARM, severity: AlarmSeverity.NO_ALARM });
+
+    put(pvOf(database, 'S.SNAM'), '');
+    put(pvOf(database, 'S.A'), 5);
+    put(pvOf(database, 'S.PROC'), 1);
+    expect(valueOf(pvOf(database, 'S.PACT'))).toBe(1);
+    expect(valueOf(pvOf(database, 'S'))).toBe(3);
+  });
+
+  // A documented difference (README): subRecord.c keeps the old SADR and goes on calling the old subroutine.
+  it('alarms BAD_SUB/INVALID when SNAM is emptied while an asynchronous subroutine runs', async () => {
+    let settle: (status: number) => void = () => undefined;
+    const slow: Subroutine = () => new Promise<number>((resolve) => (settle = resolve));
+    const database = databaseWith({ slow }, 'record(sub, "S") { field(SNAM, "slow") }');
+    put(pvOf(database, 'S.PROC'), 1);
+    put(pvOf(database, 'S.SNAM'), '');
+    settle(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(valueOf(pvOf(database, 'S.PACT'))).toBe(0);
     put(pvOf(database, 'S.PROC'), 1);
     expect(pvOf(database, 'S').alarm()).toMatchObject({ status: AlarmStatus.BAD_SUB, severity: AlarmSeverity.INVALID });
   });
