@@ -93,6 +93,11 @@ export interface ServerKind {
 /** The caRepeater binary that libca clients of this run get, if any. */
 let caRepeater: string | undefined;
 
+/** Each server started from now on gets a CA repeater started from `binary` on its beacon port. */
+export function useCaRepeater(binary: string | undefined): void {
+  caRepeater = binary;
+}
+
 /** Our IOC as shipped: the built CLI (`npm run build` first), with only the benchmark's database. */
 export function ours(cli: string, nodeOptions: readonly string[]): ServerKind {
   return {
@@ -339,7 +344,7 @@ server_both = server_cpu() - server_before
 print(json.dumps({'connectSeconds': connected - began, 'firstGetSeconds': got - connected, 'serverCpuSeconds': server_both, 'serverConnectCpuSeconds': server_connect, 'clientCpuSeconds': sum(client_cpu.values()), 'clientThreadCpuSeconds': client_cpu}))
 `;
 
-interface ConnectFigures {
+export interface ConnectFigures {
   connectSeconds: number;
   firstGetSeconds: number;
   /** The server's CPU over the connect and the first get. */
@@ -380,7 +385,8 @@ async function warmConnects(kind: ServerKind, channels: number, clients: number)
   }
 }
 
-async function libcaConnect(server: Server, channels: number): Promise<ConnectFigures> {
+/** One libca client (pyepics' binding) connecting `channels` of the server's `ao` records, in a process of its own. */
+export async function libcaConnect(server: Server, channels: number): Promise<ConnectFigures> {
   const output = await new Promise<string>((resolve, reject) => {
     execFile(
       PYTHON,
@@ -421,7 +427,7 @@ async function main(): Promise<void> {
   });
   const kind = values.softioc ? softIoc(values.softioc) : ours(values.cli, values['node-option']);
   const only = new Set(values.only.split(','));
-  caRepeater = values['ca-repeater'] ?? (values.softioc ? path.join(path.dirname(values.softioc), 'caRepeater') : undefined);
+  useCaRepeater(values['ca-repeater'] ?? (values.softioc ? path.join(path.dirname(values.softioc), 'caRepeater') : undefined));
   if ((only.has('connect') || only.has('warm')) && !caRepeater) {
     throw new Error('connect and warm need --ca-repeater /path/to/caRepeater: without one, libca connects are slower than at any site');
   }

@@ -115,7 +115,8 @@ socket.on('message', (_request, peer) => {
 socket.bind(Number(process.argv[2]), '127.0.0.1');
 `;
 
-function compile(dir: string, name: string, source: string): string {
+/** Compiles C `source` with `cc -O2` into `dir`; returns the binary's path. */
+export function compile(dir: string, name: string, source: string): string {
   const file = path.join(dir, `${name}.c`);
   writeFileSync(file, source);
   const binary = path.join(dir, name);
@@ -215,7 +216,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

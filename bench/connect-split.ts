@@ -1,0 +1,233 @@
+/**
+ * A libca connect of 10 000 channels split in its two halves, to tell which server side holds it
+ * back: the name searches (UDP) and the channels' creation (TCP). Each server (ours, softIoc) is
+ * started fresh by db-processing's code, and warm connects of one pyepics client are timed two ways,
+ * interleaved:
+ * - `own`: the client searches the server itself, as at any site;
+ * - `C search`: the client searches a CA search responder written in C here (one thread, rsrv's
+ *   cast_server shape: reply datagrams packed up to 1 450 bytes, sent when the socket has nothing
+ *   more to read), which knows the same names and advertises the server's TCP port. The server then
+ *   only creates channels. softIoc beside it is the control: its connect should not change much
+ *   when searches move from its own CAS-UDP thread to this one.
+ *
+ * The question it answers for planning: would answering searches in native code (an addon's thread)
+ * make our connects level with softIoc's? If ours with `C search` is still behind softIoc, the rest
+ * is on the TCP side.
+ *
+ *   npx tsc -p tsconfig.json --outDir /tmp/bench-out && ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
+ *   node /tmp/bench-out/bench/connect-split.js --cli /tmp/bench-out/src/ioc/cli.js --softioc /path/to/softIoc [--rounds 3] [--clients 10]
+ *
+ * Needs `cc`, `/usr/bin/python3` with pyepics, and the caRepeater beside softIoc (or
+ * `--ca-repeater`). Figures: connect time and CPU per connect of the server (every thread, read by
+ * the client), of the C responder and of the libca client, medians over every connect with their range.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort } from '../test/helpers/ports';
+import { aoDatabase, libcaConnect, ours, softIoc, startServer, useCaRepeater, type Server, type ServerKind } from './db-processing';
+import { loadAverage, machine, medianRange } from './figures';
+import { searchNames } from './ca-search';
+import { compile } from './search-datagram-cost';
+
+const CHANNELS = 10_000;
+
+/**
+ * responder UDP_PORT TCP_PORT NAMES_FILE: answers the CA SEARCHes (after a VERSION, whose sequence
+ * number it echoes as rsrv does) for the names of NAMES_FILE, one a line, with the server address
+ * left to the sender's and TCP_PORT as the port. Names are kept in an open-addressing hash table.
+ */
+const C_RESPONDER = `
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#define SLOTS (1 << 17)
+#define MAX_REPLY 1450
+static char *names[SLOTS];
+static uint32_t hashOf(const char *text, size_t length) {
+  uint32_t hash = 2166136261u;
+  for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)text[i]) * 16777619u;
+  return hash;
+}
+static void add(const char *name) {
+  uint32_t slot = hashOf(name, strlen(name)) & (SLOTS - 1);
+  while (names[slot]) slot = (slot + 1) & (SLOTS - 1);
+  names[slot] = strdup(name);
+}
+static int served(const char *name, size_t length) {
+  for (uint32_t slot = hashOf(name, length) & (SLOTS - 1); names[slot]; slot = (slot + 1) & (SLOTS - 1))
+    if (strlen(names[slot]) == length && memcmp(names[slot], name, length) == 0) return 1;
+  return 0;
+}
+static unsigned get16(const unsigned char *at) { return at[0] << 8 | at[1]; }
+static uint32_t get32(const unsigned char *at) { return (uint32_t)at[0] << 24 | at[1] << 16 | at[2] << 8 | at[3]; }
+static void put16(unsigned char *at, unsigned value) { at[0] = value >> 8; at[1] = value; }
+static void put32(unsigned char *at, uint32_t value) { at[0] = value >> 24; at[1] = value >> 16; at[2] = value >> 8; at[3] = value; }
+int main(int argc, char **argv) {
+  if (argc != 4) return 2;
+  unsigned tcpPort = atoi(argv[2]);
+  FILE *file = fopen(argv[3], "r");
+  char line[256];
+  while (file && fgets(line, sizeof line, file)) { line[strcspn(line, "\\n")] = 0; if (*line) add(line); }
+  int s = socket(AF_INET, SOCK_DGRAM, 0), yes = 1;
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  struct sockaddr_in at = {0};
+  at.sin_family = AF_INET; at.sin_port = htons(atoi(argv[1])); at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(s, (struct sockaddr *)&at, sizeof at)) { perror("bind"); return 1; }
+  unsigned char in[16384], out[MAX_REPLY];
+  size_t used = 0;
+  struct sockaddr_in to; socklen_t toSize = sizeof to;
+  for (;;) {
+    struct sockaddr_in from; socklen_t fromSize = sizeof from;
+    ssize_t length = recvfrom(s, in, sizeof in, 0, (struct sockaddr *)&from, &fromSize);
+    if (length <= 0) continue;
+    if (used && (from.sin_addr.s_addr != to.sin_addr.s_addr || from.sin_port != to.sin_port)) {
+      sendto(s, out, used, 0, (struct sockaddr *)&to, toSize);
+      used = 0;
+    }
+    to = from; toSize = fromSize;
+    uint32_t sequence = 0;
+    int sequenced = 0, versionDue = 1;
+    for (ssize_t offset = 0; offset + 16 <= length;) {
+      const unsigned char *header = in + offset;
+      unsigned command = get16(header), payload = get16(header + 2);
+      if (offset + 16 + (ssize_t)payload > length) break;
+      if (command == 0) {
+        sequenced = get16(header + 6) >= 11; sequence = get32(header + 8); versionDue = 1;
+      } else if (command == 6 && served((const char *)header + 16, strnlen((const char *)header + 16, payload))) {
+        if (used + 24 + (versionDue ? 16 : 0) > MAX_REPLY) { sendto(s, out, used, 0, (struct sockaddr *)&to, toSize); used = 0; versionDue = 1; }
+        if (versionDue) {
+          memset(out + used, 0, 16);
+          put16(out + used + 4, sequenced); put16(out + used + 6, 13); put32(out + used + 8, sequenced ? sequence : 0);
+          used += 16; versionDue = 0;
+        }
+        memset(out + used, 0, 24);
+        put16(out + used, 6); put16(out + used + 2, 8); put16(out + used + 4, tcpPort);
+        put32(out + used + 8, 0xffffffffu); put32(out + used + 12, get32(header + 8)); put16(out + used + 16, 13);
+        used += 24;
+      }
+      offset += 16 + payload;
+    }
+    int waiting = 0;
+    ioctl(s, FIONREAD, &waiting);
+    if (!waiting && used) { sendto(s, out, used, 0, (struct sockaddr *)&to, toSize); used = 0; }
+  }
+}`;
+
+/** CPU seconds a process has used, all threads, to the ns (its schedstat). */
+function cpuSeconds(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+}
+
+interface Sample {
+  connect: number;
+  server: number;
+  responder: number;
+  client: number;
+}
+
+/** Figures of `kind` and `way`, over every round. */
+type Samples = Map<string, Sample[]>;
+
+interface Responder {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** The C responder for `server`'s names, answering on a port of its own; up once it answers a search. */
+async function startResponder(binary: string, namesFile: string, server: Server): Promise<Responder> {
+  const port = await freePort();
+  const child = spawn(binary, [String(port), String(server.port), namesFile], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await searchNames({ host: '127.0.0.1', port }, ['BENCH:AO:0'], () => undefined, 10_000);
+  return { child, port };
+}
+
+/** A client whose searches go to the responder; its channels are still created on the server's TCP port. */
+function searchingResponder(server: Server, responder: Responder): Server {
+  const address = `127.0.0.1:${responder.port}`;
+  return { ...server, env: { ...server.env, EPICS_CA_ADDR_LIST: address, EPICS_CA_SERVER_PORT: String(responder.port) } };
+}
+
+async function round(kind: ServerKind, responderBinary: string, namesFile: string, clients: number, samples: Samples): Promise<void> {
+  const server = await startServer(kind, aoDatabase(CHANNELS), 'BENCH:AO:0');
+  const responder = await startResponder(responderBinary, namesFile, server).catch((error: unknown) => {
+    server.dispose();
+    throw error;
+  });
+  try {
+    const ways: [string, Server][] = [
+      ['own', server],
+      ['C search', searchingResponder(server, responder)],
+    ];
+    // A first client of each way warms the server (and its page tables) and is left out.
+    for (const [, client] of ways) await libcaConnect(client, CHANNELS);
+    for (let index = 0; index < clients; index++) {
+      for (const [way, client] of ways) {
+        const responderBefore = cpuSeconds(responder.child.pid!);
+        const figures = await libcaConnect(client, CHANNELS);
+        const key = `${kind.label.split(' ')[0]!} ${way}`;
+        const list = samples.get(key) ?? [];
+        list.push({
+          connect: figures.connectSeconds,
+          server: figures.serverConnectCpuSeconds,
+          responder: cpuSeconds(responder.child.pid!) - responderBefore,
+          client: figures.clientCpuSeconds,
+        });
+        samples.set(key, list);
+      }
+    }
+  } finally {
+    responder.child.kill('SIGKILL');
+    server.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      cli: { type: 'string', default: path.resolve('dist/ioc/cli.js') },
+      softioc: { type: 'string' },
+      'ca-repeater': { type: 'string' },
+      rounds: { type: 'string', default: '3' },
+      clients: { type: 'string', default: '10' },
+    },
+  });
+  if (!values.softioc) throw new Error('--softioc /path/to/softIoc is needed: softIoc is the reference and the control');
+  useCaRepeater(values['ca-repeater'] ?? path.join(path.dirname(values.softioc), 'caRepeater'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'connect-split-'));
+  try {
+    const responder = compile(dir, 'responder', C_RESPONDER);
+    const namesFile = path.join(dir, 'names.txt');
+    writeFileSync(namesFile, Array.from({ length: CHANNELS }, (_, index) => `BENCH:AO:${index}\n`).join(''));
+    console.log(`${machine()}; load ${loadAverage()}; ${values.rounds} rounds of ${values.clients} warm connects of ${CHANNELS} channels each way`);
+    const samples: Samples = new Map();
+    // Interleaved rounds, so that a change in the machine's load shows in both servers.
+    for (let index = 0; index < Number(values.rounds); index++) {
+      for (const kind of [ours(values.cli, []), softIoc(values.softioc)]) await round(kind, responder, namesFile, Number(values.clients), samples);
+    }
+    const ms = (list: Sample[], pick: (sample: Sample) => number) =>
+      medianRange(
+        list.map((sample) => pick(sample) * 1000),
+        1,
+      );
+    for (const [key, list] of samples) {
+      console.log(
+        `${key.padEnd(22)} connect ${ms(list, (s) => s.connect)} ms; CPU server ${ms(list, (s) => s.server)}, C responder ${ms(list, (s) => s.responder)}, libca client ${ms(list, (s) => s.client)} ms (n ${list.length})`,
+      );
+    }
+    console.log(`load ${loadAverage()}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
