@@ -8,11 +8,13 @@
  *   cast_server shape: reply datagrams packed up to 1 450 bytes, sent when the socket has nothing
  *   more to read), which knows the same names and advertises the server's TCP port. The server then
  *   only creates channels. softIoc beside it is the control: its connect should not change much
- *   when searches move from its own CAS-UDP thread to this one.
+ *   when searches move from its own CAS-UDP thread to this one;
+ * - `Node stub C search`: the same, in front of the least a Node CA server can do for a connect
+ *   (NODE_STUB below): the Node floor of the TCP half, to tell Node's share of a TCP gap from ours.
  *
  * The question it answers for planning: would answering searches in native code (an addon's thread)
  * make our connects level with softIoc's? If ours with `C search` is still behind softIoc, the rest
- * is on the TCP side.
+ * is on the TCP side, and the Node stub tells how much of that Node itself costs.
  *
  *   npx tsc -p tsconfig.json --outDir /tmp/bench-out && ln -sfn "$PWD/records" "$PWD/node_modules" "$PWD/package.json" /tmp/bench-out/
  *   node /tmp/bench-out/bench/connect-split.js --cli /tmp/bench-out/src/ioc/cli.js --softioc /path/to/softIoc [--rounds 3] [--clients 10]
@@ -144,7 +146,12 @@ interface Responder {
 async function startResponder(binary: string, namesFile: string, server: Server): Promise<Responder> {
   const port = await freePort();
   const child = spawn(binary, [String(port), String(server.port), namesFile], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await searchNames({ host: '127.0.0.1', port }, ['BENCH:AO:0'], () => undefined, 10_000);
+  try {
+    await searchNames({ host: '127.0.0.1', port }, ['BENCH:AO:0'], () => undefined, 10_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return { child, port };
 }
 
@@ -154,36 +161,110 @@ function searchingResponder(server: Server, responder: Responder): Server {
   return { ...server, env: { ...server.env, EPICS_CA_ADDR_LIST: address, EPICS_CA_SERVER_PORT: String(responder.port) } };
 }
 
-async function round(kind: ServerKind, responderBinary: string, namesFile: string, clients: number, samples: Samples): Promise<void> {
-  const server = await startServer(kind, aoDatabase(CHANNELS), 'BENCH:AO:0');
-  const responder = await startResponder(responderBinary, namesFile, server).catch((error: unknown) => {
-    server.dispose();
+/**
+ * The least a Node CA server does for a connect, for the Node floor of the TCP half: a VERSION on
+ * accept, then for each CREATE_CHAN an ACCESS_RIGHTS and a CREATE_CHAN reply (a DBR_DOUBLE of one
+ * element), a READ_NOTIFY answered with 0 (the bench's client gets each channel once it is
+ * connected), an ECHO answered; nothing looked up, nothing kept. One write per chunk read.
+ */
+const NODE_STUB = `
+const net = require('node:net');
+let serverId = 0;
+const server = net.createServer({ noDelay: true }, (socket) => {
+  let rest = Buffer.alloc(0);
+  const version = Buffer.alloc(16);
+  version.writeUInt16BE(13, 6);
+  socket.write(version);
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk) => {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    const out = Buffer.alloc(data.length * 2 + 16);
+    let used = 0, at = 0;
+    while (at + 16 <= data.length && at + 16 + data.readUInt16BE(at + 2) <= data.length) {
+      const command = data.readUInt16BE(at);
+      if (command === 18) {
+        const clientId = data.readUInt32BE(at + 8);
+        out.writeUInt16BE(22, used); out.writeUInt32BE(clientId, used + 8); out.writeUInt32BE(3, used + 12);
+        out.writeUInt16BE(18, used + 16); out.writeUInt16BE(6, used + 20); out.writeUInt16BE(1, used + 22);
+        out.writeUInt32BE(clientId, used + 24); out.writeUInt32BE(++serverId, used + 28);
+        used += 32;
+      } else if (command === 15) {
+        out.writeUInt16BE(15, used); out.writeUInt16BE(8, used + 2); out.writeUInt16BE(6, used + 4); out.writeUInt16BE(1, used + 6);
+        out.writeUInt32BE(1, used + 8); out.writeUInt32BE(data.readUInt32BE(at + 12), used + 12);
+        used += 24;
+      } else if (command === 23) {
+        out.writeUInt16BE(23, used);
+        used += 16;
+      }
+      at += 16 + data.readUInt16BE(at + 2);
+    }
+    rest = data.subarray(at);
+    if (used) socket.write(out.subarray(0, used));
+  });
+});
+server.listen(Number(process.argv[1]), '127.0.0.1', () => process.stdout.write('listening\\n'));
+`;
+
+/** The Node stub on a port of its own; a client of it gets `beside`'s environment (its CA repeater). */
+async function startNodeStub(beside: Server): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', NODE_STUB, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the Node stub exited (${code})`)));
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
     throw error;
   });
+  return { child, port, env: beside.env };
+}
+
+interface Way {
+  key: string;
+  client: Server;
+  responder: Responder;
+}
+
+/**
+ * One fresh server of `kind`: clients in turn each way, the first of each way left out (it warms
+ * the server and its page tables). With `stub`, the Node stub behind a C responder of its own is a
+ * third way.
+ */
+async function round(kind: ServerKind, stub: boolean, responderBinary: string, namesFile: string, clients: number, samples: Samples): Promise<void> {
+  const label = kind.label.split(' ')[0]!;
+  const started: { kill(signal: NodeJS.Signals): unknown }[] = [];
+  const server = await startServer(kind, aoDatabase(CHANNELS), 'BENCH:AO:0');
   try {
-    const ways: [string, Server][] = [
-      ['own', server],
-      ['C search', searchingResponder(server, responder)],
+    const responder = await startResponder(responderBinary, namesFile, server);
+    started.push(responder.child);
+    const ways: Way[] = [
+      { key: `${label} own`, client: server, responder },
+      { key: `${label} C search`, client: searchingResponder(server, responder), responder },
     ];
-    // A first client of each way warms the server (and its page tables) and is left out.
-    for (const [, client] of ways) await libcaConnect(client, CHANNELS);
+    if (stub) {
+      const nodeStub = await startNodeStub(server);
+      started.push(nodeStub.child);
+      const stubResponder = await startResponder(responderBinary, namesFile, nodeStub);
+      started.push(stubResponder.child);
+      ways.push({ key: 'Node stub C search', client: searchingResponder(nodeStub, stubResponder), responder: stubResponder });
+    }
+    for (const way of ways) await libcaConnect(way.client, CHANNELS);
     for (let index = 0; index < clients; index++) {
-      for (const [way, client] of ways) {
-        const responderBefore = cpuSeconds(responder.child.pid!);
-        const figures = await libcaConnect(client, CHANNELS);
-        const key = `${kind.label.split(' ')[0]!} ${way}`;
-        const list = samples.get(key) ?? [];
+      for (const way of ways) {
+        const responderBefore = cpuSeconds(way.responder.child.pid!);
+        const figures = await libcaConnect(way.client, CHANNELS);
+        const list = samples.get(way.key) ?? [];
         list.push({
           connect: figures.connectSeconds,
           server: figures.serverConnectCpuSeconds,
-          responder: cpuSeconds(responder.child.pid!) - responderBefore,
+          responder: cpuSeconds(way.responder.child.pid!) - responderBefore,
           client: figures.clientCpuSeconds,
         });
-        samples.set(key, list);
+        samples.set(way.key, list);
       }
     }
   } finally {
-    responder.child.kill('SIGKILL');
+    for (const child of started) child.kill('SIGKILL');
     server.dispose();
   }
 }
@@ -209,7 +290,8 @@ async function main(): Promise<void> {
     const samples: Samples = new Map();
     // Interleaved rounds, so that a change in the machine's load shows in both servers.
     for (let index = 0; index < Number(values.rounds); index++) {
-      for (const kind of [ours(values.cli, []), softIoc(values.softioc)]) await round(kind, responder, namesFile, Number(values.clients), samples);
+      await round(ours(values.cli, []), true, responder, namesFile, Number(values.clients), samples);
+      await round(softIoc(values.softioc), false, responder, namesFile, Number(values.clients), samples);
     }
     const ms = (list: Sample[], pick: (sample: Sample) => number) =>
       medianRange(
