@@ -9,8 +9,10 @@
  *   more to read), which knows the same names and advertises the server's TCP port. The server then
  *   only creates channels. softIoc beside it is the control: its connect should not change much
  *   when searches move from its own CAS-UDP thread to this one;
- * - `Node stub C search`: the same, in front of the least a Node CA server can do for a connect
- *   (NODE_STUB below): the Node floor of the TCP half, to tell Node's share of a TCP gap from ours.
+ * - `Node stub own` and `Node stub C search`: the least one Node event loop can do for a connect
+ *   (NODE_STUB below: a Set of the names, nothing kept per channel), searched itself or behind the C
+ *   responder: Node's floor for the whole connect and for its TCP half, to tell Node's share of a
+ *   gap from ours.
  *
  * The question it answers for planning: would answering searches in native code (an addon's thread)
  * make our connects level with softIoc's? If ours with `C search` is still behind softIoc, the rest
@@ -155,20 +157,23 @@ async function startResponder(binary: string, namesFile: string, server: Server)
   return { child, port };
 }
 
-/** A client whose searches go to the responder; its channels are still created on the server's TCP port. */
-function searchingResponder(server: Server, responder: Responder): Server {
-  const address = `127.0.0.1:${responder.port}`;
-  return { ...server, env: { ...server.env, EPICS_CA_ADDR_LIST: address, EPICS_CA_SERVER_PORT: String(responder.port) } };
+/** A client whose searches go to UDP `port` (a responder's, the stub's); its channels are still created on the server's TCP port. */
+function searchingAt(server: Server, port: number): Server {
+  return { ...server, env: { ...server.env, EPICS_CA_ADDR_LIST: `127.0.0.1:${port}`, EPICS_CA_SERVER_PORT: String(port) } };
 }
 
 /**
- * The least a Node CA server does for a connect, for the Node floor of the TCP half: a VERSION on
- * accept, then for each CREATE_CHAN an ACCESS_RIGHTS and a CREATE_CHAN reply (a DBR_DOUBLE of one
- * element), a READ_NOTIFY answered with 0 (the bench's client gets each channel once it is
- * connected), an ECHO answered; nothing looked up, nothing kept. One write per chunk read.
+ * The least one Node event loop does for a CA connect, for Node's floor: argv TCP_PORT UDP_PORT
+ * NAMES. Searches on UDP_PORT are answered for BENCH:AO:0…NAMES−1 (a Set of the names), the
+ * replies packed up to 1 450 B and sent when the read burst ends, as ours are. On TCP_PORT: a
+ * VERSION on accept, then for each CREATE_CHAN an ACCESS_RIGHTS and a CREATE_CHAN reply (a
+ * DBR_DOUBLE of one element), a READ_NOTIFY answered with 0 (the bench's client gets each channel
+ * once connected), an ECHO answered; nothing kept, one write per chunk read.
  */
 const NODE_STUB = `
 const net = require('node:net');
+const dgram = require('node:dgram');
+const [tcpPort, udpPort, count] = process.argv.slice(1).map(Number);
 let serverId = 0;
 const server = net.createServer({ noDelay: true }, (socket) => {
   let rest = Buffer.alloc(0);
@@ -202,13 +207,57 @@ const server = net.createServer({ noDelay: true }, (socket) => {
     if (used) socket.write(out.subarray(0, used));
   });
 });
-server.listen(Number(process.argv[1]), '127.0.0.1', () => process.stdout.write('listening\\n'));
+const names = new Set(Array.from({ length: count }, (_, index) => 'BENCH:AO:' + index));
+const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+let reply = Buffer.alloc(1500), used = 0, peer, held = [], burstEnd;
+const close = () => {
+  if (used) held.push([reply.subarray(0, used), peer]);
+  if (used) reply = Buffer.alloc(1500);
+  used = 0;
+};
+const endBurst = () => {
+  burstEnd = undefined;
+  close();
+  for (const [data, to] of held) udp.send(data, to.port, to.address);
+  held = [];
+};
+udp.on('message', (data, from) => {
+  if (peer && (peer.port !== from.port || peer.address !== from.address)) close();
+  peer = from;
+  burstEnd ??= setImmediate(endBurst);
+  let sequence = 0, sequenced = 0, versionDue = true;
+  for (let at = 0; at + 16 <= data.length; at += 16 + data.readUInt16BE(at + 2)) {
+    const command = data.readUInt16BE(at), payload = data.readUInt16BE(at + 2);
+    if (command === 0) {
+      sequenced = data.readUInt16BE(at + 6) >= 11 ? 1 : 0;
+      sequence = data.readUInt32BE(at + 8);
+      versionDue = true;
+    } else if (command === 6) {
+      const nul = data.indexOf(0, at + 16);
+      const name = data.toString('latin1', at + 16, nul < 0 || nul > at + 16 + payload ? at + 16 + payload : nul);
+      if (!names.has(name)) continue;
+      if (used + 24 + (versionDue ? 16 : 0) > 1450) { close(); versionDue = true; }
+      if (versionDue) {
+        reply.fill(0, used, used + 16);
+        reply.writeUInt16BE(sequenced, used + 4); reply.writeUInt16BE(13, used + 6); reply.writeUInt32BE(sequenced ? sequence : 0, used + 8);
+        used += 16;
+        versionDue = false;
+      }
+      reply.fill(0, used, used + 24);
+      reply.writeUInt16BE(6, used); reply.writeUInt16BE(8, used + 2); reply.writeUInt16BE(tcpPort, used + 4);
+      reply.writeUInt32BE(0xffffffff, used + 8); reply.writeUInt32BE(data.readUInt32BE(at + 8), used + 12); reply.writeUInt16BE(13, used + 16);
+      used += 24;
+    }
+  }
+});
+server.listen(tcpPort, '127.0.0.1', () => udp.bind(udpPort, '127.0.0.1', () => process.stdout.write('listening\\n')));
 `;
 
-/** The Node stub on a port of its own; a client of it gets `beside`'s environment (its CA repeater). */
-async function startNodeStub(beside: Server): Promise<Server> {
+/** The Node stub on ports of its own; a client of it gets `beside`'s environment (its CA repeater). */
+async function startNodeStub(beside: Server): Promise<Server & { searchPort: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-e', NODE_STUB, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const searchPort = await freePort();
+  const child = spawn(process.execPath, ['-e', NODE_STUB, String(port), String(searchPort), String(CHANNELS)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.once('data', () => resolve());
     child.once('exit', (code) => reject(new Error(`the Node stub exited (${code})`)));
@@ -216,7 +265,7 @@ async function startNodeStub(beside: Server): Promise<Server> {
     child.kill('SIGKILL');
     throw error;
   });
-  return { child, port, env: beside.env };
+  return { child, port, searchPort, env: beside.env };
 }
 
 interface Way {
@@ -227,8 +276,8 @@ interface Way {
 
 /**
  * One fresh server of `kind`: clients in turn each way, the first of each way left out (it warms
- * the server and its page tables). With `stub`, the Node stub behind a C responder of its own is a
- * third way.
+ * the server and its page tables). With `stub`, the Node stub, searched itself and behind a C
+ * responder of its own, makes two more ways.
  */
 async function round(kind: ServerKind, stub: boolean, responderBinary: string, namesFile: string, clients: number, samples: Samples): Promise<void> {
   const label = kind.label.split(' ')[0]!;
@@ -239,14 +288,17 @@ async function round(kind: ServerKind, stub: boolean, responderBinary: string, n
     started.push(responder.child);
     const ways: Way[] = [
       { key: `${label} own`, client: server, responder },
-      { key: `${label} C search`, client: searchingResponder(server, responder), responder },
+      { key: `${label} C search`, client: searchingAt(server, responder.port), responder },
     ];
     if (stub) {
       const nodeStub = await startNodeStub(server);
       started.push(nodeStub.child);
       const stubResponder = await startResponder(responderBinary, namesFile, nodeStub);
       started.push(stubResponder.child);
-      ways.push({ key: 'Node stub C search', client: searchingResponder(nodeStub, stubResponder), responder: stubResponder });
+      ways.push(
+        { key: 'Node stub own', client: searchingAt(nodeStub, nodeStub.searchPort), responder: stubResponder },
+        { key: 'Node stub C search', client: searchingAt(nodeStub, stubResponder.port), responder: stubResponder },
+      );
     }
     for (const way of ways) await libcaConnect(way.client, CHANNELS);
     for (let index = 0; index < clients; index++) {
