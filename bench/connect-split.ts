@@ -1,8 +1,8 @@
 /**
  * A libca connect of 10 000 channels split in its two halves, to tell which server side holds it
  * back: the name searches (UDP) and the channels' creation (TCP). Each server (ours, softIoc) is
- * started fresh by db-processing's code, and warm connects of one pyepics client are timed two ways,
- * interleaved:
+ * started fresh by db-processing's code, and warm connects of one pyepics client are timed these
+ * ways, one of each in turn:
  * - `own`: the client searches the server itself, as at any site;
  * - `C search`: the client searches a CA search responder written in C here (one thread, rsrv's
  *   cast_server shape: reply datagrams packed up to 1 450 bytes, sent when the socket has nothing
