@@ -124,8 +124,11 @@ int main(int argc, char **argv) {
   }
 }`;
 
-/** CPU seconds a process has used, all threads, to the ns (its schedstat). */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds the C responder has used, to the ns. `/proc/<pid>/schedstat` counts the process's
+ * first thread alone, which is all of the responder: it has one.
+ */
+function responderCpuSeconds(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
 }
 
@@ -303,13 +306,13 @@ async function round(kind: ServerKind, stub: boolean, responderBinary: string, n
     for (const way of ways) await libcaConnect(way.client, CHANNELS);
     for (let index = 0; index < clients; index++) {
       for (const way of ways) {
-        const responderBefore = cpuSeconds(way.responder.child.pid!);
+        const responderBefore = responderCpuSeconds(way.responder.child.pid!);
         const figures = await libcaConnect(way.client, CHANNELS);
         const list = samples.get(way.key) ?? [];
         list.push({
           connect: figures.connectSeconds,
           server: figures.serverConnectCpuSeconds,
-          responder: cpuSeconds(way.responder.child.pid!) - responderBefore,
+          responder: responderCpuSeconds(way.responder.child.pid!) - responderBefore,
           client: figures.clientCpuSeconds,
         });
         samples.set(way.key, list);
